@@ -1,0 +1,208 @@
+"""The ``annotator`` command: newsroom scripts and tests use the same services as the GUI.
+
+    annotator                       open the GUI (last project, or the demo project)
+    annotator PROJECT               open PROJECT in the GUI
+    annotator new PROJECT           create an empty project
+    annotator demo [PROJECT]        create the demo project from the bundled articles
+    annotator import PROJECT FILE…  import articles (txt, md, html, docx, pdf; folders too)
+    annotator info PROJECT          counts of sources, documents, claims, links, verdicts
+    annotator search PROJECT QUERY  full-text search over the documents
+
+Errors go to stderr with exit status 1 (2 for a mistyped command); a user
+error never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError
+
+COMMANDS = ("new", "demo", "import", "info", "search", "gui")
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _project_path(raw: str, *, must_exist: bool = True) -> Path:
+    from annotator.store import PROJECT_SUFFIX
+
+    path = Path(raw).expanduser()
+    if not must_exist and path.suffix == "":
+        path = path.with_suffix(PROJECT_SUFFIX)
+    return path
+
+
+def _open(raw: str):
+    from annotator.store import open_project
+
+    return open_project(_project_path(raw))
+
+
+def cmd_new(args) -> int:
+    from annotator.store import create_project
+
+    path = _project_path(args.project, must_exist=False)
+    store = create_project(path, args.name)
+    store.close()
+    print(f"Created {path}")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from annotator.paths import demo_project_path
+    from annotator.services.demo import create_demo_project
+
+    path = _project_path(args.project, must_exist=False) if args.project else demo_project_path()
+    store = create_demo_project(path)
+    counts = store.counts()
+    store.close()
+    print(f"Created the demo project at {path} ({counts.documents} documents, {counts.sources} sources)")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from annotator.services.importing import DUPLICATE, IMPORTED, ImportService, expand_paths
+
+    store = _open(args.project)
+    try:
+        files = expand_paths(args.files)
+        if not files:
+            raise AnnotatorError("No importable files found (supported: .txt .md .html .docx .pdf).")
+        service = ImportService(store)
+        results = service.import_files(files, source_name=args.source, title=args.title)
+    finally:
+        store.close()
+    failed = 0
+    for result in results:
+        if result.status == IMPORTED:
+            extra = f" ({result.message})" if result.message else ""
+            print(f"imported  {result.name} -> “{result.document.title}”{extra}")
+        elif result.status == DUPLICATE:
+            print(f"skipped   {result.name}: {result.message}")
+        else:
+            failed += 1
+            print(f"error     {result.name}: {result.message}", file=sys.stderr)
+    imported = sum(r.status == IMPORTED for r in results)
+    print(f"{imported} imported, {sum(r.status == DUPLICATE for r in results)} already present, {failed} failed")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def cmd_info(args) -> int:
+    store = _open(args.project)
+    try:
+        counts = store.counts()
+        info = {
+            "name": store.name,
+            "path": str(store.path),
+            "schema_version": store.schema_version(),
+            "sources": counts.sources,
+            "documents": counts.documents,
+            "claims": counts.claims,
+            "links": counts.links,
+            "verdicts": counts.verdicts,
+        }
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+    else:
+        width = max(len(k) for k in info)
+        for key, value in info.items():
+            print(f"{key.replace('_', ' '):<{width}}  {value}")
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    store = _open(args.project)
+    try:
+        hits = store.search(args.query, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(hits, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not hits:
+        print(f"No document matches “{args.query}”.")
+        return EXIT_OK
+    for hit in hits:
+        source = f"{hit['source']}: " if hit["source"] else ""
+        print(f"{source}{hit['title']}  [{hit['document_id']}]")
+        print(f"    {' '.join(hit['snippet'].split())}")
+    return EXIT_OK
+
+
+def cmd_gui(args) -> int:
+    from annotator.app import run_gui
+
+    return run_gui(args.project)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Compare how outlets report one story: highlight claims, link them, "
+                    "record verdicts, score sources. Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create an empty project")
+    p.add_argument("project", help="path of the new project file (.annotator is added if no suffix)")
+    p.add_argument("--name", help="display name (default: the file name)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("demo", help="create the demo project from the bundled articles")
+    p.add_argument("project", nargs="?", help="where to create it (default: your data folder)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="import articles into a project")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files or folders to import")
+    p.add_argument("--source", help="outlet the documents come from (created if new)")
+    p.add_argument("--title", help="title for the document (single file only)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("info", help="show counts of sources, documents, claims, links, verdicts")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("search", help="full-text search over document texts")
+    p.add_argument("project")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("gui", help="open the app (the default when no command is given)")
+    p.add_argument("project", nargs="?")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        argv = ["gui", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command == "import" and args.title and len(args.files) > 1:
+        parser.error("--title applies to a single file")
+    try:
+        return args.func(args)
+    except AnnotatorError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

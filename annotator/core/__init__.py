@@ -1,0 +1,1 @@
+"""Qt-free domain: entities, identifiers, errors and text helpers."""

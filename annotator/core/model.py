@@ -1,0 +1,170 @@
+"""Entities of a project, as plain dataclasses.
+
+Offsets (``Claim.start``/``Claim.end``) are Python ``str`` indices, i.e. Unicode
+code points into ``Document.text``; the GUI converts to Qt's UTF-16 positions
+only at the widget boundary.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Relation(str, enum.Enum):
+    """How one claim relates to another."""
+
+    SAME = "same_claim"
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    DERIVED = "derived_from"
+
+    @property
+    def label(self) -> str:
+        return _RELATION_LABELS[self]
+
+    @property
+    def symmetric(self) -> bool:
+        """Symmetric relations read the same in both directions (A~B == B~A)."""
+        return self in (Relation.SAME, Relation.CONTRADICTS)
+
+
+_RELATION_LABELS = {
+    Relation.SAME: "same claim",
+    Relation.SUPPORTS: "supports",
+    Relation.CONTRADICTS: "contradicts",
+    Relation.DERIVED: "derived from",
+}
+
+
+class Rating(str, enum.Enum):
+    """The verdict scale, from best to worst, then 'cannot be checked'."""
+
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    MIXED = "mixed"
+    MOSTLY_FALSE = "mostly_false"
+    FALSE = "false"
+    UNVERIFIABLE = "unverifiable"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def truth(self) -> float | None:
+        """How true the rating says the claim is, in [0, 1]; None if unverifiable."""
+        return _RATING_TRUTH[self]
+
+
+_RATING_TRUTH = {
+    Rating.TRUE: 1.0,
+    Rating.MOSTLY_TRUE: 0.75,
+    Rating.MIXED: 0.5,
+    Rating.MOSTLY_FALSE: 0.25,
+    Rating.FALSE: 0.0,
+    Rating.UNVERIFIABLE: None,
+}
+
+SOURCE_KINDS = ("news outlet", "wire service", "aggregator", "blog", "reference", "official", "social media", "other")
+
+
+@dataclass
+class Source:
+    id: str
+    name: str
+    url: str | None = None
+    kind: str | None = None
+    notes: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    text: str | None = None  # None when listed without its text
+    source_id: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None
+    retrieved: str | None = None
+    original_filename: str | None = None
+    import_format: str | None = None
+    sha256: str | None = None
+    length: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class ClaimType:
+    id: str
+    name: str
+    color: str  # "#rrggbb"
+    description: str | None = None
+    position: int = 0
+
+
+@dataclass
+class Claim:
+    id: str
+    document_id: str
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    type_id: str | None = None
+    note: str | None = None
+    annotator: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class Link:
+    id: str
+    from_claim_id: str
+    to_claim_id: str
+    relation: Relation
+    note: str | None = None
+    annotator: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class Verdict:
+    id: str
+    claim_id: str
+    rating: Rating
+    note: str | None = None
+    evidence_url: str | None = None
+    annotator: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass
+class ImportedDocument:
+    """What an importer extracted from one file, before it enters a project."""
+
+    text: str
+    title: str
+    import_format: str
+    original_filename: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Counts:
+    sources: int
+    documents: int
+    claims: int
+    links: int
+    verdicts: int

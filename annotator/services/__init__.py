@@ -1,0 +1,1 @@
+"""Qt-free services: importing documents and other work the GUI and CLI share."""

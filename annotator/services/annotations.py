@@ -1,0 +1,176 @@
+"""Editing claims, links and verdicts, with the domain's rules checked first.
+
+Every method validates before anything changes, commits one transaction and
+emits a :class:`~annotator.core.events.Change`. The GUI's undo commands call
+these methods; ``snapshot``/``restore`` let undo bring a deleted claim back
+with the same ids, links and verdicts.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+
+from annotator.core.errors import DuplicateLinkError, NotFoundError, SelfLinkError, ValidationError
+from annotator.core.events import Change, Events
+from annotator.core.ids import new_id
+from annotator.core.model import Claim, Link, Rating, Relation, Verdict
+from annotator.core.text import context
+from annotator.store.project import ProjectStore
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some sandboxes and services
+        return "annotator"
+
+
+@dataclass
+class ClaimSnapshot:
+    """Everything needed to restore a deleted claim exactly."""
+
+    claim: Claim
+    links: list[Link] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+
+
+class AnnotationService:
+    def __init__(self, store: ProjectStore, events: Events | None = None, annotator: str | None = None):
+        self.store = store
+        self.events = events or Events()
+        self.annotator = annotator or default_annotator()
+
+    # -- claims ----------------------------------------------------------------------
+    def create_claim(self, document_id: str, start: int, end: int, *, type_id: str | None = None,
+                     note: str | None = None, id: str | None = None) -> Claim:
+        text = self.store.document_text(document_id)
+        start, end = self._check_span(text, start, end)
+        prefix, suffix = context(text, start, end)
+        claim = Claim(id=id or new_id(), document_id=document_id, start=start, end=end,
+                      quote=text[start:end], prefix=prefix, suffix=suffix, type_id=type_id,
+                      note=note, annotator=self.annotator)
+        self.store.insert_claim(claim)
+        self.events.emit(Change("claim", "added", claim.id, document_id))
+        return claim
+
+    def resize_claim(self, claim_id: str, start: int, end: int) -> Claim:
+        claim = self.store.claim(claim_id)
+        text = self.store.document_text(claim.document_id)
+        start, end = self._check_span(text, start, end)
+        prefix, suffix = context(text, start, end)
+        claim = self.store.update_claim(claim_id, start=start, end=end, quote=text[start:end],
+                                        prefix=prefix, suffix=suffix)
+        self.events.emit(Change("claim", "changed", claim_id, claim.document_id))
+        return claim
+
+    def update_claim(self, claim_id: str, **fields) -> Claim:
+        """Change a claim's type or note."""
+        bad = set(fields) - {"type_id", "note"}
+        if bad:
+            raise ValueError(f"Use resize_claim to move a claim; cannot set {sorted(bad)} here.")
+        claim = self.store.update_claim(claim_id, **fields)
+        self.events.emit(Change("claim", "changed", claim_id, claim.document_id))
+        return claim
+
+    def snapshot(self, claim_id: str) -> ClaimSnapshot:
+        return ClaimSnapshot(self.store.claim(claim_id), self.store.links(claim_id),
+                             self.store.verdicts(claim_id))
+
+    def delete_claim(self, claim_id: str) -> ClaimSnapshot:
+        """Delete a claim with its links and verdicts; return what undo needs."""
+        snap = self.snapshot(claim_id)
+        self.store.delete_claim(claim_id)
+        for link in snap.links:
+            self.events.emit(Change("link", "removed", link.id))
+        self.events.emit(Change("claim", "removed", claim_id, snap.claim.document_id))
+        return snap
+
+    def restore(self, snap: ClaimSnapshot) -> None:
+        """Put back a deleted claim with the same id, links and verdicts (one commit)."""
+        with self.store.transaction():
+            self.store.insert_claim(snap.claim)
+            for verdict in snap.verdicts:
+                self.store.insert_verdict(verdict)
+            for link in snap.links:
+                # A link to a claim that is itself deleted cannot come back yet.
+                try:
+                    self.store.claim(link.to_claim_id if link.from_claim_id == snap.claim.id
+                                     else link.from_claim_id)
+                except NotFoundError:
+                    continue
+                self.store.insert_link(link)
+        self.events.emit(Change("claim", "added", snap.claim.id, snap.claim.document_id))
+        for link in snap.links:
+            self.events.emit(Change("link", "added", link.id))
+
+    @staticmethod
+    def _check_span(text: str, start: int, end: int) -> tuple[int, int]:
+        if not (0 <= start < end <= len(text)):
+            raise ValidationError(
+                f"A claim must cover at least one character inside the document "
+                f"(got {start}–{end} in a text of {len(text)} characters).")
+        if not text[start:end].strip():
+            raise ValidationError("A claim cannot be only blank space; select some words.")
+        return start, end
+
+    # -- links -----------------------------------------------------------------------
+    def check_link(self, from_claim_id: str, to_claim_id: str, relation: Relation) -> None:
+        """Raise the reason a link would be refused, or return None if it is allowed."""
+        relation = Relation(relation)
+        if from_claim_id == to_claim_id:
+            raise SelfLinkError("A claim cannot be linked to itself; pick a second claim.")
+        a = self.store.claim(from_claim_id)
+        b = self.store.claim(to_claim_id)
+        existing = self.store.find_link(a.id, b.id, relation)
+        if existing is not None:
+            raise DuplicateLinkError(f"These two claims are already linked as “{relation.label}”.")
+
+    def link(self, from_claim_id: str, to_claim_id: str, relation: Relation, *,
+             note: str | None = None, id: str | None = None) -> Link:
+        self.check_link(from_claim_id, to_claim_id, relation)
+        link = Link(id or new_id(), from_claim_id, to_claim_id, Relation(relation), note, self.annotator)
+        self.store.insert_link(link)
+        self.events.emit(Change("link", "added", link.id))
+        return link
+
+    def restore_link(self, link: Link) -> None:
+        self.store.insert_link(link)
+        self.events.emit(Change("link", "added", link.id))
+
+    def unlink(self, link_id: str) -> Link:
+        link = self.store.link(link_id)
+        self.store.delete_link(link_id)
+        self.events.emit(Change("link", "removed", link_id))
+        return link
+
+    def update_link(self, link_id: str, **fields) -> Link:
+        link = self.store.update_link(link_id, **fields)
+        self.events.emit(Change("link", "changed", link_id))
+        return link
+
+    # -- verdicts --------------------------------------------------------------------
+    def set_verdict(self, claim_id: str, rating: Rating | None, *, note: str | None = None,
+                    evidence_url: str | None = None) -> Verdict | None:
+        """Set this annotator's verdict; ``rating=None`` removes it. Returns the previous one."""
+        claim = self.store.claim(claim_id)
+        previous = self.store.verdict(claim_id, annotator=self.annotator)
+        if rating is None:
+            if previous is not None:
+                self.store.delete_verdict(previous.id)
+        else:
+            self.store.set_verdict(claim_id, Rating(rating), note=note, evidence_url=evidence_url,
+                                   annotator=self.annotator)
+        self.events.emit(Change("verdict", "changed", claim_id, claim.document_id))
+        return previous
+
+    def restore_verdict(self, claim_id: str, previous: Verdict | None) -> None:
+        """Undo helper: put back exactly the verdict that was there before (or none)."""
+        claim = self.store.claim(claim_id)
+        with self.store.transaction():
+            current = self.store.verdict(claim_id, annotator=self.annotator)
+            if current is not None:
+                self.store.delete_verdict(current.id)
+            if previous is not None:
+                self.store.insert_verdict(previous)
+        self.events.emit(Change("verdict", "changed", claim_id, claim.document_id))

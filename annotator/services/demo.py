@@ -1,0 +1,54 @@
+"""The built-in demo project: five articles on one story, from ``seeds/``.
+
+``seeds/demo.json`` says which file is which outlet; the texts are imported
+through the same importer as any user file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.resources import seeds_dir
+from annotator.services.importing import ImportService
+from annotator.store import create_project
+from annotator.store.project import ProjectStore
+
+DEMO_FILENAME = "Demo - Clarifai and OkCupid photos.annotator"
+
+
+def load_manifest(folder: Path | None = None) -> dict:
+    folder = folder or seeds_dir()
+    manifest = folder / "demo.json"
+    if not manifest.exists():
+        raise AnnotatorError(f"The demo articles are missing ({manifest} not found); reinstall annotator.")
+    return json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def create_demo_project(path: str | Path, *, seeds: Path | None = None) -> ProjectStore:
+    """Create the demo project at ``path`` from the seed articles and return it open."""
+    from annotator.services.importers import read_document
+
+    seeds = seeds or seeds_dir()
+    manifest = load_manifest(seeds)
+    store = create_project(path, manifest["project"]["name"])
+    try:
+        store.set_meta("description", manifest["project"].get("description", ""))
+        importer = ImportService(store)
+        for entry in manifest["documents"]:
+            src = entry["source"]
+            with store.transaction():
+                if store.source_by_name(src["name"]) is None:
+                    store.add_source(src["name"], url=src.get("url"), kind=src.get("kind"),
+                                     notes=src.get("notes"))
+                imported = read_document(seeds / entry["file"])
+                imported.published = entry.get("published", imported.published)
+                result = importer.add(imported, source_name=src["name"], title=entry.get("title"))
+                if not result.ok:
+                    raise AnnotatorError(f"Demo article {entry['file']}: {result.message}")
+    except BaseException:
+        store.close()
+        Path(path).unlink(missing_ok=True)
+        raise
+    return store

@@ -1,0 +1,208 @@
+"""Creating project files and opening them safely.
+
+A file is inspected read-only before anything writes to it: a file that is
+not SQLite, a foreign SQLite database, a project from a newer annotator or a
+damaged file is refused with a clear message and left byte-for-byte as it was.
+Only a file that passes opens for writing (WAL journal, foreign keys on,
+synchronous=FULL so a committed edit survives a crash or power loss). A file
+from an older annotator is copied to ``<name>.v<N>.bak`` before it is migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.core.errors import (
+    CorruptProjectError,
+    NewerProjectError,
+    NotAProjectError,
+    ProjectError,
+    ProjectLockedError,
+)
+from annotator.store.schema import APPLICATION_ID, LATEST_VERSION, apply_migrations, migration_names
+
+PROJECT_SUFFIX = ".annotator"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _header(path: Path) -> tuple[int, int]:
+    """(user_version, application_id) read straight from the SQLite file header."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except IsADirectoryError:
+        raise NotAProjectError(f"{path} is a folder, not a project file.") from None
+    except OSError as exc:
+        raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if len(head) == 0:
+        raise NotAProjectError(f"{path} is empty, so it is not an annotator project.")
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        raise NotAProjectError(
+            f"{path.name} is not an annotator project (it is not an SQLite database). "
+            "To add an article to a project, use Import instead."
+        )
+    user_version, = struct.unpack(">I", head[60:64])
+    application_id, = struct.unpack(">I", head[68:72])
+    return user_version, application_id
+
+
+def _inspect_read_only(path: Path) -> int:
+    """Check a candidate project without writing to it; return its schema version."""
+    user_version, application_id = _header(path)
+    if application_id != APPLICATION_ID:
+        raise NotAProjectError(
+            f"{path.name} is an SQLite database of another program, not an annotator project. "
+            "It was not changed."
+        )
+    if user_version > LATEST_VERSION:
+        raise NewerProjectError(
+            f"{path.name} was saved by a newer version of annotator (schema {user_version}; "
+            f"this version reads up to {LATEST_VERSION}). Update annotator to open it. "
+            "The file was not changed."
+        )
+    # Without a WAL beside it the file is read as immutable, so SQLite creates
+    # no -wal/-shm files next to a file that may not be ours. A WAL left by a
+    # crash holds committed edits, so then the file is read normally (read-only).
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            problem = "; ".join(str(row[0]) for row in check[:3])
+            raise CorruptProjectError(
+                f"{path.name} is damaged ({problem}). It was not changed; "
+                "restore it from a backup or from the .bak copy next to it."
+            )
+        has_migrations = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'"
+        ).fetchone()
+        applied = (
+            [row[0] for row in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator' ORDER BY rowid"
+            )]
+            if has_migrations
+            else []
+        )
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
+        raise CorruptProjectError(
+            f"{path.name} is damaged and cannot be read ({exc}). It was not changed."
+        ) from None
+    finally:
+        conn.close()
+    known = migration_names()
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise NewerProjectError(
+            f"{path.name} was saved by a newer version of annotator (it has schema changes "
+            f"this version does not know: {', '.join(unknown)}). The file was not changed."
+        )
+    if not applied:
+        raise CorruptProjectError(f"{path.name} has no annotator schema. It was not changed.")
+    return len(applied)
+
+
+def _connect(path: Path) -> Database:
+    db = Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 5000")
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":  # e.g. a file system without shared memory
+        db.execute("PRAGMA journal_mode = DELETE")
+    db.execute("PRAGMA synchronous = FULL")
+    return db
+
+
+def open_project(path: str | os.PathLike, *, migrate: bool = True):
+    """Open an existing project, migrating an older schema after backing it up."""
+    from annotator.store.project import ProjectStore
+
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError(f"There is no project at {path}.")
+    version = _inspect_read_only(path)
+    if version < LATEST_VERSION:
+        if not migrate:
+            raise ProjectError(f"{path.name} uses an older schema ({version}) and needs upgrading.")
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        if not backup.exists():
+            _backup(path, backup)
+    try:
+        db = _connect(path)
+        apply_migrations(db)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
+        raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
+    return ProjectStore(db, path)
+
+
+def _backup(path: Path, backup: Path) -> None:
+    """Copy a project, including anything still in its WAL, with SQLite's backup API."""
+    src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    dst = sqlite3.connect(backup)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def create_project(path: str | os.PathLike, name: str | None = None, *, overwrite: bool = False):
+    """Create a new, empty project file at ``path`` and open it.
+
+    The file is built under a temporary name and renamed into place, so a
+    crash never leaves a half-made project behind.
+    """
+    from annotator.core.ids import new_id
+    from annotator.store.project import ProjectStore, now_iso
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise ProjectError(f"{path} already exists; choose another name or open it.")
+    if not path.parent.exists():
+        raise ProjectError(f"The folder {path.parent} does not exist.")
+    tmp = path.with_name(f".{path.name}.{new_id()}.tmp")
+    try:
+        db = Database(tmp)
+        db.execute("PRAGMA foreign_keys = ON")
+        apply_migrations(db)
+        with db.atomic():
+            for key, value in {
+                "name": name or path.stem,
+                "created_at": now_iso(),
+                "newsroom": "",
+            }.items():
+                db.execute("INSERT INTO project_meta (key, value) VALUES (?, ?)", [key, value])
+        db.close()
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ProjectError(f"Cannot create {path}: {exc.strerror or exc}.") from None
+    finally:
+        for leftover in (tmp, Path(str(tmp) + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
+    return ProjectStore(_connect(path), path)
+
+
+def copy_project(src_store, dest: str | os.PathLike) -> None:
+    """Write a consistent copy of an open project (used for Save As and backups)."""
+    dest = Path(dest)
+    out = sqlite3.connect(dest)
+    try:
+        src_store.db.conn.backup(out)
+    finally:
+        out.close()
+
+
+__all__ = ["PROJECT_SUFFIX", "create_project", "open_project", "copy_project"]

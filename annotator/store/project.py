@@ -1,0 +1,497 @@
+"""Queries and edits on an open project. Every edit is one committed transaction.
+
+Methods take and return :mod:`annotator.core.model` dataclasses. Validation
+that needs domain knowledge (self-links, duplicate links, offsets inside the
+text) lives in the services; this layer enforces what the schema enforces and
+turns SQLite errors into domain errors.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from annotator.core.errors import DuplicateDocumentError, NotFoundError, ValidationError
+from annotator.core.ids import new_id
+from annotator.core.model import (
+    Claim,
+    ClaimType,
+    Counts,
+    Document,
+    Link,
+    Rating,
+    Relation,
+    Source,
+    Verdict,
+)
+from annotator.core.text import sha256_text
+
+_DOC_META_COLUMNS = (
+    "id, source_id, title, author, url, published, retrieved, original_filename, "
+    "import_format, sha256, length, created_at, updated_at"
+)
+_CLAIM_COLUMNS = (
+    "id, document_id, start_offset, end_offset, quote, prefix, suffix, type_id, note, "
+    "annotator, created_at, updated_at"
+)
+_LINK_COLUMNS = "id, from_claim_id, to_claim_id, relation, note, annotator, created_at, updated_at"
+_VERDICT_COLUMNS = "id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at"
+
+
+def now_iso() -> str:
+    """UTC time with milliseconds, e.g. ``2026-11-22T10:00:00.123Z``."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _source(row) -> Source:
+    return Source(*row)
+
+
+def _document(row, text: str | None = None) -> Document:
+    (id_, source_id, title, author, url, published, retrieved, original_filename,
+     import_format, sha256, length, created_at, updated_at) = row
+    return Document(
+        id=id_, title=title, text=text, source_id=source_id, author=author, url=url,
+        published=published, retrieved=retrieved, original_filename=original_filename,
+        import_format=import_format, sha256=sha256, length=length,
+        created_at=created_at, updated_at=updated_at,
+    )
+
+
+def _claim(row) -> Claim:
+    return Claim(*row)
+
+
+def _link(row) -> Link:
+    values = list(row)
+    values[3] = Relation(values[3])
+    return Link(*values)
+
+
+def _verdict(row) -> Verdict:
+    values = list(row)
+    values[2] = Rating(values[2])
+    return Verdict(*values)
+
+
+_FTS_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(user_text: str) -> str:
+    """Turn what a person types into a safe FTS5 query.
+
+    Words are ANDed; "quoted phrases" stay phrases; a trailing ``*`` keeps
+    prefix search. Every token is quoted, so punctuation such as ``O'Brien``,
+    ``3M`` or ``-`` never raises an FTS syntax error.
+    """
+    parts = []
+    for phrase, word in _FTS_TOKEN.findall(user_text):
+        token = phrase if phrase else word
+        star = token.endswith("*") and len(token) > 1
+        token = token.rstrip("*") if star else token
+        token = token.replace('"', '""').strip()
+        if token:
+            parts.append(f'"{token}"' + ("*" if star else ""))
+    return " ".join(parts)
+
+
+class ProjectStore:
+    """An open project file. Not thread-safe: use it from one thread."""
+
+    def __init__(self, db: Database, path: Path):
+        self.db = db
+        self.path = Path(path)
+
+    # -- lifecycle -------------------------------------------------------------------
+    def close(self) -> None:
+        try:
+            self.db.execute("PRAGMA optimize")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several edits into one commit (nested uses become savepoints)."""
+        with self.db.atomic():
+            yield
+
+    def _execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, list(params))
+        except sqlite3.IntegrityError as exc:
+            raise ValidationError(f"The change was refused: {exc}.") from None
+
+    def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        with self.db.atomic():
+            return self._execute(sql, params)
+
+    # -- metadata --------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM project_meta").fetchall())
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write(
+            "INSERT INTO project_meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    @property
+    def name(self) -> str:
+        return self.meta().get("name") or self.path.stem
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def applied_migrations(self) -> list[str]:
+        return [row[0] for row in self.db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator' ORDER BY rowid")]
+
+    def counts(self) -> Counts:
+        (values,) = self.db.execute(
+            "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM documents), "
+            "(SELECT count(*) FROM claims), (SELECT count(*) FROM links), "
+            "(SELECT count(*) FROM verdicts)"
+        ).fetchall()
+        return Counts(*values)
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # -- sources ---------------------------------------------------------------------
+    def add_source(self, name: str, url: str | None = None, kind: str | None = None,
+                   notes: str | None = None, *, id: str | None = None) -> Source:
+        name = (name or "").strip()
+        if not name:
+            raise ValidationError("A source needs a name.")
+        if self.source_by_name(name) is not None:
+            raise ValidationError(f"There is already a source called “{name}”.")
+        stamp = now_iso()
+        source = Source(id or new_id(), name, url, kind, notes, stamp, stamp)
+        self._write(
+            "INSERT INTO sources (id, name, url, kind, notes, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [source.id, source.name, source.url, source.kind, source.notes, stamp, stamp],
+        )
+        return source
+
+    def ensure_source(self, name: str, **fields) -> Source:
+        """The source with this name (case-insensitive), created if missing."""
+        return self.source_by_name(name) or self.add_source(name, **fields)
+
+    def source(self, source_id: str) -> Source:
+        row = self.db.execute(
+            "SELECT id, name, url, kind, notes, created_at, updated_at FROM sources WHERE id = ?",
+            [source_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"No source with id {source_id}.")
+        return _source(row)
+
+    def source_by_name(self, name: str) -> Source | None:
+        row = self.db.execute(
+            "SELECT id, name, url, kind, notes, created_at, updated_at FROM sources "
+            "WHERE name = ? COLLATE NOCASE", [name.strip()]).fetchone()
+        return _source(row) if row else None
+
+    def sources(self) -> list[Source]:
+        return [_source(r) for r in self.db.execute(
+            "SELECT id, name, url, kind, notes, created_at, updated_at FROM sources "
+            "ORDER BY name COLLATE NOCASE")]
+
+    def update_source(self, source_id: str, **fields) -> Source:
+        allowed = {"name", "url", "kind", "notes"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"Unknown source fields: {sorted(bad)}")
+        if "name" in fields:
+            fields["name"] = (fields["name"] or "").strip()
+            if not fields["name"]:
+                raise ValidationError("A source needs a name.")
+            other = self.source_by_name(fields["name"])
+            if other is not None and other.id != source_id:
+                raise ValidationError(f"There is already a source called “{fields['name']}”.")
+        self._update("sources", source_id, fields)
+        return self.source(source_id)
+
+    def delete_source(self, source_id: str) -> None:
+        self._delete("sources", source_id)
+
+    # -- documents -------------------------------------------------------------------
+    def add_document(self, text: str, title: str, *, source_id: str | None = None,
+                     author: str | None = None, url: str | None = None,
+                     published: str | None = None, retrieved: str | None = None,
+                     original_filename: str | None = None, import_format: str | None = None,
+                     id: str | None = None) -> Document:
+        """Store a document. Raises DuplicateDocumentError if the same text is already here."""
+        digest = sha256_text(text)
+        existing = self.document_by_hash(digest)
+        if existing is not None:
+            raise DuplicateDocumentError(
+                f"This text is already in the project as “{existing.title}”.", existing.id)
+        stamp = now_iso()
+        doc = Document(
+            id=id or new_id(), title=title.strip() or "Untitled", text=text, source_id=source_id,
+            author=author, url=url, published=published, retrieved=retrieved or stamp[:10],
+            original_filename=original_filename, import_format=import_format, sha256=digest,
+            length=len(text), created_at=stamp, updated_at=stamp,
+        )
+        self._write(
+            "INSERT INTO documents (id, source_id, title, author, url, published, retrieved, "
+            "original_filename, import_format, sha256, text, length, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.id, doc.source_id, doc.title, doc.author, doc.url, doc.published, doc.retrieved,
+             doc.original_filename, doc.import_format, doc.sha256, text, doc.length, stamp, stamp],
+        )
+        return doc
+
+    def document(self, document_id: str, *, with_text: bool = True) -> Document:
+        row = self.db.execute(
+            f"SELECT {_DOC_META_COLUMNS}{', text' if with_text else ''} FROM documents WHERE id = ?",
+            [document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"No document with id {document_id}.")
+        return _document(row[:13], row[13] if with_text else None)
+
+    def document_text(self, document_id: str) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"No document with id {document_id}.")
+        return row[0]
+
+    def document_by_hash(self, sha256: str) -> Document | None:
+        row = self.db.execute(
+            f"SELECT {_DOC_META_COLUMNS} FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return _document(row) if row else None
+
+    def documents(self, source_id: str | None = None) -> list[Document]:
+        """Documents without their text, ordered by source then title."""
+        where, params = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
+        return [_document(r) for r in self.db.execute(
+            f"SELECT {_DOC_META_COLUMNS} FROM documents {where} "
+            "ORDER BY source_id, title COLLATE NOCASE, created_at", params)]
+
+    def update_document(self, document_id: str, **fields) -> Document:
+        allowed = {"title", "source_id", "author", "url", "published", "retrieved"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"Unknown document fields: {sorted(bad)}")
+        self._update("documents", document_id, fields)
+        return self.document(document_id, with_text=False)
+
+    def delete_document(self, document_id: str) -> None:
+        self._delete("documents", document_id)
+
+    def search(self, query: str, limit: int = 50) -> list[dict]:
+        """Full-text search; each hit has document id, title, source name, snippet and rank."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.db.execute(
+            "SELECT d.id, d.title, s.name, snippet(documents_fts, 1, '[', ']', ' … ', 14), "
+            "bm25(documents_fts) AS rank "
+            "FROM documents_fts JOIN documents d ON d.doc_no = documents_fts.rowid "
+            "LEFT JOIN sources s ON s.id = d.source_id "
+            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+            [match, limit]).fetchall()
+        return [
+            {"document_id": r[0], "title": r[1], "source": r[2], "snippet": r[3], "rank": r[4]}
+            for r in rows
+        ]
+
+    # -- claim types -----------------------------------------------------------------
+    def claim_types(self) -> list[ClaimType]:
+        return [ClaimType(*r) for r in self.db.execute(
+            "SELECT id, name, color, description, position FROM claim_types "
+            "ORDER BY position, name COLLATE NOCASE")]
+
+    def add_claim_type(self, name: str, color: str, description: str | None = None,
+                       *, id: str | None = None) -> ClaimType:
+        name = name.strip()
+        if not name:
+            raise ValidationError("A claim type needs a name.")
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
+            raise ValidationError(f"“{color}” is not a colour like #ffcc00.")
+        position = self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM claim_types").fetchone()[0]
+        ctype = ClaimType(id or new_id(), name, color.lower(), description, position)
+        self._write("INSERT INTO claim_types (id, name, color, description, position) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [ctype.id, ctype.name, ctype.color, ctype.description, ctype.position])
+        return ctype
+
+    def update_claim_type(self, type_id: str, **fields) -> None:
+        bad = set(fields) - {"name", "color", "description", "position"}
+        if bad:
+            raise ValueError(f"Unknown claim type fields: {sorted(bad)}")
+        self._update("claim_types", type_id, fields, stamp=False)
+
+    def delete_claim_type(self, type_id: str) -> None:
+        self._delete("claim_types", type_id)
+
+    # -- claims ----------------------------------------------------------------------
+    def insert_claim(self, claim: Claim) -> Claim:
+        """Insert a fully formed claim (the service computes quote and context)."""
+        stamp = now_iso()
+        claim.created_at = claim.created_at or stamp
+        claim.updated_at = claim.updated_at or stamp
+        self._write(
+            f"INSERT INTO claims ({_CLAIM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [claim.id, claim.document_id, claim.start, claim.end, claim.quote, claim.prefix,
+             claim.suffix, claim.type_id, claim.note, claim.annotator, claim.created_at,
+             claim.updated_at],
+        )
+        return claim
+
+    def claim(self, claim_id: str) -> Claim:
+        row = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id = ?", [claim_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"No claim with id {claim_id}.")
+        return _claim(row)
+
+    def claims(self, document_id: str | None = None) -> list[Claim]:
+        if document_id is None:
+            rows = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims ORDER BY document_id, start_offset")
+        else:
+            rows = self.db.execute(
+                f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE document_id = ? ORDER BY start_offset, end_offset",
+                [document_id])
+        return [_claim(r) for r in rows]
+
+    def update_claim(self, claim_id: str, **fields) -> Claim:
+        mapping = {"start": "start_offset", "end": "end_offset"}
+        allowed = {"start", "end", "quote", "prefix", "suffix", "type_id", "note"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"Unknown claim fields: {sorted(bad)}")
+        self._update("claims", claim_id, {mapping.get(k, k): v for k, v in fields.items()})
+        return self.claim(claim_id)
+
+    def delete_claim(self, claim_id: str) -> None:
+        """Delete a claim; its links and verdicts go with it (ON DELETE CASCADE)."""
+        self._delete("claims", claim_id)
+
+    # -- links -----------------------------------------------------------------------
+    def insert_link(self, link: Link) -> Link:
+        stamp = now_iso()
+        link.created_at = link.created_at or stamp
+        link.updated_at = link.updated_at or stamp
+        self._write(
+            f"INSERT INTO links ({_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [link.id, link.from_claim_id, link.to_claim_id, Relation(link.relation).value,
+             link.note, link.annotator, link.created_at, link.updated_at],
+        )
+        return link
+
+    def link(self, link_id: str) -> Link:
+        row = self.db.execute(f"SELECT {_LINK_COLUMNS} FROM links WHERE id = ?", [link_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"No link with id {link_id}.")
+        return _link(row)
+
+    def links(self, claim_id: str | None = None) -> list[Link]:
+        if claim_id is None:
+            rows = self.db.execute(f"SELECT {_LINK_COLUMNS} FROM links ORDER BY created_at, id")
+        else:
+            rows = self.db.execute(
+                f"SELECT {_LINK_COLUMNS} FROM links WHERE from_claim_id = ? OR to_claim_id = ? "
+                "ORDER BY created_at, id", [claim_id, claim_id])
+        return [_link(r) for r in rows]
+
+    def find_link(self, a: str, b: str, relation: Relation) -> Link | None:
+        """An existing link between a and b with this relation (either direction if symmetric)."""
+        relation = Relation(relation)
+        if relation.symmetric:
+            sql = (f"SELECT {_LINK_COLUMNS} FROM links WHERE relation = ? AND "
+                   "((from_claim_id = ? AND to_claim_id = ?) OR (from_claim_id = ? AND to_claim_id = ?))")
+            params = [relation.value, a, b, b, a]
+        else:
+            sql = (f"SELECT {_LINK_COLUMNS} FROM links WHERE relation = ? AND "
+                   "from_claim_id = ? AND to_claim_id = ?")
+            params = [relation.value, a, b]
+        row = self.db.execute(sql, params).fetchone()
+        return _link(row) if row else None
+
+    def update_link(self, link_id: str, **fields) -> Link:
+        bad = set(fields) - {"relation", "note"}
+        if bad:
+            raise ValueError(f"Unknown link fields: {sorted(bad)}")
+        if "relation" in fields:
+            fields["relation"] = Relation(fields["relation"]).value
+        self._update("links", link_id, fields)
+        return self.link(link_id)
+
+    def delete_link(self, link_id: str) -> None:
+        self._delete("links", link_id)
+
+    # -- verdicts --------------------------------------------------------------------
+    def set_verdict(self, claim_id: str, rating: Rating, *, note: str | None = None,
+                    evidence_url: str | None = None, annotator: str = "",
+                    id: str | None = None) -> Verdict:
+        """Record (or replace) this annotator's verdict on a claim."""
+        rating = Rating(rating)
+        stamp = now_iso()
+        existing = self.verdict(claim_id, annotator=annotator)
+        if existing is not None:
+            self._write(
+                "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ? WHERE id = ?",
+                [rating.value, note, evidence_url, stamp, existing.id])
+            return self.verdict(claim_id, annotator=annotator)
+        verdict = Verdict(id or new_id(), claim_id, rating, note, evidence_url, annotator, stamp, stamp)
+        self.insert_verdict(verdict)
+        return verdict
+
+    def insert_verdict(self, verdict: Verdict) -> Verdict:
+        self._write(
+            f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [verdict.id, verdict.claim_id, Rating(verdict.rating).value, verdict.note,
+             verdict.evidence_url, verdict.annotator or "", verdict.created_at or now_iso(),
+             verdict.updated_at or now_iso()],
+        )
+        return verdict
+
+    def verdict(self, claim_id: str, *, annotator: str | None = None) -> Verdict | None:
+        """This annotator's verdict, or (annotator None) the most recent one on the claim."""
+        if annotator is None:
+            row = self.db.execute(
+                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? "
+                "ORDER BY updated_at DESC, id DESC LIMIT 1", [claim_id]).fetchone()
+        else:
+            row = self.db.execute(
+                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? AND annotator = ?",
+                [claim_id, annotator]).fetchone()
+        return _verdict(row) if row else None
+
+    def verdicts(self, claim_id: str | None = None) -> list[Verdict]:
+        if claim_id is None:
+            rows = self.db.execute(f"SELECT {_VERDICT_COLUMNS} FROM verdicts ORDER BY claim_id, updated_at")
+        else:
+            rows = self.db.execute(
+                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? ORDER BY updated_at",
+                [claim_id])
+        return [_verdict(r) for r in rows]
+
+    def delete_verdict(self, verdict_id: str) -> None:
+        self._delete("verdicts", verdict_id)
+
+    # -- helpers ---------------------------------------------------------------------
+    def _update(self, table: str, row_id: str, fields: dict, *, stamp: bool = True) -> None:
+        if not fields:
+            return
+        if stamp:
+            fields = {**fields, "updated_at": now_iso()}
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        cursor = self._write(f"UPDATE {table} SET {assignments} WHERE id = ?", [*fields.values(), row_id])
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"Nothing in {table} has id {row_id}.")
+
+    def _delete(self, table: str, row_id: str) -> None:
+        cursor = self._write(f"DELETE FROM {table} WHERE id = ?", [row_id])
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"Nothing in {table} has id {row_id}.")

@@ -1,0 +1,211 @@
+"""Named schema migrations, applied in order and recorded in the project file.
+
+Each migration is a function registered on :data:`MIGRATIONS`. sqlite-utils
+records applied names in ``_sqlite_migrations``; ``PRAGMA user_version`` holds
+the number applied, so a file's schema version can be read from its header
+without opening it for writing.
+
+Never edit a migration that has shipped: add a new one. Tests open a file of
+every earlier version (``tests/fixtures/schema``) and migrate it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+#: ``PRAGMA application_id`` of every annotator project ("ANNT").
+APPLICATION_ID = 0x414E4E54
+
+MIGRATIONS = Migrations("annotator")
+
+RELATIONS = ("same_claim", "supports", "contradicts", "derived_from")
+RATINGS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unverifiable")
+
+DEFAULT_CLAIM_TYPES = (
+    # name, colour, description
+    ("Factual claim", "#f2c94c", "A statement of fact that can be checked."),
+    ("Number or statistic", "#6fa8f5", "A count, amount, percentage or other figure."),
+    ("Date or time", "#b58ae6", "When something happened."),
+    ("Attribution", "#4fc1a6", "Who said, supplied or did something."),
+    ("Opinion or analysis", "#f28b66", "Interpretation rather than fact."),
+)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+@MIGRATIONS(name="0001_core_tables")
+def core_tables(db: Database) -> None:
+    from annotator.core.ids import new_id
+
+    db.executescript(
+        f"""
+        CREATE TABLE project_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            url TEXT,
+            kind TEXT,
+            notes TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX sources_by_name ON sources (name COLLATE NOCASE);
+        CREATE TABLE documents (
+            doc_no INTEGER PRIMARY KEY,  -- stable row number used by full-text search
+            id TEXT NOT NULL UNIQUE,
+            source_id TEXT REFERENCES sources (id) ON DELETE SET NULL,
+            title TEXT NOT NULL,
+            author TEXT,
+            url TEXT,
+            published TEXT,
+            retrieved TEXT,
+            original_filename TEXT,
+            import_format TEXT,
+            sha256 TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_by_source ON documents (source_id);
+        CREATE TABLE claim_types (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            color TEXT NOT NULL,
+            description TEXT,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX claim_types_by_name ON claim_types (name COLLATE NOCASE);
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            start_offset INTEGER NOT NULL,
+            end_offset INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            type_id TEXT REFERENCES claim_types (id) ON DELETE SET NULL,
+            note TEXT,
+            annotator TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start_offset >= 0 AND end_offset > start_offset)
+        );
+        CREATE INDEX claims_by_document ON claims (document_id, start_offset);
+        CREATE INDEX claims_by_type ON claims (type_id);
+        CREATE TABLE links (
+            id TEXT PRIMARY KEY,
+            from_claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+            to_claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+            relation TEXT NOT NULL CHECK (relation IN ({_sql_list(RELATIONS)})),
+            note TEXT,
+            annotator TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (from_claim_id <> to_claim_id),
+            UNIQUE (from_claim_id, to_claim_id, relation)
+        );
+        CREATE INDEX links_by_target ON links (to_claim_id);
+        CREATE TABLE verdicts (
+            id TEXT PRIMARY KEY,
+            claim_id TEXT NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+            rating TEXT NOT NULL CHECK (rating IN ({_sql_list(RATINGS)})),
+            note TEXT,
+            evidence_url TEXT,
+            annotator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (claim_id, annotator)
+        );
+        """
+    )
+    for position, (name, color, description) in enumerate(DEFAULT_CLAIM_TYPES):
+        db.execute(
+            "INSERT INTO claim_types (id, name, color, description, position) VALUES (?, ?, ?, ?, ?)",
+            [new_id(), name, color, description, position],
+        )
+
+
+@MIGRATIONS(name="0002_document_search")
+def document_search(db: Database) -> None:
+    """Full-text index over document titles and texts, kept in sync by triggers."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE documents_fts USING fts5 (
+            title, text,
+            content = 'documents', content_rowid = 'doc_no',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO documents_fts (rowid, title, text) SELECT doc_no, title, text FROM documents;
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.doc_no, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text)
+                VALUES ('delete', old.doc_no, old.title, old.text);
+        END;
+        CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text)
+                VALUES ('delete', old.doc_no, old.title, old.text);
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.doc_no, new.title, new.text);
+        END;
+        """
+    )
+
+
+@MIGRATIONS(name="0003_readable_views")
+def readable_views(db: Database) -> None:
+    """Views that join ids to names and quotes, for sqlite-utils and Datasette users."""
+    db.executescript(
+        """
+        CREATE VIEW claims_with_quotes AS
+        SELECT c.id AS claim_id, s.name AS source, d.title AS document, c.quote,
+               t.name AS type, c.note,
+               (SELECT v.rating FROM verdicts v WHERE v.claim_id = c.id
+                ORDER BY v.updated_at DESC LIMIT 1) AS verdict,
+               c.start_offset, c.end_offset, c.annotator, c.created_at, c.updated_at,
+               c.document_id
+        FROM claims c
+        JOIN documents d ON d.id = c.document_id
+        LEFT JOIN sources s ON s.id = d.source_id
+        LEFT JOIN claim_types t ON t.id = c.type_id;
+
+        CREATE VIEW links_with_quotes AS
+        SELECT l.id AS link_id, l.relation,
+               sa.name AS from_source, a.quote AS from_quote,
+               sb.name AS to_source, b.quote AS to_quote,
+               l.note, l.annotator, l.created_at, l.from_claim_id, l.to_claim_id
+        FROM links l
+        JOIN claims a ON a.id = l.from_claim_id
+        JOIN documents da ON da.id = a.document_id
+        LEFT JOIN sources sa ON sa.id = da.source_id
+        JOIN claims b ON b.id = l.to_claim_id
+        JOIN documents db ON db.id = b.document_id
+        LEFT JOIN sources sb ON sb.id = db.source_id;
+        """
+    )
+
+
+def migration_names() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+LATEST_VERSION = len(migration_names())
+
+
+def apply_migrations(db: Database, stop_before: str | None = None) -> list[str]:
+    """Apply pending migrations; return the names applied. Updates ``user_version``."""
+    pending = [m.name for m in MIGRATIONS.pending(db)]
+    if stop_before is not None and stop_before in pending:
+        pending = pending[: pending.index(stop_before)]
+    MIGRATIONS.apply(db, stop_before=stop_before)
+    version = len(MIGRATIONS.applied(db))
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {version}")
+    return pending

@@ -1,0 +1,46 @@
+"""Shared fixtures. GUI tests run offscreen; nothing here needs a display or a network."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the real user's data folder or settings."""
+    home = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("ANNOTATOR_SETTINGS_DIR", str(home / "settings"))
+    yield
+
+
+@pytest.fixture
+def store(tmp_path):
+    from annotator.store import create_project
+
+    s = create_project(tmp_path / "test.annotator", "Test project")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    from annotator.services.demo import create_demo_project
+
+    s = create_demo_project(tmp_path / "demo.annotator")
+    yield s
+    s.close()
+
+
+def sha256_file(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,151 @@
+"""Opening project files: migrations from every earlier version, and refusal of bad files.
+
+A refused file must be byte-for-byte unchanged and get a message a person understands.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import CorruptProjectError, NewerProjectError, NotAProjectError, ProjectError
+from annotator.store import create_project, open_project
+from annotator.store.schema import LATEST_VERSION, migration_names
+from tests.conftest import sha256_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schema"
+
+
+def _fixture_versions() -> list[int]:
+    return sorted(int(p.stem[1:]) for p in FIXTURES.glob("v*.annotator"))
+
+
+def test_a_fixture_exists_for_every_earlier_version():
+    assert set(range(1, LATEST_VERSION)) <= set(_fixture_versions())
+
+
+@pytest.mark.parametrize("version", _fixture_versions())
+def test_every_earlier_schema_version_migrates(tmp_path, version):
+    path = tmp_path / "old.annotator"
+    shutil.copy(FIXTURES / f"v{version}.annotator", path)
+    before = sha256_file(path)
+    store = open_project(path)
+    try:
+        assert store.schema_version() == LATEST_VERSION
+        assert store.applied_migrations() == migration_names()
+        assert store.counts().__dict__ == {"sources": 1, "documents": 1, "claims": 2, "links": 1, "verdicts": 1}
+        assert store.claim("01CLB000000000000000000000").quote == "3 million"
+        assert store.search("settled")[0]["document_id"] == "01DOC000000000000000000000"
+        assert store.integrity_check() == "ok"
+    finally:
+        store.close()
+    backup = tmp_path / f"old.annotator.v{version}.bak"
+    if version < LATEST_VERSION:
+        assert backup.exists(), "an older file is backed up before it is migrated"
+        assert sha256_file(backup) == before or sqlite3.connect(backup).execute(
+            "PRAGMA user_version").fetchone()[0] == version
+    else:
+        assert not backup.exists()
+
+
+def test_migrations_stop_at_each_step(tmp_path):
+    from tests.fixtures.schema.make_fixture import make
+
+    for version in range(1, LATEST_VERSION + 1):
+        path = make(version, tmp_path / f"step{version}.annotator")
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+        conn.close()
+
+
+def _assert_refused(path: Path, error: type[Exception], words: str):
+    before = sha256_file(path)
+    siblings = set(path.parent.iterdir())
+    with pytest.raises(error) as info:
+        open_project(path)
+    assert words in str(info.value)
+    assert sha256_file(path) == before
+    assert set(path.parent.iterdir()) == siblings, "no -wal, -shm or backup file left behind"
+    return str(info.value)
+
+
+def test_text_file_is_refused_unchanged(tmp_path):
+    path = tmp_path / "article.annotator"
+    path.write_text("Clarifai deleted 3 million photos.\n" * 20)
+    message = _assert_refused(path, NotAProjectError, "not an annotator project")
+    assert "Import" in message
+
+
+def test_empty_and_binary_files_are_refused(tmp_path):
+    empty = tmp_path / "empty.annotator"
+    empty.write_bytes(b"")
+    _assert_refused(empty, NotAProjectError, "empty")
+    junk = tmp_path / "junk.annotator"
+    junk.write_bytes(bytes(range(256)) * 64)
+    _assert_refused(junk, NotAProjectError, "not an SQLite database")
+
+
+def test_foreign_sqlite_database_is_refused_unchanged(tmp_path):
+    path = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    _assert_refused(path, NotAProjectError, "another program")
+
+
+def test_project_from_a_newer_version_is_refused_unchanged(tmp_path):
+    path = tmp_path / "future.annotator"
+    create_project(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    _assert_refused(path, NewerProjectError, "newer version of annotator")
+
+
+def test_unknown_migration_name_counts_as_newer(tmp_path):
+    path = tmp_path / "future2.annotator"
+    create_project(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('annotator', '0099_from_the_future', 'x')")
+    conn.commit()
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    _assert_refused(path, NewerProjectError, "0099_from_the_future")
+
+
+def test_corrupted_project_is_refused_unchanged(tmp_path):
+    path = tmp_path / "broken.annotator"
+    store = create_project(path)
+    source = store.add_source("Reuters")
+    for i in range(200):
+        store.add_document(f"Article {i} " + "lorem ipsum " * 300, f"Doc {i}", source_id=source.id)
+    store.close()
+    data = bytearray(path.read_bytes())
+    assert len(data) > 64 * 4096
+    for offset in range(8192, len(data) - 4096, 16384):  # trash the middle of many pages
+        data[offset:offset + 512] = b"\xde\xad\xbe\xef" * 128
+    path.write_bytes(bytes(data))
+    _assert_refused(path, CorruptProjectError, "damaged")
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(ProjectError, match="no project"):
+        open_project(tmp_path / "nope.annotator")
+    with pytest.raises(NotAProjectError, match="folder"):
+        open_project(tmp_path)
+
+
+def test_create_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "p.annotator"
+    path.write_text("precious")
+    with pytest.raises(ProjectError, match="already exists"):
+        create_project(path)
+    assert path.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["p.annotator"]

@@ -1,0 +1,160 @@
+"""Round trips through the SQLite store, FTS sync, duplicates and integrity rules."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotator.core.errors import DuplicateDocumentError, NotFoundError, ValidationError
+from annotator.core.ids import is_id, new_id
+from annotator.core.model import Claim, Link, Rating, Relation
+from annotator.store import open_project
+from annotator.store.project import fts_query
+
+
+def _doc(store, text="Clarifai deleted 3 million photos from OkCupid.", **kw):
+    source = store.ensure_source(kw.pop("source", "Reuters"))
+    return store.add_document(text, kw.pop("title", "A title"), source_id=source.id, **kw)
+
+
+def _claim(store, doc, start, end, **kw):
+    text = store.document_text(doc.id)
+    return store.insert_claim(Claim(new_id(), doc.id, start, end, text[start:end], **kw))
+
+
+def test_new_project_has_schema_metadata_and_default_types(store):
+    assert store.schema_version() == 3
+    assert store.applied_migrations() == ["0001_core_tables", "0002_document_search", "0003_readable_views"]
+    assert store.meta()["name"] == "Test project"
+    names = [t.name for t in store.claim_types()]
+    assert names[0] == "Factual claim" and len(names) == 5
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA application_id").fetchone()[0] == 0x414E4E54
+
+
+def test_ids_are_ulids_and_unique():
+    ids = {new_id() for _ in range(10_000)}
+    assert len(ids) == 10_000
+    assert all(is_id(i) for i in ids)
+    assert new_id(now_ms=1) < new_id(now_ms=2)
+
+
+def test_entities_round_trip_after_reopen(tmp_path):
+    from annotator.store import create_project
+
+    store = create_project(tmp_path / "roundtrip.annotator")
+    src = store.add_source("The Next Web", url="https://thenextweb.com", kind="news outlet", notes="TNW")
+    doc = store.add_document("Text with émoji 😀 and more.", "Title", source_id=src.id,
+                             author="A. Writer", url="https://thenextweb.com/x",
+                             published="2024-04-21", original_filename="x.html", import_format="html")
+    claim = _claim(store, doc, 0, 4, prefix="", suffix=" with", note="n", annotator="ann",
+                   type_id=store.claim_types()[0].id)
+    other = _claim(store, doc, 16, 17)
+    link = store.insert_link(Link(new_id(), claim.id, other.id, Relation.CONTRADICTS, "why", "ann"))
+    verdict = store.set_verdict(claim.id, Rating.MOSTLY_FALSE, note="checked", evidence_url="https://e", annotator="ann")
+    path = store.path
+    store.close()
+
+    again = open_project(path)
+    try:
+        assert again.source(src.id) == src
+        got = again.document(doc.id)
+        assert got.text == "Text with émoji 😀 and more." and got.length == len(got.text)
+        assert (got.title, got.author, got.url, got.published) == ("Title", "A. Writer", "https://thenextweb.com/x", "2024-04-21")
+        assert got.sha256 == doc.sha256
+        assert again.claim(claim.id) == claim
+        assert again.claim(other.id).quote == "😀"
+        assert again.link(link.id) == link
+        assert again.verdict(claim.id) == verdict
+        assert again.counts().__dict__ == {"sources": 1, "documents": 1, "claims": 2, "links": 1, "verdicts": 1}
+    finally:
+        again.close()
+
+
+def test_duplicate_text_is_detected_not_duplicated(store):
+    doc = _doc(store)
+    with pytest.raises(DuplicateDocumentError) as info:
+        _doc(store, title="Another title")
+    assert info.value.existing_id == doc.id
+    assert "already in the project" in str(info.value)
+    assert store.counts().documents == 1
+
+
+def test_source_names_unique_case_insensitive(store):
+    store.add_source("Reuters")
+    with pytest.raises(ValidationError):
+        store.add_source("reuters")
+    assert store.ensure_source("REUTERS").name == "Reuters"
+    with pytest.raises(ValidationError):
+        store.add_source("   ")
+
+
+def test_deleting_a_claim_cascades_to_links_and_verdicts(store):
+    doc = _doc(store)
+    a, b = _claim(store, doc, 0, 8), _claim(store, doc, 9, 16)
+    store.insert_link(Link(new_id(), a.id, b.id, Relation.SUPPORTS))
+    store.set_verdict(a.id, Rating.TRUE)
+    store.delete_claim(a.id)
+    assert store.links() == [] and store.verdicts() == []
+    with pytest.raises(NotFoundError):
+        store.claim(a.id)
+
+
+def test_schema_refuses_bad_rows(store):
+    doc = _doc(store)
+    a = _claim(store, doc, 0, 8)
+    with pytest.raises(ValidationError):
+        store.insert_link(Link(new_id(), a.id, a.id, Relation.SAME))
+    with pytest.raises(ValidationError):
+        store.insert_claim(Claim(new_id(), doc.id, 5, 5, ""))
+    with pytest.raises(ValidationError):
+        store.insert_claim(Claim(new_id(), "no-such-document", 0, 1, "x"))
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO verdicts (id, claim_id, rating, created_at, updated_at) "
+                         "VALUES ('v', ?, 'probably', 'x', 'x')", [a.id])
+
+
+def test_verdicts_are_one_per_annotator(store):
+    doc = _doc(store)
+    a = _claim(store, doc, 0, 8)
+    first = store.set_verdict(a.id, Rating.TRUE, annotator="alice")
+    again = store.set_verdict(a.id, Rating.FALSE, annotator="alice")
+    assert again.id == first.id and again.rating is Rating.FALSE
+    store.set_verdict(a.id, Rating.MIXED, annotator="bob")
+    assert {v.annotator: v.rating for v in store.verdicts(a.id)} == {"alice": Rating.FALSE, "bob": Rating.MIXED}
+
+
+def test_full_text_search_follows_inserts_updates_and_deletes(store):
+    doc = _doc(store, "The FTC settled with Match Group over OkCupid photos.")
+    _doc(store, "Clarifai is a computer vision company.", source="AIChief", title="Other")
+    hits = store.search("okcupid photos")
+    assert [h["document_id"] for h in hits] == [doc.id]
+    assert "[OkCupid]" in hits[0]["snippet"] and hits[0]["source"] == "Reuters"
+    store.update_document(doc.id, title="Settlement report")
+    assert store.search("settlement")[0]["document_id"] == doc.id
+    store.delete_document(doc.id)
+    assert store.search("okcupid") == []
+    assert store.search("vision")[0]["title"] == "Other"
+
+
+def test_search_accepts_anything_a_person_types(store):
+    _doc(store, "OkCupid's founder supplied 3M photos (allegedly) - said O'Brien.")
+    for query in ["O'Brien", "3M", '"founder supplied"', "photo*", "-", 'a "b', "AND OR NOT", "((", "*"]:
+        store.search(query)  # must not raise
+    assert store.search('"founder supplied"')
+    assert store.search("photo*")
+    assert not store.search('"supplied founder"')
+    assert fts_query('say "a b" c*') == '"say" "a b" "c"*'
+
+
+def test_views_for_humans(store):
+    doc = _doc(store)
+    a, b = _claim(store, doc, 0, 8), _claim(store, doc, 9, 16)
+    store.insert_link(Link(new_id(), a.id, b.id, Relation.CONTRADICTS))
+    store.set_verdict(a.id, Rating.FALSE)
+    row = store.db.execute("SELECT source, quote, verdict FROM claims_with_quotes WHERE claim_id = ?", [a.id]).fetchone()
+    assert row == ("Reuters", "Clarifai", "false")
+    link_row = store.db.execute("SELECT relation, from_quote, to_quote FROM links_with_quotes").fetchone()
+    assert link_row == ("contradicts", "Clarifai", "deleted")
