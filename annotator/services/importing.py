@@ -74,30 +74,20 @@ class ImportService:
                      title: str | None = None,
                      progress: Callable[[int, int, str], None] | None = None,
                      cancelled: Callable[[], bool] | None = None) -> list[ImportResult]:
-        """Import each file; ``title`` applies only to a single-file import."""
-        from annotator.services import importers
+        """Read and store each file; ``title`` applies only to a single-file import."""
+        extracted = extract_files(paths, progress=progress, cancelled=cancelled)
+        return self.add_extracted(extracted, source_name=source_name, title=title)
 
-        results: list[ImportResult] = []
-        total = len(paths)
-        for index, path in enumerate(paths):
-            name = str(path)
-            if cancelled is not None and cancelled():
-                results.extend(ImportResult(str(p), CANCELLED, "Import cancelled.") for p in paths[index:])
-                break
-            if progress is not None:
-                progress(index, total, name)
-            try:
-                imported = importers.read_document(path)
-            except ImportFailure as exc:
-                results.append(ImportResult(name, FAILED, str(exc)))
-                continue
-            except Exception as exc:  # an importer bug must not lose the rest of the batch
-                results.append(ImportResult(name, FAILED, f"{Path(name).name} could not be read ({exc})."))
-                continue
-            results.append(self.add(imported, source_name=source_name,
-                                    title=title if total == 1 else None, name=name))
-        if progress is not None:
-            progress(total, total, "")
+    def add_extracted(self, extracted: list[tuple[str, ImportedDocument | ImportResult]], *,
+                      source_name: str | None = None, title: str | None = None) -> list[ImportResult]:
+        """Store what :func:`extract_files` read (on the thread that owns the project)."""
+        results = []
+        for name, item in extracted:
+            if isinstance(item, ImportResult):
+                results.append(item)
+            else:
+                results.append(self.add(item, source_name=source_name,
+                                        title=title if len(extracted) == 1 else None, name=name))
         return results
 
     def import_text(self, text: str, *, title: str | None = None,
@@ -110,6 +100,36 @@ class ImportService:
         except ImportFailure as exc:
             return ImportResult("pasted text", FAILED, str(exc))
         return self.add(imported, source_name=source_name, name="pasted text")
+
+
+def extract_files(paths: Sequence[str | os.PathLike], *,
+                  progress: Callable[[int, int, str], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None,
+                  ) -> list[tuple[str, ImportedDocument | ImportResult]]:
+    """Read and extract each file, touching no project: safe to run in a worker thread.
+
+    Returns (name, extracted document) or (name, failed/cancelled result) per file.
+    """
+    from annotator.services import importers
+
+    out: list[tuple[str, ImportedDocument | ImportResult]] = []
+    total = len(paths)
+    for index, path in enumerate(paths):
+        name = str(path)
+        if cancelled is not None and cancelled():
+            out.extend((str(p), ImportResult(str(p), CANCELLED, "Import cancelled.")) for p in paths[index:])
+            break
+        if progress is not None:
+            progress(index, total, name)
+        try:
+            out.append((name, importers.read_document(path)))
+        except ImportFailure as exc:
+            out.append((name, ImportResult(name, FAILED, str(exc))))
+        except Exception as exc:  # an importer bug must not lose the rest of the batch
+            out.append((name, ImportResult(name, FAILED, f"{Path(name).name} could not be read ({exc}).")))
+    if progress is not None:
+        progress(total, total, "")
+    return out
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:

@@ -1,0 +1,809 @@
+"""Turn files and pasted text into :class:`ImportedDocument` objects, without Qt.
+
+Supported: plain text (any common encoding), Markdown, HTML (article extraction,
+nothing is ever fetched and no script runs), Word ``.docx`` and PDF with a text
+layer. Every failure is an :class:`ImportFailure` whose message tells the user
+what is wrong with the file and, where possible, what to do about it.
+
+The heavy libraries (trafilatura, pypdf, python-docx, markdown-it) are imported
+inside the functions that need them so that starting the app stays fast.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import stat
+import unicodedata
+import zipfile
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from annotator.core.errors import ImportFailure
+from annotator.core.model import ImportedDocument
+from annotator.core.text import normalise_newlines
+
+MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+
+TITLE_MAX_CHARS = 200
+# A .docx is a zip; its parts are read into memory, so refuse absurd unpacked sizes.
+_MAX_UNZIPPED_BYTES = 10 * MAX_BYTES
+_KNOWN_FORMATS = "text, Markdown, HTML, Word (.docx) and PDF files"
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc/.xls/.ppt
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_HTML_START = re.compile(rb"\s*<!doctype\s+html|\s*<html[\s>]", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses these in text
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+_WESTERN_LANGUAGES = frozenset((
+    "English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch", "Swedish", "Norwegian",
+    "Danish", "Finnish", "Icelandic", "Catalan", "Indonesian", "Malay", "Unknown", "",
+))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_document(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> ImportedDocument:
+    """Read one file from disk; the size is checked before a single byte is read."""
+    name = os.path.basename(os.fspath(path)) or str(path)
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise ImportFailure(f"{name} is a folder, not a file.", path=str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFailure(f"{name} is not a regular file (it may be a device or a pipe).", path=str(path))
+        _check_size(info.st_size, name, max_bytes, path)
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # a file that grew meanwhile is still cut off
+    except FileNotFoundError:
+        raise ImportFailure(f"{path} does not exist; it may have been moved, renamed or deleted.",
+                            path=str(path)) from None
+    except PermissionError:
+        raise ImportFailure(f"annotator is not allowed to read {name}; check the file's permissions.",
+                            path=str(path)) from None
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise ImportFailure(f"{name} could not be read ({reason}).", path=str(path)) from None
+    except ValueError:  # e.g. a NUL character in the path
+        raise ImportFailure(f"{name!r} is not a valid file name.", path=str(path)) from None
+    _check_size(len(data), name, max_bytes, path)
+    try:
+        return read_bytes(data, name, max_bytes=max_bytes)
+    except ImportFailure as exc:
+        exc.path = str(path)
+        raise
+
+
+def read_text(text: str, *, title: str | None = None, import_format: str = "paste") -> ImportedDocument:
+    """Wrap pasted clipboard text; only newlines, a BOM and trailing whitespace change."""
+    text = normalise_newlines(text).removeprefix("\ufeff").rstrip()
+    if not text.strip():
+        raise ImportFailure("The pasted text is empty; copy some text and try again.")
+    title = _clip_title(title or "") or _title_from_text(text) or "Pasted text"
+    return ImportedDocument(text=text, title=title, import_format=import_format)
+
+
+def read_bytes(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> ImportedDocument:
+    """Import the contents of a file called ``filename`` (only its suffix and name are used)."""
+    name = PurePath(filename).name or filename or "The file"
+    _check_size(len(data), name, max_bytes, filename)
+    if not data:
+        raise ImportFailure(f"{name} is empty (0 bytes).", path=filename)
+    try:
+        kind = _detect_format(data, PurePath(name).suffix.lower(), name)
+        reader = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html,
+                  "markdown": _read_markdown, "text": _read_plain}[kind]
+        doc = reader(data, name)
+    except ImportFailure as exc:
+        exc.path = exc.path or filename
+        raise
+    except RecursionError:
+        raise ImportFailure(f"{name} is too deeply nested to be read.", path=filename) from None
+    except MemoryError:
+        raise ImportFailure(f"{name} is too large to be read with the memory available.", path=filename) from None
+    except Exception as exc:  # a library tripped over something the checks above did not catch
+        raise ImportFailure(f"{name} could not be read; it may be damaged ({exc.__class__.__name__}).",
+                            path=filename) from exc
+    return doc
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _human_size(n: int) -> str:
+    """'212.0 MB', '2.0 KB', '999 bytes'."""
+    if n < 1024:
+        return f"{n} bytes"
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024 or unit == "GB":
+            break
+    return f"{n:.1f} {unit}"
+
+
+def _check_size(size: int, name: str, max_bytes: int, path: Any) -> None:
+    """Refuse a file over the limit with a message that gives both sizes."""
+    if size > max_bytes:
+        limit = _human_size(max_bytes).replace(".0 ", " ")
+        raise ImportFailure(f"{name} is {_human_size(size)}; annotator imports files up to {limit}.",
+                            path=str(path))
+
+
+def _detect_format(data: bytes, suffix: str, name: str) -> str:
+    """Decide the reader: magic bytes first, then the suffix, then a look at the content."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                unpacked = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+            raise ImportFailure(f"{name} is a damaged ZIP or Word file and cannot be opened.") from None
+        if "word/document.xml" not in names:
+            raise ImportFailure(f"{name} is a ZIP archive, not a Word document; annotator imports {_KNOWN_FORMATS}.")
+        if unpacked > _MAX_UNZIPPED_BYTES:
+            raise ImportFailure(f"{name} unpacks to more than {_human_size(_MAX_UNZIPPED_BYTES)}; "
+                                "it is too large or damaged.")
+        return "docx"
+    if data.startswith(_OLE_MAGIC):
+        raise ImportFailure(f"{name} is in an old Microsoft Office format (such as .doc); "
+                            "open it in Word or LibreOffice and save it as .docx first.")
+    for magic, what in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            raise ImportFailure(f"{name} is {what}, not a document; annotator imports {_KNOWN_FORMATS}.")
+    if suffix == ".pdf":
+        raise ImportFailure(f"{name} is not a valid PDF (it does not start like one); it may be damaged.")
+    if suffix == ".docx":
+        raise ImportFailure(f"{name} is not a valid Word document; it may be damaged or renamed.")
+    if suffix in (".html", ".htm") or _looks_like_html(data):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    return "text"
+
+
+def _looks_like_html(data: bytes) -> bool:
+    """True when the content starts (after a BOM and whitespace) like an HTML page."""
+    head = data[:2048]
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            head = head.decode(encoding, errors="ignore").encode("utf-8")
+            break
+    return bool(_HTML_START.match(head))
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """The codec named by a leading byte order mark, if any."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes sit in every other position, as in UTF-16 text."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _guess_encoding(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for data that is not valid UTF-8, or None if no encoding fits.
+
+    Mostly-UTF-8 data with a few damaged bytes stays UTF-8 (damage replaced by
+    U+FFFD) rather than turning every accented letter into mojibake. Otherwise
+    charset_normalizer decides; when it hesitates between single-byte encodings
+    for a Western European language (or picks an old DOS code page), Windows-1252
+    wins, being by far the most common legacy encoding for such text.
+    """
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd")
+    intact = len(lenient) - len(lenient.encode("ascii", "ignore")) - damaged  # non-ASCII letters
+    if intact > 0 and intact >= 4 * damaged:
+        return lenient, "utf-8 (with damaged bytes)"
+
+    import charset_normalizer
+
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    encoding = best.encoding
+    if best.language in _WESTERN_LANGUAGES or re.fullmatch(r"cp(437|[78]\d\d)", encoding):
+        for match in matches:
+            near_tie = match.chaos <= best.chaos + 0.05 and match.coherence >= best.coherence - 0.15
+            if near_tie and "cp1252" in match.could_be_from_charset:
+                encoding = "cp1252"
+                break
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError):
+        return str(best), best.encoding
+
+
+def _encoding_warning(encoding: str) -> str:
+    """The note shown to the user when the encoding had to be guessed."""
+    if encoding.startswith("utf-8 "):
+        return "Some bytes were not valid UTF-8 and were replaced by \ufffd"
+    return f"Decoded as {encoding} (the file does not say its encoding); check accented letters and quotes"
+
+
+def _looks_binary(text: str) -> bool:
+    """A high share of control characters (other than tabs, newlines and escapes)."""
+    sample = text[:65536]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample
+                   if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
+    return "\x00" in sample or controls > 0.05 * len(sample)
+
+
+def _finish(text: str, name: str, import_format: str, *, title: str | None = None,
+            author: str | None = None, published: str | None = None, url: str | None = None,
+            warnings: list[str] | None = None) -> ImportedDocument:
+    """Normalise the extracted text, refuse empty results, and fill in a title."""
+    text = normalise_newlines(text).removeprefix("\ufeff").rstrip()
+    if not text.strip():
+        raise ImportFailure(f"{name} contains no readable text.")
+    title = _clip_title(title or "") or _title_from_text(text) or PurePath(name).stem or name
+    return ImportedDocument(text=text, title=title, import_format=import_format, original_filename=name,
+                            author=_clean(author), published=published, url=_clean(url),
+                            warnings=warnings or [])
+
+
+def _clean(value: Any) -> str | None:
+    """A metadata value as a trimmed single-line string, or None."""
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _clip_title(title: str) -> str:
+    """A title on one line, at most TITLE_MAX_CHARS long."""
+    title = " ".join(title.split())
+    if len(title) > TITLE_MAX_CHARS:
+        title = title[:TITLE_MAX_CHARS - 1].rstrip() + "…"
+    return title
+
+
+def _title_from_text(text: str) -> str:
+    """The first non-empty line, trimmed and clipped."""
+    for line in text.split("\n"):
+        if line.strip():
+            return _clip_title(line)
+    return ""
+
+
+def _iso_date(value: Any) -> str | None:
+    """'2024-03-05' from a date, a datetime or a string starting with an ISO date."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not value:
+        return None
+    m = _ISO_DATE.match(str(value).strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- plain text
+
+
+def _read_plain(data: bytes, name: str) -> ImportedDocument:
+    """Plain text in UTF-8, UTF-16/32 (with BOM) or a detected legacy encoding."""
+    text, warnings = _decode_plain(data, name)
+    return _finish(text, name, "text", warnings=warnings)
+
+
+def _decode_plain(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode text bytes, refusing binary content."""
+    binary = ImportFailure(f"{name} looks like a binary file, not text; annotator imports {_KNOWN_FORMATS}.")
+    warnings: list[str] = []
+    encoding = _bom_encoding(data)
+    if not encoding and (encoding := _utf16_without_bom(data)):
+        warnings.append(f"Decoded as {encoding.upper()} (the file has no byte order mark)")
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text = data.decode(encoding, errors="replace")
+            label = encoding.removesuffix("-sig").upper()
+            warnings.append(f"Some bytes were not valid {label} and were replaced by \ufffd")
+    elif b"\x00" in data:
+        raise binary
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            guessed = _guess_encoding(data)
+            if guessed is None:
+                raise binary from None
+            text, encoding = guessed
+            warnings.append(_encoding_warning(encoding))
+    if _looks_binary(text):
+        raise binary
+    return text, warnings
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def _read_markdown(data: bytes, name: str) -> ImportedDocument:
+    """Markdown rendered to readable plain text; YAML front matter gives the metadata."""
+    source, warnings = _decode_plain(data, name)
+    source = normalise_newlines(source).removeprefix("\ufeff")
+    meta, source = _split_front_matter(source)
+    text, heading = _markdown_to_text(source)
+    return _finish(text, name, "markdown", title=meta.get("title") or heading, author=meta.get("author"),
+                   published=_iso_date(meta.get("date")), url=meta.get("url"), warnings=warnings)
+
+
+def _split_front_matter(source: str) -> tuple[dict[str, str], str]:
+    """Simple ``key: value`` pairs from a leading ``---`` block, and the text after it.
+
+    The block only counts as front matter when it holds at least one ``key: value``
+    line, so a document that merely opens with a horizontal rule keeps its text.
+    """
+    m = re.match(r"---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", source, re.DOTALL | re.MULTILINE)
+    if not m:
+        return {}, source
+    meta: dict[str, str] = {}
+    key = None
+    for line in m[1].split("\n"):
+        pair = re.match(r"([A-Za-z_][\w-]*)\s*:(?:\s+(.*?))?\s*$", line)
+        item = re.match(r"\s+-\s+(.+?)\s*$", line)
+        if pair:
+            key, value = pair[1].lower(), pair[2] or ""
+            if value.startswith("[") and value.endswith("]"):
+                value = ", ".join(_unquote(v) for v in value[1:-1].split(","))
+            meta[key] = _unquote(value)
+        elif item and key:  # a YAML list under the last key: "author:\n  - A\n  - B"
+            meta[key] = ", ".join(filter(None, (meta.get(key), _unquote(item[1]))))
+        elif line.strip() and not line.startswith((" ", "\t", "#")):
+            return {}, source  # not YAML: the rules are part of the document
+    if key is None:
+        return {}, source
+    return {k: v for k, v in meta.items() if v}, source[m.end():]
+
+
+def _unquote(value: str) -> str:
+    """A YAML scalar without its surrounding quotes."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value.strip()
+
+
+def _markdown_to_text(source: str) -> tuple[str, str]:
+    """(plain text, first heading) of a Markdown document.
+
+    Blocks are separated by a blank line; list items get their own line with
+    "- " or "N. " (nested lists indented); tables become tab-separated rows.
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(source)
+    out: list[str] = []
+    lists: list[list[Any]] = []  # per open list: [ordered, next number]
+    markers: list[str] = []  # per open list item: its marker ("- ", "2. ")
+    fresh_item = False  # the next block is the first of a list item
+    blank_before_next = False
+    first_heading = ""
+    rows: list[str] = []
+    cells: list[str] = []
+
+    def emit(block: str) -> None:
+        """Append one block, with its list marker and the right separator."""
+        nonlocal fresh_item, blank_before_next
+        if not block.strip():
+            return
+        if markers:
+            indent = "  " * (len(markers) - 1)
+            lead = indent + (markers[-1] if fresh_item else " " * len(markers[-1]))
+            block = lead + block.replace("\n", "\n" + " " * len(lead))
+            fresh_item = False
+        if out:
+            out.append("\n" if lists and not blank_before_next else "\n\n")
+        blank_before_next = False
+        out.append(block)
+
+    for i, tok in enumerate(tokens):
+        kind = tok.type
+        if kind == "inline":
+            text = _markdown_inline(tok)
+            if tokens[i - 1].type in ("th_open", "td_open"):
+                cells.append(" ".join(text.split()))
+                continue
+            if tokens[i - 1].type == "heading_open" and not first_heading:
+                first_heading = text.strip()
+            emit(text)
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            if not lists:
+                blank_before_next = True
+            lists.append([kind == "ordered_list_open", int(tok.attrGet("start") or 1)])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            if not lists:
+                blank_before_next = True
+        elif kind == "list_item_open":
+            ordered, number = lists[-1]
+            if ordered:
+                number = int(tok.info) if tok.info.isdigit() else number
+                lists[-1][1] = number + 1
+            markers.append(f"{number}{tok.markup or '.'} " if ordered else "- ")
+            fresh_item = True
+        elif kind == "list_item_close":
+            markers.pop()
+            fresh_item = False
+        elif kind in ("code_block", "fence"):
+            emit(tok.content.rstrip("\n"))
+        elif kind == "html_block":
+            emit(_html_fragment_text(tok.content))
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "tr_close":
+            rows.append("\t".join(cells))
+        elif kind == "table_close":
+            emit("\n".join(rows))
+            rows = []
+    return "".join(out), first_heading
+
+
+def _markdown_inline(token: Any) -> str:
+    """The readable text of an inline token: markup, links and raw tags dropped."""
+    parts: list[str] = []
+    hidden = False  # inside an inline <script> or <style>
+    for child in token.children or []:
+        kind = child.type
+        if kind == "html_inline":
+            tag = child.content.lower()
+            if tag.startswith(("<script", "<style")):
+                hidden = True
+            elif tag.startswith(("</script", "</style")):
+                hidden = False
+            elif tag.startswith("<br"):
+                parts.append("\n")
+        elif hidden:
+            continue
+        elif kind in ("text", "code_inline", "image"):
+            parts.append(child.content)  # an image's content is its alt text
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+# Never part of the readable text; removed before extraction (JSON-LD metadata is kept).
+_UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "object", "embed",
+                "applet", "svg", "math", "canvas")
+_NOT_TEXT_TAGS = _UNSAFE_TAGS + ("head", "title", "select", "button")
+_BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "blockquote",
+    "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
+    "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "form", "fieldset", "address",
+    "details", "summary", "hr", "body", "html",
+))
+_BREAK, _LINE, _TAB = "\x00", "\x01", "\x02"  # placeholders while flattening a tree
+
+
+def _read_html(data: bytes, name: str) -> ImportedDocument:
+    """The article text and metadata of a saved web page."""
+    html, warnings = _decode_html(data)
+    tree, truncated = _parse_html(html)
+    if tree is None:
+        raise ImportFailure(f"{name} contains no readable text.")
+    if truncated:
+        warnings.append("The page is nested too deeply; text after that point is missing")
+    url = _canonical_url(tree)
+    _drop(tree, _UNSAFE_TAGS, keep="script[@type='application/ld+json']")
+    title = author = published = None
+    text = ""
+    try:
+        import trafilatura
+
+        result = trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True,
+            date_extraction_params={"extensive_search": False, "original_date": True})
+    except Exception:  # the fallback below still gives the page text
+        result = None
+    if result is not None:
+        text = _trafilatura_text(result.body)
+        title, author = result.title, result.author
+        published = _iso_date(result.date)
+        url = url or _http_url(result.url)
+    if not title:
+        title = " ".join("".join(tree.xpath("//title//text()")).split()) or None
+    if not text.strip():
+        body = tree.find("body")
+        text = _html_tree_text(body if body is not None else tree)
+    if truncated and not text.strip():
+        raise ImportFailure(f"{name} is nested too deeply to be read; it may be damaged or malicious.")
+    return _finish(text, name, "html", title=title, author=author, published=published, url=url,
+                   warnings=warnings)
+
+
+def _decode_html(data: bytes) -> tuple[str, list[str]]:
+    """Decode a page honouring its BOM, then <meta charset>, then a guess."""
+    encoding = _bom_encoding(data)
+    if encoding:
+        return data.decode(encoding, errors="replace"), []
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            encoding = codecs.lookup(declared[1].decode("ascii")).name
+        except (LookupError, UnicodeDecodeError):
+            encoding = None
+        if encoding in ("latin-1", "iso8859-1", "ascii"):
+            encoding = "cp1252"  # what browsers do with these labels
+        if encoding and not encoding.startswith("utf-16"):
+            try:
+                return data.decode(encoding), []
+            except UnicodeDecodeError:
+                pass
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    guessed = _guess_encoding(data)
+    if guessed is None:
+        return data.decode("cp1252", errors="replace"), [_encoding_warning("cp1252")]
+    return guessed[0], [_encoding_warning(guessed[1])]
+
+
+def _parse_html(html: str) -> tuple[Any, bool]:
+    """(lxml tree or None, whether nesting beyond the parser's depth limit was cut off).
+
+    Comments and processing instructions are dropped, internal DTD subsets (entity
+    definitions) removed first, and the parser never touches the network.
+    """
+    import lxml.html
+    from lxml import etree
+
+    html = _DOCTYPE_SUBSET.sub("", _XML_UNSAFE.sub("", html))
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                  no_network=True, collect_ids=False)
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None, False
+    return tree, any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
+def _http_url(value: Any) -> str | None:
+    """The value if it is an http(s) address (never javascript: or data:), else None."""
+    value = _clean(value)
+    return value if value and re.match(r"https?://", value, re.IGNORECASE) else None
+
+
+def _canonical_url(tree: Any) -> str | None:
+    """<link rel=canonical>, else og:url; only web addresses are accepted."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            url = _http_url(link.get("href"))
+            if url:
+                return url
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
+            url = _http_url(meta.get("content"))
+            if url:
+                return url
+    return None
+
+
+def _trafilatura_text(body: Any) -> str:
+    """Text of trafilatura's result tree, one blank line between top-level blocks."""
+    if body is None:
+        return ""
+    from trafilatura.xml import xmltotxt
+
+    blocks = []
+    for child in body:
+        if child.tag == "table":
+            rows = ("\t".join(" ".join("".join(cell.itertext()).split()) for cell in row.iter("cell"))
+                    for row in child.iter("row"))
+            block = "\n".join(row for row in rows if row.strip())
+        else:
+            block = xmltotxt(child, False)
+        block = "\n".join(line.rstrip() for line in block.strip().split("\n"))
+        if block:
+            blocks.append(block)
+    return "\n\n".join(blocks)
+
+
+def _drop(root: Any, tags: tuple[str, ...], keep: str | None = None) -> None:
+    """Remove every element with one of ``tags`` (and its content) below ``root``."""
+    for bad in root.xpath("|".join(f".//{tag}" for tag in tags)):
+        if keep is not None and bad.xpath(f"self::{keep}"):
+            continue
+        if bad.getparent() is not None:
+            bad.drop_tree()
+
+
+def _html_tree_text(root: Any) -> str:
+    """Visible text of an lxml element: scripts and styles removed, blocks as paragraphs."""
+    from lxml import etree
+
+    _drop(root, _NOT_TEXT_TAGS)
+    parts: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            elif tag == "br":
+                parts.append(_LINE)
+            elif tag in ("td", "th") and el.getprevious() is not None:
+                parts.append(_TAB)
+            if tag and el.text:
+                parts.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            if el is not root and el.tail:
+                parts.append(el.tail)
+    blocks = []
+    for block in "".join(parts).split(_BREAK):
+        block = re.sub(r"[ \t\n\r\f]+", " ", block).replace(_TAB, "\t").replace(_LINE, "\n")
+        block = "\n".join(line.strip(" ") for line in block.split("\n")).strip()
+        if block:
+            blocks.append(block)
+    return "\n\n".join(blocks)
+
+
+def _html_fragment_text(fragment: str) -> str:
+    """Readable text of a piece of raw HTML (as found inside Markdown)."""
+    tree, _ = _parse_html(f"<html><body>{fragment}</body></html>")
+    if tree is None:
+        return ""
+    body = tree.find("body")
+    return _html_tree_text(body if body is not None else tree)
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def _read_docx(data: bytes, name: str) -> ImportedDocument:
+    """Paragraphs and tables of a Word document in reading order, plus its properties."""
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks: list[str] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                blocks.append(_docx_table_text(item))
+            else:
+                blocks.append(item.text)
+        props = document.core_properties
+        title, author, created = props.title, props.author, props.created
+    except ImportFailure:
+        raise
+    except Exception:
+        raise ImportFailure(f"{name} is not a readable Word document; it may be damaged. "
+                            "Try opening it in Word and saving it again.") from None
+    text = "\n\n".join(block.strip("\n") for block in blocks if block.strip())
+    return _finish(text, name, "docx", title=title, author=author, published=_iso_date(created))
+
+
+def _docx_table_text(table: Any) -> str:
+    """Rows on their own lines, cells separated by tabs (merged cells once)."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], []
+        for cell in row.cells:  # a merged cell is listed once per grid column it spans
+            if any(cell._tc is tc for tc in seen):
+                continue
+            seen.append(cell._tc)
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            rows.append("\t".join(cells))
+    return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _read_pdf(data: bytes, name: str) -> ImportedDocument:
+    """The text layer of a PDF, page by page, plus its document information."""
+    import pypdf
+
+    damaged = ImportFailure(f"{name} is not a readable PDF; it may be damaged or incomplete.")
+    locked = ImportFailure(f"{name} is password-protected; remove the password "
+                           "(for example by printing it to a new PDF) and import it again.")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise locked
+            except ImportFailure:
+                raise
+            except Exception:  # an encryption method this installation cannot undo
+                raise ImportFailure(f"{name} is encrypted in a way annotator cannot open; print it to "
+                                    "a new PDF or save an unencrypted copy and import that.") from None
+        pages = list(reader.pages)
+    except ImportFailure:
+        raise
+    except Exception:
+        raise damaged from None
+    if not pages:
+        raise damaged
+    texts: list[str] = []
+    unreadable: list[int] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception:
+            text = ""
+            unreadable.append(number)
+        if text.strip():
+            texts.append(text.strip("\n"))
+    if not texts:
+        if unreadable:
+            raise damaged
+        raise ImportFailure(f"{name} has no text layer (it may be a scanned image); run OCR first.")
+    warnings = []
+    if unreadable:
+        warnings.append("Pages that could not be read: " + ", ".join(map(str, unreadable)))
+    elif len(texts) < len(pages):
+        warnings.append(f"{len(pages) - len(texts)} of {len(pages)} pages have no text layer "
+                        "(they may be scanned images)")
+    title, author, created = _pdf_info(reader)
+    return _finish("\n\n".join(texts), name, "pdf", title=title, author=author, published=created,
+                   warnings=warnings)
+
+
+def _pdf_info(reader: Any) -> tuple[str | None, str | None, str | None]:
+    """(title, author, creation date) from the document information, tolerating junk."""
+    try:
+        info = reader.metadata
+    except Exception:
+        return None, None, None
+    if not info:
+        return None, None, None
+    title = _clean(info.get("/Title"))
+    if title:
+        title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", title) or None
+    raw = str(info.get("/CreationDate") or "")
+    m = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", raw.strip())
+    created = _iso_date(f"{m[1]}-{m[2]}-{m[3]}") if m else None
+    return title, _clean(info.get("/Author")), created
