@@ -158,3 +158,13 @@ def test_views_for_humans(store):
     assert row == ("Reuters", "Clarifai", "false")
     link_row = store.db.execute("SELECT relation, from_quote, to_quote FROM links_with_quotes").fetchone()
     assert link_row == ("contradicts", "Clarifai", "deleted")
+
+
+def test_search_hit_offset_and_snippet_come_from_the_text(store):
+    text = ("Intro. " * 50) + "The FTC settled with Match Group over OkCupid photos. " + ("Tail. " * 50)
+    doc = _doc(store, text)
+    hit = store.search("match group")[0]
+    assert hit["document_id"] == doc.id
+    assert text[hit["offset"]:hit["offset"] + 11] == "Match Group"
+    assert "[Match] [Group]" in hit["snippet"] and hit["snippet"].startswith("… ")
+    assert "[Match Group]" in store.search('"match group"')[0]["snippet"]

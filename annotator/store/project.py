@@ -101,6 +101,30 @@ def fts_query(user_text: str) -> str:
     return " ".join(parts)
 
 
+def _term_pattern(user_text: str) -> re.Pattern | None:
+    terms = []
+    for phrase, word in _FTS_TOKEN.findall(user_text):
+        token = (phrase or word).rstrip("*")
+        words = re.findall(r"\w+", token)
+        if words:
+            terms.append(r"\W+".join(re.escape(w) for w in words))
+    if not terms:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(terms, key=len, reverse=True)) + ")", re.IGNORECASE)
+
+
+def _snippet(text: str, user_text: str, width: int = 60) -> tuple[int, str]:
+    """(offset of the first hit, a one-line excerpt with [hits] marked)."""
+    pattern = _term_pattern(user_text)
+    first = pattern.search(text) if pattern else None
+    if first is None:  # e.g. only the title matched, or diacritics differ
+        return 0, " ".join(text[: 2 * width].split())
+    start, end = max(0, first.start() - width), min(len(text), first.end() + width)
+    excerpt = pattern.sub(lambda m: f"[{m.group(0)}]", text[start:end])
+    excerpt = " ".join(excerpt.split())
+    return first.start(), ("… " if start else "") + excerpt + (" …" if end < len(text) else "")
+
+
 class ProjectStore:
     """An open project file. Not thread-safe: use it from one thread."""
 
@@ -290,21 +314,27 @@ class ProjectStore:
         self._delete("documents", document_id)
 
     def search(self, query: str, limit: int = 50) -> list[dict]:
-        """Full-text search; each hit has document id, title, source name, snippet and rank."""
+        """Full-text search, best first: document id, title, source, snippet, hit offset.
+
+        FTS5 finds and ranks the documents; the snippet and the offset of the
+        first hit are found in Python, because FTS5's snippet() re-tokenises
+        the whole text and takes seconds on a multi-megabyte article.
+        """
         match = fts_query(query)
         if not match:
             return []
         rows = self.db.execute(
-            "SELECT d.id, d.title, s.name, snippet(documents_fts, 1, '[', ']', ' … ', 14), "
-            "bm25(documents_fts) AS rank "
+            "SELECT d.id, d.title, s.name, bm25(documents_fts) AS rank "
             "FROM documents_fts JOIN documents d ON d.doc_no = documents_fts.rowid "
             "LEFT JOIN sources s ON s.id = d.source_id "
             "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
             [match, limit]).fetchall()
-        return [
-            {"document_id": r[0], "title": r[1], "source": r[2], "snippet": r[3], "rank": r[4]}
-            for r in rows
-        ]
+        hits = []
+        for doc_id, title, source, rank in rows:
+            offset, snippet = _snippet(self.document_text(doc_id), query)
+            hits.append({"document_id": doc_id, "title": title, "source": source,
+                         "snippet": snippet, "offset": offset, "rank": rank})
+        return hits
 
     # -- claim types -----------------------------------------------------------------
     def claim_types(self) -> list[ClaimType]:

@@ -1,0 +1,62 @@
+"""Composition root of the desktop app: pick the project, build the window, run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def resolve_startup_project(requested: str | None):
+    """Open the requested project, else the last one, else the demo (creating it)."""
+    from annotator.core.errors import AnnotatorError
+    from annotator.gui import settings as app_settings
+    from annotator.paths import demo_project_path
+    from annotator.services.demo import create_demo_project
+    from annotator.store import open_project
+
+    if requested:
+        return open_project(Path(requested).expanduser())
+    last = app_settings.last_project()
+    if last and Path(last).exists():
+        try:
+            return open_project(last)
+        except AnnotatorError:
+            app_settings.forget_project(last)
+    demo = demo_project_path()
+    if demo.exists():
+        try:
+            return open_project(demo)
+        except AnnotatorError:
+            demo.rename(demo.with_name(demo.name + ".unreadable"))
+    return create_demo_project(demo)
+
+
+def run_gui(project: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator import __version__
+    from annotator.core.errors import AnnotatorError
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("annotator")
+    app.setApplicationDisplayName("annotator")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("annotator")
+    from PySide6.QtGui import QIcon
+
+    from annotator.resources import resources_dir
+
+    icon = resources_dir() / "annotator.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    try:
+        store = resolve_startup_project(project)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Cannot open project", str(exc))
+        print(f"annotator: {exc}", file=sys.stderr)
+        return 1
+    from annotator.gui.main_window import MainWindow
+
+    window = MainWindow(store)
+    window.show()
+    return app.exec()

@@ -1,0 +1,190 @@
+"""A read-only article view that paints claim highlights for the visible lines only.
+
+Offsets given to and returned from this widget are Python code points; the
+conversion to Qt's UTF-16 positions happens here and nowhere else.
+Highlights are drawn in ``paintEvent`` from a sorted span list, so tens of
+thousands of claims cost only what is on screen, overlaps stay visible (the
+fills blend and each overlapping claim gets its own underline level), and
+nothing is mixed into the document's character formats.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit
+
+from annotator.core.offsets import OffsetMap
+
+
+@dataclass
+class Span:
+    """One highlight as the view paints it (UTF-16 positions)."""
+
+    id: str
+    start: int
+    end: int
+    color: QColor
+    marker: QColor | None = None  # verdict colour, drawn as a tab at the end
+    level: int = 0  # underline level among overlapping spans
+
+
+class DocumentView(QPlainTextEdit):
+    spanClicked = Signal(str)  # claim id
+    selectionSpanChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self.document().setDocumentMargin(14)
+        self._offsets = OffsetMap("")
+        self._spans: list[Span] = []
+        self._starts: list[int] = []
+        self._max_len = 0
+        self._selected_id: str | None = None
+        self.selectionChanged.connect(self.selectionSpanChanged)
+
+    # -- text ------------------------------------------------------------------------
+    def set_text(self, text: str) -> None:
+        self._offsets = OffsetMap(text)
+        self.set_spans([])
+        self.setPlainText(text)
+
+    @property
+    def offsets(self) -> OffsetMap:
+        return self._offsets
+
+    def selection_span(self) -> tuple[int, int] | None:
+        """The selected range in code points, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (self._offsets.to_codepoint(cursor.selectionStart()),
+                self._offsets.to_codepoint(cursor.selectionEnd()))
+
+    def select_span(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_utf16(start))
+        cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def scroll_to(self, start: int, end: int | None = None) -> None:
+        """Bring a code-point range into view, roughly centred."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_utf16(start))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    # -- highlights ------------------------------------------------------------------
+    def set_spans(self, spans: list[Span]) -> None:
+        spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        ends_by_level: list[int] = []
+        for span in spans:  # greedy interval colouring for underline levels
+            for level, end in enumerate(ends_by_level):
+                if end <= span.start:
+                    span.level = level
+                    ends_by_level[level] = span.end
+                    break
+            else:
+                span.level = len(ends_by_level)
+                ends_by_level.append(span.end)
+        self._spans = spans
+        self._starts = [s.start for s in spans]
+        self._max_len = max((s.end - s.start for s in spans), default=0)
+        self.viewport().update()
+
+    def set_selected_span(self, claim_id: str | None) -> None:
+        self._selected_id = claim_id
+        self.viewport().update()
+
+    def spans_between(self, start: int, end: int) -> list[Span]:
+        """Spans overlapping the UTF-16 range [start, end)."""
+        lo = bisect_left(self._starts, start - self._max_len)
+        hi = bisect_left(self._starts, end)
+        return [s for s in self._spans[lo:hi] if s.end > start and s.start < end]
+
+    def span_at(self, u16: int) -> Span | None:
+        """The innermost span containing a UTF-16 position."""
+        hits = [s for s in self.spans_between(u16, u16 + 1)]
+        return min(hits, key=lambda s: s.end - s.start) if hits else None
+
+    def span_rects(self, span: Span) -> list[QRectF]:
+        """Viewport rectangles covering a span (only for laid-out, visible blocks)."""
+        rects: list[QRectF] = []
+        doc = self.document()
+        block = doc.findBlock(span.start)
+        offset = self.contentOffset()
+        while block.isValid() and block.position() < span.end:
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > self.viewport().height():
+                break
+            layout = block.layout()
+            a = max(span.start, block.position()) - block.position()
+            b = min(span.end, block.position() + block.length() - 1) - block.position()
+            if b > a and layout is not None and geometry.bottom() >= 0:
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    la, lb = line.textStart(), line.textStart() + line.textLength()
+                    s, e = max(a, la), min(b, lb)
+                    if e <= s:
+                        continue
+                    x1, _ = line.cursorToX(s)
+                    x2, _ = line.cursorToX(e)
+                    r = line.rect()
+                    rects.append(QRectF(geometry.left() + x1, geometry.top() + r.top(),
+                                        x2 - x1, r.height()))
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self._spans:
+            self._paint_highlights()
+        super().paintEvent(event)
+
+    def _visible_range(self) -> tuple[int, int]:
+        first = self.firstVisibleBlock()
+        start = first.position()
+        cursor = self.cursorForPosition(self.viewport().rect().bottomRight())
+        return start, cursor.position() + 1
+
+    def _paint_highlights(self) -> None:
+        start, end = self._visible_range()
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for span in self.spans_between(start, end):
+            fill = QColor(span.color)
+            fill.setAlpha(110 if span.id != self._selected_id else 190)
+            rects = self.span_rects(span)
+            for rect in rects:
+                painter.fillRect(rect, fill)
+                underline = QColor(span.color).darker(140)
+                painter.setPen(QPen(underline, 2))
+                y = rect.bottom() - 1 - 3 * span.level
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            if span.id == self._selected_id:
+                painter.setPen(QPen(self.palette().highlight().color(), 1.5))
+                for rect in rects:
+                    painter.drawRect(rect.adjusted(-1, 0, 1, 0))
+            if span.marker is not None and rects:
+                last = rects[-1]
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(span.marker)
+                painter.drawRoundedRect(QRectF(last.right() - 1, last.top() + 2, 5, last.height() - 4), 2, 2)
+        painter.end()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            span = self.span_at(self.cursorForPosition(event.position().toPoint()).position())
+            if span is not None:
+                self.spanClicked.emit(span.id)

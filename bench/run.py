@@ -1,0 +1,62 @@
+"""Benchmarks: ``python bench/run.py`` prints one table per area.
+
+Targets are checked here, never in unit tests (the machines are shared and
+noisy). Each figure is the median of several runs; compare rows measured in
+the same run rather than absolute numbers across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import bench_store  # noqa: E402
+
+SUITES = {"store": bench_store.run}
+
+
+def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:
+    header = ("measure", "result", "target", "ok")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    out = [f"\n{title}", line, "  ".join(h.ljust(w) for h, w in zip(header, widths)), line]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    out.append(line)
+    return "\n".join(out)
+
+
+def timed(fn, repeat: int = 5) -> float:
+    """Median wall time of ``fn()`` in seconds."""
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("suites", nargs="*", metavar="SUITE", help=f"any of {', '.join(SUITES)} (default: all)")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    unknown = set(args.suites) - set(SUITES)
+    if unknown:
+        parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.suites or SUITES:
+            title, rows = SUITES[name](Path(tmp))
+            print(table(title, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
