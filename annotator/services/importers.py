@@ -542,6 +542,8 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
         result = trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True,
             date_extraction_params={"extensive_search": False, "original_date": True})
+    except ImportError:  # a broken install must show up, not silently degrade every page
+        raise
     except Exception:  # the fallback below still gives the page text
         result = None
     if result is not None:
