@@ -35,6 +35,7 @@ class Span:
 class DocumentView(QPlainTextEdit):
     spanClicked = Signal(str)  # claim id
     selectionSpanChanged = Signal()
+    viewportMoved = Signal()  # scrolled or resized: link bands follow
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -52,7 +53,9 @@ class DocumentView(QPlainTextEdit):
         self._starts: list[int] = []
         self._max_len = 0
         self._selected_id: str | None = None
+        self._by_id: dict[str, Span] = {}
         self.selectionChanged.connect(self.selectionSpanChanged)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewportMoved.emit())
 
     # -- text ------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
@@ -99,6 +102,7 @@ class DocumentView(QPlainTextEdit):
                 span.level = len(ends_by_level)
                 ends_by_level.append(span.end)
         self._spans = spans
+        self._by_id = {s.id: s for s in spans}
         self._starts = [s.start for s in spans]
         self._max_len = max((s.end - s.start for s in spans), default=0)
         self.viewport().update()
@@ -145,6 +149,30 @@ class DocumentView(QPlainTextEdit):
                                         x2 - x1, r.height()))
             block = block.next()
         return rects
+
+    def claim_vertical(self, claim_id: str):
+        """Where a claim is on screen: (top, bottom) in viewport pixels, "above",
+        "below", or None if this view does not show it."""
+        span = self._by_id.get(claim_id)
+        if span is None:
+            return None
+        start, end = self._visible_range()
+        if span.end <= start:
+            return "above"
+        if span.start >= end:
+            return "below"
+        rects = self.span_rects(span)
+        if not rects:
+            return "above" if span.start < start else "below"
+        return rects[0].top(), rects[0].bottom()
+
+    def span_ids(self) -> list[str]:
+        """Claim ids in reading order."""
+        return [s.id for s in self._spans]
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.viewportMoved.emit()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self._spans:

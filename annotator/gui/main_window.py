@@ -4,28 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
+    QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
-    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
 )
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change, Events
+from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService
 from annotator.services.importing import ImportService, expand_paths, extract_files
 from annotator.store import PROJECT_SUFFIX, ProjectStore
+from annotator.gui import commands
 from annotator.gui import settings as app_settings
+from annotator.gui.claims_panel import ClaimsPanel
 from annotator.gui.document_pane import DocumentPane
+from annotator.gui.document_view import Span
 from annotator.gui.import_report import ImportReport
+from annotator.gui.inspector import Inspector
+from annotator.gui.link_band import LinkSplitter
+from annotator.gui.palette import VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.workers import Worker
 
 MIN_PANES, MAX_PANES = 1, 4
@@ -42,6 +51,11 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.panes: list[DocumentPane] = []
         self._import_worker: Worker | None = None
+        self.selected_claim_id: str | None = None
+        self.pending_link_from: str | None = None
+        self._links_by_docs: dict[tuple[str, str], list] = {}
+        self._batch_depth = 0
+        self._refresh_pending = False
         self.setAcceptDrops(True)
         self.resize(1400, 860)
 
@@ -54,9 +68,30 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.sources_tree)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = LinkSplitter()
+        self.splitter.link_provider = self._links_between
         self.setCentralWidget(self.splitter)
+
+        self.claims_panel = ClaimsPanel()
+        self.claims_panel.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        self.claims_panel.claimSelected.connect(self.select_claim)
+        claims_dock = QDockWidget("Claims", self)
+        claims_dock.setObjectName("claimsDock")
+        claims_dock.setWidget(self.claims_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, claims_dock)
+        self.inspector = Inspector(self.push, self.show_error)
+        self.inspector.jumpRequested.connect(self.select_claim)
+        self.inspector.deleteRequested.connect(lambda cid: self.delete_claim(cid))
+        inspector_dock = QDockWidget("Inspector", self)
+        inspector_dock.setObjectName("inspectorDock")
+        inspector_dock.setWidget(self.inspector)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector_dock)
+        self.resizeDocks([dock, claims_dock], [250, 430], Qt.Orientation.Horizontal)
+
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName("Type for new claims")
+        self.type_combo.setToolTip("Type given to claims you create")
+        self.link_hint = QLabel()
         self._build_actions()
         self.events.subscribe(self._on_change)
         self.set_project(store)
@@ -93,16 +128,66 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        undo = self._action("&Undo", lambda: self._batched(self.undo_stack.undo), QKeySequence.StandardKey.Undo)
+        redo = self._action("&Redo", lambda: self._batched(self.undo_stack.redo), QKeySequence.StandardKey.Redo)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: undo.setText(f"&Undo {t}".strip()))
+        self.undo_stack.redoTextChanged.connect(lambda t: redo.setText(f"&Redo {t}".strip()))
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+
+        claim_menu = bar.addMenu("&Claim")
+        self.create_action = self._action("&Create Claim from Selection", self.create_claim_from_selection,
+                                          "Ctrl+E", "Highlight the selected text as a claim")
+        self.link_action = self._action("&Link Claims…", self.link_step, "Ctrl+L",
+                                        "Press once on the first claim, then on the second, and pick the relation")
+        self.delete_action = self._action("&Delete Claim", lambda: self.delete_claim(self.selected_claim_id),
+                                          QKeySequence.StandardKey.Delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.next_action = self._action("&Next Claim", lambda: self.step_claim(+1), "Alt+Down")
+        self.prev_action = self._action("&Previous Claim", lambda: self.step_claim(-1), "Alt+Up")
+        self.cancel_link_action = self._action("Cancel Linking", self.cancel_link, "Esc")
+        self.cancel_link_action.setEnabled(False)
+        for action in (self.create_action, self.link_action, self.cancel_link_action, self.delete_action,
+                       self.next_action, self.prev_action):
+            claim_menu.addAction(action)
+        verdict_menu = claim_menu.addMenu("&Verdict")
+        self.verdict_actions = []
+        for key, rating in [*VERDICT_KEYS.items(), ("0", None)]:
+            label = rating.label.capitalize() if rating else "Clear verdict"
+            action = self._action(label, lambda _=False, r=rating: self.set_verdict(r), key)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            if rating is not None:
+                pix = QPixmap(12, 12)
+                pix.fill(VERDICT_COLORS[rating])
+                action.setIcon(QIcon(pix))
+            verdict_menu.addAction(action)
+            self.verdict_actions.append(action)
+
+        toolbar = self.addToolBar("Annotate")
+        toolbar.setObjectName("annotateToolbar")
+        toolbar.addWidget(QLabel(" New claims: "))
+        toolbar.addWidget(self.type_combo)
+        toolbar.addAction(self.create_action)
+        toolbar.addAction(self.link_action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.link_hint)
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self._action("&Add Pane", self.add_pane, "Ctrl+Shift+N"))
         view_menu.addAction(self._action("&Remove Pane", self.remove_pane, "Ctrl+Shift+W"))
+        view_menu.addSeparator()
+        self.sync_action = self._action("&Synchronised Scrolling", lambda on: None, "Ctrl+Shift+S")
+        self.sync_action.setCheckable(True)
+        view_menu.addAction(self.sync_action)
+        view_menu.addSeparator()
+        for n in range(1, MAX_PANES + 1):
+            view_menu.addAction(self._action(f"Focus Pane {n}", lambda _=False, i=n - 1: self.focus_pane(i),
+                                             f"Ctrl+{n}"))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -123,6 +208,10 @@ class MainWindow(QMainWindow):
         self.annotations = AnnotationService(store, self.events)
         self.importer = ImportService(store, self.events)
         self.undo_stack.clear()
+        self.selected_claim_id = None
+        self.pending_link_from = None
+        self.inspector.set_service(self.annotations)
+        self._refresh_types()
         self.setWindowTitle(f"{store.name} — annotator")
         self.setWindowFilePath(str(store.path))
         app_settings.remember_project(store.path)
@@ -138,6 +227,7 @@ class MainWindow(QMainWindow):
             pane = self.add_pane()
             if doc_id in known:
                 self.show_in_pane(pane, doc_id)
+        self._refresh_claims()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
 
     def _panes_key(self) -> str:
@@ -233,6 +323,11 @@ class MainWindow(QMainWindow):
             return None
         pane = DocumentPane(len(self.panes))
         pane.documentChosen.connect(lambda doc_id, p=pane: self.show_in_pane(p, doc_id))
+        pane.view.spanClicked.connect(self.select_claim)
+        pane.view.viewportMoved.connect(self.splitter.update_bands)
+        pane.view.verticalScrollBar().valueChanged.connect(lambda v, p=pane: self._sync_scroll(p, v))
+        for action in (*self.verdict_actions, self.delete_action):
+            pane.addAction(action)
         self.panes.append(pane)
         self.splitter.addWidget(pane)
         pane.set_choices(self.store.documents(), self._source_names())
@@ -256,6 +351,8 @@ class MainWindow(QMainWindow):
         doc = self.store.document(doc_id)
         source = self.store.source(doc.source_id).name if doc.source_id else None
         pane.show_document(doc, source)
+        self._refresh_spans(pane)
+        self.splitter.update_bands()
 
     # -- import ----------------------------------------------------------------------
     def import_dialog(self) -> None:
@@ -327,6 +424,250 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if change.kind in ("source", "document"):
             self._refresh_tree()
+        if change.kind in ("claim", "link", "verdict", "document"):
+            if change.kind == "claim" and change.action == "removed" and change.id == self.selected_claim_id:
+                self.selected_claim_id = None
+            # The events of one command (e.g. a delete with its links) give one refresh.
+            if self._batch_depth:
+                self._refresh_pending = True
+            else:
+                self._refresh_claims()
+
+    # -- claims ----------------------------------------------------------------------
+    def push(self, command) -> None:
+        """Run an undoable edit; domain errors are shown, not raised."""
+        self._batched(self.undo_stack.push, command)
+
+    def _batched(self, fn, *args) -> None:
+        """Run an edit, undo or redo with one view refresh at the end."""
+        self._batch_depth += 1
+        try:
+            fn(*args)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._refresh_pending:
+                self._refresh_claims()
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        QMessageBox.warning(self, "annotator", message)
+
+    def _refresh_types(self) -> None:
+        current = self.type_combo.currentData()
+        self.type_combo.clear()
+        for ctype in self.store.claim_types():
+            pix = QPixmap(12, 12)
+            pix.fill(QColor(ctype.color))
+            self.type_combo.addItem(QIcon(pix), ctype.name, ctype.id)
+        index = self.type_combo.findData(current)
+        self.type_combo.setCurrentIndex(max(index, 0))
+        self._type_colors = {t.id: t.color for t in self.store.claim_types()}
+
+    def _refresh_claims(self) -> None:
+        """Re-read claims after any edit: highlights, link bands, table, inspector."""
+        self._refresh_pending = False
+        if self.store is None:
+            return
+        index: dict[tuple[str, str], list] = {}
+        for link, doc_a, doc_b in self.store.link_endpoints():
+            index.setdefault((doc_a, doc_b), []).append((link.from_claim_id, link.to_claim_id, link.relation))
+            if doc_a != doc_b:
+                index.setdefault((doc_b, doc_a), []).append((link.to_claim_id, link.from_claim_id, link.relation))
+        self._links_by_docs = index
+        for pane in self.panes:
+            self._refresh_spans(pane)
+        self.splitter.update_bands()
+        self.claims_panel.set_claims(self.store.claim_rows(), self.store.documents(), self.store.sources(),
+                                     self.store.claim_types())
+        self.claims_panel.select_claim(self.selected_claim_id)
+        self.inspector.show_claim(self.selected_claim_id)
+        self._update_link_hint()
+
+    def _refresh_spans(self, pane: DocumentPane) -> None:
+        if pane.document_id is None:
+            pane.view.set_spans([])
+            return
+        offsets = pane.view.offsets
+        verdicts = self.store.latest_verdicts(pane.document_id)
+        default = QColor("#f2c94c")
+        spans = [
+            Span(c.id, offsets.to_utf16(c.start), offsets.to_utf16(c.end),
+                 QColor(self._type_colors.get(c.type_id, "")) if c.type_id in self._type_colors else default,
+                 VERDICT_COLORS[verdicts[c.id]] if c.id in verdicts else None)
+            for c in self.store.claims(pane.document_id)
+        ]
+        pane.view.set_spans(spans)
+        pane.view.set_selected_span(self.selected_claim_id)
+
+    def _links_between(self, left: DocumentPane, right: DocumentPane) -> list:
+        if left.document_id is None or right.document_id is None:
+            return []
+        return self._links_by_docs.get((left.document_id, right.document_id), [])
+
+    def focused_pane(self) -> DocumentPane | None:
+        for pane in self.panes:
+            if pane.view.hasFocus() or pane.isAncestorOf(QApplication.focusWidget()):
+                return pane
+        return None
+
+    def focus_pane(self, index: int) -> None:
+        if index < len(self.panes):
+            self.panes[index].view.setFocus()
+
+    def create_claim_from_selection(self) -> None:
+        pane = self.focused_pane() or next((p for p in self.panes if p.view.textCursor().hasSelection()), None)
+        span = pane.view.selection_span() if pane is not None else None
+        if pane is None or pane.document_id is None or span is None:
+            self.show_error("Select some text in a document first, then press Ctrl+E.")
+            return
+        text = self.store.document_text(pane.document_id)
+        start, end = span
+        while start < end and text[start].isspace():  # a claim never starts or ends with blanks
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        try:
+            command = commands.CreateClaim(self.annotations, pane.document_id, start, end,
+                                           type_id=self.type_combo.currentData())
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return
+        self.push(command)
+        cursor = pane.view.textCursor()
+        cursor.clearSelection()
+        pane.view.setTextCursor(cursor)
+        self.select_claim(command.claim_id)
+
+    def delete_claim(self, claim_id: str | None) -> None:
+        if not claim_id:
+            self.statusBar().showMessage("Select a claim to delete.", 4000)
+            return
+        self.push(commands.DeleteClaim(self.annotations, claim_id))
+
+    def set_verdict(self, rating: Rating | None) -> None:
+        if not self.selected_claim_id:
+            self.statusBar().showMessage("Select a claim first (click a highlight).", 4000)
+            return
+        current = self.store.verdict(self.selected_claim_id, annotator=self.annotations.annotator)
+        if (current.rating if current else None) == rating:
+            return
+        self.push(commands.SetVerdict(self.annotations, self.selected_claim_id, rating,
+                                      current.note if current else None,
+                                      current.evidence_url if current else None))
+
+    def select_claim(self, claim_id: str | None, focus_text: bool = False) -> None:
+        """Select a claim everywhere: highlight, table row, inspector; show it in a pane."""
+        self.selected_claim_id = claim_id
+        if claim_id is not None:
+            claim = self.store.claim(claim_id)
+            pane = next((p for p in self.panes if p.document_id == claim.document_id), None)
+            if pane is None:
+                pane = self._pane_for_jump()
+                self.show_in_pane(pane, claim.document_id)
+            if pane.view.claim_vertical(claim_id) in ("above", "below", None):
+                pane.view.scroll_to(claim.start)
+            if focus_text:
+                pane.view.setFocus()
+        for pane in self.panes:
+            pane.view.set_selected_span(claim_id)
+        self.claims_panel.select_claim(claim_id)
+        self.inspector.show_claim(claim_id)
+        self.splitter.update_bands()
+        self._update_link_hint()
+
+    def _pane_for_jump(self) -> DocumentPane:
+        """Where to open a document that no pane shows: not the pane of the selected claim."""
+        keep = None
+        if self.pending_link_from:
+            keep = self.store.claim(self.pending_link_from).document_id
+        for pane in reversed(self.panes):
+            if pane.document_id != keep:
+                return pane
+        return self.panes[-1]
+
+    def step_claim(self, step: int) -> None:
+        """Move to the next/previous claim of the focused pane, in reading order."""
+        pane = self.focused_pane() or self.panes[0]
+        ids = pane.view.span_ids()
+        if not ids:
+            return
+        if self.selected_claim_id in ids:
+            index = (ids.index(self.selected_claim_id) + step) % len(ids)
+        else:
+            index = 0 if step > 0 else len(ids) - 1
+        self.select_claim(ids[index])
+        claim = self.store.claim(ids[index])
+        pane.view.scroll_to(claim.start)
+        pane.view.setFocus()
+
+    # -- linking ---------------------------------------------------------------------
+    def link_step(self) -> None:
+        """Ctrl+L on a claim marks it; Ctrl+L on a second claim asks for the relation."""
+        if not self.selected_claim_id:
+            self.show_error("Select a claim (click its highlight), then press Ctrl+L.")
+            return
+        if self.pending_link_from is None or self.pending_link_from == self.selected_claim_id:
+            self.pending_link_from = self.selected_claim_id
+            self.cancel_link_action.setEnabled(True)
+            self._update_link_hint()
+            return
+        relation = self.ask_relation()
+        if relation is not None:
+            self.link_claims(self.pending_link_from, self.selected_claim_id, relation)
+
+    def ask_relation(self) -> Relation | None:
+        menu = QMenu(self)
+        menu.setTitle("Link as")
+        labels = {Relation.SAME: "&Same claim", Relation.SUPPORTS: "S&upports",
+                  Relation.CONTRADICTS: "&Contradicts", Relation.DERIVED: "&Derived from"}
+        for relation, label in labels.items():
+            menu.addAction(label).setData(relation.value)
+        chosen = menu.exec(self.mapToGlobal(self.rect().center() - QPoint(60, 60)))
+        return Relation(chosen.data()) if chosen is not None else None
+
+    def link_claims(self, from_id: str, to_id: str, relation: Relation) -> bool:
+        try:
+            command = commands.LinkClaims(self.annotations, from_id, to_id, relation)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return False
+        self.push(command)
+        self.cancel_link()
+        self.statusBar().showMessage(f"Linked: {relation.label}.", 4000)
+        return True
+
+    def cancel_link(self) -> None:
+        self.pending_link_from = None
+        self.cancel_link_action.setEnabled(False)
+        self._update_link_hint()
+
+    def _update_link_hint(self) -> None:
+        if self.pending_link_from is None:
+            self.link_hint.setText("")
+            return
+        try:
+            quote = " ".join(self.store.claim(self.pending_link_from).quote.split())
+        except AnnotatorError:
+            self.cancel_link()
+            return
+        quote = quote if len(quote) < 50 else quote[:49] + "…"
+        self.link_hint.setText(f"  Linking from “{quote}”: select the other claim and press Ctrl+L (Esc cancels)")
+
+    def _sync_scroll(self, source: DocumentPane, value: int) -> None:
+        if not self.sync_action.isChecked() or getattr(self, "_syncing", False):
+            return
+        bar = source.view.verticalScrollBar()
+        fraction = value / bar.maximum() if bar.maximum() else 0.0
+        self._syncing = True
+        try:
+            for pane in self.panes:
+                if pane is not source:
+                    other = pane.view.verticalScrollBar()
+                    other.setValue(round(fraction * other.maximum()))
+        finally:
+            self._syncing = False
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self._import_worker is not None:

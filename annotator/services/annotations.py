@@ -45,7 +45,7 @@ class AnnotationService:
     def create_claim(self, document_id: str, start: int, end: int, *, type_id: str | None = None,
                      note: str | None = None, id: str | None = None) -> Claim:
         text = self.store.document_text(document_id)
-        start, end = self._check_span(text, start, end)
+        start, end = self.check_span(text, start, end)
         prefix, suffix = context(text, start, end)
         claim = Claim(id=id or new_id(), document_id=document_id, start=start, end=end,
                       quote=text[start:end], prefix=prefix, suffix=suffix, type_id=type_id,
@@ -57,7 +57,7 @@ class AnnotationService:
     def resize_claim(self, claim_id: str, start: int, end: int) -> Claim:
         claim = self.store.claim(claim_id)
         text = self.store.document_text(claim.document_id)
-        start, end = self._check_span(text, start, end)
+        start, end = self.check_span(text, start, end)
         prefix, suffix = context(text, start, end)
         claim = self.store.update_claim(claim_id, start=start, end=end, quote=text[start:end],
                                         prefix=prefix, suffix=suffix)
@@ -105,7 +105,7 @@ class AnnotationService:
             self.events.emit(Change("link", "added", link.id))
 
     @staticmethod
-    def _check_span(text: str, start: int, end: int) -> tuple[int, int]:
+    def check_span(text: str, start: int, end: int) -> tuple[int, int]:
         if not (0 <= start < end <= len(text)):
             raise ValidationError(
                 f"A claim must cover at least one character inside the document "

@@ -394,6 +394,37 @@ class ProjectStore:
                 [document_id])
         return [_claim(r) for r in rows]
 
+    def claim_rows(self) -> list[dict]:
+        """Every claim with its document, source, type and latest verdict, for tables."""
+        rows = self.db.execute(
+            "SELECT c.id, c.document_id, d.title, d.source_id, s.name, c.type_id, t.name, t.color, "
+            "(SELECT v.rating FROM verdicts v WHERE v.claim_id = c.id "
+            " ORDER BY v.updated_at DESC, v.id DESC LIMIT 1), "
+            "c.quote, c.note, c.start_offset, c.end_offset, c.annotator, c.updated_at "
+            "FROM claims c JOIN documents d ON d.id = c.document_id "
+            "LEFT JOIN sources s ON s.id = d.source_id "
+            "LEFT JOIN claim_types t ON t.id = c.type_id "
+            "ORDER BY s.name COLLATE NOCASE, d.title COLLATE NOCASE, c.start_offset")
+        keys = ("id", "document_id", "document", "source_id", "source", "type_id", "type", "color",
+                "verdict", "quote", "note", "start", "end", "annotator", "updated_at")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def latest_verdicts(self, document_id: str | None = None) -> dict[str, Rating]:
+        """claim id -> most recent rating (of any annotator)."""
+        where = "WHERE c.document_id = ?" if document_id else ""
+        rows = self.db.execute(
+            "SELECT v.claim_id, v.rating FROM verdicts v JOIN claims c ON c.id = v.claim_id "
+            f"{where} ORDER BY v.updated_at, v.id", [document_id] if document_id else [])
+        return {claim_id: Rating(rating) for claim_id, rating in rows}
+
+    def link_endpoints(self) -> list[tuple[Link, str, str]]:
+        """Every link with the documents of its two claims."""
+        rows = self.db.execute(
+            f"SELECT {', '.join('l.' + c.strip() for c in _LINK_COLUMNS.split(','))}, "
+            "a.document_id, b.document_id FROM links l "
+            "JOIN claims a ON a.id = l.from_claim_id JOIN claims b ON b.id = l.to_claim_id")
+        return [(_link(r[:8]), r[8], r[9]) for r in rows]
+
     def update_claim(self, claim_id: str, **fields) -> Claim:
         mapping = {"start": "start_offset", "end": "end_offset"}
         allowed = {"start", "end", "quote", "prefix", "suffix", "type_id", "note"}

@@ -19,8 +19,8 @@ def window(qtbot):
     store = resolve_startup_project(None)
     win = MainWindow(store)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    with qtbot.waitExposed(win):
+        win.show()
     yield win
     win.close()
 

@@ -1,0 +1,135 @@
+"""Undo commands. Each one calls one service method; the service commits at once.
+
+A command's first ``redo`` records the ids it created so that later redos
+recreate exactly the same rows and links to them stay valid. Validation runs
+before a command is pushed (the service raises a domain error), so a refused
+edit never lands on the undo stack.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.ids import new_id
+from annotator.core.model import Rating, Relation
+from annotator.services.annotations import AnnotationService, ClaimSnapshot
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class CreateClaim(QUndoCommand):
+    def __init__(self, service: AnnotationService, document_id: str, start: int, end: int,
+                 type_id: str | None = None, note: str | None = None):
+        text = service.store.document_text(document_id)
+        service.check_span(text, start, end)  # refuse before the command is pushed
+        super().__init__(f"Create claim “{_short(text[start:end])}”")
+        self.service, self.document_id, self.start, self.end = service, document_id, start, end
+        self.type_id, self.note = type_id, note
+        self.claim_id = new_id()
+
+    def redo(self) -> None:
+        self.service.create_claim(self.document_id, self.start, self.end, type_id=self.type_id,
+                                  note=self.note, id=self.claim_id)
+
+    def undo(self) -> None:
+        self.service.delete_claim(self.claim_id)
+
+
+class DeleteClaim(QUndoCommand):
+    """Deleting a claim removes its links and verdicts; undo restores all with the same ids."""
+
+    def __init__(self, service: AnnotationService, claim_id: str):
+        claim = service.store.claim(claim_id)
+        super().__init__(f"Delete claim “{_short(claim.quote)}”")
+        self.service, self.claim_id = service, claim_id
+        self.snapshot: ClaimSnapshot | None = None
+
+    def redo(self) -> None:
+        self.snapshot = self.service.delete_claim(self.claim_id)
+
+    def undo(self) -> None:
+        self.service.restore(self.snapshot)
+
+
+class ResizeClaim(QUndoCommand):
+    def __init__(self, service: AnnotationService, claim_id: str, start: int, end: int):
+        claim = service.store.claim(claim_id)
+        service.check_span(service.store.document_text(claim.document_id), start, end)
+        super().__init__("Resize claim")
+        self.service, self.claim_id = service, claim_id
+        self.old = (claim.start, claim.end)
+        self.new = (start, end)
+
+    def redo(self) -> None:
+        self.service.resize_claim(self.claim_id, *self.new)
+
+    def undo(self) -> None:
+        self.service.resize_claim(self.claim_id, *self.old)
+
+
+class EditClaim(QUndoCommand):
+    """Change a claim's type or note."""
+
+    def __init__(self, service: AnnotationService, claim_id: str, **fields):
+        claim = service.store.claim(claim_id)
+        label = "Change claim type" if "type_id" in fields else "Edit claim note"
+        super().__init__(label)
+        self.service, self.claim_id = service, claim_id
+        self.old = {k: getattr(claim, k) for k in fields}
+        self.new = fields
+
+    def redo(self) -> None:
+        self.service.update_claim(self.claim_id, **self.new)
+
+    def undo(self) -> None:
+        self.service.update_claim(self.claim_id, **self.old)
+
+
+class LinkClaims(QUndoCommand):
+    def __init__(self, service: AnnotationService, from_id: str, to_id: str, relation: Relation,
+                 note: str | None = None):
+        service.check_link(from_id, to_id, relation)
+        super().__init__(f"Link claims ({Relation(relation).label})")
+        self.service, self.from_id, self.to_id = service, from_id, to_id
+        self.relation, self.note = Relation(relation), note
+        self.link_id = new_id()
+
+    def redo(self) -> None:
+        self.service.link(self.from_id, self.to_id, self.relation, note=self.note, id=self.link_id)
+
+    def undo(self) -> None:
+        self.service.unlink(self.link_id)
+
+
+class Unlink(QUndoCommand):
+    def __init__(self, service: AnnotationService, link_id: str):
+        super().__init__("Remove link")
+        self.service, self.link_id = service, link_id
+        self.link = service.store.link(link_id)
+
+    def redo(self) -> None:
+        self.link = self.service.unlink(self.link_id)
+
+    def undo(self) -> None:
+        self.service.restore_link(self.link)
+
+
+class SetVerdict(QUndoCommand):
+    def __init__(self, service: AnnotationService, claim_id: str, rating: Rating | None,
+                 note: str | None = None, evidence_url: str | None = None):
+        service.store.claim(claim_id)
+        label = f"Set verdict “{Rating(rating).label}”" if rating else "Clear verdict"
+        super().__init__(label)
+        self.service, self.claim_id = service, claim_id
+        self.rating, self.note, self.evidence_url = rating, note, evidence_url
+        self.previous = service.store.verdict(claim_id, annotator=service.annotator)
+
+    def redo(self) -> None:
+        self.service.set_verdict(self.claim_id, self.rating, note=self.note,
+                                 evidence_url=self.evidence_url)
+
+    def undo(self) -> None:
+        self.service.restore_verdict(self.claim_id, self.previous)

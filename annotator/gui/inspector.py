@@ -1,0 +1,238 @@
+"""The claim inspector: quote, type, note, verdict and the claim's links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Rating
+from annotator.gui import commands
+from annotator.gui.palette import RELATION_COLORS, VERDICT_KEYS
+from annotator.services.annotations import AnnotationService
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class NoteEdit(QPlainTextEdit):
+    """A note field that commits when it loses focus or on Ctrl+Enter."""
+
+    committed = Signal()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self.committed.emit()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.committed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class Inspector(QWidget):
+    jumpRequested = Signal(str)  # claim id
+    deleteRequested = Signal(str)
+
+    def __init__(self, push: Callable, report_error: Callable[[str], None], parent=None):
+        super().__init__(parent)
+        self.push, self.report_error = push, report_error
+        self.service: AnnotationService | None = None
+        self.claim_id: str | None = None
+        self._loading = False
+
+        self.quote = QLabel()
+        self.quote.setWordWrap(True)
+        self.quote.setTextFormat(Qt.TextFormat.RichText)
+        self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quote.setAccessibleName("Quote of the selected claim")
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName("Claim type")
+        self.type_combo.activated.connect(self._type_changed)
+        self.note = NoteEdit()
+        self.note.setPlaceholderText("Note (saved when you leave the field)")
+        self.note.setAccessibleName("Claim note")
+        self.note.setMaximumHeight(70)
+        self.note.committed.connect(self._note_committed)
+
+        self.verdict_combo = QComboBox()
+        self.verdict_combo.setAccessibleName("Verdict")
+        self.verdict_combo.addItem("Not checked", None)
+        for key, rating in VERDICT_KEYS.items():
+            self.verdict_combo.addItem(f"{rating.label}  ({key})", rating.value)
+        self.verdict_combo.activated.connect(self._verdict_changed)
+        self.verdict_note = QLineEdit()
+        self.verdict_note.setPlaceholderText("Why (e.g. what the record shows)")
+        self.verdict_note.setAccessibleName("Verdict note")
+        self.verdict_note.editingFinished.connect(self._verdict_changed)
+        self.evidence = QLineEdit()
+        self.evidence.setPlaceholderText("https://… evidence")
+        self.evidence.setAccessibleName("Evidence URL")
+        self.evidence.editingFinished.connect(self._verdict_changed)
+
+        self.links = QListWidget()
+        self.links.setAccessibleName("Links of the selected claim")
+        self.links.itemActivated.connect(lambda item: self.jumpRequested.emit(item.data(ID_ROLE)))
+        self.links.itemClicked.connect(lambda item: self.jumpRequested.emit(item.data(ID_ROLE)))
+        self.unlink_button = QPushButton("Remove link")
+        self.unlink_button.clicked.connect(self._unlink)
+        self.delete_button = QPushButton("Delete claim")
+        self.delete_button.clicked.connect(lambda: self.claim_id and self.deleteRequested.emit(self.claim_id))
+
+        claim_box = QGroupBox("Claim")
+        form = QFormLayout(claim_box)
+        form.addRow(self.quote)
+        form.addRow(self.where)
+        form.addRow("Type", self.type_combo)
+        form.addRow("Note", self.note)
+        verdict_box = QGroupBox("Verdict")
+        vform = QFormLayout(verdict_box)
+        vform.addRow("Rating", self.verdict_combo)
+        vform.addRow("Note", self.verdict_note)
+        vform.addRow("Evidence", self.evidence)
+        links_box = QGroupBox("Links")
+        lbox = QVBoxLayout(links_box)
+        lbox.addWidget(self.links)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.unlink_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        lbox.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(claim_box)
+        layout.addWidget(verdict_box)
+        layout.addWidget(links_box, 1)
+        self.show_claim(None)
+
+    def set_service(self, service: AnnotationService) -> None:
+        self.service = service
+        self.claim_id = None
+        self.refresh_types()
+        self.show_claim(None)
+
+    def refresh_types(self) -> None:
+        if self.service is None:
+            return
+        self.type_combo.clear()
+        self.type_combo.addItem("(no type)", None)
+        from PySide6.QtGui import QColor, QPixmap, QIcon
+
+        for ctype in self.service.store.claim_types():
+            pix = QPixmap(12, 12)
+            pix.fill(QColor(ctype.color))
+            self.type_combo.addItem(QIcon(pix), ctype.name, ctype.id)
+
+    def show_claim(self, claim_id: str | None) -> None:
+        self._loading = True
+        self.claim_id = claim_id
+        enabled = claim_id is not None and self.service is not None
+        for widget in (self.type_combo, self.note, self.verdict_combo, self.verdict_note, self.evidence,
+                       self.links, self.unlink_button, self.delete_button):
+            widget.setEnabled(enabled)
+        if not enabled:
+            self.quote.setText("<i>Select a highlight, or select text and press Ctrl+E to create a claim.</i>")
+            self.where.clear()
+            self.note.clear()
+            self.verdict_note.clear()
+            self.evidence.clear()
+            self.links.clear()
+            self.verdict_combo.setCurrentIndex(0)
+            self._loading = False
+            return
+        store = self.service.store
+        claim = store.claim(claim_id)
+        doc = store.document(claim.document_id, with_text=False)
+        source = store.source(doc.source_id).name if doc.source_id else "No source"
+        self.quote.setText(f"“{escape(claim.quote)}”")
+        self.where.setText(f"<small>{escape(source)} · {escape(doc.title)} · by "
+                           f"{escape(claim.annotator or 'unknown')}</small>")
+        self.type_combo.setCurrentIndex(max(self.type_combo.findData(claim.type_id), 0))
+        if not self.note.hasFocus():
+            self.note.setPlainText(claim.note or "")
+        verdict = store.verdict(claim_id, annotator=self.service.annotator) or store.verdict(claim_id)
+        self.verdict_combo.setCurrentIndex(max(self.verdict_combo.findData(verdict.rating.value if verdict else None), 0))
+        self.verdict_note.setText(verdict.note or "" if verdict else "")
+        self.evidence.setText(verdict.evidence_url or "" if verdict else "")
+        self.links.clear()
+        for link in store.links(claim_id):
+            outgoing = link.from_claim_id == claim_id
+            other = store.claim(link.to_claim_id if outgoing else link.from_claim_id)
+            other_doc = store.document(other.document_id, with_text=False)
+            other_source = store.source(other_doc.source_id).name if other_doc.source_id else "No source"
+            relation = link.relation.label if outgoing or link.relation.symmetric else f"{link.relation.label} (reverse)"
+            if not outgoing and link.relation.value == "derived_from":
+                relation = "source of"
+            if not outgoing and link.relation.value == "supports":
+                relation = "supported by"
+            item = QListWidgetItem(f"{relation}: “{' '.join(other.quote.split())[:80]}” — {other_source}")
+            item.setData(ID_ROLE, other.id)
+            item.setData(ID_ROLE + 1, link.id)
+            item.setForeground(RELATION_COLORS[link.relation])
+            item.setToolTip("Click to show the linked claim")
+            self.links.addItem(item)
+        self._loading = False
+
+    # -- edits -----------------------------------------------------------------------
+    def _run(self, command_factory) -> None:
+        try:
+            self.push(command_factory())
+        except AnnotatorError as exc:
+            self.report_error(str(exc))
+
+    def _type_changed(self, _index: int) -> None:
+        if self._loading or not self.claim_id:
+            return
+        type_id = self.type_combo.currentData()
+        if type_id != self.service.store.claim(self.claim_id).type_id:
+            self._run(lambda: commands.EditClaim(self.service, self.claim_id, type_id=type_id))
+
+    def _note_committed(self) -> None:
+        if self._loading or not self.claim_id:
+            return
+        note = self.note.toPlainText().strip() or None
+        if note != self.service.store.claim(self.claim_id).note:
+            self._run(lambda: commands.EditClaim(self.service, self.claim_id, note=note))
+
+    def _verdict_changed(self, *_args) -> None:
+        if self._loading or not self.claim_id:
+            return
+        value = self.verdict_combo.currentData()
+        rating = Rating(value) if value else None
+        note = self.verdict_note.text().strip() or None
+        url = self.evidence.text().strip() or None
+        current = self.service.store.verdict(self.claim_id, annotator=self.service.annotator)
+        if current is None and rating is None:
+            return
+        if current is not None and (current.rating, current.note, current.evidence_url) == (rating, note, url):
+            return
+        if rating is None and (note or url):
+            self.report_error("Choose a rating before adding a verdict note or evidence.")
+            return
+        self._run(lambda: commands.SetVerdict(self.service, self.claim_id, rating, note, url))
+
+    def _unlink(self) -> None:
+        item = self.links.currentItem()
+        if item is None:
+            self.report_error("Select a link in the list first.")
+            return
+        link_id = item.data(ID_ROLE + 1)
+        self._run(lambda: commands.Unlink(self.service, link_id))

@@ -1,0 +1,123 @@
+"""Connectors between side-by-side panes, drawn in the splitter handles.
+
+Like a diff tool's gutter: each link between a claim in the left pane and a
+claim in the right pane is a translucent ribbon from one highlight to the
+other, coloured by relation, following both panes as they scroll. A claim
+scrolled out of view is pinned to the band's top or bottom edge with a
+fainter ribbon, so the reader still sees that a connection exists. Dragging
+the band resizes the panes as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QSplitter, QSplitterHandle
+
+from annotator.core.model import Relation
+from annotator.gui.palette import RELATION_COLORS
+
+BAND_WIDTH = 56
+
+#: (left claim id, right claim id, relation) for the documents shown either side.
+LinkProvider = Callable[[object, object], list[tuple[str, str, Relation]]]
+
+
+class LinkBand(QSplitterHandle):
+    def __init__(self, orientation, parent: "LinkSplitter"):
+        super().__init__(orientation, parent)
+        self.setMouseTracking(True)
+
+    def _neighbours(self):
+        splitter: LinkSplitter = self.splitter()
+        index = splitter.indexOf(self)
+        if index <= 0:
+            return None, None
+        return splitter.widget(index - 1), splitter.widget(index)
+
+    def _y_range(self, view, claim_id: str) -> tuple[float, float, bool]:
+        """(top, bottom) of a claim in this band's coordinates; bool = visible."""
+        where = view.claim_vertical(claim_id)
+        height = self.height()
+        if where is None:
+            return -1.0, -1.0, False
+        if where == "above":
+            return 0.0, 6.0, False
+        if where == "below":
+            return height - 6.0, float(height), False
+        top, bottom = where
+        origin = self.mapFromGlobal(view.viewport().mapToGlobal(QPoint(0, 0))).y()
+        return max(0.0, origin + top), min(float(height), origin + bottom), True
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())
+        left, right = self._neighbours()
+        splitter: LinkSplitter = self.splitter()
+        if left is None or splitter.link_provider is None:
+            painter.end()
+            return
+        links = splitter.link_provider(left, right)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w = float(self.width())
+        for left_id, right_id, relation in links:
+            lt, lb, lvis = self._y_range(left.view, left_id)
+            rt, rb, rvis = self._y_range(right.view, right_id)
+            if lt < 0 or rt < 0 or (not lvis and not rvis):
+                continue
+            color = QColor(RELATION_COLORS[Relation(relation)])
+            path = QPainterPath()
+            path.moveTo(0, lt)
+            path.cubicTo(QPointF(w / 2, lt), QPointF(w / 2, rt), QPointF(w, rt))
+            path.lineTo(w, rb)
+            path.cubicTo(QPointF(w / 2, rb), QPointF(w / 2, lb), QPointF(0, lb))
+            path.closeSubpath()
+            fill = QColor(color)
+            fill.setAlpha(90 if (lvis and rvis) else 35)
+            painter.fillPath(path, fill)
+            edge = QColor(color)
+            edge.setAlpha(230 if (lvis and rvis) else 90)
+            pen = QPen(edge, 1.6)
+            if relation == Relation.CONTRADICTS:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            mid_l, mid_r = (lt + lb) / 2, (rt + rb) / 2
+            centre = QPainterPath()
+            centre.moveTo(0, mid_l)
+            centre.cubicTo(QPointF(w / 2, mid_l), QPointF(w / 2, mid_r), QPointF(w, mid_r))
+            painter.drawPath(centre)
+            if lvis and rvis:
+                self._badge(painter, QPointF(w / 2, (mid_l + mid_r) / 2), relation, color)
+        painter.end()
+
+    def _badge(self, painter: QPainter, at: QPointF, relation: Relation, color: QColor) -> None:
+        glyph = {Relation.SAME: "=", Relation.SUPPORTS: "+", Relation.CONTRADICTS: "≠",
+                 Relation.DERIVED: "→"}[Relation(relation)]
+        rect = QRectF(at.x() - 8, at.y() - 8, 16, 16)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawEllipse(rect)
+        painter.setPen(QColor("white"))
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, glyph)
+
+
+class LinkSplitter(QSplitter):
+    """A horizontal splitter whose handles draw the links between neighbouring panes."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.link_provider: LinkProvider | None = None
+        self.setHandleWidth(BAND_WIDTH)
+        self.setChildrenCollapsible(False)
+
+    def createHandle(self) -> QSplitterHandle:  # noqa: N802
+        return LinkBand(self.orientation(), self)
+
+    def update_bands(self) -> None:
+        for i in range(1, self.count()):
+            self.handle(i).update()
