@@ -133,3 +133,45 @@ class SetVerdict(QUndoCommand):
 
     def undo(self) -> None:
         self.service.restore_verdict(self.claim_id, self.previous)
+
+
+class EditSource(QUndoCommand):
+    def __init__(self, service: AnnotationService, source_id: str, **fields):
+        source = service.store.source(source_id)
+        super().__init__(f"Edit source “{source.name}”")
+        self.service, self.source_id = service, source_id
+        self.old = {k: getattr(source, k) for k in fields}
+        self.new = fields
+
+    def redo(self) -> None:
+        self.service.update_source(self.source_id, **self.new)
+
+    def undo(self) -> None:
+        self.service.update_source(self.source_id, **self.old)
+
+
+class ImportDocuments(QUndoCommand):
+    """Store extracted documents; undo removes them, redo puts them back with the same ids."""
+
+    def __init__(self, importer, extracted: list, source_name: str | None = None, title: str | None = None):
+        super().__init__("Import documents")
+        self.importer, self.extracted = importer, extracted
+        self.source_name, self.title = source_name, title
+        self.results: list = []
+        self.added: list[tuple] = []  # (document id, ImportedDocument, name)
+
+    def redo(self) -> None:
+        if not self.results:
+            self.results = self.importer.add_extracted(self.extracted, source_name=self.source_name,
+                                                       title=self.title)
+            by_name = dict(self.extracted)
+            self.added = [(r.document.id, by_name.get(r.name), r.name, r.document.title)
+                          for r in self.results if r.ok]
+            self.setText(f"Import {len(self.added)} document{'s' if len(self.added) != 1 else ''}")
+            return
+        for doc_id, imported, name, title in self.added:
+            self.importer.add(imported, source_name=self.source_name, title=title, name=name, id=doc_id)
+
+    def undo(self) -> None:
+        for doc_id, *_ in reversed(self.added):
+            self.importer.remove(doc_id)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from annotator.core.model import Document
 from annotator.gui.document_view import DocumentView
@@ -27,12 +28,68 @@ class DocumentPane(QWidget):
         self.header.setAccessibleName(f"Details of the document in pane {index + 1}")
         self.view = DocumentView()
         self.view.setAccessibleName(f"Text of pane {index + 1}")
+        self.find_field = QLineEdit()
+        self.find_field.setPlaceholderText("Find in this document (Enter: next, Shift+Enter: previous)")
+        self.find_field.setAccessibleName(f"Find in pane {index + 1}")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.returnPressed.connect(lambda: self.find_next(backwards=False))
+        self.find_field.textChanged.connect(lambda _t: self.find_next(backwards=False, from_start=True))
+        self.find_status = QLabel()
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName("Close find bar")
+        close.clicked.connect(self.hide_find)
+        self.find_bar = QWidget()
+        find_layout = QHBoxLayout(self.find_bar)
+        find_layout.setContentsMargins(0, 0, 0, 0)
+        find_layout.addWidget(self.find_field, 1)
+        find_layout.addWidget(self.find_status)
+        find_layout.addWidget(close)
+        self.find_bar.hide()
+        back = QShortcut(QKeySequence("Shift+Return"), self.find_field)
+        back.activated.connect(lambda: self.find_next(backwards=True))
+        escape = QShortcut(QKeySequence("Esc"), self.find_field)
+        escape.activated.connect(self.hide_find)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.picker)
         layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
+
+    # -- find in document ------------------------------------------------------------
+    def show_find(self) -> None:
+        self.find_bar.show()
+        selected = self.view.textCursor().selectedText()
+        if selected and "\u2029" not in selected:
+            self.find_field.setText(selected)
+        self.find_field.setFocus()
+        self.find_field.selectAll()
+
+    def hide_find(self) -> None:
+        self.find_bar.hide()
+        self.view.setFocus()
+
+    def find_next(self, *, backwards: bool, from_start: bool = False) -> bool:
+        needle = self.find_field.text()
+        if not needle:
+            self.find_status.clear()
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
+        if from_start:
+            cursor = self.view.textCursor()
+            cursor.setPosition(cursor.selectionStart())
+            self.view.setTextCursor(cursor)
+        found = self.view.find(needle, flags)
+        if not found:  # wrap around
+            cursor = self.view.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End if backwards else cursor.MoveOperation.Start)
+            self.view.setTextCursor(cursor)
+            found = self.view.find(needle, flags)
+        count = self.view.toPlainText().casefold().count(needle.casefold())
+        self.find_status.setText(f"{count} found" if found else "not found")
+        return found
 
     def set_choices(self, documents: list[Document], source_names: dict[str, str]) -> None:
         self.picker.blockSignals(True)

@@ -13,9 +13,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextCursor, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen, QTextCursor, QTextOption
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
+
+CLAIM_MIME = "application/x-annotator-claim"
 
 from annotator.core.offsets import OffsetMap
 
@@ -36,6 +38,7 @@ class DocumentView(QPlainTextEdit):
     spanClicked = Signal(str)  # claim id
     selectionSpanChanged = Signal()
     viewportMoved = Signal()  # scrolled or resized: link bands follow
+    claimDropped = Signal(str, str)  # dragged claim id, claim id it was dropped on
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,6 +57,12 @@ class DocumentView(QPlainTextEdit):
         self._max_len = 0
         self._selected_id: str | None = None
         self._by_id: dict[str, Span] = {}
+        self._drag_claim: str | None = None
+        self._drag_origin = None
+        self._drop_target: str | None = None
+        self.tooltip_provider = None  # callable(claim id) -> str, set by the window
+        self.setAcceptDrops(True)
+        self.viewport().setMouseTracking(True)
         self.selectionChanged.connect(self.selectionSpanChanged)
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.viewportMoved.emit())
 
@@ -199,8 +208,8 @@ class DocumentView(QPlainTextEdit):
                 painter.setPen(QPen(underline, 2))
                 y = rect.bottom() - 1 - 3 * span.level
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-            if span.id == self._selected_id:
-                painter.setPen(QPen(self.palette().highlight().color(), 1.5))
+            if span.id in (self._selected_id, self._drop_target):
+                painter.setPen(QPen(self.palette().highlight().color(), 2.5 if span.id == self._drop_target else 1.5))
                 for rect in rects:
                     painter.drawRect(rect.adjusted(-1, 0, 1, 0))
             if span.marker is not None and rects:
@@ -210,9 +219,86 @@ class DocumentView(QPlainTextEdit):
                 painter.drawRoundedRect(QRectF(last.right() - 1, last.top() + 2, 5, last.height() - 4), 2, 2)
         painter.end()
 
+    def _span_under(self, point) -> Span | None:
+        cursor = self.cursorForPosition(point)
+        rect = self.cursorRect(cursor)
+        if abs(rect.center().y() - point.y()) > rect.height():  # below the last line
+            return None
+        return self.span_at(cursor.position())
+
+    # -- mouse: click selects a claim; dragging the selected claim links it ----------
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            span = self._span_under(event.position().toPoint())
+            if span is not None and span.id == self._selected_id and not self.textCursor().hasSelection():
+                self._drag_claim = span.id
+                self._drag_origin = event.position().toPoint()
+                return
+        self._drag_claim = None
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._drag_claim is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            if (event.position().toPoint() - self._drag_origin).manhattanLength() >= QApplication.startDragDistance():
+                claim_id, self._drag_claim = self._drag_claim, None
+                mime = QMimeData()
+                mime.setData(CLAIM_MIME, claim_id.encode())
+                drag = QDrag(self)
+                drag.setMimeData(mime)
+                drag.exec(Qt.DropAction.LinkAction)
+            return
+        super().mouseMoveEvent(event)
+        if not event.buttons() and self.tooltip_provider is not None:
+            span = self._span_under(event.position().toPoint())
+            if span is not None:
+                QToolTip.showText(event.globalPosition().toPoint(), self.tooltip_provider(span.id), self.viewport())
+            else:
+                QToolTip.hideText()
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._drag_claim is not None:  # a click on the selected claim, no drag
+            self._drag_claim = None
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            span = self.span_at(self.cursorForPosition(event.position().toPoint()).position())
+            span = self._span_under(event.position().toPoint())
             if span is not None:
                 self.spanClicked.emit(span.id)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasFormat(CLAIM_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()  # files go to the window, which imports them
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if not event.mimeData().hasFormat(CLAIM_MIME):
+            event.ignore()
+            return
+        span = self._span_under(event.position().toPoint())
+        target = span.id if span is not None else None
+        if target != self._drop_target:
+            self._drop_target = target
+            self.viewport().update()
+        if span is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self._drop_target = None
+        self.viewport().update()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        self._drop_target = None
+        self.viewport().update()
+        if not event.mimeData().hasFormat(CLAIM_MIME):
+            event.ignore()
+            return
+        span = self._span_under(event.position().toPoint())
+        if span is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        source_id = bytes(event.mimeData().data(CLAIM_MIME)).decode()
+        self.claimDropped.emit(source_id, span.id)

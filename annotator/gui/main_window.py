@@ -29,18 +29,21 @@ from annotator.store import PROJECT_SUFFIX, ProjectStore
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.claims_panel import ClaimsPanel
+from annotator.gui.dialogs import PasteDialog, SourceDialog
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
 from annotator.gui.import_report import ImportReport
 from annotator.gui.inspector import Inspector
 from annotator.gui.link_band import LinkSplitter
 from annotator.gui.palette import VERDICT_COLORS, VERDICT_KEYS
+from annotator.gui.search_panel import SearchPanel
 from annotator.gui.workers import Worker
 
 MIN_PANES, MAX_PANES = 1, 4
 IMPORT_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.docx *.pdf);;All files (*)"
 PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 DOC_ROLE = Qt.ItemDataRole.UserRole
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +89,15 @@ class MainWindow(QMainWindow):
         inspector_dock.setObjectName("inspectorDock")
         inspector_dock.setWidget(self.inspector)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector_dock)
+        self.search_panel = SearchPanel()
+        self.search_panel.hitActivated.connect(self.open_at)
+        search_dock = QDockWidget("Search", self)
+        search_dock.setObjectName("searchDock")
+        search_dock.setWidget(self.search_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, search_dock)
+        self.search_dock = search_dock
+        self.sources_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.resizeDocks([dock, claims_dock], [250, 430], Qt.Orientation.Horizontal)
 
         self.type_combo = QComboBox()
@@ -124,6 +136,8 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import Files…", self.import_dialog, "Ctrl+I",
                                           "Import articles: text, Markdown, HTML, Word or PDF")
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self._action("&Paste as New Document…", self.paste_document, "Ctrl+Shift+V",
+                                         "Create a document from text on the clipboard"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -139,12 +153,17 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("&Find in Document…", self.find_in_document, QKeySequence.StandardKey.Find))
+        edit_menu.addAction(self._action("&Search All Documents…", self.focus_search, "Ctrl+Shift+F"))
 
         claim_menu = bar.addMenu("&Claim")
         self.create_action = self._action("&Create Claim from Selection", self.create_claim_from_selection,
                                           "Ctrl+E", "Highlight the selected text as a claim")
         self.link_action = self._action("&Link Claims…", self.link_step, "Ctrl+L",
                                         "Press once on the first claim, then on the second, and pick the relation")
+        self.resize_action = self._action("&Resize Claim to Selection", self.resize_claim_to_selection,
+                                          "Ctrl+Shift+E", "Move the selected claim's span to the selected text")
         self.delete_action = self._action("&Delete Claim", lambda: self.delete_claim(self.selected_claim_id),
                                           QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -152,8 +171,8 @@ class MainWindow(QMainWindow):
         self.prev_action = self._action("&Previous Claim", lambda: self.step_claim(-1), "Alt+Up")
         self.cancel_link_action = self._action("Cancel Linking", self.cancel_link, "Esc")
         self.cancel_link_action.setEnabled(False)
-        for action in (self.create_action, self.link_action, self.cancel_link_action, self.delete_action,
-                       self.next_action, self.prev_action):
+        for action in (self.create_action, self.link_action, self.cancel_link_action, self.resize_action,
+                       self.delete_action, self.next_action, self.prev_action):
             claim_menu.addAction(action)
         verdict_menu = claim_menu.addMenu("&Verdict")
         self.verdict_actions = []
@@ -211,6 +230,8 @@ class MainWindow(QMainWindow):
         self.selected_claim_id = None
         self.pending_link_from = None
         self.inspector.set_service(self.annotations)
+        self.search_panel.search_fn = store.search
+        self.search_panel.results.clear()
         self._refresh_types()
         self.setWindowTitle(f"{store.name} — annotator")
         self.setWindowFilePath(str(store.path))
@@ -290,6 +311,7 @@ class MainWindow(QMainWindow):
             docs = by_source.get(source_id, [])
             item = QTreeWidgetItem([f"{name}  ({len(docs)})"])
             item.setToolTip(0, name)
+            item.setData(0, SOURCE_ROLE, source_id)
             for doc in docs:
                 child = QTreeWidgetItem([doc.title])
                 child.setToolTip(0, doc.title)
@@ -324,6 +346,10 @@ class MainWindow(QMainWindow):
         pane = DocumentPane(len(self.panes))
         pane.documentChosen.connect(lambda doc_id, p=pane: self.show_in_pane(p, doc_id))
         pane.view.spanClicked.connect(self.select_claim)
+        pane.view.claimDropped.connect(self._claim_dropped)
+        pane.view.tooltip_provider = self._claim_tooltip
+        pane.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        pane.view.customContextMenuRequested.connect(lambda pos, p=pane: self._view_menu(p, pos))
         pane.view.viewportMoved.connect(self.splitter.update_bands)
         pane.view.verticalScrollBar().valueChanged.connect(lambda v, p=pane: self._sync_scroll(p, v))
         for action in (*self.verdict_actions, self.delete_action):
@@ -391,7 +417,9 @@ class MainWindow(QMainWindow):
     def _import_finished(self, extracted) -> None:
         self._import_worker = None
         self._import_progress.reset()
-        self.show_import_results(self.importer.add_extracted(extracted))
+        command = commands.ImportDocuments(self.importer, extracted)
+        self.push(command)
+        self.show_import_results(command.results)
 
     def _import_failed(self, message: str) -> None:
         self._import_worker = None
@@ -409,6 +437,29 @@ class MainWindow(QMainWindow):
             for pane, result in zip(empty, imported):
                 self.show_in_pane(pane, result.document.id)
         return report
+
+    def paste_document(self) -> None:
+        from annotator.core.errors import ImportFailure
+        from annotator.services.importers import read_text
+
+        clipboard = QApplication.clipboard().text()
+        dialog = PasteDialog(clipboard, [s.name for s in self.store.sources()], self)
+        if dialog.exec() != PasteDialog.DialogCode.Accepted:
+            return
+        text, title, source = dialog.values()
+        try:
+            imported = read_text(text, title=title)
+        except ImportFailure as exc:
+            self.show_error(str(exc))
+            return
+        command = commands.ImportDocuments(self.importer, [("pasted text", imported)], source_name=source,
+                                           title=title)
+        self.push(command)
+        result = command.results[0] if command.results else None
+        if result is not None and result.ok:
+            self.show_in_pane(self._target_pane(), result.document.id)
+        elif result is not None:
+            self.show_error(result.message)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls():
@@ -601,6 +652,100 @@ class MainWindow(QMainWindow):
         claim = self.store.claim(ids[index])
         pane.view.scroll_to(claim.start)
         pane.view.setFocus()
+
+    def resize_claim_to_selection(self) -> None:
+        pane = self.focused_pane() or next((p for p in self.panes if p.view.textCursor().hasSelection()), None)
+        span = pane.view.selection_span() if pane is not None else None
+        if not self.selected_claim_id or span is None:
+            self.show_error("Select a claim, then select the text it should cover and press Ctrl+Shift+E.")
+            return
+        claim = self.store.claim(self.selected_claim_id)
+        if claim.document_id != pane.document_id:
+            self.show_error("The new text must be in the same document as the claim.")
+            return
+        try:
+            command = commands.ResizeClaim(self.annotations, claim.id, *span)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return
+        self.push(command)
+
+    def _claim_tooltip(self, claim_id: str) -> str:
+        from html import escape
+
+        row = next((r for r in self.claims_panel.model.rows if r["id"] == claim_id), None)
+        if row is None:
+            return ""
+        verdict = Rating(row["verdict"]).label if row["verdict"] else "not checked"
+        links = len(self.store.links(claim_id))
+        note = f"<br><i>{escape(row['note'])}</i>" if row.get("note") else ""
+        return (f"<b>{escape(row['type'] or 'Claim')}</b> · verdict: {escape(verdict)} · "
+                f"{links} link{'s' if links != 1 else ''}{note}")
+
+    def _view_menu(self, pane: DocumentPane, pos) -> None:
+        span = pane.view._span_under(pos)
+        if span is not None and span.id != self.selected_claim_id:
+            self.select_claim(span.id)
+        menu = pane.view.createStandardContextMenu(pos)
+        menu.addSeparator()
+        for action in (self.create_action, self.resize_action, self.link_action, self.delete_action):
+            menu.addAction(action)
+        verdicts = menu.addMenu("Verdict")
+        for action in self.verdict_actions:
+            verdicts.addAction(action)
+        menu.exec(pane.view.viewport().mapToGlobal(pos))
+
+    def _tree_menu(self, pos) -> None:
+        item = self.sources_tree.itemAt(pos)
+        if item is None or item.data(0, DOC_ROLE) or item.data(0, SOURCE_ROLE) is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Edit Source…", lambda: self.edit_source(item.data(0, SOURCE_ROLE)))
+        menu.exec(self.sources_tree.viewport().mapToGlobal(pos))
+
+    def edit_source(self, source_id: str) -> None:
+        source = self.store.source(source_id)
+        dialog = SourceDialog(source, self)
+        if dialog.exec() != SourceDialog.DialogCode.Accepted:
+            return
+        changed = {k: v for k, v in dialog.values().items() if getattr(source, k) != v}
+        if changed:
+            try:
+                self.push(commands.EditSource(self.annotations, source_id, **changed))
+            except AnnotatorError as exc:
+                self.show_error(str(exc))
+
+    def find_in_document(self) -> None:
+        pane = self.focused_pane() or self.panes[0]
+        pane.show_find()
+
+    def focus_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.field.setFocus()
+        self.search_panel.field.selectAll()
+
+    def open_at(self, document_id: str, start: int, end: int) -> None:
+        """Show a document (in the pane already showing it, else a free one) at a range."""
+        pane = next((p for p in self.panes if p.document_id == document_id), None)
+        if pane is None:
+            pane = self._pane_for_jump()
+            self.show_in_pane(pane, document_id)
+        if end > start:
+            pane.view.select_span(start, end)
+            pane.view.centerCursor()
+        else:
+            pane.view.scroll_to(start)
+        pane.view.setFocus()
+
+    def _claim_dropped(self, from_id: str, to_id: str) -> None:
+        """A highlight dragged onto another: pick the relation and link them."""
+        if from_id == to_id:
+            return
+        self.select_claim(to_id)
+        relation = self.ask_relation()
+        if relation is not None:
+            self.link_claims(from_id, to_id, relation)
 
     # -- linking ---------------------------------------------------------------------
     def link_step(self) -> None:

@@ -149,6 +149,12 @@ class AnnotationService:
         self.events.emit(Change("link", "changed", link_id))
         return link
 
+    # -- sources ---------------------------------------------------------------------
+    def update_source(self, source_id: str, **fields):
+        source = self.store.update_source(source_id, **fields)
+        self.events.emit(Change("source", "changed", source_id))
+        return source
+
     # -- verdicts --------------------------------------------------------------------
     def set_verdict(self, claim_id: str, rating: Rating | None, *, note: str | None = None,
                     evidence_url: str | None = None) -> Verdict | None:

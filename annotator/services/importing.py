@@ -48,7 +48,7 @@ class ImportService:
         self.events = events or Events()
 
     def add(self, imported: ImportedDocument, *, source_name: str | None = None,
-            title: str | None = None, name: str | None = None) -> ImportResult:
+            title: str | None = None, name: str | None = None, id: str | None = None) -> ImportResult:
         """Store one extracted document, resolving its source by name."""
         label = name or imported.original_filename or "pasted text"
         source_name = (source_name or source_name_from_url(imported.url) or "").strip()
@@ -58,7 +58,8 @@ class ImportService:
                 doc = self.store.add_document(
                     imported.text, title or imported.title, source_id=source.id if source else None,
                     author=imported.author, url=imported.url, published=imported.published,
-                    original_filename=imported.original_filename, import_format=imported.import_format)
+                    original_filename=imported.original_filename, import_format=imported.import_format,
+                    id=id)
         except DuplicateDocumentError as exc:
             return ImportResult(label, DUPLICATE, str(exc),
                                 self.store.document(exc.existing_id, with_text=False))
@@ -69,6 +70,11 @@ class ImportService:
         self.events.emit(Change("document", "added", doc.id))
         message = "; ".join(imported.warnings)
         return ImportResult(label, IMPORTED, message, doc)
+
+    def remove(self, document_id: str) -> None:
+        """Take a document (and its claims) out of the project: the undo of an import."""
+        self.store.delete_document(document_id)
+        self.events.emit(Change("document", "removed", document_id))
 
     def import_files(self, paths: Sequence[str | os.PathLike], *, source_name: str | None = None,
                      title: str | None = None,

@@ -113,16 +113,17 @@ def _term_pattern(user_text: str) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(sorted(terms, key=len, reverse=True)) + ")", re.IGNORECASE)
 
 
-def _snippet(text: str, user_text: str, width: int = 60) -> tuple[int, str]:
-    """(offset of the first hit, a one-line excerpt with [hits] marked)."""
+def _snippet(text: str, user_text: str, width: int = 60) -> tuple[int, int, str]:
+    """(start and length of the first hit, a one-line excerpt with [hits] marked)."""
     pattern = _term_pattern(user_text)
     first = pattern.search(text) if pattern else None
     if first is None:  # e.g. only the title matched, or diacritics differ
-        return 0, " ".join(text[: 2 * width].split())
+        return 0, 0, " ".join(text[: 2 * width].split())
     start, end = max(0, first.start() - width), min(len(text), first.end() + width)
     excerpt = pattern.sub(lambda m: f"[{m.group(0)}]", text[start:end])
     excerpt = " ".join(excerpt.split())
-    return first.start(), ("… " if start else "") + excerpt + (" …" if end < len(text) else "")
+    return first.start(), first.end() - first.start(), (
+        ("… " if start else "") + excerpt + (" …" if end < len(text) else ""))
 
 
 class ProjectStore:
@@ -331,9 +332,9 @@ class ProjectStore:
             [match, limit]).fetchall()
         hits = []
         for doc_id, title, source, rank in rows:
-            offset, snippet = _snippet(self.document_text(doc_id), query)
+            offset, length, snippet = _snippet(self.document_text(doc_id), query)
             hits.append({"document_id": doc_id, "title": title, "source": source,
-                         "snippet": snippet, "offset": offset, "rank": rank})
+                         "snippet": snippet, "offset": offset, "length": length, "rank": rank})
         return hits
 
     # -- claim types -----------------------------------------------------------------
