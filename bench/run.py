@@ -18,9 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import bench_store  # noqa: E402
+from bench import bench_gui, bench_store  # noqa: E402
 
-SUITES = {"store": bench_store.run}
+SUITES = {"store": bench_store.run, "gui": bench_gui.run}
 
 
 def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:

@@ -29,11 +29,35 @@ class ClaimsModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[dict] = []
+        self._index: dict[str, int] = {}
 
     def set_rows(self, rows: list[dict]) -> None:
         self.beginResetModel()
         self.rows = rows
+        self._index = {row["id"]: i for i, row in enumerate(rows)}
         self.endResetModel()
+
+    def upsert(self, row: dict) -> None:
+        """Add or update one claim's row (after a single edit)."""
+        i = self._index.get(row["id"])
+        if i is None:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
+            self._index[row["id"]] = len(self.rows)
+            self.rows.append(row)
+            self.endInsertRows()
+        else:
+            self.rows[i] = row
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def remove(self, claim_id: str) -> None:
+        i = self._index.pop(claim_id, None)
+        if i is None:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self.rows[i]
+        self.endRemoveRows()
+        for j in range(i, len(self.rows)):
+            self._index[self.rows[j]["id"]] = j
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)

@@ -116,6 +116,27 @@ class DocumentView(QPlainTextEdit):
         self._max_len = max((s.end - s.start for s in spans), default=0)
         self.viewport().update()
 
+    def update_span(self, claim_id: str, span: Span | None) -> None:
+        """Replace, add or (span None) remove one highlight without touching the others."""
+        old = self._by_id.pop(claim_id, None)
+        if old is not None:
+            i = bisect_left(self._starts, old.start)
+            while self._spans[i] is not old:
+                i += 1
+            del self._spans[i]
+            del self._starts[i]
+        if span is not None:
+            used = {s.level for s in self.spans_between(span.start, span.end)}
+            span.level = next(level for level in range(len(used) + 1) if level not in used)
+            i = bisect_left(self._starts, span.start)
+            while i < len(self._spans) and self._spans[i].start == span.start and self._spans[i].end > span.end:
+                i += 1  # same order as set_spans: by start, longer first
+            self._spans.insert(i, span)
+            self._starts.insert(i, span.start)
+            self._by_id[claim_id] = span
+            self._max_len = max(self._max_len, span.end - span.start)
+        self.viewport().update()
+
     def set_selected_span(self, claim_id: str | None) -> None:
         self._selected_id = claim_id
         self.viewport().update()

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.pending_link_from: str | None = None
         self._links_by_docs: dict[tuple[str, str], list] = {}
         self._batch_depth = 0
-        self._refresh_pending = False
+        self._changes: list[Change] = []
         self.setAcceptDrops(True)
         self.resize(1400, 860)
 
@@ -473,16 +473,42 @@ class MainWindow(QMainWindow):
 
     # -- refresh ---------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("source", "document"):
-            self._refresh_tree()
-        if change.kind in ("claim", "link", "verdict", "document"):
-            if change.kind == "claim" and change.action == "removed" and change.id == self.selected_claim_id:
-                self.selected_claim_id = None
-            # The events of one command (e.g. a delete with its links) give one refresh.
-            if self._batch_depth:
-                self._refresh_pending = True
+        """Views refresh only from service events, so edits, undo and redo share one path.
+
+        The events of one command (e.g. a delete with its links) are applied together."""
+        self._changes.append(change)
+        if not self._batch_depth:
+            self._apply_changes()
+
+    def _apply_changes(self) -> None:
+        changes, self._changes = self._changes, []
+        if not changes or self.store is None:
+            return
+        if any(c.kind in ("source", "document", "claim_type") for c in changes) or len(changes) > 200:
+            if any(c.kind in ("source", "document") for c in changes):
+                self._refresh_tree()
+            self._refresh_claims()
+            return
+        claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")}
+        for claim_id in claim_ids:
+            rows = self.store.claim_rows(claim_id)
+            if rows:
+                self.claims_panel.model.upsert(rows[0])
             else:
-                self._refresh_claims()
+                self.claims_panel.model.remove(claim_id)
+                if claim_id == self.selected_claim_id:
+                    self.selected_claim_id = None
+            for pane in self.panes:
+                row = rows[0] if rows else None
+                if row is not None and row["document_id"] == pane.document_id:
+                    pane.view.update_span(claim_id, self._span(pane, row))
+                elif claim_id in pane.view._by_id:
+                    pane.view.update_span(claim_id, None)
+        if any(c.kind == "link" for c in changes) or any(c.action == "removed" for c in changes):
+            self._rebuild_link_index()
+        self.splitter.update_bands()
+        self.inspector.show_claim(self.selected_claim_id)
+        self._update_link_hint()
 
     # -- claims ----------------------------------------------------------------------
     def push(self, command) -> None:
@@ -498,8 +524,8 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
         finally:
             self._batch_depth -= 1
-            if not self._batch_depth and self._refresh_pending:
-                self._refresh_claims()
+            if not self._batch_depth:
+                self._apply_changes()
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -517,16 +543,10 @@ class MainWindow(QMainWindow):
         self._type_colors = {t.id: t.color for t in self.store.claim_types()}
 
     def _refresh_claims(self) -> None:
-        """Re-read claims after any edit: highlights, link bands, table, inspector."""
-        self._refresh_pending = False
+        """Re-read all claims: highlights, link bands, table, inspector."""
         if self.store is None:
             return
-        index: dict[tuple[str, str], list] = {}
-        for link, doc_a, doc_b in self.store.link_endpoints():
-            index.setdefault((doc_a, doc_b), []).append((link.from_claim_id, link.to_claim_id, link.relation))
-            if doc_a != doc_b:
-                index.setdefault((doc_b, doc_a), []).append((link.to_claim_id, link.from_claim_id, link.relation))
-        self._links_by_docs = index
+        self._rebuild_link_index()
         for pane in self.panes:
             self._refresh_spans(pane)
         self.splitter.update_bands()
@@ -535,6 +555,20 @@ class MainWindow(QMainWindow):
         self.claims_panel.select_claim(self.selected_claim_id)
         self.inspector.show_claim(self.selected_claim_id)
         self._update_link_hint()
+
+    def _rebuild_link_index(self) -> None:
+        index: dict[tuple[str, str], list] = {}
+        for link, doc_a, doc_b in self.store.link_endpoints():
+            index.setdefault((doc_a, doc_b), []).append((link.from_claim_id, link.to_claim_id, link.relation))
+            if doc_a != doc_b:
+                index.setdefault((doc_b, doc_a), []).append((link.to_claim_id, link.from_claim_id, link.relation))
+        self._links_by_docs = index
+
+    def _span(self, pane: DocumentPane, row: dict) -> Span:
+        offsets = pane.view.offsets
+        color = QColor(row["color"]) if row.get("color") else QColor("#f2c94c")
+        marker = VERDICT_COLORS[Rating(row["verdict"])] if row.get("verdict") else None
+        return Span(row["id"], offsets.to_utf16(row["start"]), offsets.to_utf16(row["end"]), color, marker)
 
     def _refresh_spans(self, pane: DocumentPane) -> None:
         if pane.document_id is None:

@@ -395,8 +395,10 @@ class ProjectStore:
                 [document_id])
         return [_claim(r) for r in rows]
 
-    def claim_rows(self) -> list[dict]:
-        """Every claim with its document, source, type and latest verdict, for tables."""
+    def claim_rows(self, claim_id: str | None = None) -> list[dict]:
+        """Claims with their document, source, type and latest verdict, for tables
+        (every claim, or just one)."""
+        where, params = ("WHERE c.id = ? ", [claim_id]) if claim_id else ("", [])
         rows = self.db.execute(
             "SELECT c.id, c.document_id, d.title, d.source_id, s.name, c.type_id, t.name, t.color, "
             "(SELECT v.rating FROM verdicts v WHERE v.claim_id = c.id "
@@ -404,8 +406,8 @@ class ProjectStore:
             "c.quote, c.note, c.start_offset, c.end_offset, c.annotator, c.updated_at "
             "FROM claims c JOIN documents d ON d.id = c.document_id "
             "LEFT JOIN sources s ON s.id = d.source_id "
-            "LEFT JOIN claim_types t ON t.id = c.type_id "
-            "ORDER BY s.name COLLATE NOCASE, d.title COLLATE NOCASE, c.start_offset")
+            "LEFT JOIN claim_types t ON t.id = c.type_id " + where +
+            "ORDER BY s.name COLLATE NOCASE, d.title COLLATE NOCASE, c.start_offset", params)
         keys = ("id", "document_id", "document", "source_id", "source", "type_id", "type", "color",
                 "verdict", "quote", "note", "start", "end", "annotator", "updated_at")
         return [dict(zip(keys, row)) for row in rows]

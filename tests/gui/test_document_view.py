@@ -1,0 +1,48 @@
+"""The highlight index of the document view: incremental edits match a full rebuild."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtGui import QColor  # noqa: E402
+
+from annotator.gui.document_view import DocumentView, Span  # noqa: E402
+
+
+def _span(i, start, end):
+    return Span(f"c{i}", start, end, QColor("#f2c94c"))
+
+
+def test_incremental_updates_keep_order_and_separate_overlap_levels(qtbot):
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.set_text("x" * 2000)
+    rng = random.Random(5)
+    spans = {}
+    for i in range(300):
+        action = rng.random()
+        if action < 0.6 or not spans:
+            start = rng.randrange(0, 1900)
+            spans[f"c{i}"] = (start, start + rng.randint(1, 90))
+            view.update_span(f"c{i}", _span(i, *spans[f"c{i}"]))
+        elif action < 0.8:
+            key = rng.choice(sorted(spans))
+            del spans[key]
+            view.update_span(key, None)
+        else:
+            key = rng.choice(sorted(spans))
+            start = rng.randrange(0, 1900)
+            spans[key] = (start, start + rng.randint(1, 90))
+            view.update_span(key, Span(key, *spans[key], QColor("#6fa8f5")))
+    assert {s.id: (s.start, s.end) for s in view._spans} == spans
+    assert view._starts == sorted(view._starts) and view._starts == [s.start for s in view._spans]
+    for s in view._spans:  # overlapping highlights never share an underline level
+        for other in view.spans_between(s.start, s.end):
+            assert other is s or other.level != s.level
+    point = spans[sorted(spans)[0]][0]
+    expected = {k for k, (a, b) in spans.items() if a <= point < b}
+    assert {s.id for s in view.spans_between(point, point + 1)} == expected
