@@ -84,7 +84,7 @@ class ClaimsModel(QAbstractTableModel):
             text = " ".join((value or "").split())
             return text
         if role == Qt.ItemDataRole.DecorationRole:
-            if key == "type" and row.get("color"):
+            if key in ("type", "quote") and row.get("color"):
                 return QColor(row["color"])
             if key == "verdict" and row.get("verdict"):
                 return VERDICT_COLORS[Rating(row["verdict"])]
@@ -167,7 +167,11 @@ class ClaimsPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, 90)
+            header.resizeSection(col, 100)
+        for col in (2, 3, 5):  # document, type, note: one right-click away
+            self.table.setColumnHidden(col, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.doubleClicked.connect(lambda index: self.claimActivated.emit(index.data(ID_ROLE)))
         self.table.activated.connect(lambda index: self.claimActivated.emit(index.data(ID_ROLE)))
         self.table.selectionModel().currentRowChanged.connect(
@@ -176,6 +180,19 @@ class ClaimsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(grid)
         layout.addWidget(self.table, 1)
+
+    def _column_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for col, name in enumerate(COLUMNS):
+            if col == 0:
+                continue
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(col))
+            action.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
+        menu.exec(self.table.horizontalHeader().viewport().mapToGlobal(pos))
 
     def set_claims(self, rows: list[dict], documents, sources, types) -> None:
         self.proxy.beginFilterChange()

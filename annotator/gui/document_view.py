@@ -32,6 +32,7 @@ class Span:
     color: QColor
     marker: QColor | None = None  # verdict colour, drawn as a tab at the end
     level: int = 0  # underline level among overlapping spans
+    links: tuple[QColor, ...] = ()  # relation colours, drawn in the gutter facing the link bands
 
 
 class DocumentView(QPlainTextEdit):
@@ -61,6 +62,7 @@ class DocumentView(QPlainTextEdit):
         self._drag_origin = None
         self._drop_target: str | None = None
         self.tooltip_provider = None  # callable(claim id) -> str, set by the window
+        self.gutters: tuple[bool, bool] = (False, False)  # (left, right) edges that face a link band
         self.setAcceptDrops(True)
         self.viewport().setMouseTracking(True)
         self.selectionChanged.connect(self.selectionSpanChanged)
@@ -194,7 +196,7 @@ class DocumentView(QPlainTextEdit):
         rects = self.span_rects(span)
         if not rects:
             return "above" if span.start < start else "below"
-        return rects[0].top(), rects[0].bottom()
+        return rects[0].top(), rects[-1].bottom()
 
     def span_ids(self) -> list[str]:
         """Claim ids in reading order."""
@@ -233,6 +235,14 @@ class DocumentView(QPlainTextEdit):
                 painter.setPen(QPen(self.palette().highlight().color(), 2.5 if span.id == self._drop_target else 1.5))
                 for rect in rects:
                     painter.drawRect(rect.adjusted(-1, 0, 1, 0))
+            if span.links and rects and any(self.gutters):
+                top, bottom = rects[0].top() + 1, rects[-1].bottom() - 1
+                width = self.viewport().width()
+                for k, color in enumerate(span.links[:3]):
+                    if self.gutters[0]:
+                        painter.fillRect(QRectF(2 + 4 * k, top, 3, bottom - top), color)
+                    if self.gutters[1]:
+                        painter.fillRect(QRectF(width - 5 - 4 * k, top, 3, bottom - top), color)
             if span.marker is not None and rects:
                 last = rects[-1]
                 painter.setPen(Qt.PenStyle.NoPen)

@@ -75,7 +75,7 @@ class LinkBand(QSplitterHandle):
             path.cubicTo(QPointF(w / 2, rb), QPointF(w / 2, lb), QPointF(0, lb))
             path.closeSubpath()
             fill = QColor(color)
-            fill.setAlpha(90 if (lvis and rvis) else 35)
+            fill.setAlpha(120 if (lvis and rvis) else 40)
             painter.fillPath(path, fill)
             edge = QColor(color)
             edge.setAlpha(230 if (lvis and rvis) else 90)

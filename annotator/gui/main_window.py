@@ -35,7 +35,7 @@ from annotator.gui.document_view import Span
 from annotator.gui.import_report import ImportReport
 from annotator.gui.inspector import Inspector
 from annotator.gui.link_band import LinkSplitter
-from annotator.gui.palette import VERDICT_COLORS, VERDICT_KEYS
+from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.workers import Worker
 
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.selected_claim_id: str | None = None
         self.pending_link_from: str | None = None
         self._links_by_docs: dict[tuple[str, str], list] = {}
+        self._claim_relations: dict[str, list] = {}
         self._batch_depth = 0
         self._changes: list[Change] = []
         self.setAcceptDrops(True)
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.search_dock = search_dock
         self.sources_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
-        self.resizeDocks([dock, claims_dock], [250, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock, claims_dock], [240, 470], Qt.Orientation.Horizontal)
 
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Type for new claims")
@@ -358,12 +359,19 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(pane)
         pane.set_choices(self.store.documents(), self._source_names())
         pane.show_document(None, None)
+        self._update_gutters()
         return pane
 
     def remove_pane(self) -> None:
         if len(self.panes) <= MIN_PANES:
             return
         self._drop_pane(self.panes[-1])
+        self._update_gutters()
+
+    def _update_gutters(self) -> None:
+        for i, pane in enumerate(self.panes):
+            pane.view.gutters = (i > 0, i < len(self.panes) - 1)
+            pane.view.viewport().update()
 
     def _drop_pane(self, pane: DocumentPane) -> None:
         self.panes.remove(pane)
@@ -490,6 +498,8 @@ class MainWindow(QMainWindow):
             self._refresh_claims()
             return
         claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")}
+        if any(c.kind == "link" for c in changes) or any(c.action == "removed" for c in changes):
+            claim_ids |= self._rebuild_link_index()  # their gutter marks change
         for claim_id in claim_ids:
             rows = self.store.claim_rows(claim_id)
             if rows:
@@ -504,8 +514,6 @@ class MainWindow(QMainWindow):
                     pane.view.update_span(claim_id, self._span(pane, row))
                 elif claim_id in pane.view._by_id:
                     pane.view.update_span(claim_id, None)
-        if any(c.kind == "link" for c in changes) or any(c.action == "removed" for c in changes):
-            self._rebuild_link_index()
         self.splitter.update_bands()
         self.inspector.show_claim(self.selected_claim_id)
         self._update_link_hint()
@@ -558,17 +566,26 @@ class MainWindow(QMainWindow):
 
     def _rebuild_link_index(self) -> None:
         index: dict[tuple[str, str], list] = {}
+        relations: dict[str, list] = {}
         for link, doc_a, doc_b in self.store.link_endpoints():
+            relations.setdefault(link.from_claim_id, []).append(link.relation)
+            relations.setdefault(link.to_claim_id, []).append(link.relation)
             index.setdefault((doc_a, doc_b), []).append((link.from_claim_id, link.to_claim_id, link.relation))
             if doc_a != doc_b:
                 index.setdefault((doc_b, doc_a), []).append((link.to_claim_id, link.from_claim_id, link.relation))
         self._links_by_docs = index
+        changed = {cid for cid in set(relations) | set(self._claim_relations)
+                   if relations.get(cid) != self._claim_relations.get(cid)}
+        self._claim_relations = relations
+        return changed
 
     def _span(self, pane: DocumentPane, row: dict) -> Span:
         offsets = pane.view.offsets
         color = QColor(row["color"]) if row.get("color") else QColor("#f2c94c")
         marker = VERDICT_COLORS[Rating(row["verdict"])] if row.get("verdict") else None
-        return Span(row["id"], offsets.to_utf16(row["start"]), offsets.to_utf16(row["end"]), color, marker)
+        links = tuple(RELATION_COLORS[r] for r in self._claim_relations.get(row["id"], ()))
+        return Span(row["id"], offsets.to_utf16(row["start"]), offsets.to_utf16(row["end"]), color, marker,
+                    links=links)
 
     def _refresh_spans(self, pane: DocumentPane) -> None:
         if pane.document_id is None:
@@ -580,9 +597,12 @@ class MainWindow(QMainWindow):
         spans = [
             Span(c.id, offsets.to_utf16(c.start), offsets.to_utf16(c.end),
                  QColor(self._type_colors.get(c.type_id, "")) if c.type_id in self._type_colors else default,
-                 VERDICT_COLORS[verdicts[c.id]] if c.id in verdicts else None)
+                 VERDICT_COLORS[verdicts[c.id]] if c.id in verdicts else None,
+                 links=tuple(RELATION_COLORS[r] for r in self._claim_relations.get(c.id, ())))
             for c in self.store.claims(pane.document_id)
         ]
+        index = self.panes.index(pane) if pane in self.panes else 0
+        pane.view.gutters = (index > 0, index < len(self.panes) - 1)
         pane.view.set_spans(spans)
         pane.view.set_selected_span(self.selected_claim_id)
 
