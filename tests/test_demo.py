@@ -47,3 +47,16 @@ def test_demo_creation_refuses_to_overwrite(tmp_path):
     with pytest.raises(ProjectError):
         create_demo_project(path)
     assert path.exists()
+
+
+def test_demo_ships_annotated_claims_links_and_verdicts(demo_store):
+    counts = demo_store.counts()
+    assert counts.claims == 23 and counts.links == 13 and counts.verdicts == 23
+    for claim in demo_store.claims():
+        text = demo_store.document_text(claim.document_id)
+        assert text[claim.start:claim.end] == claim.quote
+    by_quote = {c.quote: c for c in demo_store.claims()}
+    copenhagen = by_quote["The data set was originally scraped by researchers at the University of "
+                          "Copenhagen and subsequently shared with Clarifai"]
+    assert demo_store.verdict(copenhagen.id).rating.value == "false"
+    assert [l.relation.value for l in demo_store.links(copenhagen.id)] == ["contradicts"]

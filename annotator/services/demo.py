@@ -47,8 +47,37 @@ def create_demo_project(path: str | Path, *, seeds: Path | None = None) -> Proje
                 result = importer.add(imported, source_name=src["name"], title=entry.get("title"))
                 if not result.ok:
                     raise AnnotatorError(f"Demo article {entry['file']}: {result.message}")
+        annotations = seeds / "demo_annotations.json"
+        if annotations.exists():
+            load_demo_annotations(store, json.loads(annotations.read_text(encoding="utf-8")))
     except BaseException:
         store.close()
-        Path(path).unlink(missing_ok=True)
+        for leftover in (Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
         raise
     return store
+
+
+def load_demo_annotations(store: ProjectStore, data: dict) -> None:
+    """Add the shipped claims, verdicts and links, anchoring each claim by its exact quote."""
+    from annotator.core.model import Rating, Relation
+    from annotator.services.annotations import AnnotationService
+
+    service = AnnotationService(store, annotator=data.get("annotator", "demo"))
+    docs = {d.original_filename: d.id for d in store.documents()}
+    types = {t.name: t.id for t in store.claim_types()}
+    claims: dict[str, str] = {}
+    with store.transaction():
+        for entry in data["claims"]:
+            doc_id = docs[entry["file"]]
+            start = store.document_text(doc_id).find(entry["quote"])
+            if start < 0:
+                raise AnnotatorError(f"Demo claim {entry['key']!r}: quote not found in {entry['file']}.")
+            claim = service.create_claim(doc_id, start, start + len(entry["quote"]),
+                                         type_id=types.get(entry.get("type", "")), note=entry.get("note"))
+            claims[entry["key"]] = claim.id
+            if entry.get("verdict"):
+                service.set_verdict(claim.id, Rating(entry["verdict"]), note=entry.get("verdict_note"))
+        for link in data["links"]:
+            service.link(claims[link["from"]], claims[link["to"]], Relation(link["relation"]),
+                         note=link.get("note"))

@@ -40,7 +40,7 @@ def test_dropping_a_highlight_on_another_links_them(qtbot):
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     choose_in_popup(Qt.Key.Key_S)  # "Same claim"
     right.view.dropEvent(drop)
-    links = win.store.links()
+    links = win.store.links(a)
     assert [(l.from_claim_id, l.to_claim_id, l.relation) for l in links] == [(a, b, Relation.SAME)]
     win.close()
 
