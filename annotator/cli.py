@@ -7,6 +7,8 @@
     annotator import PROJECT FILE…  import articles (txt, md, html, docx, pdf; folders too)
     annotator info PROJECT          counts of sources, documents, claims, links, verdicts
     annotator search PROJECT QUERY  full-text search over the documents
+    annotator export PROJECT DIR    write the annotations as CSV files (docs/csv-format.md)
+    annotator load PROJECT DIR      read annotation CSV files back, re-anchoring each claim
 
 Errors go to stderr with exit status 1 (2 for a mistyped command); a user
 error never shows a traceback.
@@ -22,7 +24,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "gui")
+COMMANDS = ("new", "demo", "import", "info", "search", "gui", "export", "load")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -134,6 +136,38 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from annotator.services.interchange import export_csv
+
+    store = _open(args.project)
+    try:
+        summary = export_csv(store, args.folder, bom=not args.no_bom)
+    finally:
+        store.close()
+    print("\n".join(summary.lines()))
+    return EXIT_OK
+
+
+def cmd_load(args) -> int:
+    from annotator.services.interchange import load_csv
+
+    store = _open(args.project)
+    try:
+        report = load_csv(store, args.folder, accept_valid=args.accept_valid_rows)
+    finally:
+        store.close()
+    print("\n".join(report.lines()))
+    for error in report.errors:
+        print(f"error     {error}", file=sys.stderr)
+    if report.errors and not report.loaded:
+        print(f"{len(report.errors)} errors; nothing was loaded (fix them, or pass "
+              "--accept-valid-rows to load the valid rows).", file=sys.stderr)
+        return EXIT_ERROR
+    if report.errors:
+        print(f"{len(report.errors)} errors; the valid rows were loaded.", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from annotator.app import run_gui
 
@@ -176,6 +210,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="write sources, documents, claims, links, verdicts as CSV")
+    p.add_argument("project")
+    p.add_argument("folder", metavar="DIR", help="folder for the CSV files (created if missing)")
+    p.add_argument("--no-bom", action="store_true",
+                   help="omit the UTF-8 byte-order mark (default: write it, so Excel reads UTF-8)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("load", help="read annotation CSV files into a project holding the documents")
+    p.add_argument("project")
+    p.add_argument("folder", metavar="DIR", help="folder of CSV files, or one claims CSV file")
+    p.add_argument("--accept-valid-rows", action="store_true",
+                   help="load the valid rows even when some rows have errors")
+    p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("gui", help="open the app (the default when no command is given)")
     p.add_argument("project", nargs="?")

@@ -1,0 +1,118 @@
+"""Writing a project's annotations as five CSV files that join on stable ids.
+
+``sources.csv``, ``documents.csv`` (metadata only, not the text),
+``claims.csv``, ``links.csv`` and ``verdicts.csv``; columns are documented in
+``docs/csv-format.md``. Rows come in an order that does not depend on ids
+given by this project (documents by source name and title, claims by position),
+so exporting a project rebuilt from the files gives the same files.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Verdict
+from annotator.services.interchange.csv_format import (
+    CLAIMS,
+    COLUMNS,
+    DOCUMENTS,
+    FILE_NAMES,
+    LINKS,
+    SOURCES,
+    VERDICTS,
+    write_csv,
+)
+from annotator.store.project import ProjectStore
+
+
+@dataclass
+class ExportSummary:
+    folder: Path
+    rows: dict[str, int] = field(default_factory=dict)  # file name -> data rows
+    bom: bool = True
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        counts = ", ".join(f"{n} {name.removesuffix('.csv')}" for name, n in self.rows.items())
+        return [f"Exported to {self.folder}: {counts}",
+                "(UTF-8 with byte-order mark)" if self.bom else "(UTF-8 without byte-order mark)"]
+
+
+def _latest(verdicts: list[Verdict]) -> Verdict | None:
+    """The claim's most recent verdict, as the project's views define it."""
+    return max(verdicts, key=lambda v: (v.updated_at or "", v.id), default=None)
+
+
+def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> ExportSummary:
+    """Write the five CSV files into ``folder`` (created if missing, files replaced)."""
+    began = time.perf_counter()
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AnnotatorError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
+    if not folder.is_dir():
+        raise AnnotatorError(f"{folder} is not a folder.")
+
+    sources = {s.id: s for s in store.sources()}
+    types = {t.id: t for t in store.claim_types()}
+
+    def source_name(source_id: str | None) -> str | None:
+        return sources[source_id].name if source_id in sources else None
+
+    documents = sorted(store.documents(), key=lambda d: (
+        (source_name(d.source_id) or "").casefold(), d.title.casefold(), d.sha256 or "", d.id))
+    doc_order = {d.id: i for i, d in enumerate(documents)}
+    docs = {d.id: d for d in documents}
+    claims = sorted(store.claims(), key=lambda c: (doc_order.get(c.document_id, -1), c.start, c.end, c.id))
+    claim_by_id = {c.id: c for c in claims}
+    claim_order = {c.id: i for i, c in enumerate(claims)}
+    verdicts = store.verdicts()
+    by_claim: dict[str, list[Verdict]] = {}
+    for verdict in verdicts:
+        by_claim.setdefault(verdict.claim_id, []).append(verdict)
+
+    def quote(claim_id: str) -> str | None:
+        claim = claim_by_id.get(claim_id)
+        return claim.quote if claim else None
+
+    tables = {
+        SOURCES: [(s.id, s.name, s.url, s.kind, s.notes)
+                  for s in sorted(sources.values(), key=lambda s: (s.name.casefold(), s.id))],
+        DOCUMENTS: [(d.id, d.source_id, source_name(d.source_id), d.title, d.author, d.url, d.published,
+                     d.retrieved, d.original_filename, d.import_format, d.sha256, d.length)
+                    for d in documents],
+        CLAIMS: [],
+        LINKS: [(l.id, l.from_claim_id, l.to_claim_id, quote(l.from_claim_id), quote(l.to_claim_id),
+                 l.relation.value, l.note, l.annotator, l.created_at, l.updated_at)
+                for l in sorted(store.links(), key=lambda l: (
+                    claim_order.get(l.from_claim_id, -1), claim_order.get(l.to_claim_id, -1),
+                    l.relation.value, l.id))],
+        VERDICTS: [(v.id, v.claim_id, quote(v.claim_id), v.rating.value, v.note, v.evidence_url,
+                    v.annotator, v.created_at, v.updated_at)
+                   for v in sorted(verdicts, key=lambda v: (claim_order.get(v.claim_id, -1),
+                                                            v.annotator or "", v.id))],
+    }
+    for c in claims:
+        doc = docs.get(c.document_id)
+        ctype = types.get(c.type_id)
+        latest = _latest(by_claim.get(c.id, []))
+        tables[CLAIMS].append((
+            c.id, c.document_id, doc.title if doc else None, doc.sha256 if doc else None,
+            source_name(doc.source_id) if doc else None, c.start, c.end, c.quote, c.prefix, c.suffix,
+            ctype.name if ctype else None, ctype.color if ctype else None,
+            latest.rating.value if latest else None, latest.note if latest else None,
+            latest.evidence_url if latest else None, latest.annotator if latest else None,
+            c.note, c.annotator, c.created_at, c.updated_at))
+
+    summary = ExportSummary(folder, bom=bom)
+    try:
+        for kind, rows in tables.items():
+            summary.rows[FILE_NAMES[kind]] = write_csv(folder / FILE_NAMES[kind], COLUMNS[kind], rows, bom=bom)
+    except OSError as exc:
+        raise AnnotatorError(f"Cannot write the CSV files in {folder}: {exc.strerror or exc}.") from None
+    summary.seconds = time.perf_counter() - began
+    return summary

@@ -1,0 +1,210 @@
+"""The annotation CSV files: their columns, the formula-injection escaping, reading and writing.
+
+Files are RFC 4180 CSV (comma, double-quote quoting, CRLF between rows) in
+UTF-8, with a byte-order mark by default so Excel shows non-ASCII text
+correctly. Every text cell is escaped with :func:`escape_cell` so that a
+spreadsheet never runs it as a formula; :func:`unescape_cell` restores it
+exactly. Integer columns (offsets, lengths) are plain non-negative digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SOURCES, DOCUMENTS, CLAIMS, LINKS, VERDICTS = "sources", "documents", "claims", "links", "verdicts"
+FILE_NAMES = {kind: f"{kind}.csv" for kind in (SOURCES, DOCUMENTS, CLAIMS, LINKS, VERDICTS)}
+
+COLUMNS = {
+    SOURCES: ("id", "name", "url", "kind", "notes"),
+    DOCUMENTS: ("id", "source_id", "source_name", "title", "author", "url", "published", "retrieved",
+                "original_filename", "format", "sha256", "length"),
+    CLAIMS: ("id", "document_id", "document_title", "document_sha256", "source_name", "start", "end",
+             "quote", "prefix", "suffix", "type", "type_color", "verdict", "verdict_note",
+             "verdict_evidence_url", "verdict_annotator", "note", "annotator", "created_at",
+             "updated_at"),
+    LINKS: ("id", "from_claim_id", "to_claim_id", "from_quote", "to_quote", "relation", "note",
+            "annotator", "created_at", "updated_at"),
+    VERDICTS: ("id", "claim_id", "claim_quote", "rating", "note", "evidence_url", "annotator",
+               "created_at", "updated_at"),
+}
+#: Columns a file must have to be loaded at all (claims also need one document reference).
+REQUIRED = {
+    SOURCES: ("name",),
+    DOCUMENTS: ("id",),
+    CLAIMS: ("quote",),
+    LINKS: ("from_claim_id", "to_claim_id", "relation"),
+    VERDICTS: ("claim_id", "rating"),
+}
+DOCUMENT_REFERENCES = ("document_sha256", "document_id", "document_title")
+INTEGER_COLUMNS = frozenset({"start", "end", "length"})
+
+#: Files larger than this are refused before a byte is parsed (about 150,000 claims).
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+#: A cell starting with one of these may run as a formula in a spreadsheet (OWASP
+#: "CSV injection"), plus the full-width forms some East Asian Excel builds accept.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def _needs_escape(value: str) -> bool:
+    """True when ``value``, after any leading apostrophes, starts with a formula trigger."""
+    rest = value.lstrip("'")
+    return bool(rest) and rest[0] in FORMULA_TRIGGERS
+
+
+def escape_cell(value: str | None) -> str:
+    """Neutralise a text cell: prefix ``'`` when it would start a formula.
+
+    Also prefixed: text that already starts with apostrophes followed by a
+    trigger (``'=x`` becomes ``''=x``), so :func:`unescape_cell` is exact.
+    """
+    if value is None:
+        return ""
+    return "'" + value if _needs_escape(value) else value
+
+
+def unescape_cell(cell: str) -> str:
+    """Undo :func:`escape_cell`; any other cell is returned unchanged."""
+    if cell.startswith("'") and _needs_escape(cell[1:]):
+        return cell[1:]
+    return cell
+
+
+@dataclass
+class RowError:
+    """One problem in a CSV file. ``row`` counts the header as row 1, like a spreadsheet."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class CsvTable:
+    """A parsed file: its header and its non-blank rows as ``(row number, {column: text})``."""
+
+    kind: str
+    file: str
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, bom: bool) -> int:
+    """Write atomically (temporary file, then rename); return the number of data rows."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # "x" mode honours the umask
+    count = 0
+    try:
+        with open(tmp, "x", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([_cell(column, value) for column, value in zip(columns, row)])
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _cell(column: str, value) -> str:
+    if value is None:
+        return ""
+    if column in INTEGER_COLUMNS:
+        return str(int(value))
+    return escape_cell(str(value))
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, RowError | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, RowError(name, None, None, "the file is UTF-16 text; save it as “CSV UTF-8” instead.")
+    if b"\x00" in data:
+        return None, RowError(name, None, None, "this is a binary file, not CSV text.")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return None, RowError(
+            name, line, None,
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save it as “CSV UTF-8” and try again.")
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header has none but has semicolons or tabs (some Excel locales)."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    for candidate in (";", "\t"):
+        if candidate in header:
+            return candidate
+    return ","
+
+
+def read_csv(path: Path, kind: str) -> tuple[CsvTable | None, list[RowError]]:
+    """Parse one file; on a file-level problem return ``None`` and the reason."""
+    path = Path(path)
+    name = path.name
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        return None, [RowError(name, None, None,
+                               f"the file is {size / 1_048_576:.0f} MB; files over "
+                               f"{MAX_CSV_BYTES // 1_048_576} MB are refused.")]
+    text, error = _decode(path.read_bytes(), name)
+    if error is not None:
+        return None, [error]
+    if not text.strip():
+        return None, [RowError(name, 1, None, "the file is empty; it needs a header row.")]
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CSV_BYTES)
+    try:
+        return _parse(text, name, kind)
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _parse(text: str, name: str, kind: str) -> tuple[CsvTable | None, list[RowError]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    errors: list[RowError] = []
+    record = 0
+    try:
+        header = next(reader)
+        record = 1
+        columns = [unescape_cell(c).strip().lower().replace(" ", "_") for c in header]
+        duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
+        if duplicates:
+            return None, [RowError(name, 1, duplicates[0], "this column appears more than once.")]
+        table = CsvTable(kind, name, columns)
+        for cells in reader:
+            record += 1
+            if not any(c.strip() for c in cells):
+                continue  # spreadsheets leave blank rows at the end
+            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+                errors.append(RowError(name, record, None,
+                                       f"this row has {len(cells)} cells but the header has {len(columns)}."))
+                continue
+            cells = list(cells) + [""] * (len(columns) - len(cells))
+            row = {}
+            for column, cell in zip(columns, cells):
+                if column:
+                    row[column] = cell.strip() if column in INTEGER_COLUMNS else unescape_cell(cell)
+            table.rows.append((record, row))
+    except csv.Error as exc:
+        return None, [RowError(name, record + 1, None, f"the CSV is malformed ({exc}).")]
+    return table, errors

@@ -1,0 +1,542 @@
+"""Reading annotation CSVs back into a project that already holds the documents.
+
+Everything is checked before anything is written. With errors (missing
+columns, bad offsets, unknown relations or ratings, wrong encoding, …) nothing
+is loaded, unless the caller accepts the valid rows (``accept_valid=True``);
+either way the load is one transaction. Claims are matched to documents by
+SHA-256, then id, then title, and re-anchored with
+:func:`annotator.core.anchoring.anchor`; claims that cannot be placed, and the
+links and verdicts that hang on them, are reported as orphans.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.anchoring import EXACT, FUZZY, METHODS, OFFSETS, anchor
+from annotator.core.errors import AnnotatorError
+from annotator.core.ids import new_id
+from annotator.core.model import Claim, Link, Rating, Relation, Verdict
+from annotator.core.text import context, normalise_newlines
+from annotator.services.interchange.csv_format import (
+    CLAIMS,
+    DOCUMENT_REFERENCES,
+    DOCUMENTS,
+    FILE_NAMES,
+    LINKS,
+    REQUIRED,
+    SOURCES,
+    VERDICTS,
+    CsvTable,
+    RowError,
+    read_csv,
+)
+from annotator.store.project import ProjectStore
+
+#: Colour given to a claim type that a CSV names but the project lacks.
+DEFAULT_TYPE_COLOR = "#c8c8c8"
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_ORDER = (SOURCES, DOCUMENTS, CLAIMS, VERDICTS, LINKS)
+
+
+@dataclass
+class Orphan:
+    """A row that was valid but could not be placed in this project."""
+
+    file: str
+    row: int
+    id: str | None
+    quote: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        quote = f" “{_short(self.quote)}”" if self.quote else ""
+        return f"{self.file} row {self.row}{quote}: {self.reason}"
+
+
+@dataclass
+class Reanchored:
+    """A claim placed by fuzzy matching: worth a look, since its quote changed."""
+
+    row: int
+    claim_id: str
+    old_quote: str
+    new_quote: str
+    score: float
+
+
+@dataclass
+class LoadReport:
+    folder: Path
+    files: list[str] = field(default_factory=list)
+    loaded: bool = False  # True once the transaction committed
+    claims: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METHODS, 0))
+    links: int = 0
+    verdicts: int = 0
+    sources: int = 0
+    claim_types: int = 0
+    skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        (SOURCES, CLAIMS, LINKS, VERDICTS), 0))
+    orphans: list[Orphan] = field(default_factory=list)
+    reanchored: list[Reanchored] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def claims_loaded(self) -> int:
+        return sum(self.claims.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        """A human summary, one line each, as the CLI prints it."""
+        c = self.claims
+        if self.loaded:
+            out = [f"Loaded from {self.folder}: {self.claims_loaded} claims ({c[OFFSETS]} by offsets, "
+                   f"{c[EXACT]} by exact quote, {c[FUZZY]} by fuzzy match), {self.links} links, "
+                   f"{self.verdicts} verdicts, {self.sources} new sources, {self.claim_types} new claim types"]
+        else:
+            out = [f"Nothing was loaded from {self.folder}."]
+        skipped = ", ".join(f"{n} {kind}" for kind, n in self.skipped.items() if n)
+        if skipped:
+            out.append(f"Skipped as already present: {skipped}")
+        out += [f"warning: {w}" for w in self.warnings]
+        out += [f"re-anchored (fuzzy, score {r.score:.0f}) row {r.row}: “{_short(r.old_quote)}” "
+                f"→ “{_short(r.new_quote)}”" for r in self.reanchored]
+        if self.orphans:
+            out.append(f"{len(self.orphans)} orphaned (not loaded):")
+            out += [f"  {o}" for o in self.orphans]
+        return out
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+class _Invalid(Exception):
+    def __init__(self, column: str | None, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+class _Rollback(Exception):
+    pass
+
+
+# -- parsing single cells ---------------------------------------------------------------
+def _text(row: dict, column: str) -> str | None:
+    """The cell exactly as written (a note of only spaces is kept); None when empty."""
+    return row.get(column) or None
+
+
+def _id(row: dict, column: str = "id") -> str | None:
+    value = _text(row, column)
+    return value.strip() if value else None
+
+
+def _offset(row: dict, column: str) -> int | None:
+    raw = row.get(column, "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise _Invalid(column, f"“{raw}” is not a whole number of characters (0 or more).")
+    return int(raw)
+
+
+def _stamp(row: dict, column: str) -> str | None:
+    value = _id(row, column)
+    if value is None:
+        return None
+    try:
+        _dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _Invalid(column, f"“{value}” is not a date and time like 2026-11-22T10:00:00.000Z.") from None
+    return value
+
+
+def _enum(enum_type, row: dict, column: str, what: str):
+    raw = (row.get(column) or "").strip()
+    if not raw:
+        raise _Invalid(column, f"a {what} is required.")
+    key = re.sub(r"[\s-]+", "_", raw.lower())
+    try:
+        return enum_type(key)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_type)
+        raise _Invalid(column, f"unknown {what} “{raw}” (use one of: {allowed}).") from None
+
+
+# -- the load ---------------------------------------------------------------------------
+def _locate(folder: Path) -> dict[str, Path]:
+    if folder.is_file():  # a single hand-written claims file
+        kind = next((k for k, n in FILE_NAMES.items() if n == folder.name.lower()), CLAIMS)
+        return {kind: folder}
+    if not folder.is_dir():
+        raise AnnotatorError(f"{folder} does not exist.")
+    present = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    found = {k: present[n] for k, n in FILE_NAMES.items() if n in present}
+    if not found:
+        raise AnnotatorError(f"No annotation files in {folder} (expected {', '.join(FILE_NAMES.values())}).")
+    return found
+
+
+def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> "LoadReport":
+    """Load the CSV files in ``folder`` (or one claims CSV file) into ``store``."""
+    began = time.perf_counter()
+    folder = Path(folder).expanduser()
+    report = LoadReport(folder)
+    tables: dict[str, CsvTable] = {}
+    for kind, path in sorted(_locate(folder).items(), key=lambda kv: _ORDER.index(kv[0])):
+        report.files.append(path.name)
+        table, errors = read_csv(path, kind)
+        report.errors += errors
+        if table is not None and _check_columns(table, report):
+            tables[kind] = table
+    loader = _Loader(store, tables, report, accept_valid)
+    loader.validate()
+    if report.errors and not accept_valid:
+        report.seconds = time.perf_counter() - began
+        return report
+    try:
+        with store.transaction():
+            loader.apply()
+            if report.errors and not accept_valid:
+                raise _Rollback
+    except _Rollback:
+        _clear_counts(report)
+    else:
+        report.loaded = True
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _clear_counts(report: LoadReport) -> None:
+    report.claims = dict.fromkeys(METHODS, 0)
+    report.links = report.verdicts = report.sources = report.claim_types = 0
+    report.reanchored.clear()
+
+
+def _check_columns(table: CsvTable, report: LoadReport) -> bool:
+    missing = [c for c in REQUIRED[table.kind] if c not in table.columns]
+    if table.kind == CLAIMS and not any(c in table.columns for c in DOCUMENT_REFERENCES):
+        missing.append(" or ".join(DOCUMENT_REFERENCES))
+    for column in missing:
+        report.errors.append(RowError(table.file, 1, column, "this required column is missing."))
+    return not missing
+
+
+@dataclass
+class _Row:
+    file: str
+    row: int
+    id: str | None
+    values: dict
+
+
+class _Loader:
+    """Validates every row first (``validate``), then writes what is valid (``apply``)."""
+
+    def __init__(self, store: ProjectStore, tables: dict[str, CsvTable], report: LoadReport,
+                 accept_valid: bool):
+        self.store, self.tables, self.report, self.accept_valid = store, tables, report, accept_valid
+        self.rows: dict[str, list[_Row]] = {kind: [] for kind in FILE_NAMES}
+        self.csv_documents: dict[str, dict] = {}
+        self.invalid_claims: set[str] = set()
+        self.claim_ids: dict[str, str] = {}  # claims in the project (before and loaded) -> document
+        self.orphaned_claims: dict[str, str] = {}
+        self.types: dict[str, str] | None = None  # claim type name (casefolded) -> id
+
+    def error(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        self.report.errors.append(RowError(file, row, column, message))
+
+    # -- validation --------------------------------------------------------------------
+    def validate(self) -> None:
+        parsers = {SOURCES: self._source_row, DOCUMENTS: self._document_row, CLAIMS: self._claim_row,
+                   VERDICTS: self._verdict_row, LINKS: self._link_row}
+        for kind, table in self.tables.items():
+            seen: dict[str, int] = {}
+            for number, raw in table.rows:
+                try:
+                    values = parsers[kind](raw)
+                except _Invalid as exc:
+                    self.error(table.file, number, exc.column, exc.message)
+                    if kind == CLAIMS and raw.get("id", "").strip():
+                        self.invalid_claims.add(raw["id"].strip())
+                    continue
+                row_id = values.get("id")
+                if row_id is not None and kind != DOCUMENTS:
+                    if row_id in seen:
+                        self.error(table.file, number, "id", f"the id {row_id} is already used on row {seen[row_id]}.")
+                        continue
+                    seen[row_id] = number
+                self.rows[kind].append(_Row(table.file, number, row_id, values))
+        for row in self.rows[DOCUMENTS]:
+            if row.id:
+                self.csv_documents[row.id] = row.values
+
+    def _source_row(self, raw: dict) -> dict:
+        name = (_text(raw, "name") or "").strip()
+        if not name:
+            raise _Invalid("name", "a source needs a name.")
+        return {"id": _id(raw), "name": name, "url": _text(raw, "url"), "kind": _text(raw, "kind"),
+                "notes": _text(raw, "notes")}
+
+    def _document_row(self, raw: dict) -> dict:
+        if not (_id(raw) or _id(raw, "sha256") or _id(raw, "title")):
+            raise _Invalid("id", "a document row needs an id, a sha256 or a title.")
+        _offset(raw, "length")
+        return {"id": _id(raw), "sha256": (_id(raw, "sha256") or "").lower() or None,
+                "title": _id(raw, "title"), "source_name": _id(raw, "source_name")}
+
+    def _claim_row(self, raw: dict) -> dict:
+        quote = normalise_newlines(raw.get("quote", ""))
+        if not quote.strip():
+            raise _Invalid("quote", "the quote is empty.")
+        if not any(_id(raw, c) for c in DOCUMENT_REFERENCES):
+            raise _Invalid("document_id", "say which document: fill document_id, document_title or "
+                                          "document_sha256.")
+        start, end = _offset(raw, "start"), _offset(raw, "end")
+        if end is not None and (start is None or end <= start):
+            raise _Invalid("end", "end must come after start (offsets count characters from 0).")
+        color = _id(raw, "type_color")
+        if color and not _COLOR.fullmatch(color):
+            raise _Invalid("type_color", f"“{color}” is not a colour like #ffcc00.")
+        values = {
+            "id": _id(raw), "document_id": _id(raw, "document_id"),
+            "document_title": _id(raw, "document_title"),
+            "document_sha256": (_id(raw, "document_sha256") or "").lower() or None,
+            "source_name": _id(raw, "source_name"), "start": start, "end": end, "quote": quote,
+            "prefix": normalise_newlines(raw.get("prefix", "")),
+            "suffix": normalise_newlines(raw.get("suffix", "")),
+            "type": (_text(raw, "type") or "").strip() or None, "type_color": color,
+            "note": _text(raw, "note"), "annotator": _text(raw, "annotator"),
+            "created_at": _stamp(raw, "created_at"), "updated_at": _stamp(raw, "updated_at"),
+            "verdict": None,
+        }
+        if VERDICTS not in self.tables and _id(raw, "verdict"):
+            values["verdict"] = {
+                "id": None, "rating": _enum(Rating, raw, "verdict", "rating"),
+                "note": _text(raw, "verdict_note"), "evidence_url": _text(raw, "verdict_evidence_url"),
+                "annotator": _text(raw, "verdict_annotator") or "", "created_at": None, "updated_at": None}
+        return values
+
+    def _verdict_row(self, raw: dict) -> dict:
+        claim_id = _id(raw, "claim_id")
+        if not claim_id:
+            raise _Invalid("claim_id", "say which claim the verdict is on.")
+        return {"id": _id(raw), "claim_id": claim_id, "rating": _enum(Rating, raw, "rating", "rating"),
+                "note": _text(raw, "note"), "evidence_url": _text(raw, "evidence_url"),
+                "annotator": _text(raw, "annotator") or "", "created_at": _stamp(raw, "created_at"),
+                "updated_at": _stamp(raw, "updated_at")}
+
+    def _link_row(self, raw: dict) -> dict:
+        a, b = _id(raw, "from_claim_id"), _id(raw, "to_claim_id")
+        if not a:
+            raise _Invalid("from_claim_id", "a link needs the id of the claim it starts from.")
+        if not b:
+            raise _Invalid("to_claim_id", "a link needs the id of the claim it points to.")
+        relation = _enum(Relation, raw, "relation", "relation")
+        if a == b:
+            raise _Invalid("to_claim_id", "a claim cannot be linked to itself.")
+        return {"id": _id(raw), "from": a, "to": b, "relation": relation, "note": _text(raw, "note"),
+                "annotator": _text(raw, "annotator"), "created_at": _stamp(raw, "created_at"),
+                "updated_at": _stamp(raw, "updated_at"), "from_quote": _text(raw, "from_quote")}
+
+    # -- writing -----------------------------------------------------------------------
+    def _insert(self, row: _Row, column: str | None, write) -> bool:
+        try:
+            write()
+        except AnnotatorError as exc:
+            self.error(row.file, row.row, column, str(exc))
+            if not self.accept_valid:
+                raise _Rollback from None
+            return False
+        return True
+
+    def apply(self) -> None:
+        self._apply_sources()
+        self._index_documents()
+        self.claim_ids = {c.id: c.document_id for c in self.store.claims()}
+        self._apply_claims()
+        self._apply_verdicts()
+        self._apply_links()
+
+    def _apply_sources(self) -> None:
+        for row in self.rows[SOURCES]:
+            v = row.values
+            if self.store.source_by_name(v["name"]) is not None:
+                self.report.skipped[SOURCES] += 1
+                continue
+            source_id = v["id"] if v["id"] and not self._source_exists(v["id"]) else None
+            if self._insert(row, "name", lambda: self.store.add_source(
+                    v["name"], url=v["url"], kind=v["kind"], notes=v["notes"], id=source_id)):
+                self.report.sources += 1
+
+    def _source_exists(self, source_id: str) -> bool:
+        try:
+            self.store.source(source_id)
+        except AnnotatorError:
+            return False
+        return True
+
+    def _index_documents(self) -> None:
+        self.sources = {s.id: s.name.casefold() for s in self.store.sources()}
+        self.docs = self.store.documents()
+        self.doc_by_hash = {d.sha256: d for d in self.docs}
+        self.doc_by_id = {d.id: d for d in self.docs}
+        self.doc_by_title: dict[str, list] = {}
+        for d in self.docs:
+            self.doc_by_title.setdefault(d.title.strip().casefold(), []).append(d)
+        self.texts: dict[str, str] = {}
+        self.spans: dict[str, set] = {}
+        for row in self.rows[DOCUMENTS]:
+            doc_id, reason = self._resolve(row.values["sha256"], row.values["id"], row.values["title"],
+                                           row.values["source_name"])
+            if doc_id is None:
+                self.report.warnings.append(f"{row.file} row {row.row}: {reason}")
+
+    def _resolve(self, sha256, doc_id, title, source_name) -> tuple[str | None, str]:
+        """The project document a row means: by SHA-256, then id, then title."""
+        csv_doc = self.csv_documents.get(doc_id) if doc_id else None
+        if csv_doc:
+            sha256 = sha256 or csv_doc["sha256"]
+            title = title or csv_doc["title"]
+            source_name = source_name or csv_doc["source_name"]
+        if sha256 and sha256 in self.doc_by_hash:
+            return self.doc_by_hash[sha256].id, ""
+        if doc_id and doc_id in self.doc_by_id:
+            return doc_id, ""
+        if title:
+            matches = self.doc_by_title.get(title.strip().casefold(), [])
+            if len(matches) > 1 and source_name:
+                matches = [d for d in matches if self.sources.get(d.source_id) == source_name.casefold()]
+            if len(matches) == 1:
+                return matches[0].id, ""
+            if len(matches) > 1:
+                return None, (f"{len(matches)} documents are titled “{title}”; "
+                              "give document_sha256 or document_id to choose one.")
+        label = f"“{title}”" if title else (doc_id or sha256)
+        return None, f"the document {label} is not in this project (import it first)."
+
+    def _claim_type(self, name: str | None, color: str | None, row: _Row) -> str | None:
+        if not name:
+            return None
+        if self.types is None:
+            self.types = {t.name.casefold(): t.id for t in self.store.claim_types()}
+        key = name.casefold()
+        if key not in self.types:
+            created = []
+            if not self._insert(row, "type", lambda: created.append(
+                    self.store.add_claim_type(name, color or DEFAULT_TYPE_COLOR))):
+                return None
+            self.types[key] = created[0].id
+            self.report.claim_types += 1
+        return self.types[key]
+
+    def _apply_claims(self) -> None:
+        for row in self.rows[CLAIMS]:
+            v = row.values
+            if row.id and row.id in self.claim_ids:
+                self.report.skipped[CLAIMS] += 1
+                continue
+            doc_id, reason = self._resolve(v["document_sha256"], v["document_id"], v["document_title"],
+                                           v["source_name"])
+            if doc_id is None:
+                self._orphan_claim(row, reason)
+                continue
+            if doc_id not in self.texts:
+                self.texts[doc_id] = self.store.document_text(doc_id)
+                self.spans[doc_id] = {(c.start, c.end) for c in self.store.claims(doc_id)}
+            text = self.texts[doc_id]
+            found = anchor(text, v["quote"], v["prefix"], v["suffix"], v["start"], hint_end=v["end"])
+            if found is None:
+                self._orphan_claim(row, "the quote was not found in the document.")
+                continue
+            if row.id is None and (found.start, found.end) in self.spans[doc_id]:
+                self.report.skipped[CLAIMS] += 1  # a hand-written row loaded before
+                continue
+            type_id = self._claim_type(v["type"], v["type_color"], row)
+            prefix, suffix = context(text, found.start, found.end)
+            claim = Claim(id=row.id or new_id(), document_id=doc_id, start=found.start, end=found.end,
+                          quote=text[found.start:found.end], prefix=prefix, suffix=suffix,
+                          type_id=type_id, note=v["note"], annotator=v["annotator"],
+                          created_at=v["created_at"], updated_at=v["updated_at"])
+            if not self._insert(row, None, lambda: self.store.insert_claim(claim)):
+                continue
+            self.claim_ids[claim.id] = doc_id
+            self.spans[doc_id].add((claim.start, claim.end))
+            self.report.claims[found.method] += 1
+            if found.method == FUZZY:
+                self.report.reanchored.append(Reanchored(row.row, claim.id, v["quote"], claim.quote,
+                                                         found.score))
+            elif found.ambiguous and v["start"] is None:
+                self.report.warnings.append(
+                    f"{row.file} row {row.row}: “{_short(v['quote'])}” occurs more than once; "
+                    "the first occurrence was used.")
+            if v["verdict"]:
+                self.rows[VERDICTS].append(_Row(row.file, row.row, None, {**v["verdict"], "claim_id": claim.id}))
+
+    def _orphan_claim(self, row: _Row, reason: str) -> None:
+        self.report.orphans.append(Orphan(row.file, row.row, row.id, row.values["quote"], reason))
+        if row.id:
+            self.orphaned_claims[row.id] = row.values["quote"]
+
+    def _claim_missing(self, claim_id: str) -> str | None:
+        if claim_id in self.claim_ids:
+            return None
+        if claim_id in self.orphaned_claims:
+            return f"its claim {claim_id} was orphaned."
+        if claim_id in self.invalid_claims:
+            return f"its claim {claim_id} has errors and was not loaded."
+        return f"there is no claim {claim_id} in the project or the CSV."
+
+    def _apply_verdicts(self) -> None:
+        existing = self.store.verdicts()
+        ids = {v.id for v in existing}
+        pairs = {(v.claim_id, v.annotator or "") for v in existing}
+        for row in self.rows[VERDICTS]:
+            v = row.values
+            if row.id and row.id in ids:
+                self.report.skipped[VERDICTS] += 1
+                continue
+            missing = self._claim_missing(v["claim_id"])
+            if missing:
+                self.report.orphans.append(Orphan(row.file, row.row, row.id, None, "verdict: " + missing))
+                continue
+            if (v["claim_id"], v["annotator"]) in pairs:
+                self.report.skipped[VERDICTS] += 1  # this annotator already rated the claim
+                continue
+            verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
+                              v["annotator"], v["created_at"], v["updated_at"])
+            if self._insert(row, None, lambda: self.store.insert_verdict(verdict)):
+                ids.add(verdict.id)
+                pairs.add((verdict.claim_id, verdict.annotator))
+                self.report.verdicts += 1
+
+    def _apply_links(self) -> None:
+        ids = {link.id for link in self.store.links()}
+        for row in self.rows[LINKS]:
+            v = row.values
+            if row.id and row.id in ids:
+                self.report.skipped[LINKS] += 1
+                continue
+            missing = self._claim_missing(v["from"]) or self._claim_missing(v["to"])
+            if missing:
+                self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
+                continue
+            if self.store.find_link(v["from"], v["to"], v["relation"]) is not None:
+                self.report.skipped[LINKS] += 1
+                continue
+            link = Link(row.id or new_id(), v["from"], v["to"], v["relation"], v["note"], v["annotator"],
+                        v["created_at"], v["updated_at"])
+            if self._insert(row, None, lambda: self.store.insert_link(link)):
+                ids.add(link.id)
+                self.report.links += 1
