@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -59,4 +60,8 @@ def run_gui(project: str | None = None) -> int:
 
     window = MainWindow(store)
     window.show()
+    if os.environ.get("ANNOTATOR_QUIT_AFTER_START") == "1":  # packaging smoke test: start, paint, quit
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(200, window.close)
     return app.exec()

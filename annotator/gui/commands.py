@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.events import Change
 from annotator.core.ids import new_id
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService, ClaimSnapshot
@@ -175,3 +176,97 @@ class ImportDocuments(QUndoCommand):
     def undo(self) -> None:
         for doc_id, *_ in reversed(self.added):
             self.importer.remove(doc_id)
+
+
+class AddClaimType(QUndoCommand):
+    def __init__(self, service: AnnotationService, name: str, color: str):
+        super().__init__(f"Add claim type “{name}”")
+        self.service, self.name, self.color = service, name, color
+        self.type_id = new_id()
+
+    def redo(self) -> None:
+        self.service.add_claim_type(self.name, self.color, id=self.type_id)
+
+    def undo(self) -> None:
+        self.service.delete_claim_type(self.type_id)
+
+
+class EditClaimType(QUndoCommand):
+    def __init__(self, service: AnnotationService, type_id: str, **fields):
+        ctype = next(t for t in service.store.claim_types() if t.id == type_id)
+        super().__init__(f"Edit claim type “{ctype.name}”")
+        self.service, self.type_id = service, type_id
+        self.old = {k: getattr(ctype, k) for k in fields}
+        self.new = fields
+
+    def redo(self) -> None:
+        self.service.update_claim_type(self.type_id, **self.new)
+
+    def undo(self) -> None:
+        self.service.update_claim_type(self.type_id, **self.old)
+
+
+class DeleteClaimType(QUndoCommand):
+    """Claims of a deleted type keep existing untyped; undo gives them their type back."""
+
+    def __init__(self, service: AnnotationService, type_id: str):
+        ctype = next(t for t in service.store.claim_types() if t.id == type_id)
+        super().__init__(f"Delete claim type “{ctype.name}”")
+        self.service, self.type_id = service, type_id
+        self.saved = None
+
+    def redo(self) -> None:
+        self.saved = self.service.delete_claim_type(self.type_id)
+
+    def undo(self) -> None:
+        self.service.restore_claim_type(*self.saved)
+
+
+class LoadAnnotations(QUndoCommand):
+    """Load annotation CSVs; undo removes exactly the claims, links and verdicts it added.
+
+    Sources and claim types a load created stay (they hold no annotations)."""
+
+    def __init__(self, service: AnnotationService, load):
+        super().__init__("Load annotations")
+        self.service, self._load = service, load
+        self.report = None
+        self.added: tuple[list, list, list] | None = None
+
+    def _ids(self):
+        store = self.service.store
+        return ({c.id for c in store.claims()}, {l.id for l in store.links()}, {v.id for v in store.verdicts()})
+
+    def redo(self) -> None:
+        store = self.service.store
+        if self.added is None:
+            before = self._ids()
+            self.report = self._load()
+            if not self.report.loaded:
+                self.setObsolete(True)  # nothing changed: the stack drops this command
+            claims, links, verdicts = before
+            self.added = ([c for c in store.claims() if c.id not in claims],
+                          [l for l in store.links() if l.id not in links],
+                          [v for v in store.verdicts() if v.id not in verdicts])
+        else:
+            claims, links, verdicts = self.added
+            with store.transaction():
+                for claim in claims:
+                    store.insert_claim(claim)
+                for verdict in verdicts:
+                    store.insert_verdict(verdict)
+                for link in links:
+                    store.insert_link(link)
+        self.service.events.emit(Change("project", "changed"))
+
+    def undo(self) -> None:
+        store = self.service.store
+        claims, links, verdicts = self.added
+        with store.transaction():
+            for link in links:
+                store.delete_link(link.id)
+            for verdict in verdicts:
+                store.delete_verdict(verdict.id)
+            for claim in claims:
+                store.delete_claim(claim.id)
+        self.service.events.emit(Change("project", "changed"))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
 )
 
 from annotator.core.model import SOURCE_KINDS, Source
@@ -76,3 +85,90 @@ class SourceDialog(QDialog):
         return {"name": self.name.text().strip(), "url": self.url.text().strip() or None,
                 "kind": self.kind.currentText().strip() or None,
                 "notes": self.notes.toPlainText().strip() or None}
+
+
+class ClaimTypesDialog(QDialog):
+    """Add, rename, recolour and delete claim types. Each change is an undoable edit."""
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window_ = window
+        self.setWindowTitle("Claim types")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Claim types")
+        self.list.itemDoubleClicked.connect(lambda _item: self.rename())
+        buttons = QHBoxLayout()
+        for label, slot in (("Add…", self.add), ("Rename…", self.rename), ("Colour…", self.recolour),
+                            ("Delete", self.delete)):
+            button = QPushButton(label)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self._current_id()
+        self.list.clear()
+        for ctype in self.window_.store.claim_types():
+            pix = QPixmap(14, 14)
+            pix.fill(QColor(ctype.color))
+            item = QListWidgetItem(QIcon(pix), ctype.name)
+            item.setData(Qt.ItemDataRole.UserRole, ctype.id)
+            self.list.addItem(item)
+            if ctype.id == current:
+                self.list.setCurrentItem(item)
+
+    def _current_id(self):
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _push(self, command) -> None:
+        self.window_.push(command)
+        self.refresh()
+
+    def add(self) -> None:
+        from annotator.gui import commands
+
+        name, ok = QInputDialog.getText(self, "New claim type", "Name:")
+        if not ok or not name.strip():
+            return
+        color = QColorDialog.getColor(QColor("#f2c94c"), self, "Colour for the new type")
+        if not color.isValid():
+            return
+        if any(t.name.casefold() == name.strip().casefold() for t in self.window_.store.claim_types()):
+            self.window_.show_error(f"There is already a claim type called “{name.strip()}”.")
+            return
+        self._push(commands.AddClaimType(self.window_.annotations, name.strip(), color.name()))
+
+    def rename(self) -> None:
+        from annotator.gui import commands
+
+        type_id = self._current_id()
+        if type_id is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename claim type", "Name:", text=self.list.currentItem().text())
+        if ok and name.strip() and name.strip() != self.list.currentItem().text():
+            self._push(commands.EditClaimType(self.window_.annotations, type_id, name=name.strip()))
+
+    def recolour(self) -> None:
+        from annotator.gui import commands
+
+        type_id = self._current_id()
+        if type_id is None:
+            return
+        old = next(t.color for t in self.window_.store.claim_types() if t.id == type_id)
+        color = QColorDialog.getColor(QColor(old), self, "Colour")
+        if color.isValid() and color.name() != old:
+            self._push(commands.EditClaimType(self.window_.annotations, type_id, color=color.name()))
+
+    def delete(self) -> None:
+        from annotator.gui import commands
+
+        type_id = self._current_id()
+        if type_id is not None:
+            self._push(commands.DeleteClaimType(self.window_.annotations, type_id))

@@ -29,7 +29,7 @@ from annotator.store import PROJECT_SUFFIX, ProjectStore
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.claims_panel import ClaimsPanel
-from annotator.gui.dialogs import PasteDialog, SourceDialog
+from annotator.gui.dialogs import ClaimTypesDialog, PasteDialog, SourceDialog
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
 from annotator.gui.import_report import ImportReport
@@ -139,6 +139,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self._action("&Paste as New Document…", self.paste_document, "Ctrl+Shift+V",
                                          "Create a document from text on the clipboard"))
+        file_menu.addAction(self._action("Import &Annotations (CSV)…", self.load_annotations_dialog, None,
+                                         "Load claims, links and verdicts from annotation CSV files"))
+        file_menu.addAction(self._action("&Export Annotations (CSV)…", self.export_dialog, "Ctrl+Shift+X",
+                                         "Write sources, documents, claims, links and verdicts as CSV"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -175,6 +179,8 @@ class MainWindow(QMainWindow):
         for action in (self.create_action, self.link_action, self.cancel_link_action, self.resize_action,
                        self.delete_action, self.next_action, self.prev_action):
             claim_menu.addAction(action)
+        claim_menu.addAction(self._action("Claim &Types…", self.edit_claim_types, None,
+                                          "Add, rename, recolour or delete claim types"))
         verdict_menu = claim_menu.addMenu("&Verdict")
         self.verdict_actions = []
         for key, rating in [*VERDICT_KEYS.items(), ("0", None)]:
@@ -446,6 +452,51 @@ class MainWindow(QMainWindow):
                 self.show_in_pane(pane, result.document.id)
         return report
 
+    def export_dialog(self) -> None:
+        from annotator.services.interchange import export_csv
+
+        folder = QFileDialog.getExistingDirectory(self, "Export annotations to folder", str(Path.home()))
+        if not folder:
+            return
+        try:
+            summary = export_csv(self.store, folder)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return
+        QMessageBox.information(self, "Export finished", "\n".join(summary.lines()))
+
+    def load_annotations_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder with annotation CSV files", str(Path.home()))
+        if folder:
+            self.load_annotations(folder)
+
+    def load_annotations(self, folder: str, accept_valid: bool = False):
+        """Load CSVs as one undoable step; with row errors, offer to load the valid rows."""
+        from annotator.services.interchange import load_csv
+
+        command = commands.LoadAnnotations(
+            self.annotations, lambda: load_csv(self.store, folder, accept_valid=accept_valid))
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.push(command)
+        finally:
+            QApplication.restoreOverrideCursor()
+        report = command.report
+        if report is None:
+            return None
+        text = "\n".join(report.lines())
+        errors = "\n".join(str(e) for e in report.errors[:30])
+        if report.errors and not report.loaded:
+            answer = QMessageBox.question(
+                self, "Annotations not loaded",
+                f"{len(report.errors)} rows have errors, so nothing was loaded:\n\n{errors}\n\n"
+                "Load the valid rows anyway?")
+            if answer == QMessageBox.StandardButton.Yes:
+                return self.load_annotations(folder, accept_valid=True)
+            return report
+        QMessageBox.information(self, "Annotations loaded", text + (f"\n\n{errors}" if errors else ""))
+        return report
+
     def paste_document(self) -> None:
         from annotator.core.errors import ImportFailure
         from annotator.services.importers import read_text
@@ -492,9 +543,12 @@ class MainWindow(QMainWindow):
         changes, self._changes = self._changes, []
         if not changes or self.store is None:
             return
-        if any(c.kind in ("source", "document", "claim_type") for c in changes) or len(changes) > 200:
+        if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200:
             if any(c.kind in ("source", "document") for c in changes):
                 self._refresh_tree()
+            if any(c.kind == "claim_type" for c in changes):
+                self._refresh_types()
+                self.inspector.refresh_types()
             self._refresh_claims()
             return
         claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")}
@@ -768,6 +822,9 @@ class MainWindow(QMainWindow):
                 self.push(commands.EditSource(self.annotations, source_id, **changed))
             except AnnotatorError as exc:
                 self.show_error(str(exc))
+
+    def edit_claim_types(self) -> None:
+        ClaimTypesDialog(self, self).exec()
 
     def find_in_document(self) -> None:
         pane = self.focused_pane() or self.panes[0]

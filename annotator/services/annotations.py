@@ -149,6 +149,39 @@ class AnnotationService:
         self.events.emit(Change("link", "changed", link_id))
         return link
 
+    # -- claim types -----------------------------------------------------------------
+    def add_claim_type(self, name: str, color: str, *, id: str | None = None):
+        ctype = self.store.add_claim_type(name, color, id=id)
+        self.events.emit(Change("claim_type", "added", ctype.id))
+        return ctype
+
+    def update_claim_type(self, type_id: str, **fields) -> None:
+        if "name" in fields:
+            name = fields["name"].strip()
+            if not name:
+                raise ValidationError("A claim type needs a name.")
+            if any(t.name.casefold() == name.casefold() and t.id != type_id for t in self.store.claim_types()):
+                raise ValidationError(f"There is already a claim type called “{name}”.")
+            fields["name"] = name
+        self.store.update_claim_type(type_id, **fields)
+        self.events.emit(Change("claim_type", "changed", type_id))
+
+    def delete_claim_type(self, type_id: str) -> tuple:
+        """Delete a type; its claims keep existing without a type. Returns what undo needs."""
+        ctype = next(t for t in self.store.claim_types() if t.id == type_id)
+        claim_ids = [c.id for c in self.store.claims() if c.type_id == type_id]
+        self.store.delete_claim_type(type_id)
+        self.events.emit(Change("claim_type", "removed", type_id))
+        return ctype, claim_ids
+
+    def restore_claim_type(self, ctype, claim_ids: list[str]) -> None:
+        with self.store.transaction():
+            self.store.add_claim_type(ctype.name, ctype.color, ctype.description, id=ctype.id)
+            self.store.update_claim_type(ctype.id, position=ctype.position)
+            for claim_id in claim_ids:
+                self.store.update_claim(claim_id, type_id=ctype.id)
+        self.events.emit(Change("claim_type", "added", ctype.id))
+
     # -- sources ---------------------------------------------------------------------
     def update_source(self, source_id: str, **fields):
         source = self.store.update_source(source_id, **fields)

@@ -132,3 +132,85 @@ def test_resize_claim_to_selection_and_undo(qtbot):
     win.undo_stack.undo()
     assert win.store.claim(claim).quote == "Clarifai is a US-based company"
     win.close()
+
+
+def test_claim_types_can_be_added_recoloured_and_deleted_with_undo(qtbot):
+    from annotator.gui import commands
+
+    win = open_window(qtbot)
+    pane = win.panes[0]
+    win.push(commands.AddClaimType(win.annotations, "Statistic (new)", "#123456"))
+    ctype = next(t for t in win.store.claim_types() if t.name == "Statistic (new)")
+    assert win.type_combo.findData(ctype.id) >= 0, "the toolbar offers the new type"
+    win.type_combo.setCurrentIndex(win.type_combo.findData(ctype.id))
+    claim = _claim(qtbot, win, pane, "Clarifai is a US-based company")
+    assert win.store.claim(claim).type_id == ctype.id
+    assert pane.view._by_id[claim].color.name() == "#123456"
+    win.push(commands.EditClaimType(win.annotations, ctype.id, color="#abcdef"))
+    assert pane.view._by_id[claim].color.name() == "#abcdef"
+    win.push(commands.DeleteClaimType(win.annotations, ctype.id))
+    assert win.store.claim(claim).type_id is None
+    win.undo_stack.undo()
+    assert win.store.claim(claim).type_id == ctype.id
+    win.close()
+
+
+def test_claims_on_crlf_text_with_combining_marks_and_emoji(qtbot, tmp_path):
+    win = open_window(qtbot)
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("Cafe\u0301 report\r\nFlags 🇩🇰 and 👩‍👩‍👧 first.\r\nClarifai deleted 3 million photos.\r\n"
+                     .encode("utf-8"))
+    win.import_paths([str(path)])
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    doc = next(d for d in win.store.documents() if d.original_filename == "crlf.txt")
+    pane = win.panes[1]
+    win.show_in_pane(pane, doc.id)
+    claim = _claim(qtbot, win, pane, "3 million photos")
+    stored = win.store.claim(claim)
+    text = win.store.document_text(doc.id)
+    assert "\r" not in text and text[stored.start:stored.end] == "3 million photos"
+    win.close()
+
+
+def test_export_then_load_annotations_is_one_undoable_step(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.services.interchange import export_csv
+
+    win = open_window(qtbot)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    export_csv(win.store, tmp_path / "csv")
+    claims_csv = (tmp_path / "csv" / "claims.csv").read_text(encoding="utf-8-sig")
+    assert "Copenhagen" in claims_csv
+    for claim in win.store.claims():  # an empty copy of the demo: same documents, no claims
+        win.annotations.delete_claim(claim.id)
+    win.undo_stack.clear()
+    assert win.store.counts().claims == 0 and win.claims_panel.visible_claim_ids() == []
+    report = win.load_annotations(str(tmp_path / "csv"))
+    assert report.loaded and report.claims_loaded == 23
+    assert win.store.counts().links == 13 and len(win.claims_panel.visible_claim_ids()) == 23
+    win.undo_stack.undo()
+    assert win.store.counts().claims == 0 and win.store.counts().verdicts == 0
+    win.undo_stack.redo()
+    assert win.store.counts().claims == 23 and win.store.counts().links == 13
+    assert any(s for p in win.panes for s in p.view.span_ids())
+    win.close()
+
+
+def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    win = open_window(qtbot)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), QMessageBox.StandardButton.No)[1])
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "claims.csv").write_text("quote,document_title,start,end\n"
+                                       "Clarifai is a US-based company,Clarifai OkCupid facial dataset sharing,,\n"
+                                       "x,Clarifai OkCupid facial dataset sharing,-4,zz\n", encoding="utf-8")
+    before = win.store.counts()
+    report = win.load_annotations(str(folder))
+    assert not report.loaded and report.errors
+    assert asked and "nothing was loaded" in asked[0]
+    assert win.store.counts() == before and win.undo_stack.count() == 0
+    win.close()

@@ -85,7 +85,8 @@ def test_claim_link_verdict_undo_redo_and_restart(qtbot):
     assert [(l.from_claim_id, l.to_claim_id, l.relation) for l in links] == [(first, second, Relation.CONTRADICTS)]
     assert (first, second, Relation.CONTRADICTS) in win._links_between(left, right)
 
-    # Verdict with a number key on the selected claim.
+    # Verdict with a number key on the selected claim (once the menu has given focus back).
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None and win.isActiveWindow())
     right.view.setFocus()
     press(qtbot, right.view, Qt.Key.Key_5)
     assert store.verdict(second).rating is Rating.FALSE
