@@ -95,3 +95,21 @@ def test_usage_errors_and_help():
     assert r.returncode == 0 and "search" in r.stdout and "import" in r.stdout
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("annotator ")
+
+
+def test_sqlite_utils_reads_the_project_file(tmp_path):
+    """The project is plain SQLite: sqlite-utils lists its tables and the human-readable views."""
+    path = tmp_path / "open.annotator"
+    assert run("demo", str(path)).returncode == 0
+    tables = subprocess.run([sys.executable, "-m", "sqlite_utils", "tables", str(path), "--counts"],
+                            capture_output=True, text=True, timeout=60)
+    assert tables.returncode == 0, tables.stderr
+    names = {row["table"]: row["count"] for row in json.loads(tables.stdout)}
+    assert names["documents"] == 5 and names["claims"] == 23 and names["links"] == 13
+    assert {"sources", "verdicts", "claim_types", "project_meta"} <= set(names)
+    views = subprocess.run([sys.executable, "-m", "sqlite_utils", "views", str(path)],
+                           capture_output=True, text=True, timeout=60)
+    assert {"claims_with_quotes", "links_with_quotes"} <= {v["view"] for v in json.loads(views.stdout)}
+    rows = subprocess.run([sys.executable, "-m", "sqlite_utils", "rows", str(path), "links_with_quotes"],
+                          capture_output=True, text=True, timeout=60)
+    assert "Copenhagen" in rows.stdout
