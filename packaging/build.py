@@ -1,0 +1,82 @@
+"""Build the offline one-folder bundle and pack it as an archive for this platform.
+
+    python -m pip install -e ".[packaging]"
+    python packaging/build.py
+
+The result is ``dist/annotator-VERSION-PLATFORM.tar.gz`` (``.zip`` on Windows):
+unpack it anywhere and run ``annotator`` inside; no network or Python needed.
+Then run ``python packaging/build.py --smoke`` to check the bundle starts,
+opens (creates) the demo project and answers the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def version() -> str:
+    sys.path.insert(0, str(ROOT))
+    from annotator import __version__
+
+    return __version__
+
+
+def bundle_dir() -> Path:
+    return ROOT / "dist" / f"annotator-{version()}"
+
+
+def build() -> Path:
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
+                    "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
+                    str(ROOT / "packaging" / "annotator.spec")], check=True)
+    tag = f"{platform.system().lower()}-{platform.machine().lower()}"
+    base = ROOT / "dist" / f"annotator-{version()}-{tag}"
+    fmt = "zip" if sys.platform == "win32" else "gztar"
+    archive = shutil.make_archive(str(base), fmt, root_dir=ROOT / "dist", base_dir=bundle_dir().name)
+    return Path(archive)
+
+
+def smoke() -> None:
+    """Run the bundled executable headless: CLI and the demo project."""
+    exe = bundle_dir() / ("annotator.exe" if sys.platform == "win32" else "annotator")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "ANNOTATOR_DATA_DIR": tmp, "ANNOTATOR_SETTINGS_DIR": tmp,
+               "QT_QPA_PLATFORM": "offscreen"}
+        project = Path(tmp) / "smoke.annotator"
+        for args in (["--version"], ["demo", str(project)], ["info", str(project)],
+                     ["search", str(project), "Copenhagen"]):
+            out = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, timeout=120)
+            print(f"$ annotator {' '.join(args)}\n{out.stdout}{out.stderr}")
+            if out.returncode != 0:
+                raise SystemExit(f"smoke test failed: annotator {' '.join(args)}")
+        out = subprocess.run([str(exe), str(project)], env={**env, "ANNOTATOR_QUIT_AFTER_START": "1"},
+                             capture_output=True, text=True, timeout=120)
+        print(f"$ annotator {project}  (offscreen window, closes itself)\n{out.stderr}")
+        if out.returncode != 0:
+            raise SystemExit("smoke test failed: the window did not start")
+        html = Path(tmp) / "page.html"
+        html.write_text("<html><head><title>T</title></head><body><article><p>" + "Bundled HTML import works. " * 20
+                        + "</p></article></body></html>", encoding="utf-8")
+        out = subprocess.run([str(exe), "import", str(project), str(html)], env=env, capture_output=True,
+                             text=True, timeout=120)
+        print(out.stdout, out.stderr)
+        if out.returncode != 0:
+            raise SystemExit("smoke test failed: HTML import in the bundle")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Build the offline bundle.")
+    parser.add_argument("--smoke", action="store_true", help="only smoke-test an existing bundle")
+    args = parser.parse_args()
+    if not args.smoke:
+        print(f"built {build()}")
+    smoke()
