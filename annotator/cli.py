@@ -7,6 +7,7 @@
     annotator import PROJECT FILE…  import articles (txt, md, html, docx, pdf; folders too)
     annotator info PROJECT          counts of sources, documents, claims, links, verdicts
     annotator search PROJECT QUERY  full-text search over the documents
+    annotator score PROJECT         per-source reliability: checked record and inferred estimate
     annotator export PROJECT DIR    write the annotations as CSV files (docs/csv-format.md)
     annotator load PROJECT DIR      read annotation CSV files back, re-anchoring each claim
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "gui", "export", "load")
+COMMANDS = ("new", "demo", "import", "info", "search", "gui", "export", "load", "score")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -168,6 +169,42 @@ def cmd_load(args) -> int:
     return EXIT_OK
 
 
+def cmd_score(args) -> int:
+    from annotator.services.reliability import score_project
+
+    store = _open(args.project)
+    try:
+        scores = score_project(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(scores.to_dict(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+
+    def pct(x):
+        return "—" if x is None else f"{100 * x:.0f}%"
+
+    def span(iv):
+        return "" if iv is None else f"{100 * iv[0]:.0f}–{100 * iv[1]:.0f}%"
+
+    header = ("source", "record (checked)", "90% int.", "estimate (inferred)", "90% int.", "claims",
+              "copies of", "status")
+    rows = [(s.name, f"{s.held_up_count}/{s.checked_count} = {pct(s.record)}" if s.checked_count else "—",
+             span(s.record_interval), pct(s.estimate), span(s.estimate_interval), str(s.claim_count),
+             ", ".join(s.copies_of) or "—", s.status) for s in scores.sources]
+    if not rows:
+        print("No sources in this project yet.")
+        return EXIT_OK
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    print(f"\n{scores.verdict_count} verdicts on {scores.proposition_count} distinct claims; "
+          f"share of checked claims that were true: {100 * scores.base_rate:.0f}%.")
+    for note in scores.notes:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from annotator.app import run_gui
 
@@ -224,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-valid-rows", action="store_true",
                    help="load the valid rows even when some rows have errors")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("score", help="per-source reliability scores (record and estimate)")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("gui", help="open the app (the default when no command is given)")
     p.add_argument("project", nargs="?")
