@@ -48,6 +48,7 @@ def run(tmp: Path):
     from annotator.services.importing import ImportService
     from annotator.store import create_project
     from bench.bench_store import _five_mb_text
+    from bench.run import timed as _median
 
     app = QApplication.instance() or QApplication([])
     rows = []
@@ -116,12 +117,3 @@ def run(tmp: Path):
     rows.append(("heavy modules loaded at start-up", heavy, "no spacy/thinc/trafilatura",
                  "yes" if not {"spacy", "thinc", "trafilatura"} & set(heavy.split(",")) else "NO"))
     return "GUI", rows
-
-
-def _median(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)

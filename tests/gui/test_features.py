@@ -13,12 +13,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from annotator.core.model import Relation  # noqa: E402
 from annotator.gui.document_view import CLAIM_MIME  # noqa: E402
 from tests.gui.test_user_story import choose_in_popup, open_window, select_phrase  # noqa: E402
-
-
-def _claim(qtbot, win, pane, phrase):
-    select_phrase(qtbot, pane, phrase)
-    win.create_claim_from_selection()
-    return win.selected_claim_id
+from tests.gui.test_user_story import make_claim as _claim  # noqa: E402
 
 
 def _point_of(view, claim_id):

@@ -43,6 +43,13 @@ def select_phrase(qtbot, pane, phrase: str) -> None:
     assert view.textCursor().selectedText() == phrase
 
 
+def make_claim(qtbot, win, pane, phrase: str) -> str:
+    """Select a phrase and create a claim from it (as Ctrl+E does); return its id."""
+    select_phrase(qtbot, pane, phrase)
+    win.create_claim_from_selection()
+    return win.selected_claim_id
+
+
 def press(qtbot, widget, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.keyClick(widget, key, modifier)
 
@@ -145,14 +152,10 @@ def test_self_link_and_duplicate_are_refused_with_a_message(qtbot, monkeypatch):
     messages = []
     monkeypatch.setattr(win, "show_error", messages.append)
     left = win.panes[0]
-    select_phrase(qtbot, left, "Clarifai is a US-based company")
-    win.create_claim_from_selection()
-    claim = win.selected_claim_id
+    claim = make_claim(qtbot, win, left, "Clarifai is a US-based company")
     assert not win.link_claims(claim, claim, Relation.SAME)
     assert "itself" in messages[-1]
-    select_phrase(qtbot, left, "founded in 2013")
-    win.create_claim_from_selection()
-    other = win.selected_claim_id
+    other = make_claim(qtbot, win, left, "founded in 2013")
     assert win.link_claims(claim, other, Relation.SUPPORTS)
     assert not win.link_claims(claim, other, Relation.SUPPORTS)
     assert "already linked" in messages[-1]
@@ -163,12 +166,8 @@ def test_self_link_and_duplicate_are_refused_with_a_message(qtbot, monkeypatch):
 def test_deleting_a_claim_removes_links_and_undo_restores_them(qtbot):
     win = open_window(qtbot)
     left, right = win.panes
-    select_phrase(qtbot, left, "Clarifai is a US-based company")
-    win.create_claim_from_selection()
-    a = win.selected_claim_id
-    select_phrase(qtbot, right, "approximately 3 million images")
-    win.create_claim_from_selection()
-    b = win.selected_claim_id
+    a = make_claim(qtbot, win, left, "Clarifai is a US-based company")
+    b = make_claim(qtbot, win, right, "approximately 3 million images")
     win.link_claims(a, b, Relation.SUPPORTS)
     win.select_claim(a)
     win.set_verdict(Rating.TRUE)
@@ -185,12 +184,8 @@ def test_deleting_a_claim_removes_links_and_undo_restores_them(qtbot):
 def test_overlapping_claims_both_stay_visible(qtbot):
     win = open_window(qtbot)
     pane = win.panes[0]
-    select_phrase(qtbot, pane, "Clarifai is a US-based company founded in 2013")
-    win.create_claim_from_selection()
-    outer = win.selected_claim_id
-    select_phrase(qtbot, pane, "founded in 2013")
-    win.create_claim_from_selection()
-    inner = win.selected_claim_id
+    outer = make_claim(qtbot, win, pane, "Clarifai is a US-based company founded in 2013")
+    inner = make_claim(qtbot, win, pane, "founded in 2013")
     spans = {s.id: s for s in pane.view._spans}
     assert {outer, inner} <= set(spans)
     assert spans[outer].level != spans[inner].level, "overlaps get separate underline levels"
@@ -202,12 +197,8 @@ def test_overlapping_claims_both_stay_visible(qtbot):
 def test_claims_table_filters(qtbot):
     win = open_window(qtbot)
     left, right = win.panes
-    select_phrase(qtbot, left, "Clarifai is a US-based company")
-    win.create_claim_from_selection()
-    a = win.selected_claim_id
-    select_phrase(qtbot, right, "approximately 3 million images")
-    win.create_claim_from_selection()
-    b = win.selected_claim_id
+    a = make_claim(qtbot, win, left, "Clarifai is a US-based company")
+    b = make_claim(qtbot, win, right, "approximately 3 million images")
     win.select_claim(b)
     win.set_verdict(Rating.MOSTLY_TRUE)
     panel = win.claims_panel
