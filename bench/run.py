@@ -18,9 +18,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import bench_gui, bench_store  # noqa: E402
+from bench import bench_gui, bench_reliability, bench_store  # noqa: E402
 
-SUITES = {"store": bench_store.run, "gui": bench_gui.run}
+SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reliability.run_emergent,
+          "book": bench_reliability.run_book, "synthetic": bench_reliability.run_synthetic}
 
 
 def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:

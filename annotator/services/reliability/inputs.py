@@ -1,0 +1,311 @@
+"""From a project to the engine's arrays: propositions, verdicts, rivals and copies.
+
+* **Propositions.** Claims linked as *same claim*, *supports* or *derived from* say the same
+  thing; they are merged (union-find) into one proposition. Each source asserts a proposition
+  at most once, however many of its claims say it.
+* **Rivals.** Claims linked as *contradicts* make their propositions compete: of propositions
+  connected by contradiction links at most one is true (a verdict "true" on one settles the
+  others as false). If two claims of one proposition are marked as contradicting, the link is
+  ignored and reported.
+* **Verdicts.** true / mostly true → the proposition is true; false / mostly false → false;
+  *mixed* and *unverifiable* are not used: a half-true claim is neither a hit nor a miss in a
+  record, and counting it as "half" would make records like 26.5 of 38 that nobody can audit.
+  When claims of one proposition carry verdicts that disagree, the most recent one wins and
+  the conflict is reported.
+* **Copies.** A source's assertion is a copy of source Y when its claim is linked *derived
+  from* a claim of Y, or when the sentence it sits in re-uses Y's text (near-duplicate
+  sentences between documents of different sources, found with rapidfuzz), or when the whole
+  document re-uses one of Y's (at least half of its sentences). The earlier-published document
+  is the original; without dates, wire services and official or reference sources count as
+  originals before outlets, blogs and aggregators; without either, the pair is treated as one
+  voice and the source whose name sorts first keeps the vote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from annotator.core.model import Rating, Relation
+from annotator.services.reliability.engine import Problem
+
+MIN_SENTENCE_CHARS = 40      # shorter sentences ("Police said.") are too common to prove copying
+SIMILARITY = 88              # rapidfuzz ratio (0-100) for two sentences to count as the same text
+WHOLE_DOCUMENT_SHARE = 0.5   # share of a document's sentences re-used for the whole of it to be a copy
+SHINGLE = 4                  # words per shingle when looking for candidate sentence pairs
+COMMON_SHINGLE = 50          # shingles found in more sentences than this are boilerplate
+
+# Text re-use depends only on the documents (id, text hash, source), not on claims or verdicts:
+# re-scoring after an edit reuses the last result.
+_REUSE_CACHE: dict = {}
+
+_KIND_RANK = {"wire service": 0, "official": 0, "reference": 0, "news outlet": 1, "other": 1,
+              None: 1, "blog": 2, "social media": 2, "aggregator": 3}
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_WORD = re.compile(r"\w+")
+
+
+def decisive_truth(rating: Rating) -> float | None:
+    """1.0 / 0.0 for ratings that settle a claim; None for mixed and unverifiable."""
+    truth = Rating(rating).truth
+    if truth is None or truth == 0.5:
+        return None
+    return 1.0 if truth > 0.5 else 0.0
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class ProjectInputs:
+    """The engine's problem plus everything needed to talk about it in the project's terms."""
+
+    problem: Problem
+    source_ids: list[str]
+    source_names: list[str]
+    claim_ids: list[str]
+    claim_quote: dict[str, str]
+    claim_prop: dict[str, int]
+    claim_source: dict[str, int | None]
+    prop_claims: list[list[str]]
+    assertion_claims: list[list[str]]          # claim ids behind each assertion
+    prop_rating: dict[int, Rating]             # the verdict used for each settled proposition
+    prop_rating_claim: dict[int, str]          # ... and the claim it was given on
+    ignored_ratings: dict[int, Rating]         # mixed / unverifiable verdicts, for display
+    copy_reasons: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    assertion_copy_note: dict[int, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- text re-use -------------------------------------------------------------------------
+
+def _sentences(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _SENTENCE.finditer(text):
+        words = _WORD.findall(m.group(0).lower())
+        norm = " ".join(words)
+        if len(norm) >= MIN_SENTENCE_CHARS:
+            out.append((m.start(), m.end(), norm))
+    return out
+
+
+def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
+    """Near-duplicate sentences between documents of different sources.
+
+    Returns ``(pairs, sentences)``: pairs maps (doc_a, doc_b), doc_a < doc_b, to the list of
+    (sentence index in a, sentence index in b); sentences maps each document to its
+    (start, end, normalised text) sentences. Candidates share at least two word shingles;
+    rapidfuzz confirms them.
+    """
+    sents = {d: _sentences(t) for d, t in texts.items()}
+    postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for d, ss in sents.items():
+        for i, (_, _, norm) in enumerate(ss):
+            words = norm.split()
+            for sh in {" ".join(words[k:k + SHINGLE]) for k in range(max(1, len(words) - SHINGLE + 1))}:
+                postings[sh].append((d, i))
+    shared: dict[tuple[str, int, str, int], int] = defaultdict(int)
+    for plist in postings.values():
+        if len(plist) < 2 or len(plist) > COMMON_SHINGLE:
+            continue
+        for x in range(len(plist)):
+            da, ia = plist[x]
+            for y in range(x + 1, len(plist)):
+                db, ib = plist[y]
+                if doc_source.get(da) == doc_source.get(db):
+                    continue
+                key = (da, ia, db, ib) if da < db else (db, ib, da, ia)
+                shared[key] += 1
+    pairs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for (da, ia, db, ib), n in shared.items():
+        if n >= 2 and fuzz.ratio(sents[da][ia][2], sents[db][ib][2]) >= SIMILARITY:
+            pairs[(da, db)].append((ia, ib))
+    return {k: sorted(v) for k, v in pairs.items()}, sents
+
+
+def _original_first(doc_a, doc_b, kinds: dict[str, str | None], names: dict[str, str]) -> tuple[bool, bool]:
+    """(a is the original, direction known) for two documents sharing text."""
+    pa, pb = (doc_a.published or "").strip(), (doc_b.published or "").strip()
+    if pa and pb and pa[:10] != pb[:10]:
+        return pa[:10] < pb[:10], True
+    ra = _KIND_RANK.get(kinds.get(doc_a.source_id), 1)
+    rb = _KIND_RANK.get(kinds.get(doc_b.source_id), 1)
+    if ra != rb:
+        return ra < rb, True
+    return names[doc_a.source_id].casefold() <= names[doc_b.source_id].casefold(), False
+
+
+# -- building ----------------------------------------------------------------------------
+
+def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
+    """Read the project and build the engine's :class:`Problem` (no model is run here)."""
+    sources = store.sources()
+    source_ids = [s.id for s in sources]
+    names = {s.id: s.name for s in sources}
+    kinds = {s.id: s.kind for s in sources}
+    sidx = {sid: i for i, sid in enumerate(source_ids)}
+    docs = {d.id: d for d in store.documents()}
+    claims = store.claims()
+    claim_ids = [c.id for c in claims]
+    cidx = {cid: i for i, cid in enumerate(claim_ids)}
+    claim_source = {c.id: sidx.get(docs[c.document_id].source_id) if c.document_id in docs else None
+                    for c in claims}
+    notes: list[str] = []
+
+    links = [link for link in store.links() if link.from_claim_id in cidx and link.to_claim_id in cidx]
+    uf = _UnionFind(len(claims))
+    for link in links:
+        if link.relation in (Relation.SAME, Relation.SUPPORTS, Relation.DERIVED):
+            uf.union(cidx[link.from_claim_id], cidx[link.to_claim_id])
+    roots = sorted({uf.find(i) for i in range(len(claims))})
+    ridx = {r: p for p, r in enumerate(roots)}
+    claim_prop = {cid: ridx[uf.find(i)] for i, cid in enumerate(claim_ids)}
+    P = len(roots)
+    prop_claims: list[list[str]] = [[] for _ in range(P)]
+    for cid in claim_ids:
+        prop_claims[claim_prop[cid]].append(cid)
+
+    # Rival propositions: connected components of contradiction links.
+    guf = _UnionFind(P)
+    rivals = False
+    for link in links:
+        if link.relation is Relation.CONTRADICTS:
+            a, b = claim_prop[link.from_claim_id], claim_prop[link.to_claim_id]
+            if a == b:
+                notes.append(f"Claims {link.from_claim_id} and {link.to_claim_id} are linked as contradicting "
+                             "but also (through other links) as saying the same thing; the contradiction is ignored.")
+            else:
+                guf.union(a, b)
+                rivals = True
+    group = None
+    if rivals:
+        groot = np.array([guf.find(p) for p in range(P)])
+        sizes = np.bincount(groot, minlength=P)
+        group = np.where(sizes[groot] > 1, groot, -1)
+
+    # Verdicts: the latest decisive one per proposition.
+    latest_per_claim = {}
+    for v in store.verdicts():
+        if v.claim_id in cidx:
+            prev = latest_per_claim.get(v.claim_id)
+            if prev is None or (v.updated_at or "", v.id) >= (prev.updated_at or "", prev.id):
+                latest_per_claim[v.claim_id] = v
+    verdict = np.full(P, np.nan)
+    prop_rating: dict[int, Rating] = {}
+    prop_rating_claim: dict[int, str] = {}
+    ignored: dict[int, Rating] = {}
+    for cid, v in sorted(latest_per_claim.items(), key=lambda kv: (kv[1].updated_at or "", kv[1].id)):
+        p = claim_prop[cid]
+        truth = decisive_truth(v.rating)
+        if truth is None:
+            ignored.setdefault(p, v.rating)
+            continue
+        if p in prop_rating and verdict[p] != truth:
+            notes.append(f"Claims of one proposition have verdicts that disagree ({prop_rating[p].label} on "
+                         f"{prop_rating_claim[p]}, {v.rating.label} on {cid}); the most recent one is used.")
+        verdict[p] = truth
+        prop_rating[p], prop_rating_claim[p] = v.rating, cid
+    if group is not None:
+        for g in np.unique(group[group >= 0]):
+            members = np.flatnonzero(group == g)
+            if np.sum(verdict[members] == 1.0) > 1:
+                notes.append("Two claims rated true are linked as contradicting; both are kept as true.")
+
+    # Assertions: one per (source, proposition).
+    assertion_of: dict[tuple[int, int], int] = {}
+    a_src, a_prop, a_claims = [], [], []
+    for cid in claim_ids:
+        s = claim_source[cid]
+        if s is None:
+            continue
+        key = (s, claim_prop[cid])
+        if key not in assertion_of:
+            assertion_of[key] = len(a_src)
+            a_src.append(s)
+            a_prop.append(claim_prop[cid])
+            a_claims.append([])
+        a_claims[assertion_of[key]].append(cid)
+    if any(claim_source[c] is None for c in claim_ids):
+        notes.append("Claims in documents without a source are used only through their verdicts.")
+
+    # Copies: explicit "derived from" links, then text re-use.
+    copied_from = np.full(len(a_src), -1, dtype=np.int64)
+    copy_reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
+    assertion_note: dict[int, str] = {}
+
+    def mark(copier_claim: str, original_source: int, reason: str) -> None:
+        s = claim_source[copier_claim]
+        if s is None or s == original_source:
+            return
+        a = assertion_of[(s, claim_prop[copier_claim])]
+        if copied_from[a] < 0:
+            copied_from[a] = original_source
+            assertion_note[a] = reason
+
+    for link in links:
+        if link.relation is Relation.DERIVED:
+            orig = claim_source[link.to_claim_id]
+            if orig is not None:
+                mark(link.from_claim_id, orig, f"marked as derived from {names[source_ids[orig]]}")
+
+    if detect_text_reuse:
+        with_source = [d for d in docs.values() if d.source_id in sidx]
+        key = (str(getattr(store, "path", "")),
+               tuple(sorted((d.id, d.sha256 or "", d.source_id) for d in with_source)))
+        cached = _REUSE_CACHE.get(key)
+        if cached is None:
+            texts = {d.id: store.document_text(d.id) for d in with_source}
+            cached = reused_sentences(texts, {d.id: d.source_id for d in with_source})
+            if len(_REUSE_CACHE) >= 4:
+                _REUSE_CACHE.pop(next(iter(_REUSE_CACHE)))
+            _REUSE_CACHE[key] = cached
+        pairs, sents = cached
+        claims_by_doc = defaultdict(list)
+        for c in claims:
+            claims_by_doc[c.document_id].append(c)
+        for (da, db), matches in pairs.items():
+            a_first, known = _original_first(docs[da], docs[db], kinds, names)
+            copy_doc, orig_doc = (db, da) if a_first else (da, db)
+            orig_source = sidx[docs[orig_doc].source_id]
+            copy_idx = [m[1] if a_first else m[0] for m in matches]
+            copy_sents = sents[copy_doc]
+            whole = len(set(copy_idx)) >= WHOLE_DOCUMENT_SHARE * max(len(copy_sents), 1)
+            spans = [copy_sents[i][:2] for i in copy_idx]
+            orig_props = {claim_prop[c.id] for c in claims_by_doc[orig_doc]}
+            verb = "re-uses the text of" if known else "shares text with"
+            for c in claims_by_doc[copy_doc]:
+                if claim_prop[c.id] not in orig_props:
+                    continue
+                if whole or any(s < c.end and c.start < e for s, e in spans):
+                    what = "its document" if whole else "the sentence"
+                    mark(c.id, orig_source, f"{what} {verb} “{docs[orig_doc].title}” ({names[docs[orig_doc].source_id]})")
+
+    for a, orig in enumerate(copied_from):
+        if orig >= 0:
+            copy_reasons[(a_src[a], int(orig))].append(assertion_note[a])
+
+    problem = Problem(len(source_ids), P, np.array(a_src, dtype=np.int64), np.array(a_prop, dtype=np.int64),
+                      None, verdict, group=group, copied_from=copied_from)
+    return ProjectInputs(problem=problem, source_ids=source_ids, source_names=[names[s] for s in source_ids],
+                         claim_ids=claim_ids, claim_quote={c.id: c.quote for c in claims},
+                         claim_prop=claim_prop, claim_source=claim_source, prop_claims=prop_claims,
+                         assertion_claims=a_claims, prop_rating=prop_rating,
+                         prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
+                         copy_reasons=dict(copy_reasons), assertion_copy_note=assertion_note, notes=notes)

@@ -1,0 +1,213 @@
+"""Per-source reliability scores for a project, and the explanations behind them.
+
+``score_project(store)`` returns a :class:`ProjectScores`: for every source its **record**
+(checked claims that held up, with a 90% interval — fully auditable) and its **estimate**
+(share of all its claims likely true, using unchecked claims through agreement with other
+independent sources — inferred), the number of claims behind each, and which sources it was
+treated as copying. ``explain_source`` lists the claims that raised or lowered a source's
+estimate most; ``explain_claim`` lists, for a claim, which sources pushed it which way.
+Every row carries a claim id so the app can jump to the highlight.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from annotator.services.reliability.engine import Config, Result, fit
+from annotator.services.reliability.inputs import ProjectInputs, build_inputs
+
+NOT_ENOUGH = "not enough data"
+
+
+@dataclass
+class SourceScore:
+    source_id: str
+    name: str
+    record: float | None                      # held_up / checked, None below Config.min_checked
+    record_interval: tuple[float, float] | None
+    checked_count: int
+    held_up_count: int
+    estimate: float | None                    # inferred; None when not enough evidence
+    estimate_interval: tuple[float, float] | None
+    claim_count: int
+    effective_claims: float                   # evidence behind the estimate, in claims
+    copies_of: list[str] = field(default_factory=list)
+    copy_notes: list[str] = field(default_factory=list)
+    status: str = ""
+
+    @property
+    def record_text(self) -> str:
+        if self.checked_count == 0:
+            return "no checked claims"
+        return f"{self.held_up_count} of {self.checked_count} checked claims held up"
+
+
+@dataclass
+class Push:
+    source_id: str
+    source_name: str
+    claim_id: str          # the source's claim behind the push
+    weight: float          # log-odds added to "the claim is true" (negative: pushes toward false)
+    direction: str         # "true" / "false" / "none" (a copy, not counted)
+    note: str = ""
+
+
+@dataclass
+class ClaimEstimate:
+    claim_id: str
+    quote: str
+    probability: float     # P(true); exactly 0 or 1 when settled by verdicts
+    verdict: str | None    # the rating label when a verdict settles it
+    settled: bool
+    prior: float           # log-odds before any source: the project's base rate of true claims
+    pushes: list[Push] = field(default_factory=list)
+
+
+@dataclass
+class ExplanationRow:
+    claim_id: str
+    quote: str
+    effect: float              # change of the source's estimate due to this claim (share, ±)
+    verdict: str | None        # rating label if checked
+    probability: float         # P(true) of what the source said (1/0 when checked)
+    held_up: bool | None       # for checked claims
+    kind: str                  # "checked" or "inferred"
+    note: str = ""
+
+
+@dataclass
+class ProjectScores:
+    sources: list[SourceScore]
+    base_rate: float
+    verdict_count: int
+    proposition_count: int
+    notes: list[str]
+    inputs: ProjectInputs
+    result: Result
+
+    def source(self, source_id: str) -> SourceScore:
+        for s in self.sources:
+            if s.source_id == source_id:
+                return s
+        raise KeyError(source_id)
+
+    def to_dict(self) -> dict:
+        return {
+            "base_rate": self.base_rate,
+            "verdicts": self.verdict_count,
+            "propositions": self.proposition_count,
+            "notes": self.notes,
+            "sources": [{**asdict(s), "record_text": s.record_text} for s in self.sources],
+        }
+
+
+def _num(x) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _interval(lo, hi):
+    return None if math.isnan(lo) else (float(lo), float(hi))
+
+
+def score_project(store, config: Config | None = None, *, detect_text_reuse: bool = True) -> ProjectScores:
+    """Build the inputs from the project, run the engine, and package the scores."""
+    inputs = build_inputs(store, detect_text_reuse=detect_text_reuse)
+    return score_inputs(inputs, config)
+
+
+def score_inputs(inputs: ProjectInputs, config: Config | None = None) -> ProjectScores:
+    cfg = config or Config()
+    res = fit(inputs.problem, cfg)
+    pb = inputs.problem
+    names = inputs.source_names
+    scores = []
+    counted_copy = {}
+    for a in np.flatnonzero(res.weight == 0):
+        key = (int(pb.source[a]), int(pb.copied_from[a]))
+        counted_copy[key] = counted_copy.get(key, 0) + 1
+    for s, sid in enumerate(inputs.source_ids):
+        copies = sorted({names[o] for (x, o) in counted_copy if x == s}, key=str.casefold)
+        copy_notes = [f"{n} claim{'s' if n != 1 else ''} not counted as independent: copied from {names[o]}"
+                      for (x, o), n in sorted(counted_copy.items()) if x == s]
+        record, estimate = _num(res.record[s]), _num(res.estimate[s])
+        claims, checked = int(res.claims[s]), int(res.checked[s])
+        if claims == 0:
+            status = "no claims"
+        elif record is None and estimate is None:
+            status = NOT_ENOUGH
+        elif record is None:
+            status = "estimate only (too few checked claims)" if checked else "estimate only (no checked claims)"
+        elif estimate is None:
+            status = "record only"
+        else:
+            status = "ok"
+        scores.append(SourceScore(
+            source_id=sid, name=names[s], record=record,
+            record_interval=_interval(res.record_lo[s], res.record_hi[s]),
+            checked_count=checked, held_up_count=int(res.held_up[s]), estimate=estimate,
+            estimate_interval=_interval(res.estimate_lo[s], res.estimate_hi[s]),
+            claim_count=claims, effective_claims=float(res.n_eff[s]), copies_of=copies,
+            copy_notes=copy_notes, status=status))
+    return ProjectScores(sources=scores, base_rate=res.base_rate,
+                         verdict_count=int(np.sum(~np.isnan(pb.verdict))),
+                         proposition_count=pb.n_props, notes=list(inputs.notes), inputs=inputs, result=res)
+
+
+def _verdict_label(inputs: ProjectInputs, res: Result, p: int) -> str | None:
+    if p in inputs.prop_rating:
+        return inputs.prop_rating[p].label
+    if res.fixed[p]:
+        return "false (a rival claim was rated true)"
+    return None
+
+
+def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10) -> list[ExplanationRow]:
+    """The claims that raised or lowered the source's estimate most, biggest effect first."""
+    inputs, res = scores.inputs, scores.result
+    s = inputs.source_ids.index(source_id)
+    pb = inputs.problem
+    rows = []
+    for a in np.flatnonzero(pb.source == s):
+        p = int(pb.prop[a])
+        cid = inputs.assertion_claims[a][0]
+        settled = bool(res.fixed[p])
+        note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
+        if note:
+            note = f"copy, not counted as corroboration: {note}"
+        rows.append(ExplanationRow(
+            claim_id=cid, quote=inputs.claim_quote[cid], effect=float(res.effect[a]),
+            verdict=_verdict_label(inputs, res, p), probability=float(res.prob[p]),
+            held_up=bool(res.correct[a] > 0.5) if settled else None,
+            kind="checked" if settled else "inferred", note=note))
+    rows.sort(key=lambda r: (-abs(r.effect), r.claim_id))
+    return rows[:limit] if limit else rows
+
+
+def explain_claim(scores: ProjectScores, claim_id: str) -> ClaimEstimate:
+    """The claim's probability as a ledger: base rate, then each source's push."""
+    inputs, res = scores.inputs, scores.result
+    pb = inputs.problem
+    p = inputs.claim_prop[claim_id]
+    props = [p]
+    if pb.group is not None and pb.group[p] >= 0:
+        props = list(np.flatnonzero(pb.group == pb.group[p]))
+    pushes = []
+    for q in props:
+        for a in np.flatnonzero(pb.prop == q):
+            s = int(pb.source[a])
+            w = float(res.push[a]) * (1.0 if q == p else -1.0)
+            note = ""
+            if res.weight[a] == 0:
+                note = f"copy, not counted: {inputs.assertion_copy_note.get(int(a), '')}"
+            elif q != p:
+                note = f"backs a rival claim ({inputs.assertion_claims[a][0]})"
+            direction = "none" if res.weight[a] == 0 else ("true" if w > 0 else "false")
+            pushes.append(Push(inputs.source_ids[s], inputs.source_names[s], inputs.assertion_claims[a][0],
+                               w, direction, note))
+    pushes.sort(key=lambda x: (-abs(x.weight), x.source_name))
+    return ClaimEstimate(claim_id=claim_id, quote=inputs.claim_quote[claim_id], probability=float(res.prob[p]),
+                         verdict=_verdict_label(inputs, res, p), settled=bool(res.fixed[p]),
+                         prior=res.prior_logit, pushes=pushes)

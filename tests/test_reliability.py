@@ -1,0 +1,266 @@
+"""Reliability scores: hand-computable cases, copies, monotonicity, tiny projects, the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from annotator.core.model import Rating, Relation
+from annotator.services.annotations import AnnotationService
+from annotator.services.reliability import NOT_ENOUGH, Config, explain_claim, explain_source, score_project
+from annotator.services.reliability.betadist import beta_interval
+from annotator.services.reliability.engine import Problem, fit
+from annotator.services.reliability.inputs import build_inputs
+
+
+class Newsroom:
+    """A tiny project: each source gets documents whose sentences become claims."""
+
+    def __init__(self, store):
+        self.store = store
+        self.service = AnnotationService(store, annotator="tester")
+        self.n = 0
+
+    def doc(self, source: str, sentences: list[str], *, published: str | None = None, kind: str | None = None):
+        src = self.store.source_by_name(source) or self.store.add_source(source, kind=kind)
+        self.n += 1
+        text = " ".join(sentences) + f" Filed as story number {self.n}."
+        doc = self.store.add_document(text, f"{source} story {self.n}", source_id=src.id, published=published)
+        claims, pos = [], 0
+        for sentence in sentences:
+            start = text.index(sentence, pos)
+            claims.append(self.service.create_claim(doc.id, start, start + len(sentence)).id)
+            pos = start + len(sentence)
+        return claims
+
+    def claim(self, source: str, sentence: str, **kw) -> str:
+        return self.doc(source, [sentence], **kw)[0]
+
+    def same(self, a: str, b: str):
+        self.service.link(a, b, Relation.SAME)
+
+    def verdict(self, claim_id: str, rating: Rating):
+        self.service.set_verdict(claim_id, rating)
+
+    def source_id(self, name: str) -> str:
+        return self.store.source_by_name(name).id
+
+
+def test_one_source_all_verdicts_true(store):
+    room = Newsroom(store)
+    ids = room.doc("Wire", ["The mayor resigned on Monday.", "The budget was cut by ten percent.",
+                            "The bridge reopened in May."])
+    for cid in ids:
+        room.verdict(cid, Rating.TRUE)
+    score = score_project(store).sources[0]
+    assert (score.checked_count, score.held_up_count, score.record) == (3, 3, 1.0)
+    assert score.record_text == "3 of 3 checked claims held up"
+    # Beta(1 + 3, 1 + 0): quantiles are q ** (1/4).
+    assert score.record_interval == pytest.approx((0.05 ** 0.25, 0.95 ** 0.25), abs=1e-6)
+    # Estimate: weak prior Beta(2, 1) plus three verified claims -> Beta(5, 1), mean 5/6.
+    assert score.estimate == pytest.approx(5 / 6)
+    assert score.estimate_interval == pytest.approx((0.05 ** 0.2, 0.95 ** 0.2), abs=1e-6)
+    assert score.claim_count == 3 and score.effective_claims == pytest.approx(3.0)
+    assert score.status == "ok" and score.copies_of == []
+
+
+def test_two_sources_contradicting_with_one_verdict(store):
+    room = Newsroom(store)
+    a = room.claim("Alpha", "The factory closed in 2019.")
+    b = room.claim("Beta", "The factory is still open today.")
+    room.service.link(a, b, Relation.CONTRADICTS)
+    cfg = Config(min_checked=1)
+    before = score_project(store, cfg)
+    # No verdict: the two rivals are symmetric.
+    assert explain_claim(before, a).probability == pytest.approx(explain_claim(before, b).probability)
+    room.verdict(a, Rating.TRUE)
+    scores = score_project(store, cfg)
+    alpha, beta = scores.source(room.source_id("Alpha")), scores.source(room.source_id("Beta"))
+    assert (alpha.held_up_count, alpha.checked_count, alpha.record) == (1, 1, 1.0)
+    assert (beta.held_up_count, beta.checked_count, beta.record) == (0, 1, 0.0)
+    assert explain_claim(scores, b).probability == 0.0
+    assert explain_claim(scores, b).verdict.startswith("false (a rival claim")
+    # Beta(2, 1) prior: Alpha (2+1)/(3+1) = 0.75, but 1 claim is below the evidence threshold.
+    assert alpha.estimate is None and alpha.status == "record only"
+    rows = explain_source(scores, room.source_id("Beta"))
+    assert rows[0].claim_id == b and rows[0].held_up is False and rows[0].kind == "checked"
+
+
+def _copier_project(room: Newsroom, *, copier: bool, how: str):
+    o = room.claim("Original", "Officials confirmed that the dam failed after heavy rain on Sunday night.",
+                   published="2024-01-01")
+    rival = room.claim("Rival", "Officials said the dam held despite the heavy rain on Sunday night.",
+                       published="2024-01-01")
+    room.service.link(o, rival, Relation.CONTRADICTS)
+    extra = room.claim("Other", "The dam failed on Sunday night.")
+    room.same(extra, o)
+    if copier:
+        if how == "link":
+            c = room.claim("Copier", "The dam failed, officials confirmed.", published="2024-01-02")
+            room.service.link(c, o, Relation.DERIVED)
+        else:  # same sentence, later document: found as re-used text
+            c = room.claim("Copier", "Officials confirmed that the dam failed after heavy rain on Sunday night.",
+                           published="2024-01-02")
+            room.same(c, o)
+        return o, c
+    return o, None
+
+
+@pytest.mark.parametrize("how", ["link", "text"])
+def test_a_pure_copier_adds_no_weight(tmp_path, how):
+    from annotator.store import create_project
+
+    results = {}
+    for copier in (False, True):
+        store = create_project(tmp_path / f"{how}{copier}.annotator")
+        try:
+            room = Newsroom(store)
+            o, c = _copier_project(room, copier=copier, how=how)
+            scores = score_project(store)
+            results[copier] = explain_claim(scores, o).probability
+            if copier:
+                copy = scores.source(room.source_id("Copier"))
+                assert copy.copies_of == ["Original"]
+                assert "copied from Original" in copy.copy_notes[0]
+                ledger = explain_claim(scores, o)
+                copier_push = [p for p in ledger.pushes if p.source_name == "Copier"][0]
+                assert copier_push.weight == 0 and copier_push.direction == "none"
+                assert scores.source(room.source_id("Original")).copies_of == []
+        finally:
+            store.close()
+    assert results[True] == pytest.approx(results[False], abs=1e-12)
+    assert 0.5 < results[False] < 1.0  # two independent sources against one
+
+
+def test_propositions_verdicts_and_mixed(store):
+    room = Newsroom(store)
+    a = room.claim("A", "Turnout was 61 percent.")
+    b = room.claim("B", "Sixty-one percent of voters turned out.")
+    c = room.claim("C", "Turnout was a record.")
+    room.service.link(a, b, Relation.SUPPORTS)
+    room.verdict(b, Rating.MOSTLY_TRUE)
+    room.verdict(c, Rating.MIXED)
+    inputs = build_inputs(store)
+    assert inputs.claim_prop[a] == inputs.claim_prop[b] != inputs.claim_prop[c]
+    pb = inputs.problem
+    assert pb.verdict[inputs.claim_prop[a]] == 1.0
+    assert math.isnan(pb.verdict[inputs.claim_prop[c]])  # mixed is not used
+    assert inputs.ignored_ratings[inputs.claim_prop[c]] is Rating.MIXED
+    scores = score_project(store, Config(min_checked=1))
+    assert scores.source(room.source_id("A")).record == 1.0
+    assert scores.source(room.source_id("C")).checked_count == 0
+
+
+def test_conflicting_verdicts_are_reported(store):
+    room = Newsroom(store)
+    a = room.claim("A", "The ship sank in 1912.")
+    b = room.claim("B", "The ship went down in 1912.")
+    room.same(a, b)
+    room.verdict(a, Rating.TRUE)
+    time.sleep(0.01)  # verdicts are ordered by their millisecond time stamps
+    room.verdict(b, Rating.FALSE)
+    scores = score_project(store)
+    assert any("disagree" in n for n in scores.notes)
+    assert explain_claim(scores, a).probability == 0.0  # the most recent verdict wins
+
+
+def test_new_false_verdict_never_raises_a_record():
+    rng = np.random.default_rng(3)
+    cfg = Config(min_checked=1)
+    for _ in range(15):
+        S, P, A = 4, 10, 24
+        src, prop = rng.integers(0, S, A), rng.integers(0, P, A)
+        key = np.unique(src * P + prop)
+        src, prop = key // P, key % P
+        pol = rng.choice([-1, 1], src.size)
+        verdict = np.where(rng.random(P) < 0.4, rng.integers(0, 2, P).astype(float), np.nan)
+        base = fit(Problem(S, P, src, prop, pol, verdict), cfg)
+        for p in np.flatnonzero(np.isnan(verdict)):
+            for a in np.flatnonzero(prop == p):
+                new_v = verdict.copy()
+                new_v[p] = 0.0 if pol[a] > 0 else 1.0  # the verdict says source src[a] was wrong
+                after = fit(Problem(S, P, src, prop, pol, new_v), cfg)
+                s = src[a]
+                assert after.held_up[s] == base.held_up[s]
+                assert after.checked[s] == base.checked[s] + 1
+                if not math.isnan(base.record[s]):
+                    assert after.record[s] <= base.record[s]
+                    assert after.record_hi[s] <= base.record_hi[s] + 1e-12
+
+
+def test_scores_are_deterministic(demo_store):
+    first = score_project(demo_store).to_dict()
+    second = score_project(demo_store).to_dict()
+    assert first == second
+
+
+def test_empty_and_tiny_projects(store):
+    assert score_project(store).sources == []
+    store.add_source("Silent outlet")
+    only = score_project(store).sources[0]
+    assert only.status == "no claims" and only.record is None and only.estimate is None
+    room = Newsroom(store)
+    cid = room.claim("Lonely", "The river froze.")
+    room.verdict(cid, Rating.FALSE)
+    scores = score_project(store)
+    lonely = scores.source(room.source_id("Lonely"))
+    assert lonely.record is None and lonely.estimate is None and lonely.status == NOT_ENOUGH
+    assert (lonely.checked_count, lonely.held_up_count) == (1, 0)
+    assert all(v is None or math.isfinite(v) for s in scores.sources for v in (s.record, s.estimate))
+
+
+def test_engine_handles_empty_inputs():
+    res = fit(Problem(0, 0, [], []))
+    assert res.estimate.size == 0 and res.base_rate == 0.5
+    res = fit(Problem(2, 1, [], []))
+    assert np.isnan(res.estimate).all() and np.isnan(res.record).all()
+
+
+def test_beta_interval_known_values():
+    lo, hi = beta_interval([28.0, 1.0], [12.0, 1.0])
+    assert lo[1] == pytest.approx(0.05) and hi[1] == pytest.approx(0.95)
+    assert (lo[0], hi[0]) == pytest.approx((0.5766, 0.8119), abs=1e-3)  # 27 of 38 held up
+
+
+def test_exclusive_groups_at_most_one_true():
+    # Three rival propositions, each asserted by one reliable source; "none" is possible.
+    res = fit(Problem(3, 3, [0, 1, 2], [0, 1, 2], group=np.array([0, 0, 0])), Config(calibrate=False))
+    assert res.prob.sum() < 1.0
+    res = fit(Problem(3, 3, [0, 1, 2], [0, 1, 2], group=np.array([0, 0, 0]),
+                      exactly_one=np.array([True])), Config(calibrate=False))
+    assert res.prob.sum() == pytest.approx(1.0)
+
+
+def test_cli_score(tmp_path):
+    from annotator.store import create_project
+
+    path = tmp_path / "cli.annotator"
+    store = create_project(path)
+    room = Newsroom(store)
+    ids = room.doc("Daily Planet", ["The senator voted against the bill.", "The vote was 51 to 49.",
+                                    "The bill funds two new hospitals.", "The vote took place on Tuesday."])
+    for cid, rating in zip(ids, [Rating.TRUE, Rating.TRUE, Rating.FALSE, Rating.TRUE]):
+        room.verdict(cid, rating)
+    other = room.claim("Evening Post", "The vote was 51 to 49.")
+    room.same(other, ids[1])
+    store.close()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path)], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Daily Planet" in r.stdout and "3/4 = 75%" in r.stdout and "record (checked)" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path), "--json"], capture_output=True,
+                       text=True, env=env, timeout=120)
+    data = json.loads(r.stdout)
+    planet = [s for s in data["sources"] if s["name"] == "Daily Planet"][0]
+    assert (planet["held_up_count"], planet["checked_count"], planet["record"]) == (3, 4, 0.75)
+    assert planet["record_text"] == "3 of 4 checked claims held up"
+    post = [s for s in data["sources"] if s["name"] == "Evening Post"][0]
+    assert post["record"] is None and post["status"] == NOT_ENOUGH
