@@ -8,8 +8,11 @@
     annotator info PROJECT          counts of sources, documents, claims, links, verdicts
     annotator search PROJECT QUERY  full-text search over the documents
     annotator score PROJECT         per-source reliability: checked record and inferred estimate
-    annotator export PROJECT DIR    write the annotations as CSV files (docs/csv-format.md)
+    annotator export PROJECT DIR    write the annotations as CSV files (docs/csv-format.md),
+                                    or --format webannotation|claimreview as JSON-LD
     annotator load PROJECT DIR      read annotation CSV files back, re-anchoring each claim
+    annotator merge PROJECT OTHER   bring OTHER's documents and annotations into PROJECT
+    annotator agreement PROJECT     agreement between annotators (spans, links, verdicts)
 
 Errors go to stderr with exit status 1 (2 for a mistyped command); a user
 error never shows a traceback.
@@ -25,7 +28,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "gui", "export", "load", "score")
+COMMANDS = ("new", "demo", "import", "info", "search", "gui", "export", "load", "score", "merge", "agreement")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -139,13 +142,47 @@ def cmd_search(args) -> int:
 
 def cmd_export(args) -> int:
     from annotator.services.interchange import export_csv
+    from annotator.services.interchange.claimreview import export_claimreview
+    from annotator.services.interchange.webannotation import export_webannotation
 
     store = _open(args.project)
     try:
-        summary = export_csv(store, args.folder, bom=not args.no_bom)
+        if args.format == "webannotation":
+            summary = export_webannotation(store, args.folder)
+        elif args.format == "claimreview":
+            summary = export_claimreview(store, args.folder)
+        else:
+            summary = export_csv(store, args.folder, bom=not args.no_bom)
     finally:
         store.close()
     print("\n".join(summary.lines()))
+    return EXIT_OK
+
+
+def cmd_merge(args) -> int:
+    from annotator.services.merge import merge_project_file
+
+    store = _open(args.project)
+    try:
+        report = merge_project_file(store, _project_path(args.other))
+    finally:
+        store.close()
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
+def cmd_agreement(args) -> int:
+    from annotator.services.agreement import agreement_report
+
+    store = _open(args.project)
+    try:
+        report = agreement_report(store)
+    finally:
+        store.close()
+    print("\n".join(report.lines()))
+    if args.csv:
+        report.write_csv(args.csv)
+        print(f"Wrote {args.csv}")
     return EXIT_OK
 
 
@@ -248,12 +285,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("export", help="write sources, documents, claims, links, verdicts as CSV")
+    p = sub.add_parser("export", help="write the annotations as CSV (or JSON-LD with --format)")
     p.add_argument("project")
     p.add_argument("folder", metavar="DIR", help="folder for the CSV files (created if missing)")
+    p.add_argument("--format", choices=("csv", "webannotation", "claimreview"), default="csv",
+                   help="csv (default): five CSV files; webannotation: W3C Web Annotations in "
+                        "annotations.jsonld; claimreview: schema.org ClaimReview in claimreview.jsonld")
     p.add_argument("--no-bom", action="store_true",
                    help="omit the UTF-8 byte-order mark (default: write it, so Excel reads UTF-8)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("merge", help="merge another project's documents and annotations into PROJECT")
+    p.add_argument("project", help="the project to merge into (changed)")
+    p.add_argument("other", metavar="OTHER", help="the project to merge from (only read)")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("agreement", help="agreement between annotators on spans, links and verdicts")
+    p.add_argument("project")
+    p.add_argument("--csv", metavar="FILE", help="also write the table as a CSV file")
+    p.set_defaults(func=cmd_agreement)
 
     p = sub.add_parser("load", help="read annotation CSV files into a project holding the documents")
     p.add_argument("project")
