@@ -30,3 +30,9 @@ def resources_dir() -> Path:
     bundle = Path(getattr(sys, "_MEIPASS", _PACKAGE))
     return _first_existing(_PACKAGE / "_resources", _PACKAGE.parent / "resources",
                            bundle / "annotator" / "_resources")
+
+
+def docs_dir() -> Path:
+    """User documentation shown inside the app (e.g. how scores are computed)."""
+    bundle = Path(getattr(sys, "_MEIPASS", _PACKAGE))
+    return _first_existing(_PACKAGE / "_docs", _PACKAGE.parent / "docs", bundle / "annotator" / "_docs")

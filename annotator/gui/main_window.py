@@ -36,6 +36,7 @@ from annotator.gui.import_report import ImportReport
 from annotator.gui.inspector import Inspector
 from annotator.gui.link_band import LinkSplitter
 from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
+from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.workers import Worker
 
@@ -99,6 +100,18 @@ class MainWindow(QMainWindow):
         self.search_dock = search_dock
         self.sources_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
+        self.reliability = ReliabilityPanel()
+        self.reliability.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        self.reliability.helpRequested.connect(self.show_scores_help)
+        reliability_dock = QDockWidget("Reliability", self)
+        reliability_dock.setObjectName("reliabilityDock")
+        reliability_dock.setWidget(self.reliability)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, reliability_dock)
+        self.tabifyDockWidget(claims_dock, reliability_dock)
+        claims_dock.raise_()
+        self.reliability_dock = reliability_dock
+        self.source_scores: dict[str, object] = {}
+        self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready)
         self.resizeDocks([dock, claims_dock], [240, 470], Qt.Orientation.Horizontal)
 
         self.type_combo = QComboBox()
@@ -256,6 +269,8 @@ class MainWindow(QMainWindow):
             if doc_id in known:
                 self.show_in_pane(pane, doc_id)
         self._refresh_claims()
+        self.source_scores = {}
+        self.score_updater.schedule()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
 
     def _panes_key(self) -> str:
@@ -304,7 +319,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_tree(self) -> None:
         tree = self.sources_tree
-        expanded = {tree.topLevelItem(i).text(0).rsplit("  (", 1)[0]
+        expanded = {tree.topLevelItem(i).data(0, SOURCE_ROLE)
                     for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).isExpanded()}
         tree.clear()
         documents = self.store.documents()
@@ -316,8 +331,11 @@ class MainWindow(QMainWindow):
             groups.append(("No source", None))
         for name, source_id in groups:
             docs = by_source.get(source_id, [])
-            item = QTreeWidgetItem([f"{name}  ({len(docs)})"])
-            item.setToolTip(0, name)
+            score = self.source_scores.get(source_id)
+            value = (score.estimate if score.estimate is not None else score.record) if score else None
+            badge = f"  · {value * 100:.0f}%" if value is not None else ""
+            item = QTreeWidgetItem([f"{name}  ({len(docs)}){badge}"])
+            item.setToolTip(0, f"{name}: {score.record_text}" if score else name)
             item.setData(0, SOURCE_ROLE, source_id)
             for doc in docs:
                 child = QTreeWidgetItem([doc.title])
@@ -325,7 +343,7 @@ class MainWindow(QMainWindow):
                 child.setData(0, DOC_ROLE, doc.id)
                 item.addChild(child)
             tree.addTopLevelItem(item)
-            item.setExpanded(not expanded or name in expanded)
+            item.setExpanded(not expanded or source_id in expanded)
         names = self._source_names()
         for pane in self.panes:
             pane.set_choices(documents, names)
@@ -543,6 +561,7 @@ class MainWindow(QMainWindow):
         changes, self._changes = self._changes, []
         if not changes or self.store is None:
             return
+        self.score_updater.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200:
             if any(c.kind in ("source", "document") for c in changes):
                 self._refresh_tree()
@@ -823,6 +842,27 @@ class MainWindow(QMainWindow):
             except AnnotatorError as exc:
                 self.show_error(str(exc))
 
+    def _scores_ready(self, scores) -> None:
+        self.source_scores = {s.source_id: s for s in scores.sources}
+        self._refresh_tree()
+
+    def show_scores_help(self) -> None:
+        from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+
+        from annotator.resources import docs_dir
+
+        page = docs_dir() / "scores.md"
+        dialog = QDialog(self)
+        dialog.setWindowTitle("How scores are computed")
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(False)
+        browser.setMarkdown(page.read_text(encoding="utf-8") if page.exists()
+                            else "The explanation page is missing from this installation.")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        dialog.resize(640, 620)
+        dialog.exec()
+
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()
 
@@ -928,7 +968,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         if self._import_worker is not None:
             self._import_worker.cancel()
-            Worker.wait_all()
+        self.score_updater.timer.stop()
+        Worker.wait_all()
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())

@@ -1,0 +1,322 @@
+"""The Reliability panel: each source's record and estimate as bars with intervals,
+and, for the selected source, the claims that moved its score most.
+
+Scores are computed in a worker from a snapshot of the project, a short moment
+after the last edit, so typing and clicking never wait for them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QHBoxLayout,
+    QWidget,
+    QSizePolicy,
+)
+
+ESTIMATE_COLOR = QColor("#3d8bd9")
+RECORD_COLOR = QColor("#2e9e62")
+COPY_COLOR = QColor("#9b6bd6")
+ROW_HEIGHT = 46
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+class ScoreChart(QWidget):
+    """Sources sorted by score; a bar for the estimate with its 90% interval, and a
+    diamond for the record on checked claims with its own interval."""
+
+    sourceSelected = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scores: list = []
+        self.selected: str | None = None
+        self.setAccessibleName("Reliability of each source")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_scores(self, scores: list) -> None:
+        def key(s):
+            value = s.estimate if s.estimate is not None else s.record
+            return (value is None, -(value or 0.0), s.name.casefold())
+
+        self.scores = sorted(scores, key=key)
+        self.setMinimumHeight(max(1, len(self.scores)) * ROW_HEIGHT + 30)
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(420, max(1, len(self.scores)) * ROW_HEIGHT + 30)
+
+    def _geometry(self):
+        width = self.width()
+        name_w = min(170, int(width * 0.34))
+        text_w = 118
+        left = name_w + 8
+        right = width - text_w - 8
+        return name_w, left, max(right, left + 40)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        text_color = palette.text().color()
+        muted = QColor(text_color)
+        muted.setAlpha(150)
+        name_w, left, right = self._geometry()
+        top = 22
+        grid = QColor(text_color)
+        grid.setAlpha(40)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1.5))
+        painter.setFont(small)
+        for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
+            x = left + frac * (right - left)
+            painter.setPen(QPen(grid, 1, Qt.PenStyle.DotLine if 0 < frac < 1 else Qt.PenStyle.SolidLine))
+            painter.drawLine(QPointF(x, top - 4), QPointF(x, top + len(self.scores) * ROW_HEIGHT))
+            painter.setPen(muted)
+            painter.drawText(QRectF(x - 20, 2, 40, 16), Qt.AlignmentFlag.AlignCenter, f"{frac * 100:.0f}%")
+        if not self.scores:
+            painter.setPen(muted)
+            painter.drawText(self.rect().adjusted(8, 24, -8, 0), Qt.AlignmentFlag.AlignTop,
+                             "No sources yet.")
+        for i, score in enumerate(self.scores):
+            y = top + i * ROW_HEIGHT
+            row = QRectF(0, y, self.width(), ROW_HEIGHT)
+            if score.source_id == self.selected:
+                painter.fillRect(row, palette.highlight().color().lighter(170) if palette.base().color().lightness() > 128
+                                 else palette.highlight().color().darker(200))
+            painter.setFont(self.font())
+            painter.setPen(text_color)
+            metrics = painter.fontMetrics()
+            painter.drawText(QRectF(6, y + 4, name_w - 6, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(score.name, Qt.TextElideMode.ElideRight, name_w - 8))
+            painter.setFont(small)
+            painter.setPen(COPY_COLOR if score.copies_of else muted)
+            sub = f"⧉ copies {', '.join(score.copies_of)}" if score.copies_of else score.record_text
+            painter.drawText(QRectF(6, y + 22, name_w - 6, 16), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             painter.fontMetrics().elidedText(sub, Qt.TextElideMode.ElideRight, name_w - 8))
+            span = right - left
+            if score.estimate is not None:
+                bar = QRectF(left, y + 8, score.estimate * span, 14)
+                fill = QColor(ESTIMATE_COLOR)
+                fill.setAlpha(150)
+                painter.fillRect(bar, fill)
+                if score.estimate_interval:
+                    lo, hi = score.estimate_interval
+                    self._whisker(painter, left + lo * span, left + hi * span, y + 15, ESTIMATE_COLOR.darker(130), 6)
+            if score.record is not None:
+                cy = y + 32
+                if score.record_interval:
+                    lo, hi = score.record_interval
+                    self._whisker(painter, left + lo * span, left + hi * span, cy, RECORD_COLOR, 4)
+                x = left + score.record * span
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(RECORD_COLOR)
+                painter.drawPolygon(QPolygonF([QPointF(x, cy - 6), QPointF(x + 6, cy), QPointF(x, cy + 6),
+                                               QPointF(x - 6, cy)]))
+            if score.estimate is None and score.record is None:
+                painter.setPen(muted)
+                painter.drawText(QRectF(left + 4, y, span, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
+                                 score.status or "not enough data")
+            painter.setPen(text_color)
+            painter.drawText(QRectF(right + 8, y + 6, self.width() - right - 10, 18), Qt.AlignmentFlag.AlignLeft,
+                             f"est. {fmt(score.estimate)}")
+            painter.setPen(RECORD_COLOR if score.record is not None else muted)
+            painter.drawText(QRectF(right + 8, y + 24, self.width() - right - 10, 18), Qt.AlignmentFlag.AlignLeft,
+                             f"record {fmt(score.record)}")
+        painter.end()
+
+    @staticmethod
+    def _whisker(painter: QPainter, x1: float, x2: float, y: float, color: QColor, cap: float) -> None:
+        painter.setPen(QPen(color, 1.6))
+        painter.drawLine(QPointF(x1, y), QPointF(x2, y))
+        painter.drawLine(QPointF(x1, y - cap), QPointF(x1, y + cap))
+        painter.drawLine(QPointF(x2, y - cap), QPointF(x2, y + cap))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        index = int((event.position().y() - 22) // ROW_HEIGHT)
+        if 0 <= index < len(self.scores):
+            self.select(self.scores[index].source_id)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        ids = [s.source_id for s in self.scores]
+        if not ids or event.key() not in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            return super().keyPressEvent(event)
+        i = ids.index(self.selected) if self.selected in ids else -1
+        i = max(0, min(len(ids) - 1, i + (1 if event.key() == Qt.Key.Key_Down else -1)))
+        self.select(ids[i])
+
+    def select(self, source_id: str | None) -> None:
+        self.selected = source_id
+        self.update()
+        if source_id:
+            self.sourceSelected.emit(source_id)
+
+
+class ReliabilityPanel(QWidget):
+    claimActivated = Signal(str)
+    helpRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scores = None
+        self.summary = QLabel("Scores appear after the first claims and verdicts.")
+        self.summary.setWordWrap(True)
+        self.status = QLabel()
+        help_button = QPushButton("How scores are computed")
+        help_button.clicked.connect(self.helpRequested)
+        legend = QLabel(f"<span style='color:{ESTIMATE_COLOR.name()}'>■</span> estimate (all claims, "
+                        f"inferred) &nbsp; <span style='color:{RECORD_COLOR.name()}'>◆</span> record "
+                        "(checked claims) &nbsp; ├┤ 90% interval")
+        legend.setWordWrap(True)
+        self.chart = ScoreChart()
+        self.chart.sourceSelected.connect(self.show_explanation)
+        self.explain_title = QLabel()
+        self.explain_title.setWordWrap(True)
+        self.explanation = QTreeWidget()
+        self.explanation.setAccessibleName("Claims behind the selected source's score")
+        self.explanation.setHeaderLabels(["Effect", "Claim", "Checked / inferred"])
+        self.explanation.setRootIsDecorated(False)
+        self.explanation.setWordWrap(True)
+        self.explanation.itemActivated.connect(lambda item: self.claimActivated.emit(item.data(0, ID_ROLE)))
+        self.explanation.itemClicked.connect(lambda item: self.claimActivated.emit(item.data(0, ID_ROLE)))
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.summary, 1)
+        head.addWidget(help_button)
+        top_layout.addLayout(head)
+        top_layout.addWidget(legend)
+        top_layout.addWidget(self.chart)
+        top_layout.addWidget(self.status)
+        top_layout.addStretch(1)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.explain_title)
+        bottom_layout.addWidget(self.explanation, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+
+    def set_busy(self, busy: bool) -> None:
+        self.status.setText("Updating scores…" if busy else "")
+
+    def set_error(self, message: str) -> None:
+        self.status.setText(f"Scores could not be computed: {message}")
+
+    def set_scores(self, scores) -> None:
+        self.scores = scores
+        self.summary.setText(
+            f"From {scores.verdict_count} verdict{'s' if scores.verdict_count != 1 else ''} on "
+            f"{scores.proposition_count} distinct claims; {scores.base_rate * 100:.0f}% of checked claims "
+            "in this project held up.")
+        self.chart.set_scores(scores.sources)
+        ids = [s.source_id for s in scores.sources]
+        if self.chart.selected in ids:
+            self.show_explanation(self.chart.selected)
+        elif ids:
+            self.chart.select(self.chart.scores[0].source_id)
+        self.set_busy(False)
+
+    def score_of(self, source_id: str):
+        if self.scores is None:
+            return None
+        return next((s for s in self.scores.sources if s.source_id == source_id), None)
+
+    def show_explanation(self, source_id: str) -> None:
+        from annotator.services.reliability import explain_source
+
+        score = self.score_of(source_id)
+        self.explanation.clear()
+        if score is None:
+            return
+        lines = [f"<b>{score.name}</b>: {score.record_text}; estimate {fmt(score.estimate)}"
+                 + (f" (90%: {fmt(score.estimate_interval[0])}–{fmt(score.estimate_interval[1])})"
+                    if score.estimate_interval else "")
+                 + f"; {score.claim_count} claims."]
+        lines += [f"<span style='color:{COPY_COLOR.name()}'>{note}</span>" for note in score.copy_notes]
+        self.explain_title.setText("<br>".join(lines))
+        for row in explain_source(self.scores, source_id, limit=25):
+            effect = f"{row.effect * 100:+.0f} pts"
+            if row.kind == "checked":
+                verdict = f"checked: {row.verdict}" + (" (held up)" if row.held_up else " (did not hold up)")
+            else:
+                verdict = f"inferred: {row.probability * 100:.0f}% likely true"
+            item = QTreeWidgetItem([effect, " ".join(row.quote.split()), verdict])
+            item.setData(0, ID_ROLE, row.claim_id)
+            item.setToolTip(1, row.quote + (f"\n{row.note}" if row.note else ""))
+            item.setForeground(0, RECORD_COLOR if row.effect >= 0 else QColor("#c92a2a"))
+            self.explanation.addTopLevelItem(item)
+        self.explanation.resizeColumnToContents(0)
+        self.explanation.setColumnWidth(1, max(160, self.explanation.width() - 260))
+
+
+class ScoreUpdater:
+    """Recompute scores in a worker a moment after the last edit; never two at once."""
+
+    DELAY_MS = 350
+
+    def __init__(self, window, panel: ReliabilityPanel, on_scores):
+        self.window, self.panel, self.on_scores = window, panel, on_scores
+        self.timer = QTimer(window)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.DELAY_MS)
+        self.timer.timeout.connect(self._start)
+        self.worker = None
+        self.dirty = False
+
+    def schedule(self) -> None:
+        self.timer.start()
+
+    def _start(self) -> None:
+        from annotator.gui.workers import Worker
+        from annotator.services.snapshot import Snapshot
+
+        if self.worker is not None:
+            self.dirty = True
+            return
+        store = self.window.store
+        if store is None:
+            return
+        snapshot = Snapshot(store)
+        self.dirty = False
+        self.panel.set_busy(True)
+        self.worker = Worker(_score, snapshot)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.worker.start()
+
+    def _finished(self, scores) -> None:
+        self.worker = None
+        if self.dirty:
+            self._start()
+            return
+        self.panel.set_scores(scores)
+        self.on_scores(scores)
+
+    def _failed(self, message: str) -> None:
+        self.worker = None
+        self.panel.set_error(message)
+
+
+def _score(snapshot, progress, cancelled):
+    from annotator.services.reliability import score_project
+
+    return score_project(snapshot)

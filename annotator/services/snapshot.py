@@ -1,0 +1,48 @@
+"""A read-only, in-memory copy of a project's annotations for work off the GUI thread.
+
+SQLite connections belong to one thread, so a worker (scoring, matching) gets a
+snapshot taken on the thread that owns the project. It answers the same read
+methods as :class:`~annotator.store.project.ProjectStore` that such work uses.
+"""
+
+from __future__ import annotations
+
+from annotator.core.errors import NotFoundError
+from annotator.store.project import ProjectStore
+
+
+class Snapshot:
+    def __init__(self, store: ProjectStore, *, with_texts: bool = True):
+        self._sources = store.sources()
+        self._documents = store.documents()
+        self._claims = store.claims()
+        self._links = store.links()
+        self._verdicts = store.verdicts()
+        self._types = store.claim_types()
+        self._texts = {d.id: store.document_text(d.id) for d in self._documents} if with_texts else {}
+        self.path = store.path
+
+    def sources(self):
+        return list(self._sources)
+
+    def documents(self, source_id: str | None = None):
+        return [d for d in self._documents if source_id is None or d.source_id == source_id]
+
+    def claims(self, document_id: str | None = None):
+        return [c for c in self._claims if document_id is None or c.document_id == document_id]
+
+    def links(self, claim_id: str | None = None):
+        return [l for l in self._links
+                if claim_id is None or claim_id in (l.from_claim_id, l.to_claim_id)]
+
+    def verdicts(self, claim_id: str | None = None):
+        return [v for v in self._verdicts if claim_id is None or v.claim_id == claim_id]
+
+    def claim_types(self):
+        return list(self._types)
+
+    def document_text(self, document_id: str) -> str:
+        try:
+            return self._texts[document_id]
+        except KeyError:
+            raise NotFoundError(f"No document text for {document_id} in this snapshot.") from None

@@ -1,0 +1,44 @@
+"""The Reliability panel shows every source and follows verdict changes live."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from annotator.core.model import Rating  # noqa: E402
+from tests.gui.test_user_story import open_window  # noqa: E402
+
+
+def _score(win, name):
+    return next(s for s in win.reliability.scores.sources if s.name == name)
+
+
+def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot):
+    win = open_window(qtbot)
+    qtbot.waitUntil(lambda: win.reliability.scores is not None, timeout=30_000)
+    chart = win.reliability.chart
+    assert len(chart.scores) == 5
+    bottom_two = {s.name for s in chart.scores[-2:]}
+    assert bottom_two == {"Unattributed blog post", "AI news aggregator (citing TNW)"}
+    assert "%" in win.sources_tree.topLevelItem(0).text(0), "the source tree shows scores too"
+
+    blog = _score(win, "Unattributed blog post")
+    before = blog.record
+    claim = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
+    first_scores = win.reliability.scores
+    win.select_claim(claim.id)
+    win.set_verdict(Rating.TRUE)  # a fact-checker changes their mind
+    qtbot.waitUntil(lambda: win.reliability.scores is not first_scores, timeout=30_000)
+    after = _score(win, "Unattributed blog post")
+    assert after.held_up_count == blog.held_up_count + 1
+    assert after.record > before
+
+    # Selecting a source lists the claims behind its score; activating one jumps to it.
+    chart.select(after.source_id)
+    rows = win.reliability.explanation
+    assert rows.topLevelItemCount() > 0
+    item = rows.topLevelItem(0)
+    rows.itemActivated.emit(item, 0)
+    assert win.selected_claim_id == item.data(0, 0x0100)
+    win.close()

@@ -1,0 +1,16 @@
+"""The snapshot answers like the store, so workers can score without the database."""
+
+from annotator.services.snapshot import Snapshot
+
+
+def test_snapshot_matches_the_store(demo_store):
+    snap = Snapshot(demo_store)
+    assert snap.sources() == demo_store.sources()
+    assert snap.claims() == demo_store.claims()
+    assert snap.links() == demo_store.links()
+    assert snap.verdicts() == demo_store.verdicts()
+    doc = demo_store.documents()[0]
+    assert snap.document_text(doc.id) == demo_store.document_text(doc.id)
+    claim = demo_store.claims()[0]
+    assert snap.links(claim.id) == demo_store.links(claim.id)
+    assert snap.claims(doc.id) == demo_store.claims(doc.id)
