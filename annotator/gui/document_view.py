@@ -232,6 +232,7 @@ class DocumentView(QPlainTextEdit):
                 y = rect.bottom() - 1 - 3 * span.level
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
             if span.id in (self._selected_id, self._drop_target):
+                painter.setBrush(Qt.BrushStyle.NoBrush)  # an outline only, never a fill
                 painter.setPen(QPen(self.palette().highlight().color(), 2.5 if span.id == self._drop_target else 1.5))
                 for rect in rects:
                     painter.drawRect(rect.adjusted(-1, 0, 1, 0))

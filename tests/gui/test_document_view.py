@@ -46,3 +46,19 @@ def test_incremental_updates_keep_order_and_separate_overlap_levels(qtbot):
     point = spans[sorted(spans)[0]][0]
     expected = {k for k, (a, b) in spans.items() if a <= point < b}
     assert {s.id for s in view.spans_between(point, point + 1)} == expected
+
+
+def test_selected_highlight_keeps_its_own_colour(qtbot):
+    """The selection outline must not be filled with the previous claim's verdict colour."""
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.resize(500, 200)
+    view.show()
+    view.set_text("First claim here. Second claim here and more text after it.")
+    purple, red = QColor("#b58ae6"), QColor("#c92a2a")
+    view.set_spans([Span("a", 0, 11, QColor("#4fc1a6"), marker=red), Span("b", 18, 30, purple)])
+    view.set_selected_span("b")
+    image = view.viewport().grab().toImage()
+    rect = view.span_rects(view._by_id["b"])[0]
+    pixel = image.pixelColor(int(rect.center().x()), int(rect.top() + 3))
+    assert abs(pixel.red() - pixel.blue()) < 60, f"selected claim painted {pixel.name()}, not its own purple"
