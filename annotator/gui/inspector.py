@@ -88,6 +88,12 @@ class Inspector(QWidget):
         self.evidence.setAccessibleName("Evidence URL")
         self.evidence.editingFinished.connect(self._verdict_changed)
 
+        self.assessment = QLabel()
+        self.assessment.setWordWrap(True)
+        self.assessment.setTextFormat(Qt.TextFormat.RichText)
+        self.assessment.setAccessibleName("How the reliability model sees this claim")
+        self.scores_provider = None  # callable returning the latest ProjectScores or None
+
         self.links = QListWidget()
         self.links.setAccessibleName("Links of the selected claim")
         self.links.itemActivated.connect(lambda item: self.jumpRequested.emit(item.data(ID_ROLE)))
@@ -108,6 +114,7 @@ class Inspector(QWidget):
         vform.addRow("Rating", self.verdict_combo)
         vform.addRow("Note", self.verdict_note)
         vform.addRow("Evidence", self.evidence)
+        vform.addRow(self.assessment)
         links_box = QGroupBox("Links")
         lbox = QVBoxLayout(links_box)
         lbox.addWidget(self.links)
@@ -155,6 +162,7 @@ class Inspector(QWidget):
             self.verdict_note.clear()
             self.evidence.clear()
             self.links.clear()
+            self.assessment.clear()
             self.verdict_combo.setCurrentIndex(0)
             self._loading = False
             return
@@ -172,6 +180,7 @@ class Inspector(QWidget):
         self.verdict_combo.setCurrentIndex(max(self.verdict_combo.findData(verdict.rating.value if verdict else None), 0))
         self.verdict_note.setText(verdict.note or "" if verdict else "")
         self.evidence.setText(verdict.evidence_url or "" if verdict else "")
+        self.assessment.setText(self._assessment(claim_id))
         self.links.clear()
         for link in store.links(claim_id):
             outgoing = link.from_claim_id == claim_id
@@ -190,6 +199,26 @@ class Inspector(QWidget):
             item.setToolTip("Click to show the linked claim")
             self.links.addItem(item)
         self._loading = False
+
+    def _assessment(self, claim_id: str) -> str:
+        """One line on what the scores make of this claim: settled, or inferred and by whom."""
+        scores = self.scores_provider() if self.scores_provider else None
+        if scores is None or claim_id not in scores.inputs.claim_prop:
+            return ""
+        from annotator.services.reliability import explain_claim
+
+        estimate = explain_claim(scores, claim_id)
+        if estimate.settled:
+            return f"<small>Settled by a verdict ({escape(estimate.verdict or '')}).</small>"
+        pushes = sorted(estimate.pushes, key=lambda p: -abs(p.weight))[:4]
+        parts = []
+        for push in pushes:
+            arrow = "▲" if push.weight > 0 else ("▼" if push.weight < 0 else "·")
+            extra = " (copy, not counted)" if push.direction == "none" else ""
+            parts.append(f"{escape(push.source_name)} {arrow}{extra}")
+        by = f" Pushed by: {', '.join(parts)}." if parts else ""
+        return (f"<small>Not checked. The model puts it at <b>{estimate.probability * 100:.0f}%</b> "
+                f"likely true.{by}</small>")
 
     # -- edits -----------------------------------------------------------------------
     def _run(self, command_factory) -> None:

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         claims_dock.setWidget(self.claims_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, claims_dock)
         self.inspector = Inspector(self.push, self.show_error)
+        self.inspector.scores_provider = lambda: self.reliability.scores
         self.inspector.jumpRequested.connect(self.select_claim)
         self.inspector.deleteRequested.connect(lambda cid: self.delete_claim(cid))
         inspector_dock = QDockWidget("Inspector", self)
@@ -845,6 +846,7 @@ class MainWindow(QMainWindow):
     def _scores_ready(self, scores) -> None:
         self.source_scores = {s.source_id: s for s in scores.sources}
         self._refresh_tree()
+        self.inspector.show_claim(self.selected_claim_id)
 
     def show_scores_help(self) -> None:
         from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout

@@ -42,3 +42,19 @@ def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot):
     rows.itemActivated.emit(item, 0)
     assert win.selected_claim_id == item.data(0, 0x0100)
     win.close()
+
+
+def test_inspector_says_what_the_model_makes_of_a_claim(qtbot):
+    from tests.gui.test_user_story import make_claim
+
+    win = open_window(qtbot)
+    qtbot.waitUntil(lambda: win.reliability.scores is not None, timeout=30_000)
+    checked = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
+    win.select_claim(checked.id)
+    assert "Settled by a verdict (false)" in win.inspector.assessment.text()
+    first = win.reliability.scores
+    new = make_claim(qtbot, win, win.panes[0], "Clarifai is a US-based company")
+    qtbot.waitUntil(lambda: win.reliability.scores is not first, timeout=30_000)
+    win.select_claim(new)
+    assert "likely true" in win.inspector.assessment.text()
+    win.close()
