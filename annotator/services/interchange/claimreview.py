@@ -1,0 +1,130 @@
+"""Rated claims as schema.org ``ClaimReview`` objects (JSON-LD), the fact-check markup search engines read.
+
+One file, ``claimreview.jsonld``: a JSON array with one ``ClaimReview`` per
+claim that has a verdict (its most recent verdict, as in ``claims.csv``).
+Ratings map to a 1–5 scale: true 5, mostly true 4, mixed 3, mostly false 2,
+false 1; "unverifiable" has no ``ratingValue``. See ``docs/interchange.md``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Claim, Document, Rating, Verdict
+from annotator.services.interchange.webannotation import JsonExportSummary, output_folder, write_json
+from annotator.store.project import ProjectStore
+
+SCHEMA_CONTEXT = "https://schema.org"
+FILE_NAME = "claimreview.jsonld"
+#: Used as the review's author when the project names no newsroom.
+DEFAULT_AUTHOR = "annotator user"
+BEST_RATING, WORST_RATING = 5, 1
+RATING_VALUES = {
+    Rating.TRUE: 5,
+    Rating.MOSTLY_TRUE: 4,
+    Rating.MIXED: 3,
+    Rating.MOSTLY_FALSE: 2,
+    Rating.FALSE: 1,
+    Rating.UNVERIFIABLE: None,
+}
+
+
+def rating_name(rating: Rating) -> str:
+    """The textual verdict shown to readers: "True", "Mostly false", "Unverifiable"…"""
+    return rating.label.capitalize()
+
+
+def review_rating(rating: Rating) -> dict:
+    out = {"@type": "Rating", "alternateName": rating_name(rating)}
+    if RATING_VALUES[rating] is not None:
+        out["ratingValue"] = RATING_VALUES[rating]
+    out["bestRating"], out["worstRating"] = BEST_RATING, WORST_RATING
+    return out
+
+
+def claim_review(claim: Claim, verdict: Verdict, document: Document, source_name: str | None,
+                 newsroom: str) -> dict:
+    """One ``ClaimReview`` for a claim and the verdict on it."""
+    appearance = {"@type": "CreativeWork", "name": document.title}
+    if document.url:
+        appearance["url"] = document.url
+    if document.published:
+        appearance["datePublished"] = document.published
+    item = {"@type": "Claim"}
+    if source_name:
+        item["author"] = {"@type": "Organization", "name": source_name}
+    item["appearance"] = appearance
+    if document.published:
+        item["datePublished"] = document.published
+    review = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "identifier": f"urn:annotator:claim:{claim.id}",
+        "claimReviewed": claim.quote,
+        "itemReviewed": item,
+        "reviewRating": review_rating(verdict.rating),
+        "author": {"@type": "Organization", "name": newsroom},
+    }
+    date = (verdict.updated_at or verdict.created_at or "")[:10]
+    if date:
+        review["datePublished"] = date
+    if verdict.note:
+        review["reviewBody"] = verdict.note
+    if verdict.evidence_url:
+        review["url"] = verdict.evidence_url
+    return review
+
+
+def newsroom_name(store: ProjectStore) -> str:
+    """The project's newsroom setting, or :data:`DEFAULT_AUTHOR` when it is empty."""
+    return (store.meta().get("newsroom") or "").strip() or DEFAULT_AUTHOR
+
+
+def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
+    """(the reviews in reading order, how many claims have differing ratings by several annotators)."""
+    sources = {s.id: s.name for s in store.sources()}
+    documents = sorted(store.documents(), key=lambda d: (
+        (sources.get(d.source_id) or "").casefold(), d.title.casefold(), d.sha256 or "", d.id))
+    order = {d.id: i for i, d in enumerate(documents)}
+    docs = {d.id: d for d in documents}
+    by_claim: dict[str, list[Verdict]] = {}
+    for verdict in store.verdicts():
+        by_claim.setdefault(verdict.claim_id, []).append(verdict)
+    newsroom = newsroom_name(store)
+    reviews, disputed = [], 0
+    claims = sorted(store.claims(), key=lambda c: (order.get(c.document_id, -1), c.start, c.end, c.id))
+    for claim in claims:
+        verdicts = by_claim.get(claim.id)
+        if not verdicts:
+            continue
+        disputed += len({v.rating for v in verdicts}) > 1
+        latest = max(verdicts, key=lambda v: (v.updated_at or "", v.id))
+        doc = docs[claim.document_id]
+        reviews.append(claim_review(claim, latest, doc, sources.get(doc.source_id), newsroom))
+    return reviews, disputed
+
+
+def export_claimreview(store: ProjectStore, folder: str | Path) -> JsonExportSummary:
+    """Write ``claimreview.jsonld`` into ``folder`` (created if missing, file replaced)."""
+    began = time.perf_counter()
+    path = output_folder(folder) / FILE_NAME
+    reviews, disputed = build_reviews(store)
+    try:
+        write_json(path, reviews)
+    except OSError as exc:
+        raise AnnotatorError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    summary = JsonExportSummary(path, {"claim reviews": len(reviews)}, time.perf_counter() - began)
+    if disputed:
+        summary.notes.append(f"{disputed} claim{' has' if disputed == 1 else 's have'} different ratings "
+                             "from different annotators; "
+                             "each review uses the most recent verdict.")
+    if newsroom_name(store) == DEFAULT_AUTHOR:
+        summary.notes.append(f"No newsroom is set in the project settings; reviews are credited to "
+                             f"“{DEFAULT_AUTHOR}”.")
+    return summary
+
+
+__all__ = ["DEFAULT_AUTHOR", "FILE_NAME", "RATING_VALUES", "SCHEMA_CONTEXT", "build_reviews",
+           "claim_review", "export_claimreview", "rating_name"]

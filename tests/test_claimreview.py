@@ -1,0 +1,97 @@
+"""schema.org ClaimReview export: one review per rated claim, the rating scale, the newsroom."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from annotator.core.model import Rating
+from annotator.services.interchange.claimreview import (
+    DEFAULT_AUTHOR,
+    FILE_NAME,
+    RATING_VALUES,
+    build_reviews,
+    export_claimreview,
+)
+
+EXPECTED_VALUES = {"true": 5, "mostly_true": 4, "mixed": 3, "mostly_false": 2, "false": 1}
+NAMES = {"true": "True", "mostly_true": "Mostly true", "mixed": "Mixed", "mostly_false": "Mostly false",
+         "false": "False", "unverifiable": "Unverifiable"}
+
+
+def test_rating_scale():
+    assert {r.value: v for r, v in RATING_VALUES.items() if v is not None} == EXPECTED_VALUES
+    assert RATING_VALUES[Rating.UNVERIFIABLE] is None
+
+
+def test_reviews_of_the_demo_project(demo_store, tmp_path):
+    docs = demo_store.documents()
+    demo_store.update_document(docs[0].id, url="https://example.org/story")
+    first = demo_store.claims(docs[0].id)[0]
+    second = demo_store.claims(docs[1].id)[0]
+    demo_store.set_verdict(first.id, Rating.UNVERIFIABLE, note="No record either way.",
+                           evidence_url="https://evidence.example/1", annotator="demo fact-checker")
+    unrated = demo_store.claims(docs[1].id)[1]
+    for verdict in demo_store.verdicts(unrated.id):
+        demo_store.delete_verdict(verdict.id)
+    time.sleep(0.002)  # timestamps have millisecond resolution
+    demo_store.set_verdict(second.id, Rating.FALSE, annotator="bob")  # a later, differing verdict
+
+    summary = export_claimreview(demo_store, tmp_path)
+    reviews = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
+    assert summary.counts == {"claim reviews": 22} and len(reviews) == 22
+    assert any("1 claim has different ratings" in n for n in summary.notes)
+    assert any(DEFAULT_AUTHOR in n for n in summary.notes)
+
+    claims = {c.id: c for c in demo_store.claims()}
+    sources = {s.id: s.name for s in demo_store.sources()}
+    doc_by_id = {d.id: d for d in demo_store.documents()}
+    for review in reviews:
+        assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+        claim = claims[review["identifier"].removeprefix("urn:annotator:claim:")]
+        latest = demo_store.verdict(claim.id)
+        doc = doc_by_id[claim.document_id]
+        assert review["claimReviewed"] == claim.quote
+        rating = review["reviewRating"]
+        assert rating["@type"] == "Rating"
+        assert rating["alternateName"] == NAMES[latest.rating.value]
+        assert rating.get("ratingValue") == EXPECTED_VALUES.get(latest.rating.value)
+        assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim"
+        assert item["author"] == {"@type": "Organization", "name": sources[doc.source_id]}
+        assert item["appearance"]["@type"] == "CreativeWork"
+        assert item["appearance"].get("url") == doc.url and item["appearance"]["name"] == doc.title
+        assert review["author"] == {"@type": "Organization", "name": DEFAULT_AUTHOR}
+        assert review["datePublished"] == latest.updated_at[:10]
+        assert review.get("reviewBody") == latest.note
+        assert review.get("url") == latest.evidence_url
+    assert claims.get(unrated.id) and all(not r["identifier"].endswith(unrated.id) for r in reviews)
+
+    by_claim = {r["identifier"].rsplit(":", 1)[1]: r for r in reviews}
+    unverifiable = by_claim[first.id]
+    assert "ratingValue" not in unverifiable["reviewRating"]
+    assert unverifiable["reviewRating"]["alternateName"] == "Unverifiable"
+    assert unverifiable["url"] == "https://evidence.example/1"
+    assert unverifiable["itemReviewed"]["appearance"]["url"] == "https://example.org/story"
+    assert by_claim[second.id]["reviewRating"] == {
+        "@type": "Rating", "alternateName": "False", "ratingValue": 1, "bestRating": 5, "worstRating": 1}
+
+
+def test_newsroom_is_the_author(demo_store):
+    demo_store.set_meta("newsroom", "  Fact Desk  ")
+    reviews, disputed = build_reviews(demo_store)
+    assert disputed == 0 and len(reviews) == 23
+    assert {json.dumps(r["author"]) for r in reviews} == {'{"@type": "Organization", "name": "Fact Desk"}'}
+
+
+def test_export_command(demo_store, tmp_path):
+    path = demo_store.path  # the CLI opens the file beside the open store (WAL allows it)
+    r = subprocess.run([sys.executable, "-m", "annotator", "export", str(path), str(tmp_path / "out"),
+                        "--format", "claimreview"], capture_output=True, text=True, encoding="utf-8",
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "23 claim reviews" in r.stdout and DEFAULT_AUTHOR in r.stdout
+    assert len(json.loads((tmp_path / "out" / FILE_NAME).read_text(encoding="utf-8"))) == 23
