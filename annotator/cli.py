@@ -12,7 +12,7 @@
                                     or --format webannotation|claimreview as JSON-LD
     annotator load PROJECT DIR      read annotation CSV files back, re-anchoring each claim
     annotator merge PROJECT OTHER   bring OTHER's documents and annotations into PROJECT
-    annotator agreement PROJECT     agreement between annotators (spans, links, verdicts)
+    annotator agreement PROJECT [OTHER…]  agreement between annotators (spans, links, verdicts)
 
 Errors go to stderr with exit status 1 (2 for a mistyped command); a user
 error never shows a traceback.
@@ -173,12 +173,16 @@ def cmd_merge(args) -> int:
 
 def cmd_agreement(args) -> int:
     from annotator.services.agreement import agreement_report
+    from annotator.store.merging import open_snapshot
 
-    store = _open(args.project)
+    stores = []
     try:
-        report = agreement_report(store)
+        for raw in (args.project, *args.others):
+            stores.append(open_snapshot(_project_path(raw)))
+        report = agreement_report(*stores)
     finally:
-        store.close()
+        for store in stores:
+            store.close()
     print("\n".join(report.lines()))
     if args.csv:
         report.write_csv(args.csv)
@@ -302,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("agreement", help="agreement between annotators on spans, links and verdicts")
     p.add_argument("project")
+    p.add_argument("others", nargs="*", metavar="OTHER",
+                   help="more project files to pool (documents match by their text)")
     p.add_argument("--csv", metavar="FILE", help="also write the table as a CSV file")
     p.set_defaults(func=cmd_agreement)
 
