@@ -222,46 +222,53 @@ class DeleteClaimType(QUndoCommand):
         self.service.restore_claim_type(*self.saved)
 
 
-class LoadAnnotations(QUndoCommand):
-    """Load annotation CSVs; undo removes exactly the claims, links and verdicts it added.
+class AddRows(QUndoCommand):
+    """Run a bulk operation that only adds rows (loading CSVs, merging a project) as one step.
 
-    Sources and claim types a load created stay (they hold no annotations)."""
+    Undo removes exactly the documents, claims, links and verdicts it added; redo puts
+    the same rows back. Sources and claim types it created stay (they hold nothing)."""
 
-    def __init__(self, service: AnnotationService, load):
-        super().__init__("Load annotations")
-        self.service, self._load = service, load
+    def __init__(self, service: AnnotationService, label: str, run):
+        super().__init__(label)
+        self.service, self._run = service, run
         self.report = None
-        self.added: tuple[list, list, list] | None = None
+        self.added: tuple[list, list, list, list] | None = None
 
     def _ids(self):
         store = self.service.store
-        return ({c.id for c in store.claims()}, {l.id for l in store.links()}, {v.id for v in store.verdicts()})
+        return ({d.id for d in store.documents()}, {c.id for c in store.claims()},
+                {l.id for l in store.links()}, {v.id for v in store.verdicts()})
 
     def redo(self) -> None:
         store = self.service.store
         if self.added is None:
-            before = self._ids()
-            self.report = self._load()
-            if not self.report.loaded:
+            docs, claims, links, verdicts = self._ids()
+            self.report = self._run()
+            if getattr(self.report, "loaded", True) is False:
                 self.setObsolete(True)  # nothing changed: the stack drops this command
-            claims, links, verdicts = before
-            self.added = ([c for c in store.claims() if c.id not in claims],
+            self.added = ([store.document(d.id) for d in store.documents() if d.id not in docs],
+                          [c for c in store.claims() if c.id not in claims],
                           [l for l in store.links() if l.id not in links],
                           [v for v in store.verdicts() if v.id not in verdicts])
         else:
-            claims, links, verdicts = self.added
+            documents, claims, links, verdicts = self.added
             with store.transaction():
+                for d in documents:
+                    store.add_document(d.text, d.title, source_id=d.source_id, author=d.author, url=d.url,
+                                       published=d.published, retrieved=d.retrieved,
+                                       original_filename=d.original_filename,
+                                       import_format=d.import_format, id=d.id)
                 for claim in claims:
                     store.insert_claim(claim)
                 for verdict in verdicts:
                     store.insert_verdict(verdict)
                 for link in links:
                     store.insert_link(link)
-        self.service.events.emit(Change("project", "changed"))
+        self.service.events.emit(Change("document" if self.added[0] else "project", "changed"))
 
     def undo(self) -> None:
         store = self.service.store
-        claims, links, verdicts = self.added
+        documents, claims, links, verdicts = self.added
         with store.transaction():
             for link in links:
                 store.delete_link(link.id)
@@ -269,4 +276,19 @@ class LoadAnnotations(QUndoCommand):
                 store.delete_verdict(verdict.id)
             for claim in claims:
                 store.delete_claim(claim.id)
-        self.service.events.emit(Change("project", "changed"))
+            for document in documents:
+                store.delete_document(document.id)
+        self.service.events.emit(Change("document" if documents else "project", "changed"))
+
+
+class SetProjectMeta(QUndoCommand):
+    def __init__(self, service: AnnotationService, key: str, value: str):
+        super().__init__(f"Change project {key}")
+        self.service, self.key, self.value = service, key, value
+        self.old = service.store.meta().get(key, "")
+
+    def redo(self) -> None:
+        self.service.set_project_meta(self.key, self.value)
+
+    def undo(self) -> None:
+        self.service.set_project_meta(self.key, self.old)

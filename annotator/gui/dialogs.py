@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
     QInputDialog,
     QLineEdit,
     QListWidget,
@@ -172,3 +176,91 @@ class ClaimTypesDialog(QDialog):
         type_id = self._current_id()
         if type_id is not None:
             self._push(commands.DeleteClaimType(self.window_.annotations, type_id))
+
+
+class ReportDialog(QDialog):
+    """A finished bulk operation: its summary, and claims that need a look."""
+
+    claimActivated = Signal(str)
+
+    def __init__(self, title: str, summary: str, items: list[tuple[str, str]], items_label: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        text = QPlainTextEdit(summary)
+        text.setReadOnly(True)
+        text.setAccessibleName("Summary")
+        layout = QVBoxLayout(self)
+        layout.addWidget(text, 1)
+        self.items = QListWidget()
+        self.items.setAccessibleName(items_label)
+        for label, claim_id in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, claim_id)
+            self.items.addItem(item)
+        self.items.itemActivated.connect(lambda it: self.claimActivated.emit(it.data(Qt.ItemDataRole.UserRole)))
+        if items:
+            layout.addWidget(QLabel(items_label))
+            layout.addWidget(self.items, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.resize(720, 460)
+
+
+class AgreementDialog(QDialog):
+    """Agreement between annotators as a table, with a CSV export."""
+
+    HEADERS = ("Measure", "Annotators", "Units", "Value")
+
+    def __init__(self, report, parent=None):
+        super().__init__(parent)
+        self.report = report
+        self.setWindowTitle("Agreement between annotators")
+        self.table = QTreeWidget()
+        self.table.setAccessibleName("Agreement table")
+        self.table.setHeaderLabels(self.HEADERS)
+        self.table.setRootIsDecorated(False)
+        for row in report.table():
+            self.table.addTopLevelItem(QTreeWidgetItem(list(row)))
+        for col in range(len(self.HEADERS)):
+            self.table.resizeColumnToContents(col)
+        notes = QLabel("\n".join(report.notes) or
+                       "Kappa and alpha: 1 is perfect agreement, 0 is what chance would give.")
+        notes.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        save = buttons.addButton("Save as CSV…", QDialogButtonBox.ButtonRole.ActionRole)
+        save.clicked.connect(self.save_csv)
+        save.setEnabled(bool(report.rows))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(notes)
+        layout.addWidget(buttons)
+        self.resize(760, 420)
+
+    def save_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save agreement table", "agreement.csv", "CSV (*.csv)")
+        if path:
+            self.report.write_csv(path)
+
+
+class ProjectSettingsDialog(QDialog):
+    """The project's name and the newsroom credited in ClaimReview exports."""
+
+    def __init__(self, meta: dict, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Project settings")
+        self.name = QLineEdit(meta.get("name", ""))
+        self.newsroom = QLineEdit(meta.get("newsroom", ""))
+        self.newsroom.setPlaceholderText("Your organisation, as ClaimReview's author")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Project name", self.name)
+        form.addRow("Newsroom", self.newsroom)
+        form.addRow(buttons)
+        self.resize(460, 140)
+
+    def values(self) -> dict:
+        return {"name": self.name.text().strip(), "newsroom": self.newsroom.text().strip()}

@@ -155,8 +155,10 @@ class MainWindow(QMainWindow):
                                          "Create a document from text on the clipboard"))
         file_menu.addAction(self._action("Import &Annotations (CSV)…", self.load_annotations_dialog, None,
                                          "Load claims, links and verdicts from annotation CSV files"))
-        file_menu.addAction(self._action("&Export Annotations (CSV)…", self.export_dialog, "Ctrl+Shift+X",
-                                         "Write sources, documents, claims, links and verdicts as CSV"))
+        file_menu.addAction(self._action("&Export…", self.export_dialog, "Ctrl+Shift+X",
+                                         "Annotation CSVs, W3C Web Annotation or ClaimReview JSON-LD"))
+        file_menu.addAction(self._action("&Merge Project…", self.merge_dialog, None,
+                                         "Bring a colleague's documents and annotations into this project"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -216,6 +218,12 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.link_action)
         toolbar.addSeparator()
         toolbar.addWidget(self.link_hint)
+
+        tools_menu = bar.addMenu("&Tools")
+        tools_menu.addAction(self._action("&Agreement Between Annotators…", self.agreement_dialog, None,
+                                          "Cohen's kappa and Krippendorff's alpha on spans, links, verdicts"))
+        tools_menu.addAction(self._action("&Project Settings…", self.project_settings, None,
+                                          "Project name and the newsroom named in ClaimReview exports"))
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self._action("&Add Pane", self.add_pane, "Ctrl+Shift+N"))
@@ -471,18 +479,93 @@ class MainWindow(QMainWindow):
                 self.show_in_pane(pane, result.document.id)
         return report
 
-    def export_dialog(self) -> None:
-        from annotator.services.interchange import export_csv
+    EXPORT_FORMATS = {
+        "Annotation CSVs (sources, documents, claims, links, verdicts)": "csv",
+        "W3C Web Annotation (JSON-LD)": "webannotation",
+        "ClaimReview for rated claims (JSON-LD)": "claimreview",
+    }
 
-        folder = QFileDialog.getExistingDirectory(self, "Export annotations to folder", str(Path.home()))
-        if not folder:
+    def export_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        label, ok = QInputDialog.getItem(self, "Export", "Format:", list(self.EXPORT_FORMATS), 0, False)
+        if not ok:
             return
+        folder = QFileDialog.getExistingDirectory(self, "Export to folder", str(Path.home()))
+        if folder:
+            self.export(folder, self.EXPORT_FORMATS[label])
+
+    def export(self, folder: str, fmt: str = "csv"):
+        from annotator.services.interchange import export_csv
+        from annotator.services.interchange.claimreview import export_claimreview
+        from annotator.services.interchange.webannotation import export_webannotation
+
+        writer = {"csv": export_csv, "webannotation": export_webannotation, "claimreview": export_claimreview}[fmt]
         try:
-            summary = export_csv(self.store, folder)
+            summary = writer(self.store, folder)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return None
+        QMessageBox.information(self, "Export finished", "\n".join(summary.lines()))
+        return summary
+
+    def merge_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Merge a project into this one", str(self.store.path.parent),
+                                              PROJECT_FILTER)
+        if path:
+            self.merge(path)
+
+    def merge(self, path: str):
+        """Merge another project in as one undoable step; list verdict conflicts to resolve."""
+        from annotator.gui.dialogs import ReportDialog
+        from annotator.services.merge import merge_project_file
+
+        if Path(path).resolve() == Path(self.store.path).resolve():
+            self.show_error("A project cannot be merged into itself.")
+            return None
+        command = commands.AddRows(self.annotations, f"Merge {Path(path).name}",
+                                   lambda: merge_project_file(self.store, path))
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.push(command)
+        finally:
+            QApplication.restoreOverrideCursor()
+        report = command.report
+        if report is None:
+            return None
+        items = [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}" for who, rating, *_ in c.ratings),
+                  c.claim_id) for c in report.conflicts]
+        dialog = ReportDialog("Merge finished", "\n".join(report.lines()), items,
+                              "Verdicts to resolve (double-click to open the claim):", self)
+        dialog.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        dialog.setModal(False)
+        dialog.show()
+        self.last_report_dialog = dialog
+        return report
+
+    def agreement_dialog(self) -> None:
+        from annotator.gui.dialogs import AgreementDialog
+        from annotator.services.agreement import agreement_report
+
+        try:
+            report = agreement_report(self.store)
         except AnnotatorError as exc:
             self.show_error(str(exc))
             return
-        QMessageBox.information(self, "Export finished", "\n".join(summary.lines()))
+        dialog = AgreementDialog(report, self)
+        self.last_report_dialog = dialog
+        dialog.exec()
+
+    def project_settings(self) -> None:
+        from annotator.gui.dialogs import ProjectSettingsDialog
+
+        dialog = ProjectSettingsDialog(self.store.meta(), self)
+        if dialog.exec() != ProjectSettingsDialog.DialogCode.Accepted:
+            return
+        for key, value in dialog.values().items():
+            if self.store.meta().get(key, "") != value:
+                self.push(commands.SetProjectMeta(self.annotations, key, value))
+        self.setWindowTitle(f"{self.store.name} — annotator")
 
     def load_annotations_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder with annotation CSV files", str(Path.home()))
@@ -493,8 +576,8 @@ class MainWindow(QMainWindow):
         """Load CSVs as one undoable step; with row errors, offer to load the valid rows."""
         from annotator.services.interchange import load_csv
 
-        command = commands.LoadAnnotations(
-            self.annotations, lambda: load_csv(self.store, folder, accept_valid=accept_valid))
+        command = commands.AddRows(self.annotations, "Load annotations",
+                                   lambda: load_csv(self.store, folder, accept_valid=accept_valid))
         try:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             self.push(command)
@@ -566,6 +649,8 @@ class MainWindow(QMainWindow):
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200:
             if any(c.kind in ("source", "document") for c in changes):
                 self._refresh_tree()
+            if any(c.kind == "project" for c in changes):
+                self.setWindowTitle(f"{self.store.name} — annotator")
             if any(c.kind == "claim_type" for c in changes):
                 self._refresh_types()
                 self.inspector.refresh_types()

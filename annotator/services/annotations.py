@@ -182,6 +182,13 @@ class AnnotationService:
                 self.store.update_claim(claim_id, type_id=ctype.id)
         self.events.emit(Change("claim_type", "added", ctype.id))
 
+    # -- project settings --------------------------------------------------------------
+    def set_project_meta(self, key: str, value: str) -> None:
+        if key == "name" and not value.strip():
+            raise ValidationError("A project needs a name.")
+        self.store.set_meta(key, value)
+        self.events.emit(Change("project", "changed"))
+
     # -- sources ---------------------------------------------------------------------
     def update_source(self, source_id: str, **fields):
         source = self.store.update_source(source_id, **fields)

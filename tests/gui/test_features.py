@@ -209,3 +209,80 @@ def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tm
     assert asked and "nothing was loaded" in asked[0]
     assert win.store.counts() == before and win.undo_stack.count() == 0
     win.close()
+
+
+def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch):
+    from annotator.core.model import Rating
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.demo import create_demo_project
+    from tests.conftest import sha256_file
+
+    other_path = tmp_path / "colleague.annotator"
+    other = create_demo_project(other_path)
+    colleague = AnnotationService(other, annotator="colleague")
+    doc = next(d for d in other.documents() if d.original_filename.startswith("002"))
+    text = other.document_text(doc.id)
+    start = text.index("Microsoft even tested")
+    claim = colleague.create_claim(doc.id, start, start + len("Microsoft even tested"))
+    colleague.set_verdict(claim.id, Rating.UNVERIFIABLE)
+    rated = next(c for c in other.claims() if c.quote.startswith("The saga began in early 2024"))
+    colleague.set_verdict(rated.id, Rating.MOSTLY_FALSE)  # disagrees with "false"
+    other.close()
+    before_file = sha256_file(other_path)
+
+    win = open_window(qtbot)
+    before = win.store.counts()
+    report = win.merge(str(other_path))
+    after = win.store.counts()
+    assert after.claims == before.claims + 1, "the colleague's new claim came in; the demo claims deduplicated"
+    assert after.verdicts == before.verdicts + 2
+    dialog = win.last_report_dialog
+    assert dialog.items.count() == len(report.conflicts) >= 1
+    assert sha256_file(other_path) == before_file
+    win.undo_stack.undo()
+    assert win.store.counts() == before
+    win.undo_stack.redo()
+    assert win.store.counts() == after
+    win.close()
+
+
+def test_export_formats_and_agreement_dialog(qtbot, tmp_path, monkeypatch):
+    import json
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui import dialogs
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    win = open_window(qtbot)
+    win.export(str(tmp_path / "wa"), "webannotation")
+    data = json.loads(next((tmp_path / "wa").glob("*.jsonld")).read_text(encoding="utf-8"))
+    assert "anno.jsonld" in json.dumps(data["@context"])
+    win.export(str(tmp_path / "cr"), "claimreview")
+    reviews = json.loads(next((tmp_path / "cr").glob("*.jsonld")).read_text(encoding="utf-8"))
+    assert len(reviews) >= 20 and reviews[0]["@type"] == "ClaimReview"
+    monkeypatch.setattr(dialogs.AgreementDialog, "exec", lambda self: 0)
+    win.agreement_dialog()
+    assert "at least two annotators" in win.last_report_dialog.findChild(dialogs.QLabel).text()
+    win.close()
+
+
+def test_project_settings_newsroom_is_undoable_and_credited(qtbot, tmp_path, monkeypatch):
+    import json
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui import dialogs
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    win = open_window(qtbot)
+    monkeypatch.setattr(dialogs.ProjectSettingsDialog, "exec",
+                        lambda self: (self.newsroom.setText("Example Fact Check Desk"), 1)[1])
+    win.project_settings()
+    assert win.store.meta()["newsroom"] == "Example Fact Check Desk"
+    win.export(str(tmp_path / "cr"), "claimreview")
+    reviews = json.loads(next((tmp_path / "cr").glob("*.jsonld")).read_text(encoding="utf-8"))
+    assert reviews[0]["author"]["name"] == "Example Fact Check Desk"
+    win.undo_stack.undo()
+    assert win.store.meta()["newsroom"] == ""
+    win.close()
