@@ -277,7 +277,7 @@ def test_semicolon_separated_file_from_a_european_excel(demo_store, tmp_path):
     doc = demo_store.documents()[0]
     path = write_rows(tmp_path / "claims.csv", [{"document_id": doc.id, "quote": "Clarifai"}],
                       delimiter=";", encoding="utf-8-sig")
-    assert load_csv(demo_store, tmp_path).claims["exact"] == 1
+    assert load_csv(demo_store, path).claims["exact"] == 1, "a single claims file loads too"
 
 
 def test_orphaned_claims_take_their_links_and_verdicts_along(demo_store, tmp_path):

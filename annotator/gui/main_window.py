@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QTreeWidget,
     QTreeWidgetItem,
 )
@@ -24,30 +23,29 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change, Events
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService
-from annotator.services.importing import ImportService, expand_paths, extract_files
+from annotator.services.importing import ImportService
 from annotator.store import PROJECT_SUFFIX, ProjectStore
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.claims_panel import ClaimsPanel
-from annotator.gui.dialogs import ClaimTypesDialog, PasteDialog, SourceDialog
+from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
-from annotator.gui.import_report import ImportReport
 from annotator.gui.inspector import Inspector
 from annotator.gui.link_band import LinkSplitter
 from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
+from annotator.gui.window_import import ImportActions
+from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
 from annotator.gui.workers import Worker
 
 MIN_PANES, MAX_PANES = 1, 4
-IMPORT_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.docx *.pdf);;All files (*)"
-PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ImportActions, InterchangeActions, QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
         self.store: ProjectStore | None = None
@@ -420,217 +418,6 @@ class MainWindow(QMainWindow):
         pane.show_document(doc, source)
         self._refresh_spans(pane)
         self.splitter.update_bands()
-
-    # -- import ----------------------------------------------------------------------
-    def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.home()), IMPORT_FILTER)
-        if paths:
-            self.import_paths(paths)
-
-    def import_paths(self, paths: list[str]) -> None:
-        """Read files in a worker (progress, cancel), then store them on this thread."""
-        if self._import_worker is not None:
-            QMessageBox.information(self, "Import running", "Wait for the current import to finish.")
-            return
-        files = expand_paths(paths)
-        if not files:
-            QMessageBox.information(self, "Nothing to import",
-                                    "No supported files found (text, Markdown, HTML, Word or PDF).")
-            return
-        progress = QProgressDialog("Reading files…", "Cancel", 0, len(files), self)
-        progress.setWindowTitle("Importing")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        self._import_progress = progress
-        worker = Worker(extract_files, files)
-        self._import_worker = worker
-        # Bound methods of this window, so Qt queues the calls onto the GUI thread.
-        worker.progress.connect(self._import_progressed)
-        worker.finished.connect(self._import_finished)
-        worker.failed.connect(self._import_failed)
-        progress.canceled.connect(worker.cancel)
-        worker.start()
-
-    def _import_progressed(self, done: int, total: int, name: str) -> None:
-        self._import_progress.setValue(done)
-        self._import_progress.setLabelText(f"Reading {Path(name).name}…" if name else "Saving…")
-
-    def _import_finished(self, extracted) -> None:
-        self._import_worker = None
-        self._import_progress.reset()
-        command = commands.ImportDocuments(self.importer, extracted)
-        self.push(command)
-        self.show_import_results(command.results)
-
-    def _import_failed(self, message: str) -> None:
-        self._import_worker = None
-        self._import_progress.reset()
-        QMessageBox.warning(self, "Import failed", message)
-
-    def show_import_results(self, results) -> ImportReport:
-        report = ImportReport(results, self)
-        report.setModal(False)
-        report.show()
-        self.last_import_report = report
-        imported = [r for r in results if r.ok]
-        if imported:
-            empty = [p for p in self.panes if p.document_id is None]
-            for pane, result in zip(empty, imported):
-                self.show_in_pane(pane, result.document.id)
-        return report
-
-    EXPORT_FORMATS = {
-        "Annotation CSVs (sources, documents, claims, links, verdicts)": "csv",
-        "W3C Web Annotation (JSON-LD)": "webannotation",
-        "ClaimReview for rated claims (JSON-LD)": "claimreview",
-    }
-
-    def export_dialog(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        label, ok = QInputDialog.getItem(self, "Export", "Format:", list(self.EXPORT_FORMATS), 0, False)
-        if not ok:
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Export to folder", str(Path.home()))
-        if folder:
-            self.export(folder, self.EXPORT_FORMATS[label])
-
-    def export(self, folder: str, fmt: str = "csv"):
-        from annotator.services.interchange import export_csv
-        from annotator.services.interchange.claimreview import export_claimreview
-        from annotator.services.interchange.webannotation import export_webannotation
-
-        writer = {"csv": export_csv, "webannotation": export_webannotation, "claimreview": export_claimreview}[fmt]
-        try:
-            summary = writer(self.store, folder)
-        except AnnotatorError as exc:
-            self.show_error(str(exc))
-            return None
-        QMessageBox.information(self, "Export finished", "\n".join(summary.lines()))
-        return summary
-
-    def merge_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Merge a project into this one", str(self.store.path.parent),
-                                              PROJECT_FILTER)
-        if path:
-            self.merge(path)
-
-    def merge(self, path: str):
-        """Merge another project in as one undoable step; list verdict conflicts to resolve."""
-        from annotator.gui.dialogs import ReportDialog
-        from annotator.services.merge import merge_project_file
-
-        if Path(path).resolve() == Path(self.store.path).resolve():
-            self.show_error("A project cannot be merged into itself.")
-            return None
-        command = commands.AddRows(self.annotations, f"Merge {Path(path).name}",
-                                   lambda: merge_project_file(self.store, path))
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            self.push(command)
-        finally:
-            QApplication.restoreOverrideCursor()
-        report = command.report
-        if report is None:
-            return None
-        items = [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}" for who, rating, *_ in c.ratings),
-                  c.claim_id) for c in report.conflicts]
-        dialog = ReportDialog("Merge finished", "\n".join(report.lines()), items,
-                              "Verdicts to resolve (double-click to open the claim):", self)
-        dialog.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
-        dialog.setModal(False)
-        dialog.show()
-        self.last_report_dialog = dialog
-        return report
-
-    def agreement_dialog(self) -> None:
-        from annotator.gui.dialogs import AgreementDialog
-        from annotator.services.agreement import agreement_report
-
-        try:
-            report = agreement_report(self.store)
-        except AnnotatorError as exc:
-            self.show_error(str(exc))
-            return
-        dialog = AgreementDialog(report, self)
-        self.last_report_dialog = dialog
-        dialog.exec()
-
-    def project_settings(self) -> None:
-        from annotator.gui.dialogs import ProjectSettingsDialog
-
-        dialog = ProjectSettingsDialog(self.store.meta(), self)
-        if dialog.exec() != ProjectSettingsDialog.DialogCode.Accepted:
-            return
-        for key, value in dialog.values().items():
-            if self.store.meta().get(key, "") != value:
-                self.push(commands.SetProjectMeta(self.annotations, key, value))
-        self.setWindowTitle(f"{self.store.name} — annotator")
-
-    def load_annotations_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with annotation CSV files", str(Path.home()))
-        if folder:
-            self.load_annotations(folder)
-
-    def load_annotations(self, folder: str, accept_valid: bool = False):
-        """Load CSVs as one undoable step; with row errors, offer to load the valid rows."""
-        from annotator.services.interchange import load_csv
-
-        command = commands.AddRows(self.annotations, "Load annotations",
-                                   lambda: load_csv(self.store, folder, accept_valid=accept_valid))
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            self.push(command)
-        finally:
-            QApplication.restoreOverrideCursor()
-        report = command.report
-        if report is None:
-            return None
-        text = "\n".join(report.lines())
-        errors = "\n".join(str(e) for e in report.errors[:30])
-        if report.errors and not report.loaded:
-            answer = QMessageBox.question(
-                self, "Annotations not loaded",
-                f"{len(report.errors)} rows have errors, so nothing was loaded:\n\n{errors}\n\n"
-                "Load the valid rows anyway?")
-            if answer == QMessageBox.StandardButton.Yes:
-                return self.load_annotations(folder, accept_valid=True)
-            return report
-        QMessageBox.information(self, "Annotations loaded", text + (f"\n\n{errors}" if errors else ""))
-        return report
-
-    def paste_document(self) -> None:
-        from annotator.core.errors import ImportFailure
-        from annotator.services.importers import read_text
-
-        clipboard = QApplication.clipboard().text()
-        dialog = PasteDialog(clipboard, [s.name for s in self.store.sources()], self)
-        if dialog.exec() != PasteDialog.DialogCode.Accepted:
-            return
-        text, title, source = dialog.values()
-        try:
-            imported = read_text(text, title=title)
-        except ImportFailure as exc:
-            self.show_error(str(exc))
-            return
-        command = commands.ImportDocuments(self.importer, [("pasted text", imported)], source_name=source,
-                                           title=title)
-        self.push(command)
-        result = command.results[0] if command.results else None
-        if result is not None and result.ok:
-            self.show_in_pane(self._target_pane(), result.document.id)
-        elif result is not None:
-            self.show_error(result.message)
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.import_paths(paths))
 
     # -- refresh ---------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:

@@ -1,0 +1,139 @@
+"""Exchanging work from the main window: exports (CSV, W3C Web Annotation,
+ClaimReview), loading annotation CSVs, merging a colleague's project, agreement
+between annotators and project settings. Bulk additions are one undoable step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from annotator.core.errors import AnnotatorError
+from annotator.gui import commands
+from annotator.store import PROJECT_SUFFIX
+
+PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
+
+
+class InterchangeActions:
+    """Mixed into the main window; uses its store, services and undo stack."""
+
+    def _push_busy(self, command) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.push(command)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    EXPORT_FORMATS = {
+        "Annotation CSVs (sources, documents, claims, links, verdicts)": "csv",
+        "W3C Web Annotation (JSON-LD)": "webannotation",
+        "ClaimReview for rated claims (JSON-LD)": "claimreview",
+    }
+
+    def export_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        label, ok = QInputDialog.getItem(self, "Export", "Format:", list(self.EXPORT_FORMATS), 0, False)
+        if not ok:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export to folder", str(Path.home()))
+        if folder:
+            self.export(folder, self.EXPORT_FORMATS[label])
+
+    def export(self, folder: str, fmt: str = "csv"):
+        from annotator.services.interchange import export_csv
+        from annotator.services.interchange.claimreview import export_claimreview
+        from annotator.services.interchange.webannotation import export_webannotation
+
+        writer = {"csv": export_csv, "webannotation": export_webannotation, "claimreview": export_claimreview}[fmt]
+        try:
+            summary = writer(self.store, folder)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return None
+        QMessageBox.information(self, "Export finished", "\n".join(summary.lines()))
+        return summary
+
+    def merge_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Merge a project into this one", str(self.store.path.parent),
+                                              PROJECT_FILTER)
+        if path:
+            self.merge(path)
+
+    def merge(self, path: str):
+        """Merge another project in as one undoable step; list verdict conflicts to resolve."""
+        from annotator.gui.dialogs import ReportDialog
+        from annotator.services.merge import merge_project_file
+
+        if Path(path).resolve() == Path(self.store.path).resolve():
+            self.show_error("A project cannot be merged into itself.")
+            return None
+        command = commands.AddRows(self.annotations, f"Merge {Path(path).name}",
+                                   lambda: merge_project_file(self.store, path))
+        self._push_busy(command)
+        report = command.report
+        if report is None:
+            return None
+        items = [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}" for who, rating, *_ in c.ratings),
+                  c.claim_id) for c in report.conflicts]
+        dialog = ReportDialog("Merge finished", "\n".join(report.lines()), items,
+                              "Verdicts to resolve (double-click to open the claim):", self)
+        dialog.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        dialog.setModal(False)
+        dialog.show()
+        self.last_report_dialog = dialog
+        return report
+
+    def agreement_dialog(self) -> None:
+        from annotator.gui.dialogs import AgreementDialog
+        from annotator.services.agreement import agreement_report
+
+        try:
+            report = agreement_report(self.store)
+        except AnnotatorError as exc:
+            self.show_error(str(exc))
+            return
+        dialog = AgreementDialog(report, self)
+        self.last_report_dialog = dialog
+        dialog.exec()
+
+    def project_settings(self) -> None:
+        from annotator.gui.dialogs import ProjectSettingsDialog
+
+        dialog = ProjectSettingsDialog(self.store.meta(), self)
+        if dialog.exec() != ProjectSettingsDialog.DialogCode.Accepted:
+            return
+        for key, value in dialog.values().items():
+            if self.store.meta().get(key, "") != value:
+                self.push(commands.SetProjectMeta(self.annotations, key, value))
+        self.setWindowTitle(f"{self.store.name} — annotator")
+
+    def load_annotations_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder with annotation CSV files", str(Path.home()))
+        if folder:
+            self.load_annotations(folder)
+
+    def load_annotations(self, folder: str, accept_valid: bool = False):
+        """Load CSVs as one undoable step; with row errors, offer to load the valid rows."""
+        from annotator.services.interchange import load_csv
+
+        command = commands.AddRows(self.annotations, "Load annotations",
+                                   lambda: load_csv(self.store, folder, accept_valid=accept_valid))
+        self._push_busy(command)
+        report = command.report
+        if report is None:
+            return None
+        text = "\n".join(report.lines())
+        errors = "\n".join(str(e) for e in report.errors[:30])
+        if report.errors and not report.loaded:
+            answer = QMessageBox.question(
+                self, "Annotations not loaded",
+                f"{len(report.errors)} rows have errors, so nothing was loaded:\n\n{errors}\n\n"
+                "Load the valid rows anyway?")
+            if answer == QMessageBox.StandardButton.Yes:
+                return self.load_annotations(folder, accept_valid=True)
+            return report
+        QMessageBox.information(self, "Annotations loaded", text + (f"\n\n{errors}" if errors else ""))
+        return report
