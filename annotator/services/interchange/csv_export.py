@@ -48,14 +48,10 @@ def _latest(verdicts: list[Verdict]) -> Verdict | None:
 
 def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> ExportSummary:
     """Write the five CSV files into ``folder`` (created if missing, files replaced)."""
+    from annotator.services.interchange.webannotation import output_folder
+
     began = time.perf_counter()
-    folder = Path(folder).expanduser()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise AnnotatorError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
-    if not folder.is_dir():
-        raise AnnotatorError(f"{folder} is not a folder.")
+    folder = output_folder(folder)
 
     sources = {s.id: s for s in store.sources()}
     types = {t.id: t for t in store.claim_types()}

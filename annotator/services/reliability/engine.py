@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.services.reliability import copying
 from annotator.services.reliability.betadist import beta_interval
 
 TRUE, FALSE = 1.0, 0.0
@@ -77,6 +78,10 @@ class Config:
     min_calibration: int = 30     # verdicts needed before calibrating
     calibration_rounds: int = 3
     report_prior: tuple[float, float] | None = (2.0, 1.0)  # prior of the shown estimate (weak)
+    detect_copies: bool = True    # look for copying in the assertions themselves (see copying.py)
+    copy_prior: float = 0.05      # prior probability that a pair of sources copies
+    copy_min_shared: int = 5      # pairs sharing fewer propositions are not tested
+    copy_rounds: int = 4          # re-estimate copying and truths this many times at most
 
 
 @dataclass
@@ -347,6 +352,21 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
     scale = np.ones(2)
     prior = (a0, b0)
     prob, iterations, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, start, prior)
+    copy_est = None
+    if cfg.detect_copies:
+        pairs = copying.build_pairs(problem, min_shared=cfg.copy_min_shared)
+        text_weight = weight
+        for _ in range(cfg.copy_rounds if pairs is not None else 0):
+            correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
+            alpha = a0 + np.bincount(src, weights=correct, minlength=S)
+            beta = b0 + np.bincount(src, weights=1.0 - correct, minlength=S)
+            copy_est = copying.estimate(pairs, alpha / (alpha + beta), correct, src.size, cfg.copy_prior)
+            new_weight = text_weight * copy_est.discount
+            if np.max(np.abs(new_weight - weight)) < 1e-3:
+                break
+            weight = new_weight
+            prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior)
+            iterations += more
     if cfg.calibrate:
         alone = np.ones(P, dtype=bool)
         if groups is not None:
