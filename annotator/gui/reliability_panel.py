@@ -296,6 +296,7 @@ class ScoreUpdater:
         if store is None:
             return
         snapshot = Snapshot(store)
+        self._scoring_path = store.path
         self.dirty = False
         self.panel.set_busy(True)
         self.worker = Worker(_score, snapshot)
@@ -305,7 +306,10 @@ class ScoreUpdater:
 
     def _finished(self, scores) -> None:
         self.worker = None
-        if self.dirty:
+        store = self.window.store
+        if store is None:
+            return
+        if self.dirty or store.path != self._scoring_path:  # edited, or another project opened
             self._start()
             return
         self.panel.set_scores(scores)

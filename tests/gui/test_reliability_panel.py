@@ -58,3 +58,17 @@ def test_inspector_says_what_the_model_makes_of_a_claim(qtbot):
     win.select_claim(new)
     assert "likely true" in win.inspector.assessment.text()
     win.close()
+
+
+def test_scores_of_a_closed_project_are_not_shown_for_the_next(qtbot, tmp_path):
+    from annotator.store import create_project
+
+    win = open_window(qtbot)
+    win.score_updater._start()  # a scoring of the demo is under way...
+    empty = create_project(tmp_path / "empty.annotator")
+    win.set_project(empty)  # ...when the user opens another project
+    win.score_updater.timer.stop()  # only the scoring already running can update the panel
+    qtbot.waitUntil(lambda: win.reliability.scores is not None and win.score_updater.worker is None,
+                    timeout=30_000)
+    assert win.reliability.scores.sources == [], "the panel shows the open project's (empty) scores"
+    win.close()
