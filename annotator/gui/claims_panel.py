@@ -174,12 +174,17 @@ class ClaimsPanel(QWidget):
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.doubleClicked.connect(lambda index: self.claimActivated.emit(index.data(ID_ROLE)))
         self.table.activated.connect(lambda index: self.claimActivated.emit(index.data(ID_ROLE)))
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: current.isValid() and self.claimSelected.emit(current.data(ID_ROLE)))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(grid)
         layout.addWidget(self.table, 1)
+
+    def _current_changed(self, current, _previous) -> None:
+        # Only a person moving through the table selects a claim; rows that move under the
+        # cursor because of a delete, an undo or a filter must not change the selection.
+        if current.isValid() and self.table.hasFocus():
+            self.claimSelected.emit(current.data(ID_ROLE))
 
     def _column_menu(self, pos) -> None:
         from PySide6.QtWidgets import QMenu

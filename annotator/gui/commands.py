@@ -10,10 +10,40 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change
 from annotator.core.ids import new_id
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService, ClaimSnapshot
+
+
+class Command(QUndoCommand):
+    """Base of every edit. A domain error while doing or undoing is kept on the command
+    (the window shows it) instead of escaping into Qt, and a command whose first run
+    failed marks itself obsolete so the undo stack drops it."""
+
+    error: Exception | None = None
+
+    def redo(self) -> None:
+        self.error = None
+        try:
+            self._redo()
+        except AnnotatorError as exc:
+            self.error = exc
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self.error = None
+        try:
+            self._undo()
+        except AnnotatorError as exc:
+            self.error = exc
+
+    def _redo(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -21,7 +51,7 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class CreateClaim(QUndoCommand):
+class CreateClaim(Command):
     def __init__(self, service: AnnotationService, document_id: str, start: int, end: int,
                  type_id: str | None = None, note: str | None = None):
         text = service.store.document_text(document_id)
@@ -31,15 +61,15 @@ class CreateClaim(QUndoCommand):
         self.type_id, self.note = type_id, note
         self.claim_id = new_id()
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.create_claim(self.document_id, self.start, self.end, type_id=self.type_id,
                                   note=self.note, id=self.claim_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.delete_claim(self.claim_id)
 
 
-class DeleteClaim(QUndoCommand):
+class DeleteClaim(Command):
     """Deleting a claim removes its links and verdicts; undo restores all with the same ids."""
 
     def __init__(self, service: AnnotationService, claim_id: str):
@@ -48,14 +78,15 @@ class DeleteClaim(QUndoCommand):
         self.service, self.claim_id = service, claim_id
         self.snapshot: ClaimSnapshot | None = None
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.snapshot = self.service.delete_claim(self.claim_id)
 
-    def undo(self) -> None:
-        self.service.restore(self.snapshot)
+    def _undo(self) -> None:
+        if self.snapshot is not None:
+            self.service.restore(self.snapshot)
 
 
-class ResizeClaim(QUndoCommand):
+class ResizeClaim(Command):
     def __init__(self, service: AnnotationService, claim_id: str, start: int, end: int):
         claim = service.store.claim(claim_id)
         service.check_span(service.store.document_text(claim.document_id), start, end)
@@ -64,14 +95,14 @@ class ResizeClaim(QUndoCommand):
         self.old = (claim.start, claim.end)
         self.new = (start, end)
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.resize_claim(self.claim_id, *self.new)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.resize_claim(self.claim_id, *self.old)
 
 
-class EditClaim(QUndoCommand):
+class EditClaim(Command):
     """Change a claim's type or note."""
 
     def __init__(self, service: AnnotationService, claim_id: str, **fields):
@@ -82,14 +113,14 @@ class EditClaim(QUndoCommand):
         self.old = {k: getattr(claim, k) for k in fields}
         self.new = fields
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.update_claim(self.claim_id, **self.new)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.update_claim(self.claim_id, **self.old)
 
 
-class LinkClaims(QUndoCommand):
+class LinkClaims(Command):
     def __init__(self, service: AnnotationService, from_id: str, to_id: str, relation: Relation,
                  note: str | None = None):
         service.check_link(from_id, to_id, relation)
@@ -98,27 +129,27 @@ class LinkClaims(QUndoCommand):
         self.relation, self.note = Relation(relation), note
         self.link_id = new_id()
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.link(self.from_id, self.to_id, self.relation, note=self.note, id=self.link_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.unlink(self.link_id)
 
 
-class Unlink(QUndoCommand):
+class Unlink(Command):
     def __init__(self, service: AnnotationService, link_id: str):
         super().__init__("Remove link")
         self.service, self.link_id = service, link_id
         self.link = service.store.link(link_id)
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.link = self.service.unlink(self.link_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.restore_link(self.link)
 
 
-class SetVerdict(QUndoCommand):
+class SetVerdict(Command):
     def __init__(self, service: AnnotationService, claim_id: str, rating: Rating | None,
                  note: str | None = None, evidence_url: str | None = None):
         service.store.claim(claim_id)
@@ -127,16 +158,17 @@ class SetVerdict(QUndoCommand):
         self.service, self.claim_id = service, claim_id
         self.rating, self.note, self.evidence_url = rating, note, evidence_url
         self.previous = service.store.verdict(claim_id, annotator=service.annotator)
+        self.verdict_id = self.previous.id if self.previous else new_id()
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.set_verdict(self.claim_id, self.rating, note=self.note,
-                                 evidence_url=self.evidence_url)
+                                 evidence_url=self.evidence_url, id=self.verdict_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.restore_verdict(self.claim_id, self.previous)
 
 
-class EditSource(QUndoCommand):
+class EditSource(Command):
     def __init__(self, service: AnnotationService, source_id: str, **fields):
         source = service.store.source(source_id)
         super().__init__(f"Edit source “{source.name}”")
@@ -144,14 +176,14 @@ class EditSource(QUndoCommand):
         self.old = {k: getattr(source, k) for k in fields}
         self.new = fields
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.update_source(self.source_id, **self.new)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.update_source(self.source_id, **self.old)
 
 
-class ImportDocuments(QUndoCommand):
+class ImportDocuments(Command):
     """Store extracted documents; undo removes them, redo puts them back with the same ids."""
 
     def __init__(self, importer, extracted: list, source_name: str | None = None, title: str | None = None):
@@ -161,7 +193,7 @@ class ImportDocuments(QUndoCommand):
         self.results: list = []
         self.added: list[tuple] = []  # (document id, ImportedDocument, name)
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         if not self.results:
             self.results = self.importer.add_extracted(self.extracted, source_name=self.source_name,
                                                        title=self.title)
@@ -169,29 +201,31 @@ class ImportDocuments(QUndoCommand):
             self.added = [(r.document.id, by_name.get(r.name), r.name, r.document.title)
                           for r in self.results if r.ok]
             self.setText(f"Import {len(self.added)} document{'s' if len(self.added) != 1 else ''}")
+            if not self.added:
+                self.setObsolete(True)  # nothing new: no step to undo
             return
         for doc_id, imported, name, title in self.added:
             self.importer.add(imported, source_name=self.source_name, title=title, name=name, id=doc_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         for doc_id, *_ in reversed(self.added):
             self.importer.remove(doc_id)
 
 
-class AddClaimType(QUndoCommand):
+class AddClaimType(Command):
     def __init__(self, service: AnnotationService, name: str, color: str):
         super().__init__(f"Add claim type “{name}”")
         self.service, self.name, self.color = service, name, color
         self.type_id = new_id()
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.add_claim_type(self.name, self.color, id=self.type_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.delete_claim_type(self.type_id)
 
 
-class EditClaimType(QUndoCommand):
+class EditClaimType(Command):
     def __init__(self, service: AnnotationService, type_id: str, **fields):
         ctype = next(t for t in service.store.claim_types() if t.id == type_id)
         super().__init__(f"Edit claim type “{ctype.name}”")
@@ -199,14 +233,14 @@ class EditClaimType(QUndoCommand):
         self.old = {k: getattr(ctype, k) for k in fields}
         self.new = fields
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.update_claim_type(self.type_id, **self.new)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.update_claim_type(self.type_id, **self.old)
 
 
-class DeleteClaimType(QUndoCommand):
+class DeleteClaimType(Command):
     """Claims of a deleted type keep existing untyped; undo gives them their type back."""
 
     def __init__(self, service: AnnotationService, type_id: str):
@@ -215,14 +249,14 @@ class DeleteClaimType(QUndoCommand):
         self.service, self.type_id = service, type_id
         self.saved = None
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.saved = self.service.delete_claim_type(self.type_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.restore_claim_type(*self.saved)
 
 
-class AddRows(QUndoCommand):
+class AddRows(Command):
     """Run a bulk operation that only adds rows (loading CSVs, merging a project) as one step.
 
     Undo removes exactly the documents, claims, links and verdicts it added; redo puts
@@ -239,7 +273,7 @@ class AddRows(QUndoCommand):
         return ({d.id for d in store.documents()}, {c.id for c in store.claims()},
                 {l.id for l in store.links()}, {v.id for v in store.verdicts()})
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         store = self.service.store
         if self.added is None:
             docs, claims, links, verdicts = self._ids()
@@ -266,7 +300,9 @@ class AddRows(QUndoCommand):
                     store.insert_link(link)
         self.service.events.emit(Change("document" if self.added[0] else "project", "changed"))
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
+        if self.added is None:
+            return
         store = self.service.store
         documents, claims, links, verdicts = self.added
         with store.transaction():
@@ -281,14 +317,14 @@ class AddRows(QUndoCommand):
         self.service.events.emit(Change("document" if documents else "project", "changed"))
 
 
-class SetProjectMeta(QUndoCommand):
+class SetProjectMeta(Command):
     def __init__(self, service: AnnotationService, key: str, value: str):
         super().__init__(f"Change project {key}")
         self.service, self.key, self.value = service, key, value
         self.old = service.store.meta().get(key, "")
 
-    def redo(self) -> None:
+    def _redo(self) -> None:
         self.service.set_project_meta(self.key, self.value)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         self.service.set_project_meta(self.key, self.old)

@@ -239,9 +239,16 @@ class AgreementDialog(QDialog):
         self.resize(760, 420)
 
     def save_csv(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from annotator.core.errors import AnnotatorError
+
         path, _ = QFileDialog.getSaveFileName(self, "Save agreement table", "agreement.csv", "CSV (*.csv)")
         if path:
-            self.report.write_csv(path)
+            try:
+                self.report.write_csv(path)
+            except AnnotatorError as exc:
+                QMessageBox.warning(self, "annotator", str(exc))
 
 
 class ProjectSettingsDialog(QDialog):

@@ -47,8 +47,10 @@ class DocumentPane(QWidget):
         find_layout.addWidget(close)
         self.find_bar.hide()
         back = QShortcut(QKeySequence("Shift+Return"), self.find_field)
+        back.setContext(Qt.ShortcutContext.WidgetShortcut)  # only while typing in this find field
         back.activated.connect(lambda: self.find_next(backwards=True))
         escape = QShortcut(QKeySequence("Esc"), self.find_field)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self.hide_find)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

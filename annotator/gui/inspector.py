@@ -73,6 +73,10 @@ class Inspector(QWidget):
         self.note.setMaximumHeight(70)
         self.note.committed.connect(self._note_committed)
 
+        self.others = QLabel()
+        self.others.setWordWrap(True)
+        self.others.setTextFormat(Qt.TextFormat.RichText)
+        self.others.setAccessibleName("Verdicts by other annotators")
         self.verdict_combo = QComboBox()
         self.verdict_combo.setAccessibleName("Verdict")
         self.verdict_combo.addItem("Not checked", None)
@@ -111,7 +115,8 @@ class Inspector(QWidget):
         form.addRow("Note", self.note)
         verdict_box = QGroupBox("Verdict")
         vform = QFormLayout(verdict_box)
-        vform.addRow("Rating", self.verdict_combo)
+        vform.addRow(self.others)
+        vform.addRow("Yours", self.verdict_combo)
         vform.addRow("Note", self.verdict_note)
         vform.addRow("Evidence", self.evidence)
         vform.addRow(self.assessment)
@@ -148,7 +153,21 @@ class Inspector(QWidget):
             pix.fill(QColor(ctype.color))
             self.type_combo.addItem(QIcon(pix), ctype.name, ctype.id)
 
+    def commit_pending(self) -> None:
+        """Save a note or verdict detail still being typed, for the claim it was typed on."""
+        if self.claim_id is None or self.service is None or self._loading:
+            return
+        try:
+            self.service.store.claim(self.claim_id)
+        except AnnotatorError:
+            return  # the claim is gone (deleted or undone): nothing to save it on
+        self._note_committed()
+        self._verdict_changed()
+
     def show_claim(self, claim_id: str | None) -> None:
+        switching = claim_id != self.claim_id
+        if switching:
+            self.commit_pending()
         self._loading = True
         self.claim_id = claim_id
         enabled = claim_id is not None and self.service is not None
@@ -163,6 +182,7 @@ class Inspector(QWidget):
             self.evidence.clear()
             self.links.clear()
             self.assessment.clear()
+            self.others.clear()
             self.verdict_combo.setCurrentIndex(0)
             self._loading = False
             return
@@ -174,12 +194,19 @@ class Inspector(QWidget):
         self.where.setText(f"<small>{escape(source)} · {escape(doc.title)} · by "
                            f"{escape(claim.annotator or 'unknown')}</small>")
         self.type_combo.setCurrentIndex(max(self.type_combo.findData(claim.type_id), 0))
-        if not self.note.hasFocus():
+        if switching or not self.note.hasFocus():
             self.note.setPlainText(claim.note or "")
-        verdict = store.verdict(claim_id, annotator=self.service.annotator) or store.verdict(claim_id)
+        # The fields edit your own verdict; colleagues' verdicts are shown, never copied.
+        verdict = store.verdict(claim_id, annotator=self.service.annotator)
         self.verdict_combo.setCurrentIndex(max(self.verdict_combo.findData(verdict.rating.value if verdict else None), 0))
-        self.verdict_note.setText(verdict.note or "" if verdict else "")
-        self.evidence.setText(verdict.evidence_url or "" if verdict else "")
+        if switching or not self.verdict_note.hasFocus():
+            self.verdict_note.setText(verdict.note or "" if verdict else "")
+        if switching or not self.evidence.hasFocus():
+            self.evidence.setText(verdict.evidence_url or "" if verdict else "")
+        others = [v for v in store.verdicts(claim_id) if v.annotator != self.service.annotator]
+        self.others.setText("<br>".join(
+            f"<small>{escape(v.annotator or 'unknown')}: <b>{escape(v.rating.label)}</b>"
+            + (f" — {escape(v.note)}" if v.note else "") + "</small>" for v in others))
         self.assessment.setText(self._assessment(claim_id))
         self.links.clear()
         for link in store.links(claim_id):

@@ -118,6 +118,8 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self.type_combo.setToolTip("Type given to claims you create")
         self.link_hint = QLabel()
         self._build_actions()
+        for action in (*self.verdict_actions, self.delete_action):  # also from the claims table
+            self.claims_panel.table.addAction(action)
         self.events.subscribe(self._on_change)
         self.set_project(store)
         state = app_settings.settings().value("window/state")
@@ -128,14 +130,21 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
             self.restoreState(state)
 
     # -- actions and menus ------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
+    def _action(self, text: str, slot, shortcut=None, tip: str | None = None, *,
+                window_wide: bool = True) -> QAction:
+        """An action for the menus. ``window_wide=False`` keeps its shortcut to the widgets
+        it is added to (the panes and the claims table), so Delete in the sources list or a
+        digit typed elsewhere never touches a claim."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
-        self.addAction(action)
+        if window_wide:
+            self.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         return action
 
     def _build_actions(self) -> None:
@@ -161,8 +170,8 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = bar.addMenu("&Edit")
-        undo = self._action("&Undo", lambda: self._batched(self.undo_stack.undo), QKeySequence.StandardKey.Undo)
-        redo = self._action("&Redo", lambda: self._batched(self.undo_stack.redo), QKeySequence.StandardKey.Redo)
+        undo = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        redo = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
         undo.setEnabled(False)
         redo.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
@@ -184,8 +193,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self.resize_action = self._action("&Resize Claim to Selection", self.resize_claim_to_selection,
                                           "Ctrl+Shift+E", "Move the selected claim's span to the selected text")
         self.delete_action = self._action("&Delete Claim", lambda: self.delete_claim(self.selected_claim_id),
-                                          QKeySequence.StandardKey.Delete)
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                                          QKeySequence.StandardKey.Delete, window_wide=False)
         self.next_action = self._action("&Next Claim", lambda: self.step_claim(+1), "Alt+Down")
         self.prev_action = self._action("&Previous Claim", lambda: self.step_claim(-1), "Alt+Up")
         self.cancel_link_action = self._action("Cancel Linking", self.cancel_link, "Esc")
@@ -199,8 +207,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self.verdict_actions = []
         for key, rating in [*VERDICT_KEYS.items(), ("0", None)]:
             label = rating.label.capitalize() if rating else "Clear verdict"
-            action = self._action(label, lambda _=False, r=rating: self.set_verdict(r), key)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action = self._action(label, lambda _=False, r=rating: self.set_verdict(r), key, window_wide=False)
             if rating is not None:
                 pix = QPixmap(12, 12)
                 pix.fill(VERDICT_COLORS[rating])
@@ -247,7 +254,11 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
 
     # -- project ---------------------------------------------------------------------
     def set_project(self, store: ProjectStore) -> None:
+        if self._import_worker is not None:  # files read for the old project are not stored in the new one
+            self._import_worker.cancel()
+            self._import_worker = None
         if self.store is not None:
+            self.inspector.show_claim(None)
             self._save_panes()
             self.store.close()
         self.store = store
@@ -271,7 +282,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
             saved = [d.id for d in store.documents()[:2]]
         for pane in list(self.panes):
             self._drop_pane(pane)
-        for doc_id in (saved + [""] * MIN_PANES)[:max(2, min(len(saved), MAX_PANES))]:
+        for doc_id in (saved + ["", ""])[:max(2, min(len(saved), MAX_PANES))]:
             pane = self.add_pane()
             if doc_id in known:
                 self.show_in_pane(pane, doc_id)
@@ -413,7 +424,12 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         if doc_id is None:
             pane.show_document(None, None)
             return
-        doc = self.store.document(doc_id)
+        try:
+            doc = self.store.document(doc_id)
+        except AnnotatorError:
+            self.statusBar().showMessage("That document is no longer in the project.", 5000)
+            pane.show_document(None, None)
+            return
         source = self.store.source(doc.source_id).name if doc.source_id else None
         pane.show_document(doc, source)
         self._refresh_spans(pane)
@@ -465,9 +481,27 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self._update_link_hint()
 
     # -- claims ----------------------------------------------------------------------
-    def push(self, command) -> None:
-        """Run an undoable edit; domain errors are shown, not raised."""
+    def push(self, command) -> bool:
+        """Run an undoable edit; a domain error is shown and the edit leaves no undo step."""
         self._batched(self.undo_stack.push, command)
+        return self._report(command)
+
+    def undo(self) -> None:
+        command = self.undo_stack.command(self.undo_stack.index() - 1)
+        self._batched(self.undo_stack.undo)
+        self._report(command)
+
+    def redo(self) -> None:
+        command = self.undo_stack.command(self.undo_stack.index())
+        self._batched(self.undo_stack.redo)
+        self._report(command)
+
+    def _report(self, command) -> bool:
+        error = getattr(command, "error", None) if command is not None else None
+        if error is not None:
+            self.show_error(str(error))
+            return False
+        return True
 
     def _batched(self, fn, *args) -> None:
         """Run an edit, undo or redo with one view refresh at the end."""
@@ -485,6 +519,11 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self.statusBar().showMessage(message, 8000)
         QMessageBox.warning(self, "annotator", message)
 
+    def hint(self, message: str) -> None:
+        """Tell the user what an action needs, without a dialog in the way."""
+        self.statusBar().showMessage(message, 8000)
+        QApplication.beep()
+
     def _refresh_types(self) -> None:
         current = self.type_combo.currentData()
         self.type_combo.clear()
@@ -500,6 +539,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         """Re-read all claims: highlights, link bands, table, inspector."""
         if self.store is None:
             return
+        self._forget_missing()
         self._rebuild_link_index()
         for pane in self.panes:
             self._refresh_spans(pane)
@@ -509,6 +549,19 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self.claims_panel.select_claim(self.selected_claim_id)
         self.inspector.show_claim(self.selected_claim_id)
         self._update_link_hint()
+
+    def _forget_missing(self) -> None:
+        """After an undone import or merge: empty panes whose document is gone, drop a
+        selection or a pending link whose claim is gone."""
+        known = {d.id for d in self.store.documents()}
+        for pane in self.panes:
+            if pane.document_id is not None and pane.document_id not in known:
+                pane.show_document(None, None)
+        claims = {c.id for c in self.store.claims()} if (self.selected_claim_id or self.pending_link_from) else set()
+        if self.selected_claim_id not in claims:
+            self.selected_claim_id = None
+        if self.pending_link_from is not None and self.pending_link_from not in claims:
+            self.cancel_link()
 
     def _rebuild_link_index(self) -> None:
         index: dict[tuple[str, str], list] = {}
@@ -571,7 +624,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         pane = self.focused_pane() or next((p for p in self.panes if p.view.textCursor().hasSelection()), None)
         span = pane.view.selection_span() if pane is not None else None
         if pane is None or pane.document_id is None or span is None:
-            self.show_error("Select some text in a document first, then press Ctrl+E.")
+            self.hint("Select some text in a document first, then press Ctrl+E.")
             return
         text = self.store.document_text(pane.document_id)
         start, end = span
@@ -610,9 +663,15 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
 
     def select_claim(self, claim_id: str | None, focus_text: bool = False) -> None:
         """Select a claim everywhere: highlight, table row, inspector; show it in a pane."""
+        if claim_id is not None:
+            try:
+                claim = self.store.claim(claim_id)
+            except AnnotatorError:  # e.g. a stale row of a report after an undo
+                self.statusBar().showMessage("That claim is no longer in the project.", 5000)
+                return
+        self.inspector.commit_pending()
         self.selected_claim_id = claim_id
         if claim_id is not None:
-            claim = self.store.claim(claim_id)
             pane = next((p for p in self.panes if p.document_id == claim.document_id), None)
             if pane is None:
                 pane = self._pane_for_jump()
@@ -657,7 +716,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         pane = self.focused_pane() or next((p for p in self.panes if p.view.textCursor().hasSelection()), None)
         span = pane.view.selection_span() if pane is not None else None
         if not self.selected_claim_id or span is None:
-            self.show_error("Select a claim, then select the text it should cover and press Ctrl+Shift+E.")
+            self.hint("Select a claim, then select the text it should cover and press Ctrl+Shift+E.")
             return
         claim = self.store.claim(self.selected_claim_id)
         if claim.document_id != pane.document_id:
@@ -776,7 +835,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
     def link_step(self) -> None:
         """Ctrl+L on a claim marks it; Ctrl+L on a second claim asks for the relation."""
         if not self.selected_claim_id:
-            self.show_error("Select a claim (click its highlight), then press Ctrl+L.")
+            self.hint("Select a claim (click its highlight), then press Ctrl+L.")
             return
         if self.pending_link_from is None or self.pending_link_from == self.selected_claim_id:
             self.pending_link_from = self.selected_claim_id
@@ -840,6 +899,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
             self._syncing = False
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         if self._import_worker is not None:
             self._import_worker.cancel()
         self.score_updater.timer.stop()

@@ -317,6 +317,9 @@ class ScoreUpdater:
 
     def _failed(self, message: str) -> None:
         self.worker = None
+        if self.dirty:  # edits made meanwhile deserve another try
+            self._start()
+            return
         self.panel.set_error(message)
 
 

@@ -54,6 +54,8 @@ class ImportActions:
         self._import_progress.setLabelText(f"Reading {Path(name).name}…" if name else "Saving…")
 
     def _import_finished(self, extracted) -> None:
+        if self.store is None or self.sender() is not self._import_worker:
+            return  # the window closed, or another project was opened, while files were read
         self._import_worker = None
         self._import_progress.reset()
         command = commands.ImportDocuments(self.importer, extracted)
@@ -61,6 +63,8 @@ class ImportActions:
         self.show_import_results(command.results)
 
     def _import_failed(self, message: str) -> None:
+        if self.store is None or self.sender() is not self._import_worker:
+            return
         self._import_worker = None
         self._import_progress.reset()
         QMessageBox.warning(self, "Import failed", message)

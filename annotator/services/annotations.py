@@ -197,7 +197,7 @@ class AnnotationService:
 
     # -- verdicts --------------------------------------------------------------------
     def set_verdict(self, claim_id: str, rating: Rating | None, *, note: str | None = None,
-                    evidence_url: str | None = None) -> Verdict | None:
+                    evidence_url: str | None = None, id: str | None = None) -> Verdict | None:
         """Set this annotator's verdict; ``rating=None`` removes it. Returns the previous one."""
         claim = self.store.claim(claim_id)
         previous = self.store.verdict(claim_id, annotator=self.annotator)
@@ -206,7 +206,7 @@ class AnnotationService:
                 self.store.delete_verdict(previous.id)
         else:
             self.store.set_verdict(claim_id, Rating(rating), note=note, evidence_url=evidence_url,
-                                   annotator=self.annotator)
+                                   annotator=self.annotator, id=id)
         self.events.emit(Change("verdict", "changed", claim_id, claim.document_id))
         return previous
 

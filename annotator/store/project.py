@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import DuplicateDocumentError, NotFoundError, ValidationError
+from annotator.core.errors import DuplicateDocumentError, NotFoundError, ProjectError, ValidationError
 from annotator.core.ids import new_id
 from annotator.core.model import (
     Claim,
@@ -91,6 +91,7 @@ def fts_query(user_text: str) -> str:
     ``3M`` or ``-`` never raises an FTS syntax error.
     """
     parts = []
+    user_text = user_text.replace("\x00", " ")
     for phrase, word in _FTS_TOKEN.findall(user_text):
         token = phrase if phrase else word
         star = token.endswith("*") and len(token) > 1
@@ -153,6 +154,9 @@ class ProjectStore:
             return self.db.execute(sql, list(params))
         except sqlite3.IntegrityError as exc:
             raise ValidationError(f"The change was refused: {exc}.") from None
+        except sqlite3.OperationalError as exc:  # locked by another program, read-only, disk full
+            raise ProjectError(f"The change could not be saved to {self.path.name} ({exc}). "
+                               "Nothing was changed; try again.") from None
 
     def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         with self.db.atomic():

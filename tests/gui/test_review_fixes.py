@@ -1,0 +1,133 @@
+"""Regressions found in a review: failed edits, pending notes, stale views, stray shortcuts."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from annotator.core.model import Rating  # noqa: E402
+from tests.gui.test_user_story import make_claim, open_window, select_phrase  # noqa: E402
+
+
+@pytest.fixture
+def win(qtbot, monkeypatch):
+    w = open_window(qtbot)
+    w.errors = []
+    monkeypatch.setattr(w, "show_error", w.errors.append)
+    yield w
+    w.close()
+
+
+def test_a_failed_merge_is_reported_and_leaves_no_undo_step(win, tmp_path):
+    bogus = tmp_path / "notes.annotator"
+    bogus.write_text("not a project")
+    win.merge(str(bogus))
+    assert win.errors and "not an annotator project" in win.errors[-1]
+    assert win.undo_stack.count() == 0
+    win.undo()  # nothing to undo, and nothing crashes
+
+
+def test_a_refused_rename_is_reported_and_leaves_no_undo_step(win):
+    from annotator.gui import commands
+
+    source = win.store.source_by_name("AIChief")
+    win.push(commands.EditSource(win.annotations, source.id, name="Unattributed report"))
+    assert "already a source" in win.errors[-1]
+    assert win.undo_stack.count() == 0 and win.store.source(source.id).name == "AIChief"
+
+
+def test_a_note_being_typed_stays_with_its_claim(qtbot, win):
+    pane = win.panes[0]
+    a = make_claim(qtbot, win, pane, "Clarifai is a US-based company")
+    b = make_claim(qtbot, win, pane, "founded in 2013")
+    win.select_claim(a)
+    win.inspector.note.setFocus()
+    qtbot.keyClicks(win.inspector.note, "Check the 2013 date")
+    win.select_claim(b)  # e.g. Alt+Down, without leaving the note field first
+    assert win.store.claim(a).note == "Check the 2013 date"
+    assert win.store.claim(b).note is None
+    assert win.inspector.note.toPlainText() == ""
+
+
+def test_a_colleagues_verdict_is_shown_but_never_copied_as_yours(qtbot, win):
+    claim = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
+    win.select_claim(claim.id)
+    assert win.inspector.verdict_combo.currentData() is None, "your own verdict: none yet"
+    assert "demo fact-checker" in win.inspector.others.text() and "false" in win.inspector.others.text()
+    win.inspector.verdict_note.setFocus()
+    win.inspector.verdict_note.editingFinished.emit()
+    other = next(c for c in win.store.claims() if c.id != claim.id)
+    win.select_claim(other.id)
+    assert [v.annotator for v in win.store.verdicts(claim.id)] == ["demo fact-checker"]
+
+
+def test_undoing_an_import_empties_the_pane_that_showed_it(qtbot, win, tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Alpha beta gamma delta epsilon.\n", encoding="utf-8")
+    win.import_paths([str(path)])
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    doc = next(d for d in win.store.documents() if d.original_filename == "brief.txt")
+    pane = win.panes[1]
+    win.show_in_pane(pane, doc.id)
+    win.undo()
+    assert pane.document_id is None and pane.view.toPlainText() == ""
+    win.create_claim_from_selection()  # nothing selected anywhere: a hint, no exception
+    assert win.statusBar().currentMessage()
+
+
+def test_filtering_the_table_does_not_change_the_selected_claim(qtbot, win):
+    claim = next(c for c in win.store.claims() if c.quote.startswith("The saga began"))
+    win.select_claim(claim.id)
+    win.claims_panel.search.setFocus()
+    qtbot.keyClicks(win.claims_panel.search, "Match Group")
+    assert win.selected_claim_id == claim.id
+
+
+def test_delete_in_the_sources_list_deletes_no_claim(qtbot, win):
+    claim = win.store.claims()[0]
+    win.select_claim(claim.id)
+    win.sources_tree.setFocus()
+    before = win.store.counts().claims
+    qtbot.keyClick(win.sources_tree, Qt.Key.Key_Delete)
+    qtbot.keyClick(win.sources_tree, Qt.Key.Key_5)
+    assert win.store.counts().claims == before
+    assert win.store.verdict(claim.id, annotator=win.annotations.annotator) is None
+
+
+def test_escape_closes_the_find_bar_even_with_two_open(qtbot, win):
+    for pane in win.panes:
+        pane.show_find()
+    win.panes[0].find_field.setFocus()
+    qtbot.keyClick(win.panes[0].find_field, Qt.Key.Key_Escape)
+    assert not win.panes[0].find_bar.isVisible() and win.panes[1].find_bar.isVisible()
+
+
+def test_redo_of_a_verdict_keeps_its_id(qtbot, win):
+    claim = make_claim(qtbot, win, win.panes[0], "Clarifai is a US-based company")
+    win.set_verdict(Rating.TRUE)
+    first = win.store.verdict(claim).id
+    win.undo()
+    win.redo()
+    assert win.store.verdict(claim).id == first
+
+
+def test_an_import_that_adds_nothing_leaves_no_undo_step(qtbot, win):
+    from tests.conftest import REPO
+
+    win.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    assert win.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
+    assert win.undo_stack.count() == 0
+
+
+def test_an_empty_project_opens_with_two_panes(qtbot, tmp_path):
+    from annotator.gui.main_window import MainWindow
+    from annotator.store import create_project
+
+    w = MainWindow(create_project(tmp_path / "empty.annotator"))
+    qtbot.addWidget(w)
+    assert len(w.panes) == 2
+    w.close()
