@@ -127,7 +127,16 @@ def run_emergent(tmp: Path):
     res0 = ours(np.full(P, np.nan))
     t_fit = time.perf_counter() - t0
     acc0 = np.mean((res0.prob[labeled] > 0.5) == (label[labeled] == 1))
-    rows.append(("BetaTruth, no verdicts: claim accuracy", f"{acc0:.3f}", "≥ 0.73", _ok(acc0 >= 0.73)))
+    rows.append(("BetaTruth, no verdicts: claim accuracy (all labelled claims; in-sample, see next row)",
+                 f"{acc0:.3f}", "-", ""))
+    oos, picks = _no_verdict_out_of_sample(S, P, src, prop, pol, label, labeled)
+    rows.append(("BetaTruth, no verdicts, out-of-sample: assertion weight chosen on a random half, "
+                 f"accuracy on the other ({HALVINGS} halvings)",
+                 f"{statistics.mean(oos):.3f} ± {statistics.pstdev(oos):.3f} (min {min(oos):.3f}; chose {picks})",
+                 "≥ 0.73", _ok(statistics.mean(oos) >= 0.73)))
+    sym = fit(Problem(S, P, src, prop, pol, np.full(P, np.nan)), Config(evidence_scale=(1.0, 1.0)))
+    rows.append(("  the same claims with assertion weight = denial weight (the previous default)",
+                 f"{np.mean((sym.prob[labeled] > 0.5) == (label[labeled] == 1)):.3f}", "-", ""))
     for tie in (True, False):
         mv = _majority(src, prop, pol, P, tie)
         rows.append((f"majority vote (ties → {'true' if tie else 'false'}), no verdicts",
@@ -157,7 +166,7 @@ def run_emergent(tmp: Path):
         target = {0.25: "≥ 0.78"}.get(frac, "-")
         mean = statistics.mean(accs)
         rows.append((f"BetaTruth, {frac:.0%} verdicts: held-out accuracy (10 splits)",
-                     f"{mean:.3f} ± {statistics.pstdev(accs):.3f}", target,
+                     f"{mean:.3f} ± {statistics.pstdev(accs):.3f} (min {min(accs):.3f})", target,
                      _ok(mean >= 0.78) if frac == 0.25 else ""))
         rows.append((f"BetaTruth, {frac:.0%} verdicts: Spearman(estimate, held-out outlet accuracy)",
                      f"{np.nanmean(rhos):.2f}" if rhos else "too few outlets", "-", ""))
@@ -166,6 +175,39 @@ def run_emergent(tmp: Path):
     rows.append(("BetaTruth run time on Emergent (no verdicts)", _ms(t_fit), "-", ""))
     rows += _emergent_baselines(outlets, claims, src, prop, pol, label, labeled, true_acc, eligible)
     return title, rows
+
+
+ASSERTION_WEIGHTS = (1.0, 0.85, 0.7, 0.5)
+HALVINGS = 200  # the fits do not depend on the halving, so many halvings cost nothing
+
+
+def _no_verdict_out_of_sample(S, P, src, prop, pol, label, labeled):
+    """How the no-verdict default for the weight of an assertion (relative to a denial) was chosen.
+
+    Rule, fixed in advance of the held-out halves: among ASSERTION_WEIGHTS, keep those that cost
+    at most 0.005 claim accuracy on the symmetric synthetic newsrooms (where repeating and
+    denying are equally informative by construction), then take the one with the best accuracy
+    on a random half of Emergent's labelled claims (ties: the weight closer to 1) and score it
+    on the other half. The fit never sees a label; only the choice does. Returns the held-out
+    accuracies of HALVINGS random halvings and how often each weight was chosen.
+    """
+    syns = [generate(10_000, 1000, copiers=c, detect=d, seed=2) for c, d in ((0.2, 0.8), (0.0, 0.8), (0.2, 0.0))]
+
+    def syn_acc(w):
+        return [np.mean((fit(g.problem, Config(evidence_scale=(1.0, w))).prob > 0.5) == (g.truth == 1)) for g in syns]
+
+    ref = syn_acc(1.0)
+    allowed = [w for w in ASSERTION_WEIGHTS if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref))]
+    hit = {w: (fit(Problem(S, P, src, prop, pol, np.full(P, np.nan)), Config(evidence_scale=(1.0, w))).prob > 0.5)
+           == (label == 1) for w in allowed}
+    out, picks = [], []
+    for seed in range(HALVINGS):
+        perm = np.random.default_rng(100 + seed).permutation(labeled)
+        half_a, half_b = perm[: perm.size // 2], perm[perm.size // 2:]
+        best = max(allowed, key=lambda w: (hit[w][half_a].mean(), w))
+        picks.append(best)
+        out.append(float(hit[best][half_b].mean()))
+    return out, ", ".join(f"{w:g}×{picks.count(w)}" for w in sorted(set(picks), reverse=True))
 
 
 def _emergent_baselines(outlets, claims, src, prop, pol, label, labeled, true_acc, eligible):
@@ -385,18 +427,38 @@ def run_synthetic(tmp: Path):
     if td is None:
         rows.append(("truthdiscovery baselines", "skipped: package not installed", "-", ""))
 
-    for name, kw in [("no copiers", dict(copiers=0.0)),
-                     ("copies not detected", dict(detect=0.0)),
-                     ("10% verdicts, copies detected", dict(verdict_share=0.1))]:
+    for name, kw, cfg in [("no copiers", dict(copiers=0.0), Config()),
+                          ("copies not detected", dict(detect=0.0), Config()),
+                          ("copies not detected, no assertion-based copy test (mirror guard only)",
+                           dict(detect=0.0), Config(detect_copies=False)),
+                          ("copies not detected, neither copy test nor mirror guard (old engine)",
+                           dict(detect=0.0), Config(detect_copies=False, mirror_share=1.01, evidence_scale=(1.0, 1.0))),
+                          ("10% verdicts, copies detected", dict(verdict_share=0.1), Config())]:
         syn = generate(10_000, 1000, **{"copiers": 0.2, "detect": 0.8, "seed": 2, **kw})
-        res = fit(syn.problem)
+        res = fit(syn.problem, cfg)
         held = np.isnan(syn.problem.verdict)
         acc = np.mean((res.prob[held] > 0.5) == (syn.truth[held] == 1))
         cov, n_cov, width = coverage(res, syn.accuracy)
-        blind = name == "copies not detected"
+        ablation = not cfg.detect_copies
         rows.append((f"100k, {name}: accuracy / coverage", f"{acc:.3f} / {cov:.3f}",
-                     "coverage ≥ 0.85" if not blind else "- (known limit)",
-                     _ok(cov >= 0.85) if not blind else ""))
+                     "- (ablation)" if ablation else "coverage ≥ 0.85",
+                     "" if ablation else _ok(cov >= 0.85)))
+
+    for n_claims, kw in [(10_000, dict(detect=0.0)), (100_000, dict(detect=0.0)), (10_000, dict(copiers=0.0))]:
+        syn = generate(n_claims, 1000, **{"copiers": 0.2, "detect": 0.8, "seed": 1, **kw})
+        res = fit(syn.problem)
+        est = res.copies
+        kind = "copies not detected" if kw.get("detect") == 0.0 else "no copiers"
+        label = f"{syn.problem.source.size / 1000:,.0f}k, {kind}"
+        if est is None:
+            rows.append((f"{label}: assertion-based copy test", "no pairs tested", "-", ""))
+            continue
+        dep = syn.dependent(est.pairs.lo, est.pairs.hi)
+        flag = est.p_copy >= 0.9
+        prec = f"{np.mean(dep[flag]):.3f}" if flag.any() else "-"
+        rec = f"{np.mean(flag[dep]):.3f}" if dep.any() else "-"
+        rows.append((f"{label}: copy test, pairs with P(copy) ≥ 0.9 vs planted: flagged / precision / recall",
+                     f"{flag.sum()} of {est.pairs.n_pairs} tested / {prec} / {rec}", "-", ""))
 
     store = _project_for_timing(tmp)
     try:

@@ -4,6 +4,7 @@
   Emergent and synthetic data);
 * :mod:`.inputs` — from a project to the engine's arrays (propositions, verdicts, rivals,
   copies found from "derived from" links and re-used text);
+* :mod:`.copying` — copies nobody marked, found from who agrees with whom (ACCU-style test);
 * :mod:`.scores` — the entry points ``score_project`` / ``explain_source`` / ``explain_claim``
   and the result dataclasses the CLI and GUI show;
 * :mod:`.synthetic` — generated newsrooms with known accuracies (tests, bench).

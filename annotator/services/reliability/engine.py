@@ -21,16 +21,26 @@ correct with probability θ_s. Alternating until nothing moves:
           one of them is true (or exactly one, for multi-valued data such as book authors).
   M-step  θ_s = (a0 + Σ q) / (a0 + b0 + n), q = P(the assertion is correct).
 
-*w* is the corroboration weight: a copied assertion (re-used text, or marked "derived from")
+*w* is the corroboration weight. A copied assertion (re-used text, or marked "derived from")
 gets w = 0 when its original also asserts the proposition, so a re-publication never counts as
-independent confirmation. The source's own count still includes it (what it publishes is its
-own track record).
+independent confirmation. Copies nobody marked are found from the assertions themselves
+(:mod:`.copying`, ACCU-style): a pair of sources that agrees far more often than their
+accuracies explain — above all on propositions that turn out false — is probably copying, and
+the copier's agreeing votes are multiplied by (1 - P(this agreement was copied)). The copy test
+and the truths are re-estimated alternately a few times. The source's own counts still include
+every assertion (what it publishes is its own track record).
 
-Calibration. News outlets repeat rumours: "five outlets say so" is weaker evidence than five
-independent checks, and a denial is usually stronger than a repetition. With at least 30
-verdicts the engine fits two scales (for assertions and for denials) that multiply the
-log-odds terms, by penalised logistic regression of the verdicts on the evidence computed
-with each source's accuracy *leaving that claim out*; few verdicts leave both at 1.
+Repetition versus denial. News outlets repeat rumours far more readily than they deny true
+stories, so an assertion counts for 0.7 of a denial by default (``evidence_scale``; chosen on
+half of the Emergent claims and checked on the other half, see bench/bench_reliability.py).
+With at least 30 verdicts the engine fits both scales (for assertions and for denials) that
+multiply the log-odds terms, by penalised logistic regression of the verdicts on the evidence
+computed with each source's accuracy *leaving that claim out*, shrunk toward the defaults.
+
+Mirror guard. Without verdicts every solution has a mirror image (all claims flipped, every
+accuracy θ → 1 - θ). If 40% or more of the sources end up "mostly wrong", the model is restarted
+from the flipped claims and the solution with fewer such sources is kept: "most sources are
+mostly wrong" is treated as a symptom (usually of undetected copying), not as an answer.
 
 Two priors. When weighing votes, a source with little track record counts as a typical one
 (Beta(6, 3): mean 2/3, worth 9 claims — stable claim inference on long-tail sources). The
@@ -45,7 +55,8 @@ uncertain as the source itself) counts for nothing. The interval is the Beta wit
 share of correct claims spread over that effective count. The bench checks coverage on
 synthetic data with known accuracies.
 
-Everything is numpy over flat arrays (one row per assertion), O(iterations × assertions).
+Everything is numpy over flat arrays (one row per assertion), O(iterations × assertions), plus
+O(Σ n_p²) for the copy test over the n_p sources of each proposition (capped).
 """
 
 from __future__ import annotations
@@ -74,14 +85,18 @@ class Config:
     min_evidence: float = 3.0     # fewer effective claims: the estimate is "not enough data"
     base_rate: float | None = None  # fixed P(claim true); None = learn it from the verdicts
     calibrate: bool = True        # learn how much agreement (and denial) is worth from verdicts
-    calibration_sd: float = 1.0   # prior sd of the evidence scales around 1
+    evidence_scale: tuple[float, float] = (1.0, 0.7)  # (denial, assertion) before calibration
+    calibration_sd: float = 1.0   # prior sd of the evidence scales around evidence_scale
     min_calibration: int = 30     # verdicts needed before calibrating
     calibration_rounds: int = 3
     report_prior: tuple[float, float] | None = (2.0, 1.0)  # prior of the shown estimate (weak)
     detect_copies: bool = True    # look for copying in the assertions themselves (see copying.py)
     copy_prior: float = 0.05      # prior probability that a pair of sources copies
     copy_min_shared: int = 5      # pairs sharing fewer propositions are not tested
+    copy_theta_prior: tuple[float, float] = (2.0, 1.0)  # prior of the accuracies used by the copy test
     copy_rounds: int = 4          # re-estimate copying and truths this many times at most
+    copy_tol: float = 0.002       # ... or until vote weights move less than this on average
+    mirror_share: float = 0.4     # without verdicts, this share of sources below 0.5 is suspicious
 
 
 @dataclass
@@ -149,6 +164,8 @@ class Result:
     iterations: int
     converged: bool
     config: Config = field(default_factory=Config)
+    copy_discount: np.ndarray | None = None  # per assertion: vote factor from assertion-based copy detection
+    copies: copying.CopyEstimate | None = None  # the pairs tested and their copy probabilities
 
 
 def _logit(p):
@@ -248,7 +265,7 @@ def _fixed(verdict: np.ndarray, groups) -> np.ndarray:
     return known | true_in_seg[seg]
 
 
-def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior):
+def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fresh=True, tol=None):
     """Alternate E- and M-steps until the claim probabilities stop moving.
 
     Guard: without verdicts the model may drift toward the mirror solution in which most
@@ -267,7 +284,7 @@ def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior):
     for iterations in range(1, cfg.max_iter + 1):
         correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
         # On the first pass only settled claims count, so checked sources lead.
-        use = settled if iterations == 1 else 1.0
+        use = settled if iterations == 1 and fresh else 1.0
         alpha = a0 + np.bincount(src, weights=use * correct, minlength=S)
         beta = b0 + np.bincount(src, weights=use * (1.0 - correct), minlength=S)
         theta = alpha / (alpha + beta)
@@ -281,10 +298,39 @@ def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior):
             elif np.mean((new > 0.5) != first_side) > 0.4:
                 return prob, iterations, False
         prob = new
-        if delta < cfg.tol and iterations > 1:
+        if delta < (tol or cfg.tol) and iterations > 1:
             converged = True
             break
     return prob, iterations, converged
+
+
+def _low_share(problem, prob, prior) -> float:
+    """Share of sources with at least 3 claims that the model rates below 0.5."""
+    src, prop, pol = problem.source, problem.prop, problem.polarity
+    S = problem.n_sources
+    correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
+    n = np.bincount(src, minlength=S)
+    theta = (prior[0] + np.bincount(src, weights=correct, minlength=S)) / (prior[0] + prior[1] + n)
+    busy = n >= 3
+    return float(np.mean(theta[busy] < 0.5)) if busy.any() else 0.0
+
+
+def _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior):
+    """Without verdicts, "most sources are mostly wrong" is a symptom, not an answer.
+
+    One-coin truth discovery has a mirror image of every solution (flip every claim, and every
+    accuracy θ becomes 1 - θ); clusters of undetected copies can pull the model toward it. When
+    at least ``mirror_share`` of the sources end up below 0.5, the model is restarted from the
+    flipped claims and the solution in which fewer sources are "mostly wrong" is kept.
+    """
+    share = _low_share(problem, prob, prior)
+    if share < cfg.mirror_share:
+        return prob, 0
+    flipped = np.where(fixed, prob, 1.0 - prob)
+    alt, more, _ = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, flipped, prior, fresh=False)
+    if _low_share(problem, alt, prior) < share:
+        return alt, more
+    return prob, more
 
 
 def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
@@ -299,7 +345,7 @@ def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
     v = problem.verdict
     settled_p = ~np.isnan(v) & groups_size1
     if settled_p.sum() < cfg.min_calibration:
-        return np.ones(2)
+        return np.array(cfg.evidence_scale, dtype=float)
     S, P = problem.n_sources, problem.n_props
     a0, b0 = prior
     correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
@@ -312,18 +358,19 @@ def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
                   np.bincount(prop, weights=ev * (pol > 0), minlength=P)], axis=1)[settled_p]
     y = v[settled_p]
     used = np.abs(x).sum(axis=0) > 0
-    lam = np.ones(2)
+    lam0 = np.array(cfg.evidence_scale, dtype=float)
+    lam = lam0.copy()
     prec = 1.0 / cfg.calibration_sd ** 2
     for _ in range(25):
         z = prior_logit + x @ lam
         mu = 1.0 / (1.0 + np.exp(-z))
-        grad = x.T @ (y - mu) - prec * (lam - 1.0)
+        grad = x.T @ (y - mu) - prec * (lam - lam0)
         hess = -(x.T * (mu * (1 - mu))) @ x - prec * np.eye(2)
         step = np.linalg.solve(hess, grad)
         lam = np.clip(lam - step, 0.05, 10.0)
         if np.max(np.abs(step)) < 1e-8:
             break
-    return np.where(used, lam, 1.0)
+    return np.where(used, lam, lam0)
 
 
 def fit(problem: Problem, config: Config | None = None) -> Result:
@@ -349,24 +396,40 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
     fixed = _fixed(verdict, groups)
     start = _posterior(np.full(P, prior_logit), verdict, groups)
     start = np.where(fixed, start, base)
-    scale = np.ones(2)
+    scale = np.array(cfg.evidence_scale, dtype=float)
     prior = (a0, b0)
-    prob, iterations, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, start, prior)
-    copy_est = None
-    if cfg.detect_copies:
-        pairs = copying.build_pairs(problem, min_shared=cfg.copy_min_shared)
+    pairs = copying.build_pairs(problem, min_shared=cfg.copy_min_shared) if cfg.detect_copies else None
+    rough = max(cfg.tol, 1e-4)  # intermediate fits need not be exact; the last one is polished
+    prob, iterations, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, start, prior,
+                                      tol=rough if pairs is not None else None)
+    copy_est, discount = None, np.ones(src.size)
+    if pairs is not None:
         text_weight = weight
-        for _ in range(cfg.copy_rounds if pairs is not None else 0):
+        copier_row = pairs.copier_row
+        for _ in range(cfg.copy_rounds):
             correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
-            alpha = a0 + np.bincount(src, weights=correct, minlength=S)
-            beta = b0 + np.bincount(src, weights=1.0 - correct, minlength=S)
-            copy_est = copying.estimate(pairs, alpha / (alpha + beta), correct, src.size, cfg.copy_prior)
+            # Accuracies for the copy test use the weak prior: with the strong voting prior a source
+            # that is always right looks like 0.8, and two of them agreeing every time would look
+            # like copying.
+            ca, cb = cfg.copy_theta_prior
+            alpha = ca + np.bincount(src, weights=correct, minlength=S)
+            beta = cb + np.bincount(src, weights=1.0 - correct, minlength=S)
+            copy_est = copying.estimate(pairs, alpha / (alpha + beta), correct, src.size, cfg.copy_prior,
+                                        copier_row)
             new_weight = text_weight * copy_est.discount
-            if np.max(np.abs(new_weight - weight)) < 1e-3:
+            if np.mean(np.abs(new_weight - weight)) < cfg.copy_tol:
                 break
-            weight = new_weight
-            prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior)
+            weight, discount = new_weight, copy_est.discount
+            prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
+                                        fresh=False, tol=rough)
             iterations += more
+        # Polish with the final weights.
+        prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
+                                    fresh=False)
+        iterations += more
+    if not fixed.any() and groups is None and src.size:
+        prob, more = _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior)
+        iterations += more
     if cfg.calibrate:
         alone = np.ones(P, dtype=bool)
         if groups is not None:
@@ -417,4 +480,5 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
                   theta=theta, claims=claims, n_eff=n_eff, estimate=estimate, estimate_lo=est_lo,
                   estimate_hi=est_hi, checked=checked, held_up=held_up, record=record,
                   record_lo=rec_lo, record_hi=rec_hi, base_rate=base, prior_logit=prior_logit, scale=scale,
-                  iterations=iterations, converged=converged, config=cfg)
+                  iterations=iterations, converged=converged, config=cfg,
+                  copy_discount=discount, copies=copy_est)

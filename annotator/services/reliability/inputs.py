@@ -174,9 +174,10 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     for link in links:
         if link.relation in (Relation.SAME, Relation.SUPPORTS, Relation.DERIVED):
             uf.union(cidx[link.from_claim_id], cidx[link.to_claim_id])
-    roots = sorted({uf.find(i) for i in range(len(claims))})
+    root_of = [uf.find(i) for i in range(len(claims))]
+    roots = sorted(set(root_of))
     ridx = {r: p for p, r in enumerate(roots)}
-    claim_prop = {cid: ridx[uf.find(i)] for i, cid in enumerate(claim_ids)}
+    claim_prop = {cid: ridx[r] for cid, r in zip(claim_ids, root_of)}
     P = len(roots)
     prop_claims: list[list[str]] = [[] for _ in range(P)]
     for cid in claim_ids:

@@ -125,13 +125,19 @@ def score_inputs(inputs: ProjectInputs, config: Config | None = None) -> Project
     names = inputs.source_names
     scores = []
     counted_copy = {}
-    for a in np.flatnonzero(res.weight == 0):
+    for a in np.flatnonzero((res.weight == 0) & (pb.copied_from >= 0)):
         key = (int(pb.source[a]), int(pb.copied_from[a]))
         counted_copy[key] = counted_copy.get(key, 0) + 1
+    suspected = suspected_copies(inputs, res)
     for s, sid in enumerate(inputs.source_ids):
-        copies = sorted({names[o] for (x, o) in counted_copy if x == s}, key=str.casefold)
+        copies = {names[o] for (x, o) in counted_copy if x == s}
         copy_notes = [f"{n} claim{'s' if n != 1 else ''} not counted as independent: copied from {names[o]}"
                       for (x, o), n in sorted(counted_copy.items()) if x == s]
+        for sus in suspected:
+            if sus.copier == s:
+                copies.add(names[sus.original])
+                copy_notes.append(sus.text(names))
+        copies = sorted(copies, key=str.casefold)
         record, estimate = _num(res.record[s]), _num(res.estimate[s])
         claims, checked = int(res.claims[s]), int(res.checked[s])
         if claims == 0:
@@ -156,6 +162,73 @@ def score_inputs(inputs: ProjectInputs, config: Config | None = None) -> Project
                          proposition_count=pb.n_props, notes=list(inputs.notes), inputs=inputs, result=res)
 
 
+@dataclass
+class SuspectedCopy:
+    """A pair of sources whose agreement is best explained by copying (assertion-based test)."""
+
+    copier: int
+    original: int
+    probability: float        # posterior probability that the pair copies
+    shared: int               # propositions both asserted
+    agreed: int               # ... on which they said the same thing
+    agreed_false: int         # ... that a verdict settled as false
+
+    def text(self, names: list[str]) -> str:
+        return (f"claims counted for less: says the same as {names[self.original]} on {self.agreed} of "
+                f"{self.shared} shared claims, {self.agreed_false} of them checked false "
+                f"(probability of copying {self.probability:.0%})")
+
+
+def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: float = 0.9,
+                     min_false: int = 3) -> list[SuspectedCopy]:
+    """Source pairs shown to people as probable copies.
+
+    The engine discounts votes by the copy probability whatever the evidence; people are shown
+    a pair only when the probability is at least ``min_probability`` *and* the two agree on at
+    least ``min_false`` claims checked false (agreeing on true claims is what reliable sources
+    do anyway, so that alone is never shown as copying).
+    """
+    est = res.copies
+    if est is None or not est.p_copy.size:
+        return []
+    pairs = est.pairs
+    strong = np.flatnonzero(est.p_copy >= min_probability)
+    if not strong.size:
+        return []
+    pb = inputs.problem
+    false_row = res.fixed[pb.prop[pairs.a]] & (res.correct[pairs.a] == 0.0)
+    agreed = np.bincount(pairs.pair, minlength=pairs.n_pairs)
+    agreed_false = np.bincount(pairs.pair, weights=false_row.astype(float), minlength=pairs.n_pairs)
+    out = []
+    for j in strong:
+        if agreed_false[j] < min_false:
+            continue
+        lo, hi = int(pairs.lo[j]), int(pairs.hi[j])
+        copier, original = (hi, lo) if pairs.copier_is_hi[j] else (lo, hi)
+        out.append(SuspectedCopy(copier, original, float(est.p_copy[j]), int(pairs.shared[j]),
+                                 int(agreed[j]), int(agreed_false[j])))
+    out.sort(key=lambda c: (-c.probability, c.copier, c.original))
+    return out
+
+
+def _discount_note(inputs: ProjectInputs, res: Result, a: int) -> str:
+    """Why an assertion's vote was counted for less by the assertion-based copy test."""
+    d = float(res.copy_discount[a]) if res.copy_discount is not None else 1.0
+    if d >= 0.9 or res.weight[a] == 0:
+        return ""
+    est = res.copies
+    originals = []
+    if est is not None:
+        pairs = est.pairs
+        rows = np.flatnonzero(pairs.copier_row == a)
+        for k in rows[np.argsort(-est.resp[rows])]:
+            if est.resp[k] >= 0.1:
+                j = pairs.pair[k]
+                originals.append(inputs.source_names[int(pairs.lo[j] if pairs.copier_is_hi[j] else pairs.hi[j])])
+    who = f" {', '.join(originals[:3])}" if originals else " other sources"
+    return f"counted for {d:.0%}: this source often says the same as{who} (possible copying)"
+
+
 def _verdict_label(inputs: ProjectInputs, res: Result, p: int) -> str | None:
     if p in inputs.prop_rating:
         return inputs.prop_rating[p].label
@@ -177,6 +250,8 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
         note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
         if note:
             note = f"copy, not counted as corroboration: {note}"
+        else:
+            note = _discount_note(inputs, res, int(a))
         rows.append(ExplanationRow(
             claim_id=cid, quote=inputs.claim_quote[cid], effect=float(res.effect[a]),
             verdict=_verdict_label(inputs, res, p), probability=float(res.prob[p]),
@@ -204,6 +279,8 @@ def explain_claim(scores: ProjectScores, claim_id: str) -> ClaimEstimate:
                 note = f"copy, not counted: {inputs.assertion_copy_note.get(int(a), '')}"
             elif q != p:
                 note = f"backs a rival claim ({inputs.assertion_claims[a][0]})"
+            else:
+                note = _discount_note(inputs, res, int(a))
             direction = "none" if res.weight[a] == 0 else ("true" if w > 0 else "false")
             pushes.append(Push(inputs.source_ids[s], inputs.source_names[s], inputs.assertion_claims[a][0],
                                w, direction, note))

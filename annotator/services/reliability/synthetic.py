@@ -25,6 +25,13 @@ class Synthetic:
     accuracy: np.ndarray       # per source: the true accuracy the estimate should recover
     is_copier: np.ndarray      # per source
     copied: np.ndarray         # per assertion: True when it is a copy (detected or not)
+    original: np.ndarray | None = None  # per source: whom a copier re-publishes (-1: nobody)
+
+    def dependent(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether sources a and b (arrays) are planted as dependent: copier and its original, or
+        two copiers of the same original."""
+        o = self.original if self.original is not None else np.full(self.accuracy.size, -1)
+        return ((o[a] >= 0) & ((o[a] == b) | (o[a] == o[b]))) | ((o[b] >= 0) & (o[b] == a))
 
 
 def generate(n_claims: int = 1000, n_sources: int = 1000, *, per_claim: float = 10.0,
@@ -61,11 +68,13 @@ def generate(n_claims: int = 1000, n_sources: int = 1000, *, per_claim: float = 
     copied_from = np.full(src.size, -1, dtype=np.int64)
     copied = np.zeros(src.size, dtype=bool)
     accuracy = theta.copy()
+    original = np.full(S, -1, dtype=np.int64)
 
     if n_copiers:
         copier_ids = np.flatnonzero(is_copier)
         target = orig_ids[rng.integers(0, originals, n_copiers)]
         accuracy[copier_ids] = (1 - copy_noise) * theta[target] + copy_noise * (1 - theta[target])
+        original[copier_ids] = target
         orig_rows = {o: np.flatnonzero(src == o) for o in orig_ids}
         pool = sum(orig_rows[o].size for o in target)
         frac = min(1.0, copy_share / (1.0 - copy_share) * src.size / max(pool, 1))
@@ -90,7 +99,7 @@ def generate(n_claims: int = 1000, n_sources: int = 1000, *, per_claim: float = 
         given = rng.random(n_claims) < verdict_share
         verdict[given] = truth[given]
     problem = Problem(S, n_claims, src, prop, pol, verdict, copied_from=copied_from)
-    return Synthetic(problem, truth, accuracy, is_copier, copied)
+    return Synthetic(problem, truth, accuracy, is_copier, copied, original)
 
 
 def coverage(result, accuracy: np.ndarray, min_claims: int = 3) -> tuple[float, int, float]:

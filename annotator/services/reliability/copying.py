@@ -1,0 +1,195 @@
+"""Copying found from the assertions themselves (ACCU / Depen style), for copies nobody marked.
+
+Text re-use and "derived from" links find most copies (:mod:`.inputs`). Outlets that re-tell a
+story in their own words are not found that way, and a cluster of them voting as one can turn
+the whole model upside down (the "mirror" solution in which most sources look mostly wrong).
+This module tests every pair of sources that share enough propositions:
+
+* **Independent** sources agree by chance: both right (θ_i·θ_j) or both wrong
+  ((1-θ_i)(1-θ_j)). Two reliable sources rarely share a *false* value.
+* **Copying** with rate c: a share c of the copier's shared assertions are the original's value
+  (true with probability θ_original), the rest is independent.
+
+Per shared proposition the likelihood of what the two say is computed under both hypotheses
+with the current claim probabilities and accuracies (with a weak Beta(2, 1) prior: under the
+voting prior a source that is always right would look like 0.8, and two such sources agreeing
+every time would look like copiers); summed over the pair it gives a
+likelihood ratio for each copy rate c on a small grid, and with a prior P(copy) = 0.05 the
+posterior probability of copying. Sharing false values is strong evidence (the independent
+explanation is improbable for accurate sources), sharing true values weak, disagreeing is
+evidence against.
+
+The discount: on every proposition where the pair agrees, the copier's vote is multiplied by
+(1 − r), r = posterior probability that *this* agreement is a copy (the expected copy rate of
+the pair, sharpened by how improbable the agreement is without copying). Votes of a source that
+agrees with several originals are discounted by each of them. The copier is the source with
+fewer assertions (an aggregator re-publishes part of what its original says, so more of its
+assertions are shared). Its own record and estimate still
+count every assertion — what it publishes is its own track record.
+
+Cost: the pairs come from sources asserting the same proposition, O(Σ_p n_p²); propositions
+asserted by more than ``max_per_prop`` sources are skipped (popular claims say little about
+who copies whom) and the total is capped at ``max_entries`` shared-proposition rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Copy rates considered (uniform prior over the grid, given copying).
+RATES = np.array([0.1, 0.3, 0.6, 0.9])
+
+
+@dataclass
+class Pairs:
+    """Source pairs tested for copying and the propositions on which they agree.
+
+    Pair j: sources ``lo[j] < hi[j]`` sharing ``shared[j]`` propositions, disagreeing on
+    ``disagree[j]`` of them; ``copier_is_hi[j]`` gives the direction. Agreement row k:
+    assertions ``a[k]`` (of ``lo``) and ``b[k]`` (of ``hi``) of pair ``pair[k]`` say the same.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    pair: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    shared: np.ndarray
+    disagree: np.ndarray
+    copier_is_hi: np.ndarray
+
+    @property
+    def n_pairs(self) -> int:
+        return int(self.lo.size)
+
+    @property
+    def copier_row(self) -> np.ndarray:
+        return np.where(self.copier_is_hi[self.pair], self.b, self.a)
+
+
+def build_pairs(problem, *, min_shared: int = 5, max_per_prop: int = 60,
+                max_entries: int = 6_000_000) -> Pairs | None:
+    """Source pairs sharing at least ``min_shared`` propositions, with their agreement rows.
+
+    Propositions of one exclusivity group are compared as one question: asserting two different
+    members is a disagreement.
+    """
+    src, prop, pol = problem.source, problem.prop, problem.polarity
+    n = src.size
+    S, P = problem.n_sources, problem.n_props
+    if n < 2 or S < 2:
+        return None
+    if problem.group is not None:
+        g = np.asarray(problem.group, dtype=np.int64)
+        qid = np.where(g >= 0, g, P + np.arange(P))  # the "question" each proposition answers
+    else:
+        qid = np.arange(P)
+    # Sorted by question, then source: inside a question the first of a pair has the lower source.
+    key = qid[prop] * np.int64(S) + src
+    order = np.argsort(key, kind="stable")
+    ks = qid[prop][order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    cap = max_per_prop
+    while True:
+        ok = (sizes >= 2) & (sizes <= cap)
+        total = int(np.sum(sizes[ok] * (sizes[ok] - 1) // 2))
+        if total <= max_entries or cap <= 2:
+            break
+        cap = max(2, int(cap * 0.8))
+    if total == 0:
+        return None
+    # Every (i, j), i < j, inside each kept question of the sorted order.
+    idx_t = np.int32 if n < 2**31 - 1 else np.int64
+    size_of = np.repeat(np.where(ok, sizes, 0), sizes)
+    rank = np.arange(n) - np.repeat(starts, sizes)
+    partners = np.where(size_of > 0, size_of - 1 - rank, 0)
+    first = np.repeat(np.arange(n, dtype=idx_t), partners)
+    second = np.arange(first.size, dtype=idx_t)
+    second -= np.repeat((np.cumsum(partners) - partners).astype(idx_t), partners)
+    second += first + 1
+    order = order.astype(idx_t)
+    a, b = order[first], order[second]
+    del first, second
+    lo_s, hi_s = src[a], src[b]
+    if problem.group is not None:
+        same_prop = prop[a] == prop[b]
+        keep = (lo_s != hi_s) & (same_prop | ((pol[a] > 0) & (pol[b] > 0)))
+        a, b, lo_s, hi_s, same_prop = a[keep], b[keep], lo_s[keep], hi_s[keep], same_prop[keep]
+        agree = same_prop & (pol[a] == pol[b])
+    else:
+        keep = lo_s != hi_s
+        if not keep.all():
+            a, b, lo_s, hi_s = a[keep], b[keep], lo_s[keep], hi_s[keep]
+        agree = pol[a] == pol[b]
+    pkey = lo_s * np.int64(S) + hi_s
+    if S * S <= 1 << 23:  # dense counting is cheaper than sorting
+        counts_all = np.bincount(pkey, minlength=S * S)
+        good_all = counts_all >= min_shared
+        if not good_all.any():
+            return None
+        new_id_all = (np.cumsum(good_all) - 1).astype(idx_t)
+        keys = np.flatnonzero(good_all)
+        shared = counts_all[keys]
+        row_ok = good_all[pkey]
+        pair_all = new_id_all[pkey]
+    else:
+        uniq, inv, counts = np.unique(pkey, return_inverse=True, return_counts=True)
+        good = counts >= min_shared
+        if not good.any():
+            return None
+        keys, shared = uniq[good], counts[good]
+        row_ok = good[inv]
+        pair_all = (np.cumsum(good) - 1).astype(idx_t)[inv]
+    n_pairs = keys.size
+    disagree = np.bincount(pair_all[row_ok & ~agree], minlength=n_pairs)
+    take = row_ok & agree
+    lo, hi = keys // S, keys % S
+    activity = np.bincount(src, minlength=S)
+    copier_is_hi = (activity[hi] < activity[lo]) | (activity[hi] == activity[lo])
+    return Pairs(a=a[take], b=b[take], pair=pair_all[take], lo=lo, hi=hi, shared=shared,
+                 disagree=disagree, copier_is_hi=copier_is_hi)
+
+
+@dataclass
+class CopyEstimate:
+    discount: np.ndarray      # per assertion: factor applied to its vote (1 = independent)
+    p_copy: np.ndarray        # per pair: posterior probability of copying
+    rate: np.ndarray          # per pair: expected share of the copier's shared assertions copied
+    pairs: Pairs
+    resp: np.ndarray          # per agreement row: P(the copier's value was copied)
+
+
+def estimate(pairs: Pairs, theta: np.ndarray, correct: np.ndarray, n_assertions: int,
+             prior: float = 0.05, copier_row: np.ndarray | None = None) -> CopyEstimate:
+    """Posterior copy probability per pair and the vote discount per assertion."""
+    eps = 1e-6
+    th = np.clip(theta, 0.02, 0.98)
+    a, pair = pairs.a, pairs.pair
+    ti, tj = th[pairs.lo], th[pairs.hi]
+    t_orig = np.where(pairs.copier_is_hi, ti, tj)
+    ti, tj, t_orig = ti[pair], tj[pair], t_orig[pair]
+    t = correct[a]  # P(the shared value is true)
+    # Independent: both right or both wrong. Copying: the original's value, right with θ_original.
+    l_ind = np.maximum(t * ti * tj + (1.0 - t) * (1.0 - ti) * (1.0 - tj), eps)
+    ratio = (t * t_orig + (1.0 - t) * (1.0 - t_orig)) / l_ind
+    n_pairs = pairs.n_pairs
+    log_post = np.empty((RATES.size + 1, n_pairs))
+    log_post[0] = np.log1p(-prior)
+    for k, c in enumerate(RATES):
+        ll = np.bincount(pair, weights=np.log(c * ratio + (1.0 - c)), minlength=n_pairs)
+        log_post[k + 1] = np.log(prior / RATES.size) + ll + pairs.disagree * np.log1p(-c)
+    log_post -= log_post.max(axis=0)
+    post = np.exp(log_post)
+    post /= post.sum(axis=0)
+    p_copy = 1.0 - post[0]
+    rate = np.divide(RATES @ post[1:], p_copy, out=np.zeros(n_pairs), where=p_copy > 0)
+    # Responsibility of each agreement: P(this shared value was copied).
+    c = rate[pair]
+    resp = p_copy[pair] * (c * ratio) / (c * ratio + (1.0 - c))
+    if copier_row is None:
+        copier_row = pairs.copier_row
+    log_keep = np.bincount(copier_row, weights=np.log1p(-np.minimum(resp, 0.999)), minlength=n_assertions)
+    return CopyEstimate(discount=np.exp(log_keep), p_copy=p_copy, rate=rate, pairs=pairs, resp=resp)
