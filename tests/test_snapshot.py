@@ -14,3 +14,14 @@ def test_snapshot_matches_the_store(demo_store):
     claim = demo_store.claims()[0]
     assert snap.links(claim.id) == demo_store.links(claim.id)
     assert snap.claims(doc.id) == demo_store.claims(doc.id)
+
+
+def test_snapshots_share_unchanged_texts_through_the_cache(demo_store):
+    cache = {}
+    first = Snapshot(demo_store, text_cache=cache)
+    assert len(cache) == 5
+    doc = demo_store.documents()[0]
+    demo_store.delete_document(demo_store.documents()[1].id)
+    second = Snapshot(demo_store, text_cache=cache)
+    assert len(cache) == 4, "texts of removed documents leave the cache"
+    assert second.document_text(doc.id) is first.document_text(doc.id)

@@ -295,7 +295,9 @@ class ScoreUpdater:
         store = self.window.store
         if store is None:
             return
-        snapshot = Snapshot(store)
+        if getattr(self, "_cache_path", None) != store.path:
+            self._texts, self._cache_path = {}, store.path
+        snapshot = Snapshot(store, text_cache=self._texts)
         self._scoring_path = store.path
         self.dirty = False
         self.panel.set_busy(True)

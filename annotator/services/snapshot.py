@@ -12,14 +12,28 @@ from annotator.store.project import ProjectStore
 
 
 class Snapshot:
-    def __init__(self, store: ProjectStore, *, with_texts: bool = True):
+    def __init__(self, store: ProjectStore, *, with_texts: bool = True,
+                 text_cache: dict[tuple[str, str], str] | None = None):
+        """``text_cache`` maps (document id, SHA-256) to text across snapshots, so a
+        snapshot after an edit re-reads only documents that changed."""
         self._sources = store.sources()
         self._documents = store.documents()
         self._claims = store.claims()
         self._links = store.links()
         self._verdicts = store.verdicts()
         self._types = store.claim_types()
-        self._texts = {d.id: store.document_text(d.id) for d in self._documents} if with_texts else {}
+        self._texts: dict[str, str] = {}
+        if with_texts:
+            cache = text_cache if text_cache is not None else {}
+            for d in self._documents:
+                key = (d.id, d.sha256)
+                if key not in cache:
+                    cache[key] = store.document_text(d.id)
+                self._texts[d.id] = cache[key]
+            if text_cache is not None and len(text_cache) > len(self._documents):
+                live = {(d.id, d.sha256) for d in self._documents}
+                for key in [k for k in text_cache if k not in live]:
+                    del text_cache[key]
         self.path = store.path
 
     def sources(self):
