@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change, Events
-from annotator.core.model import Rating, Relation
+from annotator.core.model import Rating
 from annotator.services.annotations import AnnotationService
 from annotator.services.importing import ImportService
 from annotator.store import PROJECT_SUFFIX, ProjectStore
@@ -38,6 +38,7 @@ from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.window_import import ImportActions
 from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
+from annotator.gui.window_linking import LinkActions
 from annotator.gui.workers import Worker
 
 MIN_PANES, MAX_PANES = 1, 4
@@ -45,7 +46,7 @@ DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class MainWindow(ImportActions, InterchangeActions, QMainWindow):
+class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
         self.store: ProjectStore | None = None
@@ -101,7 +102,7 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
         self.reliability.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
-        self.reliability.helpRequested.connect(self.show_scores_help)
+        self.reliability.helpRequested.connect(self.reliability.show_help)
         reliability_dock = QDockWidget("Reliability", self)
         reliability_dock.setObjectName("reliabilityDock")
         reliability_dock.setWidget(self.reliability)
@@ -779,23 +780,6 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         self._refresh_tree()
         self.inspector.show_claim(self.selected_claim_id)
 
-    def show_scores_help(self) -> None:
-        from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
-
-        from annotator.resources import docs_dir
-
-        page = docs_dir() / "scores.md"
-        dialog = QDialog(self)
-        dialog.setWindowTitle("How scores are computed")
-        browser = QTextBrowser()
-        browser.setOpenExternalLinks(False)
-        browser.setMarkdown(page.read_text(encoding="utf-8") if page.exists()
-                            else "The explanation page is missing from this installation.")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        dialog.resize(640, 620)
-        dialog.exec()
-
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()
 
@@ -821,68 +805,6 @@ class MainWindow(ImportActions, InterchangeActions, QMainWindow):
         else:
             pane.view.scroll_to(start)
         pane.view.setFocus()
-
-    def _claim_dropped(self, from_id: str, to_id: str) -> None:
-        """A highlight dragged onto another: pick the relation and link them."""
-        if from_id == to_id:
-            return
-        self.select_claim(to_id)
-        relation = self.ask_relation()
-        if relation is not None:
-            self.link_claims(from_id, to_id, relation)
-
-    # -- linking ---------------------------------------------------------------------
-    def link_step(self) -> None:
-        """Ctrl+L on a claim marks it; Ctrl+L on a second claim asks for the relation."""
-        if not self.selected_claim_id:
-            self.hint("Select a claim (click its highlight), then press Ctrl+L.")
-            return
-        if self.pending_link_from is None or self.pending_link_from == self.selected_claim_id:
-            self.pending_link_from = self.selected_claim_id
-            self.cancel_link_action.setEnabled(True)
-            self._update_link_hint()
-            return
-        relation = self.ask_relation()
-        if relation is not None:
-            self.link_claims(self.pending_link_from, self.selected_claim_id, relation)
-
-    def ask_relation(self) -> Relation | None:
-        menu = QMenu(self)
-        menu.setTitle("Link as")
-        labels = {Relation.SAME: "&Same claim", Relation.SUPPORTS: "S&upports",
-                  Relation.CONTRADICTS: "&Contradicts", Relation.DERIVED: "&Derived from"}
-        for relation, label in labels.items():
-            menu.addAction(label).setData(relation.value)
-        chosen = menu.exec(self.mapToGlobal(self.rect().center() - QPoint(60, 60)))
-        return Relation(chosen.data()) if chosen is not None else None
-
-    def link_claims(self, from_id: str, to_id: str, relation: Relation) -> bool:
-        try:
-            command = commands.LinkClaims(self.annotations, from_id, to_id, relation)
-        except AnnotatorError as exc:
-            self.show_error(str(exc))
-            return False
-        self.push(command)
-        self.cancel_link()
-        self.statusBar().showMessage(f"Linked: {relation.label}.", 4000)
-        return True
-
-    def cancel_link(self) -> None:
-        self.pending_link_from = None
-        self.cancel_link_action.setEnabled(False)
-        self._update_link_hint()
-
-    def _update_link_hint(self) -> None:
-        if self.pending_link_from is None:
-            self.link_hint.setText("")
-            return
-        try:
-            quote = " ".join(self.store.claim(self.pending_link_from).quote.split())
-        except AnnotatorError:
-            self.cancel_link()
-            return
-        quote = quote if len(quote) < 50 else quote[:49] + "…"
-        self.link_hint.setText(f"  Linking from “{quote}”: select the other claim and press Ctrl+L (Esc cancels)")
 
     def _sync_scroll(self, source: DocumentPane, value: int) -> None:
         if not self.sync_action.isChecked() or getattr(self, "_syncing", False):
