@@ -64,7 +64,11 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
         self.resize(1400, 860)
 
         self.sources_tree = QTreeWidget()
-        self.sources_tree.setHeaderLabels(["Sources and documents"])
+        self.sources_tree.setHeaderLabels(["Sources and documents", "Score"])
+        header = self.sources_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.sources_tree.setAccessibleName("Sources and documents")
         self.sources_tree.itemActivated.connect(self._tree_activated)
         dock = QDockWidget("Sources", self)
@@ -352,8 +356,9 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
             docs = by_source.get(source_id, [])
             score = self.source_scores.get(source_id)
             value = (score.estimate if score.estimate is not None else score.record) if score else None
-            badge = f"  · {value * 100:.0f}%" if value is not None else ""
-            item = QTreeWidgetItem([f"{name}  ({len(docs)}){badge}"])
+            badge = f"{value * 100:.0f}%" if value is not None else ""
+            item = QTreeWidgetItem([f"{name}  ({len(docs)})", badge])
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(0, f"{name}: {score.record_text}" if score else name)
             item.setData(0, SOURCE_ROLE, source_id)
             for doc in docs:

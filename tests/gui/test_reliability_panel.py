@@ -21,7 +21,7 @@ def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot):
     assert len(chart.scores) == 5
     bottom_two = {s.name for s in chart.scores[-2:]}
     assert bottom_two == {"Unattributed blog post", "AI news aggregator (citing TNW)"}
-    assert "%" in win.sources_tree.topLevelItem(0).text(0), "the source tree shows scores too"
+    assert "%" in win.sources_tree.topLevelItem(0).text(1), "the source tree shows scores too"
 
     blog = _score(win, "Unattributed blog post")
     before = blog.record
