@@ -7,6 +7,8 @@
     annotator import PROJECT FILE…  import articles (txt, md, html, docx, pdf; folders too)
     annotator info PROJECT          counts of sources, documents, claims, links, verdicts
     annotator search PROJECT QUERY  full-text search over the documents
+    annotator similar PROJECT CLAIM sentences of other documents that resemble a claim
+                                    (a claim id, or --text "any sentence")
     annotator score PROJECT         per-source reliability: checked record and inferred estimate
     annotator export PROJECT DIR    write the annotations as CSV files (docs/csv-format.md),
                                     or --format webannotation|claimreview as JSON-LD
@@ -28,7 +30,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "gui", "export", "load", "score", "merge", "agreement")
+COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge", "agreement")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -137,6 +139,46 @@ def cmd_search(args) -> int:
         source = f"{hit['source']}: " if hit["source"] else ""
         print(f"{source}{hit['title']}  [{hit['document_id']}]")
         print(f"    {' '.join(hit['snippet'].split())}")
+    return EXIT_OK
+
+
+def cmd_similar(args) -> int:
+    from annotator.services import matching
+
+    if (args.claim is None) == (args.text is None):
+        raise AnnotatorError("give either a claim id or --text, not both")
+    if args.limit < 1:
+        raise AnnotatorError("--limit must be at least 1")
+    store = _open(args.project)
+    try:
+        index = matching.MatchIndex()
+        matching.refresh_index(store, index)
+        if args.claim is not None:
+            query = store.claim(args.claim).quote
+            suggestions = matching.suggestions_for_claim(store, index, args.claim, limit=args.limit,
+                                                         min_score=args.min_score)
+        else:
+            query = args.text
+            found = matching.similar(index.snapshot(), query, limit=args.limit, min_score=args.min_score)
+            suggestions = matching.describe(store, "", found)
+    finally:
+        store.close()
+    rows = [{"score": s.match.score, "document_id": s.match.passage.document_id, "document": s.document_title,
+             "source": s.source_name, "start": s.match.passage.start, "end": s.match.passage.end,
+             "text": s.match.passage.text, "shared_words": list(s.match.shared), "claim_id": s.claim_id,
+             "linked_as": s.relation} for s in suggestions]
+    if args.json:
+        print(json.dumps({"query": query, "matches": rows}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print(f"Nothing in the other documents resembles “{' '.join(query.split())}”.")
+        return EXIT_OK
+    for row in rows:
+        where = f"{row['source']}: " if row["source"] else ""
+        state = (f"  [claim {row['claim_id']}" + (f", linked: {row['linked_as']}" if row["linked_as"] else "") + "]"
+                 if row["claim_id"] else "")
+        print(f"{row['score']:5.1f}  {where}{row['document']}  @{row['start']}–{row['end']}{state}")
+        print(f"       {' '.join(row['text'].split())}")
     return EXIT_OK
 
 
@@ -288,6 +330,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("similar", help="sentences of other documents that resemble a claim or a text")
+    p.add_argument("project")
+    p.add_argument("claim", nargs="?", help="a claim id (see `annotator export` or the app)")
+    p.add_argument("--text", help="look for this text instead of a claim's quote")
+    p.add_argument("--limit", type=int, default=8, help="at most this many passages (default 8)")
+    p.add_argument("--min-score", type=float, default=20.0,
+                   help="leave out passages scoring below this, 0–100 (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_similar)
 
     p = sub.add_parser("export", help="write the annotations as CSV (or JSON-LD with --format)")
     p.add_argument("project")
