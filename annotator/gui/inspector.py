@@ -49,6 +49,7 @@ class NoteEdit(QPlainTextEdit):
 class Inspector(QWidget):
     jumpRequested = Signal(str)  # claim id
     deleteRequested = Signal(str)
+    claimShown = Signal(object)  # the claim id shown (or None), after every refresh
 
     def __init__(self, push: Callable, report_error: Callable[[str], None], parent=None):
         super().__init__(parent)
@@ -185,6 +186,7 @@ class Inspector(QWidget):
             self.others.clear()
             self.verdict_combo.setCurrentIndex(0)
             self._loading = False
+            self.claimShown.emit(None)
             return
         store = self.service.store
         claim = store.claim(claim_id)
@@ -226,6 +228,7 @@ class Inspector(QWidget):
             item.setToolTip("Click to show the linked claim")
             self.links.addItem(item)
         self._loading = False
+        self.claimShown.emit(claim_id)
 
     def _assessment(self, claim_id: str) -> str:
         """One line on what the scores make of this claim: settled, or inferred and by whom."""

@@ -39,6 +39,7 @@ from annotator.gui.search_panel import SearchPanel
 from annotator.gui.window_import import ImportActions
 from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
 from annotator.gui.window_linking import LinkActions
+from annotator.gui.window_similar import SimilarActions
 from annotator.gui.workers import Worker
 
 MIN_PANES, MAX_PANES = 1, 4
@@ -46,7 +47,7 @@ DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
+class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
         self.store: ProjectStore | None = None
@@ -102,6 +103,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
         search_dock.setWidget(self.search_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, search_dock)
         self.search_dock = search_dock
+        self._build_similar_dock(search_dock)
         self.sources_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
@@ -116,7 +118,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
         self.reliability_dock = reliability_dock
         self.source_scores: dict[str, object] = {}
         self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready)
-        self.resizeDocks([dock, claims_dock], [240, 470], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
 
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Type for new claims")
@@ -189,6 +191,8 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("&Find in Document…", self.find_in_document, QKeySequence.StandardKey.Find))
         edit_menu.addAction(self._action("&Search All Documents…", self.focus_search, "Ctrl+Shift+F"))
+        edit_menu.addAction(self._action("Find Si&milar Passages", self.show_similar, "Ctrl+Shift+M",
+                                         "Where other documents say something like the selected claim"))
 
         claim_menu = bar.addMenu("&Claim")
         self.create_action = self._action("&Create Claim from Selection", self.create_claim_from_selection,
@@ -273,6 +277,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
         self.selected_claim_id = None
         self.pending_link_from = None
         self.inspector.set_service(self.annotations)
+        self._similar_reset()
         self.search_panel.search_fn = store.search
         self.search_panel.results.clear()
         self._refresh_types()
@@ -830,6 +835,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, QMainWindow):
         if self._import_worker is not None:
             self._import_worker.cancel()
         self.score_updater.timer.stop()
+        self._similar_cancel()
         Worker.wait_all()
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())

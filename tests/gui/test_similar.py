@@ -1,0 +1,136 @@
+"""The Similar dock: select a claim, see where other documents say the same, link in one step."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from annotator.core.model import Relation  # noqa: E402
+from annotator.gui.workers import Worker  # noqa: E402
+from tests.gui.test_user_story import open_window  # noqa: E402
+
+FOUNDER = "an OkCupid founder who was also a Clarifai investor had supplied the photographs"
+
+
+def _claim_with(store, text: str) -> str:
+    return next(c.id for c in store.claims() if text in c.quote)
+
+
+def _wait_for_suggestions(qtbot, win) -> list:
+    qtbot.waitUntil(lambda: win.similar_panel.results.count() > 0, timeout=30_000)
+    return win.similar_panel.suggestions()
+
+
+def test_similar_passages_for_the_selected_claim_and_link_in_one_step(qtbot):
+    win = open_window(qtbot)
+    store = win.store
+    claim_id = _claim_with(store, "Clarifai investor")
+    win.select_claim(claim_id)
+    qtbot.keyClick(win, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert win.similar_dock.isVisible()
+    suggestions = _wait_for_suggestions(qtbot, win)
+
+    own_doc = store.claim(claim_id).document_id
+    assert all(s.match.passage.document_id != own_doc for s in suggestions), "only other documents"
+    assert [s.match.score for s in suggestions] == sorted((s.match.score for s in suggestions), reverse=True)
+    # The AIChief article says its executives had invested in Clarifai: it is among the passages,
+    # already a claim of the demo and linked to this one as "supports".
+    executives = next(s for s in suggestions if "executives had previously invested" in s.match.passage.text)
+    assert executives.claim_id is not None and executives.relation == Relation.SUPPORTS.label
+
+    # Pick a passage that is not a claim yet and link it as "same claim": one undo step does both.
+    fresh = next(i for i, s in enumerate(suggestions) if s.claim_id is None)
+    passage = suggestions[fresh].match.passage
+    win.similar_panel.results.setCurrentRow(fresh)
+    win.similar_panel.relation.setCurrentIndex(win.similar_panel.relation.findData(Relation.SAME.value))
+    before = len(store.claims())
+    qtbot.mouseClick(win.similar_panel.link_button, Qt.MouseButton.LeftButton)
+    created = [c for c in store.claims() if c.document_id == passage.document_id
+               and (c.start, c.end) == (passage.start, passage.end)]
+    assert len(store.claims()) == before + 1 and len(created) == 1
+    assert store.claim(created[0].id).quote == passage.text
+    assert [(l.to_claim_id, l.relation) for l in store.links(claim_id) if l.to_claim_id == created[0].id] \
+        == [(created[0].id, Relation.SAME)]
+    # The list now shows the passage as linked, and the link button is off for it.
+    qtbot.waitUntil(lambda: any(s.relation == Relation.SAME.label for s in win.similar_panel.suggestions()))
+
+    win.undo()  # the claim and its link go together
+    assert len(store.claims()) == before
+    assert all(l.to_claim_id != created[0].id for l in store.links(claim_id))
+    win.redo()
+    assert store.claim(created[0].id).quote == passage.text
+    assert any(l.to_claim_id == created[0].id for l in store.links(claim_id))
+
+
+def test_opening_a_passage_shows_it_in_a_pane(qtbot):
+    win = open_window(qtbot)
+    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+    win.show_similar()
+    suggestions = _wait_for_suggestions(qtbot, win)
+    target = suggestions[0].match.passage
+    item = win.similar_panel.results.item(0)
+    win.similar_panel.results.itemActivated.emit(item)
+    pane = next(p for p in win.panes if p.document_id == target.document_id)
+    assert pane.view.selection_span() == (target.start, target.end)
+
+
+SPACY_PROBE = """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+from annotator.app import resolve_startup_project
+from annotator.gui.main_window import MainWindow
+app = QApplication([])
+win = MainWindow(resolve_startup_project(None))
+win.show()
+win.select_claim(next(c.id for c in win.store.claims() if "Clarifai investor" in c.quote))
+for _ in range(20):
+    app.processEvents()
+print("after start:", "spacy" in sys.modules)
+win.show_similar()
+import time
+deadline = time.time() + 60
+while win.similar_panel.results.count() == 0 and time.time() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("after the dock:", "spacy" in sys.modules, win.similar_panel.results.count() > 0)
+win.close()
+"""
+
+
+def test_spacy_loads_only_once_the_similar_dock_is_used(tmp_path):
+    """Start-up stays fast: spaCy is imported by the first search for similar passages, in a worker."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, ANNOTATOR_DATA_DIR=str(tmp_path / "data"), ANNOTATOR_SETTINGS_DIR=str(tmp_path / "s"))
+    out = subprocess.run([sys.executable, "-c", SPACY_PROBE], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "after start: False" in out.stdout
+    assert "after the dock: True True" in out.stdout
+
+
+def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot, tmp_path):
+    from annotator.store import create_project
+
+    win = open_window(qtbot)
+    result = win.importer.import_text("Separately, Clarifai confirmed an OkCupid founder who was also a "
+                                      "Clarifai investor had supplied the photographs. 😀 Nothing else.",
+                                      title="Wire copy", source_name="Wire")
+    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+    win.show_similar()
+    suggestions = _wait_for_suggestions(qtbot, win)
+    best = suggestions[0]
+    assert best.match.passage.document_id == result.document.id and best.match.score > 90
+    text = win.store.document_text(result.document.id)
+    assert text[best.match.passage.start:best.match.passage.end] == best.match.passage.text
+
+    other = create_project(tmp_path / "other.annotator", "Other")
+    other.close()
+    assert win.open_project_path(tmp_path / "other.annotator")
+    assert len(win.match_index) == 0 and win.similar_panel.results.count() == 0
+    Worker.wait_all()
