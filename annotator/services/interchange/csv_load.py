@@ -148,6 +148,8 @@ def _offset(row: dict, column: str) -> int | None:
         return None
     if not raw.isascii() or not raw.isdigit():
         raise _Invalid(column, f"“{raw}” is not a whole number of characters (0 or more).")
+    if len(raw) > 15:  # no document is a quadrillion characters long; int() refuses > 4,300 digits
+        raise _Invalid(column, f"“{raw[:20]}…” is too large to be a position in a document.")
     return int(raw)
 
 
@@ -156,10 +158,15 @@ def _stamp(row: dict, column: str) -> str | None:
     if value is None:
         return None
     try:
-        _dt.datetime.fromisoformat(value)
+        moment = _dt.datetime.fromisoformat(value)
     except ValueError:
         raise _Invalid(column, f"“{value}” is not a date and time like 2026-11-22T10:00:00.000Z.") from None
-    return value
+    # Stored as the app writes its own times (UTC, milliseconds, "Z"), because "latest verdict"
+    # compares them as text; a time without a zone is taken as UTC.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.timezone.utc)
+    moment = moment.astimezone(_dt.timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _enum(enum_type, row: dict, column: str, what: str):
@@ -446,6 +453,7 @@ class _Loader:
             v = row.values
             if row.id and row.id in self.claim_ids:
                 self.report.skipped[CLAIMS] += 1
+                self._queue_verdict(row, row.id)  # a verdict added since the claim was loaded
                 continue
             doc_id, reason = self._resolve(v["document_sha256"], v["document_id"], v["document_title"],
                                            v["source_name"])
@@ -454,14 +462,19 @@ class _Loader:
                 continue
             if doc_id not in self.texts:
                 self.texts[doc_id] = self.store.document_text(doc_id)
-                self.spans[doc_id] = {(c.start, c.end) for c in self.store.claims(doc_id)}
+                # Claims that were in the project before this load, by span and annotator: a
+                # hand-written row (no id) that matches one was loaded before. Rows of this load
+                # are not added, so two people's rows on one span both load.
+                self.spans[doc_id] = {(c.start, c.end, c.annotator or ""): c.id for c in self.store.claims(doc_id)}
             text = self.texts[doc_id]
             found = anchor(text, v["quote"], v["prefix"], v["suffix"], v["start"], hint_end=v["end"])
             if found is None:
                 self._orphan_claim(row, "the quote was not found in the document.")
                 continue
-            if row.id is None and (found.start, found.end) in self.spans[doc_id]:
+            earlier = self.spans[doc_id].get((found.start, found.end, v["annotator"] or ""))
+            if row.id is None and earlier is not None:
                 self.report.skipped[CLAIMS] += 1  # a hand-written row loaded before
+                self._queue_verdict(row, earlier)
                 continue
             type_id = self._claim_type(v["type"], v["type_color"], row)
             prefix, suffix = context(text, found.start, found.end)
@@ -472,7 +485,6 @@ class _Loader:
             if not self._insert(row, None, lambda: self.store.insert_claim(claim)):
                 continue
             self.claim_ids[claim.id] = doc_id
-            self.spans[doc_id].add((claim.start, claim.end))
             self.report.claims[found.method] += 1
             if found.method == FUZZY:
                 self.report.reanchored.append(Reanchored(row.row, claim.id, v["quote"], claim.quote,
@@ -481,8 +493,12 @@ class _Loader:
                 self.report.warnings.append(
                     f"{row.file} row {row.row}: “{_short(v['quote'])}” occurs more than once; "
                     "the first occurrence was used.")
-            if v["verdict"]:
-                self.rows[VERDICTS].append(_Row(row.file, row.row, None, {**v["verdict"], "claim_id": claim.id}))
+            self._queue_verdict(row, claim.id)
+
+    def _queue_verdict(self, row: _Row, claim_id: str) -> None:
+        """The verdict columns of a claims row become a verdict row for that claim."""
+        if row.values["verdict"]:
+            self.rows[VERDICTS].append(_Row(row.file, row.row, None, {**row.values["verdict"], "claim_id": claim_id}))
 
     def _orphan_claim(self, row: _Row, reason: str) -> None:
         self.report.orphans.append(Orphan(row.file, row.row, row.id, row.values["quote"], reason))
@@ -501,7 +517,7 @@ class _Loader:
     def _apply_verdicts(self) -> None:
         existing = self.store.verdicts()
         ids = {v.id for v in existing}
-        pairs = {(v.claim_id, v.annotator or "") for v in existing}
+        pairs = {(v.claim_id, v.annotator or ""): v for v in existing}
         for row in self.rows[VERDICTS]:
             v = row.values
             if row.id and row.id in ids:
@@ -511,14 +527,20 @@ class _Loader:
             if missing:
                 self.report.orphans.append(Orphan(row.file, row.row, row.id, None, "verdict: " + missing))
                 continue
-            if (v["claim_id"], v["annotator"]) in pairs:
-                self.report.skipped[VERDICTS] += 1  # this annotator already rated the claim
+            had = pairs.get((v["claim_id"], v["annotator"] or ""))
+            if had is not None:  # this annotator already rated the claim; loading never overwrites
+                self.report.skipped[VERDICTS] += 1
+                if (had.rating, had.note or None) != (v["rating"], v["note"] or None):
+                    self.report.warnings.append(
+                        f"{row.file} row {row.row}: {v['annotator'] or 'an unnamed annotator'} already rated claim "
+                        f"{v['claim_id']} {had.rating.label.lower()} in this project; the file's "
+                        f"{v['rating'].label.lower()} was not loaded (change it in the app if it is newer).")
                 continue
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
                               v["annotator"], v["created_at"], v["updated_at"])
             if self._insert(row, None, lambda: self.store.insert_verdict(verdict)):
                 ids.add(verdict.id)
-                pairs.add((verdict.claim_id, verdict.annotator))
+                pairs[(verdict.claim_id, verdict.annotator or "")] = verdict
                 self.report.verdicts += 1
 
     def _apply_links(self) -> None:

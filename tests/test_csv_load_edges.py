@@ -1,0 +1,88 @@
+"""Loading annotation CSVs: edge cases found in review (huge numbers, verdicts on claims
+already present, timestamps in other zones, two people's rows on one span)."""
+
+from __future__ import annotations
+
+from annotator.core.model import Rating
+from annotator.services.interchange import export_csv, load_csv
+from tests.test_interchange import read_rows, write_rows
+
+
+def _doc(store):
+    return next(d for d in store.documents() if d.title.startswith("Clarifai OkCupid"))
+
+
+def test_an_offset_of_thousands_of_digits_is_a_row_error_not_a_crash(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    path = write_rows(tmp_path / "claims.csv", [
+        {"document_title": doc.title, "quote": "founded in 2013", "start": "9" * 5000, "end": ""}])
+    report = load_csv(demo_store, path)
+    assert not report.loaded
+    assert [(e.row, e.column) for e in report.errors] == [(2, "start")]
+    assert "too large to be a position" in report.errors[0].message
+
+
+def test_a_verdict_added_to_a_claim_loaded_before_is_loaded(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    row = {"document_title": doc.title, "quote": "founded in 2013", "verdict": "", "verdict_annotator": ""}
+    assert load_csv(demo_store, write_rows(tmp_path / "day1.csv", [row])).claims_loaded == 1
+    claim = next(c for c in demo_store.claims() if c.quote == "founded in 2013")
+    assert demo_store.verdicts(claim.id) == []
+    row.update(verdict="True", verdict_annotator="alice")
+    report = load_csv(demo_store, write_rows(tmp_path / "day2.csv", [row]))
+    assert report.loaded and report.claims_loaded == 0 and report.verdicts == 1, report.lines()
+    assert [(v.annotator, v.rating) for v in demo_store.verdicts(claim.id)] == [("alice", Rating.TRUE)]
+
+    # The same through an export's claims.csv alone (claims with ids).
+    export_csv(demo_store, tmp_path / "out")
+    rows = read_rows(tmp_path / "out", "claims.csv")
+    mine = next(r for r in rows if r["id"] == claim.id)
+    mine.update(verdict="False", verdict_annotator="bob")
+    report = load_csv(demo_store, write_rows(tmp_path / "claims.csv", [mine]))
+    assert report.verdicts == 1, report.lines()
+    assert {(v.annotator, v.rating) for v in demo_store.verdicts(claim.id)} == {("alice", Rating.TRUE),
+                                                                             ("bob", Rating.FALSE)}
+
+
+def test_two_peoples_rows_on_one_span_both_load_and_a_reload_adds_nothing(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    rows = [{"document_title": doc.title, "quote": "founded in 2013", "type": "Number or statistic",
+             "annotator": "alice", "verdict": "False", "verdict_annotator": "alice"},
+            {"document_title": doc.title, "quote": "founded in 2013", "type": "Factual claim",
+             "annotator": "bob", "verdict": "True", "verdict_annotator": "bob"}]
+    path = write_rows(tmp_path / "claims.csv", rows)
+    report = load_csv(demo_store, path)
+    assert report.claims_loaded == 2 and report.verdicts == 2, report.lines()
+    claims = [c for c in demo_store.claims() if c.quote == "founded in 2013"]
+    assert sorted(c.annotator for c in claims) == ["alice", "bob"]
+    again = load_csv(demo_store, path)
+    assert again.claims_loaded == 0 and again.skipped["claims"] == 2 and again.verdicts == 0
+
+
+def test_timestamps_are_stored_in_utc_so_the_latest_verdict_wins(demo_store, tmp_path):
+    export_csv(demo_store, tmp_path / "out")
+    claim = read_rows(tmp_path / "out", "claims.csv")[0]["id"]
+    rows = [{"id": "V-ALICE", "claim_id": claim, "rating": "true", "annotator": "alice", "note": "",
+             "evidence_url": "", "created_at": "2030-01-01T09:00:00.000Z", "updated_at": "2030-01-01T09:00:00.000Z"},
+            {"id": "V-BOB", "claim_id": claim, "rating": "false", "annotator": "bob", "note": "",
+             "evidence_url": "", "created_at": "2030-01-01 10:30:00", "updated_at": "2030-01-01 10:30:00"},
+            {"id": "V-CAROL", "claim_id": claim, "rating": "mixed", "annotator": "carol", "note": "",
+             "evidence_url": "", "created_at": "2030-01-01T08:00:00-05:00",  # 13:00 UTC: the latest
+             "updated_at": "2030-01-01T08:00:00-05:00"}]
+    report = load_csv(demo_store, write_rows(tmp_path / "verdicts.csv", rows))
+    assert report.verdicts == 3, report.lines()
+    stamps = {v.annotator: v.updated_at for v in demo_store.verdicts(claim)}
+    assert stamps["bob"] == "2030-01-01T10:30:00.000Z" and stamps["carol"] == "2030-01-01T13:00:00.000Z"
+    assert demo_store.verdict(claim).rating is Rating.MIXED
+
+
+def test_a_changed_rating_by_the_same_person_is_reported_not_silently_skipped(demo_store, tmp_path):
+    export_csv(demo_store, tmp_path / "out")
+    verdicts = read_rows(tmp_path / "out", "verdicts.csv")
+    row = verdicts[0]
+    old = demo_store.verdict(row["claim_id"], annotator=row["annotator"]).rating
+    row.update(id="", rating="unverifiable" if old is not Rating.UNVERIFIABLE else "true")
+    report = load_csv(demo_store, write_rows(tmp_path / "verdicts.csv", [row]))
+    assert report.verdicts == 0 and report.skipped["verdicts"] == 1
+    assert any("already rated claim" in w and "was not loaded" in w for w in report.warnings)
+    assert demo_store.verdict(row["claim_id"], annotator=row["annotator"]).rating is old
