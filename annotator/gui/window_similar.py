@@ -66,7 +66,7 @@ class SimilarActions:
         self.similar_dock.show()
         self.similar_dock.raise_()
         self.similar_panel.results.setFocus()
-        self._similar_refresh()
+        self._similar_refresh(force=True)
 
     def _similar_reset(self) -> None:
         """A new project: forget the old index and any indexing in flight."""
@@ -80,12 +80,18 @@ class SimilarActions:
             self._similar_worker = None
         self.similar_panel.set_busy(None)
 
+    def _similar_on_screen(self) -> bool:
+        """Whether a person can see the dock. A dock behind another tab still reports
+        isVisible(); its visible region is empty."""
+        dock = self.similar_dock
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
     def _similar_schedule(self) -> None:
-        if self.similar_dock.isVisible():
+        if self._similar_on_screen():
             self._similar_timer.start()
 
-    def _similar_refresh(self) -> None:
-        if self.store is None or not self.similar_dock.isVisible():
+    def _similar_refresh(self, force: bool = False) -> None:
+        if self.store is None or not (force or self._similar_on_screen()):
             return
         claim_id = self.selected_claim_id
         try:

@@ -134,3 +134,18 @@ def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot
     assert win.open_project_path(tmp_path / "other.annotator")
     assert len(win.match_index) == 0 and win.similar_panel.results.count() == 0
     Worker.wait_all()
+
+
+def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot):
+    win = open_window(qtbot)
+    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+    qtbot.wait(100)
+    assert not win._similar_on_screen() and win.similar_panel.results.count() == 0
+    win.similar_dock.raise_()  # as clicking the "Similar" tab does
+    suggestions = _wait_for_suggestions(qtbot, win)
+    assert suggestions and win._similar_on_screen()
+    other = _claim_with(win.store, "requested data from OkCupid")
+    win.select_claim(other)  # the list follows the selection
+    qtbot.waitUntil(lambda: "requested data" in win.similar_panel.heading.text())
+    assert all(s.match.passage.document_id != win.store.claim(other).document_id
+               for s in win.similar_panel.suggestions())
