@@ -71,6 +71,11 @@ def smoke() -> None:
         print(out.stdout, out.stderr)
         if out.returncode != 0:
             raise SystemExit("smoke test failed: HTML import in the bundle")
+        out = subprocess.run([str(exe), "similar", str(project), "--text", "Clarifai deleted 3 million photos"],
+                             env=env, capture_output=True, text=True, timeout=180)
+        print(f"$ annotator similar … (spaCy sentences in the bundle)\n{out.stdout}{out.stderr}")
+        if out.returncode != 0 or "Clarifai" not in out.stdout:
+            raise SystemExit("smoke test failed: similar passages (spaCy) in the bundle")
 
 
 if __name__ == "__main__":
