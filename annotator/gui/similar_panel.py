@@ -25,9 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from typing import TYPE_CHECKING
+
 from annotator.core.model import Relation
 from annotator.gui.palette import RELATION_COLORS
-from annotator.services.matching import Suggestion
+
+if TYPE_CHECKING:  # the matching code loads with the first search, not at start-up
+    from annotator.services.matching import Suggestion
 
 ROLE = Qt.ItemDataRole.UserRole
 

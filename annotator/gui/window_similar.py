@@ -11,6 +11,8 @@ one undoable step.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
@@ -19,11 +21,15 @@ from annotator.core.model import Relation
 from annotator.gui import commands
 from annotator.gui.similar_panel import SimilarPanel
 from annotator.gui.workers import Worker
-from annotator.services import matching
+
+if TYPE_CHECKING:
+    from annotator.services import matching
 
 
 def _index_documents(texts: list[tuple[str, str, str]], *, progress, cancelled) -> list[matching.DocumentIndex]:
     """Worker: cut each (id, sha256, text) into sentences and index them."""
+    from annotator.services import matching
+
     out = []
     total = sum(len(text) for _, _, text in texts) or 1
     done = 0
@@ -53,7 +59,7 @@ class SimilarActions:
         tab_with.raise_()
         dock.visibilityChanged.connect(lambda visible: visible and self._similar_schedule())
         self.similar_dock = dock
-        self.match_index = matching.MatchIndex()
+        self.match_index = None  # built with the first search
         self._similar_worker: Worker | None = None
         self._similar_timer = QTimer(self)
         self._similar_timer.setSingleShot(True)
@@ -71,7 +77,7 @@ class SimilarActions:
     def _similar_reset(self) -> None:
         """A new project: forget the old index and any indexing in flight."""
         self._similar_cancel()
-        self.match_index = matching.MatchIndex()
+        self.match_index = None
         self.similar_panel.show_suggestions(None, [])
 
     def _similar_cancel(self) -> None:
@@ -101,6 +107,10 @@ class SimilarActions:
         if claim is None:
             self.similar_panel.show_suggestions(None, [])
             return
+        from annotator.services import matching
+
+        if self.match_index is None:
+            self.match_index = matching.MatchIndex()
         documents = [(d.id, d.sha256 or "") for d in self.store.documents()]
         self.match_index.retain(doc_id for doc_id, _ in documents)
         missing = self.match_index.missing(documents)

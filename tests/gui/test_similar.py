@@ -132,7 +132,7 @@ def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot
     other = create_project(tmp_path / "other.annotator", "Other")
     other.close()
     assert win.open_project_path(tmp_path / "other.annotator")
-    assert len(win.match_index) == 0 and win.similar_panel.results.count() == 0
+    assert win.match_index is None and win.similar_panel.results.count() == 0
     Worker.wait_all()
 
 
