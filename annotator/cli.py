@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -37,10 +38,23 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 def _project_path(raw: str, *, must_exist: bool = True) -> Path:
     from annotator.store import PROJECT_SUFFIX
 
+    if not raw.strip():
+        raise AnnotatorError("the project path is empty.")
     path = Path(raw).expanduser()
     if not must_exist and path.suffix == "":
         path = path.with_suffix(PROJECT_SUFFIX)
     return path
+
+
+def _count(raw: str) -> int:
+    """A --limit: a whole number from 1 to 100,000."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{raw}” is not a whole number") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError("give a number from 1 to 100000")
+    return value
 
 
 def _open(raw: str):
@@ -147,8 +161,6 @@ def cmd_similar(args) -> int:
 
     if (args.claim is None) == (args.text is None):
         raise AnnotatorError("give either a claim id or --text, not both")
-    if args.limit < 1:
-        raise AnnotatorError("--limit must be at least 1")
     store = _open(args.project)
     try:
         index = matching.MatchIndex()
@@ -327,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="full-text search over document texts")
     p.add_argument("project")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=_count, default=20)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
 
@@ -335,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("claim", nargs="?", help="a claim id (see `annotator export` or the app)")
     p.add_argument("--text", help="look for this text instead of a claim's quote")
-    p.add_argument("--limit", type=int, default=8, help="at most this many passages (default 8)")
+    p.add_argument("--limit", type=_count, default=8, help="at most this many passages (default 8)")
     p.add_argument("--min-score", type=float, default=20.0,
                    help="leave out passages scoring below this, 0–100 (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -400,6 +412,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.Error as exc:  # a damaged project the read-only checks could not see
+        print(f"annotator: the project file could not be read ({exc}); it may be damaged. "
+              "Restore it from a backup or from the .bak copy next to it.", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # permissions, names too long, a disk that went away
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"annotator: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_ERROR
+    except (ValueError, OverflowError) as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

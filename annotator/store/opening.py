@@ -28,6 +28,8 @@ from annotator.store.schema import APPLICATION_ID, LATEST_VERSION, apply_migrati
 
 PROJECT_SUFFIX = ".annotator"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+# Tables every schema version has; a file without one of them is damaged, whatever it says.
+_CORE_TABLES = ("project_meta", "sources", "documents", "claims", "links", "verdicts", "claim_types")
 
 
 def _header(path: Path) -> tuple[int, int]:
@@ -51,8 +53,14 @@ def _header(path: Path) -> tuple[int, int]:
     return user_version, application_id
 
 
-def _inspect_read_only(path: Path) -> int:
-    """Check a candidate project without writing to it; return its schema version."""
+def _inspect_read_only(path: Path, *, recover: bool = False) -> int:
+    """Check a candidate project without writing to it; return its schema version.
+
+    A rollback journal left beside the file by a crash holds the state before an
+    unfinished change; the file itself may be half-written. With ``recover`` (the
+    project is about to be opened for writing anyway) SQLite rolls the change back
+    first; otherwise the file is refused, since reading it would see the half-change.
+    """
     user_version, application_id = _header(path)
     if application_id != APPLICATION_ID:
         raise NotAProjectError(
@@ -68,6 +76,13 @@ def _inspect_read_only(path: Path) -> int:
     # Without a WAL beside it the file is read as immutable, so SQLite creates
     # no -wal/-shm files next to a file that may not be ours. A WAL left by a
     # crash holds committed edits, so then the file is read normally (read-only).
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        if not recover:
+            raise ProjectError(
+                f"{path.name} was not closed properly: an unfinished change is pending in {journal.name}. "
+                "Open it in annotator once (that finishes the clean-up), then try again. It was not changed.")
+        _roll_back_hot_journal(path)
     wal = path.with_name(path.name + "-wal")
     uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
     try:
@@ -75,16 +90,17 @@ def _inspect_read_only(path: Path) -> int:
     except sqlite3.Error as exc:
         raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
     try:
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged message must not raise
         check = conn.execute("PRAGMA quick_check").fetchall()
+        conn.text_factory = str
         if check != [("ok",)]:
             problem = "; ".join(str(row[0]) for row in check[:3])
             raise CorruptProjectError(
                 f"{path.name} is damaged ({problem}). It was not changed; "
                 "restore it from a backup or from the .bak copy next to it."
             )
-        has_migrations = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'"
-        ).fetchone()
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        has_migrations = "_sqlite_migrations" in tables
         applied = (
             [row[0] for row in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'annotator' ORDER BY rowid"
@@ -92,7 +108,7 @@ def _inspect_read_only(path: Path) -> int:
             if has_migrations
             else []
         )
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.Error, ValueError) as exc:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
         raise CorruptProjectError(
@@ -109,13 +125,57 @@ def _inspect_read_only(path: Path) -> int:
         )
     if not applied:
         raise CorruptProjectError(f"{path.name} has no annotator schema. It was not changed.")
+    missing = [t for t in _CORE_TABLES if t not in tables]
+    if missing:
+        raise CorruptProjectError(
+            f"{path.name} is damaged: its {', '.join(missing)} table{'s are' if len(missing) > 1 else ' is'} "
+            "missing. It was not changed; restore it from a backup or from the .bak copy next to it.")
+    _check_text_readable(uri, path)
     return len(applied)
 
 
-def _connect(path: Path) -> Database:
+def _check_text_readable(uri: str, path: Path) -> None:
+    """Read every short text once, so that text damaged on disk (bytes that are not UTF-8)
+    is reported before the project opens rather than in the middle of work. Document
+    texts are skipped: they are long, and ``ProjectStore.document_text`` tolerates damage."""
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        for table in _CORE_TABLES:
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "text"]
+            try:
+                for _row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+                    pass
+            except sqlite3.OperationalError as exc:
+                raise CorruptProjectError(
+                    f"{path.name} is damaged: some text in its {table} cannot be read ({exc}). It was not "
+                    "changed; restore it from a backup or from the .bak copy next to it.") from None
+    finally:
+        conn.close()
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    """Let SQLite undo the unfinished change recorded in a leftover rollback journal."""
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()  # any read rolls a hot journal back
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise CorruptProjectError(
+            f"{path.name} was not closed properly and could not be repaired ({exc}).") from None
+
+
+def _connect(path: Path, *, migrate: bool = False) -> Database:
     db = Database(path)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
+    if migrate:  # before the journal-mode switch, so a failed migration leaves the file as it was
+        try:
+            apply_migrations(db)
+        except BaseException:
+            db.close()
+            raise
     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":  # e.g. a file system without shared memory
         db.execute("PRAGMA journal_mode = DELETE")
@@ -130,7 +190,7 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True):
     path = Path(path)
     if not path.exists():
         raise ProjectError(f"There is no project at {path}.")
-    version = _inspect_read_only(path)
+    version = _inspect_read_only(path, recover=True)
     if version < LATEST_VERSION:
         if not migrate:
             raise ProjectError(f"{path.name} uses an older schema ({version}) and needs upgrading.")
@@ -138,9 +198,8 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True):
         if not backup.exists():
             _backup(path, backup)
     try:
-        db = _connect(path)
-        apply_migrations(db)
-    except sqlite3.OperationalError as exc:
+        db = _connect(path, migrate=True)
+    except sqlite3.Error as exc:
         if "locked" in str(exc):
             raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
         raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
@@ -188,6 +247,8 @@ def create_project(path: str | os.PathLike, name: str | None = None, *, overwrit
         os.replace(tmp, path)
     except OSError as exc:
         raise ProjectError(f"Cannot create {path}: {exc.strerror or exc}.") from None
+    except sqlite3.Error as exc:  # e.g. a folder without write permission
+        raise ProjectError(f"Cannot create {path}: {exc}.") from None
     finally:
         for leftover in (tmp, Path(str(tmp) + "-journal")):
             if leftover.exists():

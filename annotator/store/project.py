@@ -17,7 +17,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from annotator.core.errors import DuplicateDocumentError, NotFoundError, ProjectError, ValidationError
+from annotator.core.errors import (
+    DuplicateDocumentError,
+    NotFoundError,
+    ProjectError,
+    ValidationError,
+)
 from annotator.core.ids import new_id
 from annotator.core.model import (
     Claim,
@@ -290,7 +295,11 @@ class ProjectStore:
         return _document(row[:13], row[13] if with_text else None)
 
     def document_text(self, document_id: str) -> str:
-        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+        try:
+            row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+        except sqlite3.OperationalError:  # bytes damaged on disk: show the rest of the text
+            row = self.db.execute("SELECT CAST(text AS BLOB) FROM documents WHERE id = ?", [document_id]).fetchone()
+            row = None if row is None else (row[0].decode("utf-8", "replace"),)
         if row is None:
             raise NotFoundError(f"No document with id {document_id}.")
         return row[0]
