@@ -30,8 +30,17 @@ MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 TITLE_MAX_CHARS = 200
-# A .docx is a zip; its parts are read into memory, so refuse absurd unpacked sizes.
-_MAX_UNZIPPED_BYTES = 10 * MAX_BYTES
+# A .docx is a zip; its parts are read into memory (the text part parsed as XML, about 15
+# times its size), so refuse absurd unpacked sizes: a zip bomb passes the file-size check.
+_MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+_MAX_DOCX_XML_BYTES = 32 * 1024 * 1024
+# Article extraction costs about 0.1 ms per HTML element; bigger pages are read whole, and
+# pages beyond the second limit (millions of elements, gigabytes of memory) are refused.
+HTML_ARTICLE_MAX_ELEMENTS = 50_000
+HTML_MAX_ELEMENTS = 1_000_000
+# The Markdown parser needs seconds per 100 KB on some inputs (thousands of lines in one
+# paragraph, big tables); larger Markdown files are imported as plain text.
+MARKDOWN_MAX_BYTES = 512 * 1024
 _KNOWN_FORMATS = "text, Markdown, HTML, Word (.docx) and PDF files"
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -51,7 +60,16 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc/.xls/.ppt
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _HTML_START = re.compile(rb"\s*<!doctype\s+html|\s*<html[\s>]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_DOCTYPE_OPEN = re.compile(r"<!DOCTYPE[^\[>]*\[", re.IGNORECASE)
+_DOCTYPE_CLOSE = re.compile(r"\]\s*>")
+# A start tag longer than this loses its attributes before parsing: the HTML parser is
+# quadratic in the number of attributes of one element, and no text lives in attributes.
+_HUGE_TAG = re.compile(r"<([A-Za-z][^\s/<>]{0,64})[^<>]{32768,}>")
+# Labels a <meta charset> may name: text encodings browsers know (not base64, rot13,
+# unicode_escape and the other codecs Python can look up).
+_HTML_ENCODINGS = re.compile(
+    r"utf[-_]?8|ascii|latin[-_]1|iso8859[-_]\d+|cp(874|125\d|437|8[56]\d|9[345]\d)|koi8[-_][ru]|"
+    r"mac[-_](roman|cyrillic)|gb(k|2312|18030)|big5(hkscs)?|euc[-_](jp|kr)|shift[-_]jis|iso2022[-_]jp")
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses these in text
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
@@ -152,19 +170,25 @@ def _check_size(size: int, name: str, max_bytes: int, path: Any) -> None:
 
 def _detect_format(data: bytes, suffix: str, name: str) -> str:
     """Decide the reader: magic bytes first, then the suffix, then a look at the content."""
-    if b"%PDF-" in data[:1024]:
+    # The header may follow a little junk (the format allows up to 1 KB), but a text or
+    # Markdown file that merely mentions "%PDF-" stays text.
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-") or (
+            suffix == ".pdf" and b"%PDF-" in data[:1024]):
         return "pdf"
     if data.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
                 unpacked = sum(i.file_size for i in zf.infolist())
+                body = next((i.file_size for i in zf.infolist() if i.filename == "word/document.xml"), 0)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
             raise ImportFailure(f"{name} is a damaged ZIP or Word file and cannot be opened.") from None
         if "word/document.xml" not in names:
             raise ImportFailure(f"{name} is a ZIP archive, not a Word document; annotator imports {_KNOWN_FORMATS}.")
-        if unpacked > _MAX_UNZIPPED_BYTES:
-            raise ImportFailure(f"{name} unpacks to more than {_human_size(_MAX_UNZIPPED_BYTES)}; "
+        if unpacked > _MAX_UNZIPPED_BYTES or body > _MAX_DOCX_XML_BYTES:
+            raise ImportFailure(f"{name} unpacks to {_human_size(max(unpacked, body))}, more than annotator "
+                                f"reads ({_human_size(_MAX_DOCX_XML_BYTES).replace('.0 ', ' ')} of text, "
+                                f"{_human_size(_MAX_UNZIPPED_BYTES).replace('.0 ', ' ')} in all); "
                                 "it is too large or damaged.")
         return "docx"
     if data.startswith(_OLE_MAGIC):
@@ -367,7 +391,12 @@ def _read_markdown(data: bytes, name: str) -> ImportedDocument:
     source, warnings = _decode_plain(data, name)
     source = normalise_newlines(source).removeprefix("\ufeff")
     meta, source = _split_front_matter(source)
-    text, heading = _markdown_to_text(source)
+    if len(data) > MARKDOWN_MAX_BYTES:
+        warnings.append(f"Markdown files over {MARKDOWN_MAX_BYTES // 1024} KB are imported as plain text "
+                        "(the markup is kept as written)")
+        text, heading = source, ""
+    else:
+        text, heading = _markdown_to_text(source)
     return _finish(text, name, "markdown", title=meta.get("title") or heading, author=meta.get("author"),
                    published=_iso_date(meta.get("date")), url=meta.get("url"), warnings=warnings)
 
@@ -527,16 +556,28 @@ _BREAK, _LINE, _TAB = "\x00", "\x01", "\x02"  # placeholders while flattening a 
 def _read_html(data: bytes, name: str) -> ImportedDocument:
     """The article text and metadata of a saved web page."""
     html, warnings = _decode_html(data)
+    if _looks_binary(html):
+        raise ImportFailure(f"{name} looks like a binary file, not a web page; annotator imports {_KNOWN_FORMATS}.")
+    elements = html.count("<")
+    if elements > HTML_MAX_ELEMENTS:
+        raise ImportFailure(f"{name} has about {elements:,} HTML elements, more than annotator reads "
+                            f"({HTML_MAX_ELEMENTS:,}); save the article alone, or as text or PDF, and import that.")
     tree, truncated = _parse_html(html)
     if tree is None:
         raise ImportFailure(f"{name} contains no readable text.")
     if truncated:
-        warnings.append("The page is nested too deeply; text after that point is missing")
+        warnings.append(f"The page is {truncated}; text after that point is missing")
     url = _canonical_url(tree)
     _drop(tree, _UNSAFE_TAGS, keep="script[@type='application/ld+json']")
     title = author = published = None
     text = ""
+    whole_page = elements > HTML_ARTICLE_MAX_ELEMENTS
+    if whole_page:
+        warnings.append(f"A very large page (about {elements:,} elements): its whole text was imported, "
+                        "without picking out the article")
     try:
+        if whole_page:
+            raise _SkipExtraction
         import trafilatura
 
         result = trafilatura.bare_extraction(
@@ -544,7 +585,7 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
             date_extraction_params={"extensive_search": False, "original_date": True})
     except ImportError:  # a broken install must show up, not silently degrade every page
         raise
-    except Exception:  # the fallback below still gives the page text
+    except Exception:  # the fallback below still gives the page text (also after _SkipExtraction)
         result = None
     if result is not None:
         text = _trafilatura_text(result.body)
@@ -557,9 +598,14 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
         body = tree.find("body")
         text = _html_tree_text(body if body is not None else tree)
     if truncated and not text.strip():
-        raise ImportFailure(f"{name} is nested too deeply to be read; it may be damaged or malicious.")
+        raise ImportFailure(f"{name} is {truncated} to be read as a web page; it may be damaged or malicious. "
+                            "If it is a real page, save it as text and import that.")
     return _finish(text, name, "html", title=title, author=author, published=published, url=url,
                    warnings=warnings)
+
+
+class _SkipExtraction(Exception):
+    """Article extraction is not attempted (the page is too big for it)."""
 
 
 def _decode_html(data: bytes) -> tuple[str, list[str]]:
@@ -573,6 +619,8 @@ def _decode_html(data: bytes) -> tuple[str, list[str]]:
             encoding = codecs.lookup(declared[1].decode("ascii")).name
         except (LookupError, UnicodeDecodeError):
             encoding = None
+        if encoding and not _HTML_ENCODINGS.fullmatch(encoding):
+            encoding = None  # e.g. "base64" or "unicode_escape": not a web page's encoding
         if encoding in ("latin-1", "iso8859-1", "ascii"):
             encoding = "cp1252"  # what browsers do with these labels
         if encoding and not encoding.startswith("utf-16"):
@@ -590,8 +638,9 @@ def _decode_html(data: bytes) -> tuple[str, list[str]]:
     return guessed[0], [_encoding_warning(guessed[1])]
 
 
-def _parse_html(html: str) -> tuple[Any, bool]:
-    """(lxml tree or None, whether nesting beyond the parser's depth limit was cut off).
+def _parse_html(html: str) -> tuple[Any, str | None]:
+    """(lxml tree or None, what made the parser stop early: None, "nested too deeply" or
+    "too large in one block"; the parser's safety limits cut off the rest).
 
     Comments and processing instructions are dropped, internal DTD subsets (entity
     definitions) removed first, and the parser never touches the network.
@@ -599,14 +648,32 @@ def _parse_html(html: str) -> tuple[Any, bool]:
     import lxml.html
     from lxml import etree
 
-    html = _DOCTYPE_SUBSET.sub("", _XML_UNSAFE.sub("", html))
+    html = _HUGE_TAG.sub(r"<\1>", _strip_dtd_subsets(_XML_UNSAFE.sub("", html)))
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   no_network=True, collect_ids=False)
     try:
         tree = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=parser)
     except (etree.ParserError, ValueError):
-        return None, False
-    return tree, any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+        return None, None
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if not limits:
+        return tree, None
+    return tree, "nested too deeply" if any("depth" in m for m in limits) else "too large in one block"
+
+
+def _strip_dtd_subsets(html: str) -> str:
+    """Remove internal DTD subsets (``<!DOCTYPE x [ ... ]>``, where entities are defined),
+    in one pass: each search starts where the previous one ended."""
+    out, pos = [], 0
+    while (opening := _DOCTYPE_OPEN.search(html, pos)) is not None:
+        closing = _DOCTYPE_CLOSE.search(html, opening.end())
+        if closing is None:  # never closed: drop the rest, as the subset would swallow it
+            out.append(html[pos:opening.start()])
+            return "".join(out)
+        out.append(html[pos:opening.start()])
+        pos = closing.end()
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def _http_url(value: Any) -> str | None:
@@ -746,8 +813,11 @@ def _docx_table_text(table: Any) -> str:
 
 def _read_pdf(data: bytes, name: str) -> ImportedDocument:
     """The text layer of a PDF, page by page, plus its document information."""
+    import logging
+
     import pypdf
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not for the user
     damaged = ImportFailure(f"{name} is not a readable PDF; it may be damaged or incomplete.")
     locked = ImportFailure(f"{name} is password-protected; remove the password "
                            "(for example by printing it to a new PDF) and import it again.")
