@@ -47,6 +47,9 @@ DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+
+
 class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
@@ -72,10 +75,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.sources_tree.setAccessibleName("Sources and documents")
         self.sources_tree.itemActivated.connect(self._tree_activated)
-        dock = QDockWidget("Sources", self)
-        dock.setObjectName("sourcesDock")
-        dock.setWidget(self.sources_tree)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        dock = self.add_dock("Sources", "sourcesDock", self.sources_tree, LEFT)
 
         self.splitter = LinkSplitter()
         self.splitter.link_provider = self._links_between
@@ -84,38 +84,23 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.claims_panel = ClaimsPanel()
         self.claims_panel.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
         self.claims_panel.claimSelected.connect(self.select_claim)
-        claims_dock = QDockWidget("Claims", self)
-        claims_dock.setObjectName("claimsDock")
-        claims_dock.setWidget(self.claims_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, claims_dock)
+        claims_dock = self.add_dock("Claims", "claimsDock", self.claims_panel, RIGHT)
         self.inspector = Inspector(self.push, self.show_error)
         self.inspector.scores_provider = lambda: self.reliability.scores
         self.inspector.jumpRequested.connect(self.select_claim)
         self.inspector.deleteRequested.connect(lambda cid: self.delete_claim(cid))
-        inspector_dock = QDockWidget("Inspector", self)
-        inspector_dock.setObjectName("inspectorDock")
-        inspector_dock.setWidget(self.inspector)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector_dock)
+        self.add_dock("Inspector", "inspectorDock", self.inspector, RIGHT)
         self.search_panel = SearchPanel()
         self.search_panel.hitActivated.connect(self.open_at)
-        search_dock = QDockWidget("Search", self)
-        search_dock.setObjectName("searchDock")
-        search_dock.setWidget(self.search_panel)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, search_dock)
-        self.search_dock = search_dock
-        self._build_similar_dock(search_dock)
+        self.search_dock = self.add_dock("Search", "searchDock", self.search_panel, LEFT)
+        self._build_similar_dock(self.search_dock)
         self.sources_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
         self.reliability.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
         self.reliability.helpRequested.connect(self.reliability.show_help)
-        reliability_dock = QDockWidget("Reliability", self)
-        reliability_dock.setObjectName("reliabilityDock")
-        reliability_dock.setWidget(self.reliability)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, reliability_dock)
-        self.tabifyDockWidget(claims_dock, reliability_dock)
-        claims_dock.raise_()
-        self.reliability_dock = reliability_dock
+        self.reliability_dock = self.add_dock("Reliability", "reliabilityDock", self.reliability, RIGHT,
+                                              tab_with=claims_dock)
         self.source_scores: dict[str, object] = {}
         self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready)
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
@@ -135,6 +120,18 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def add_dock(self, title: str, name: str, widget, area, *, tab_with: QDockWidget | None = None) -> QDockWidget:
+        """A dock with a stable object name (the saved layout refers to it); with ``tab_with``
+        it becomes a tab behind that dock."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if tab_with is not None:
+            self.tabifyDockWidget(tab_with, dock)
+            tab_with.raise_()
+        return dock
 
     # -- actions and menus ------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str | None = None, *,

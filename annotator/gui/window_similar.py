@@ -51,12 +51,8 @@ class SimilarActions:
         self.similar_panel.openRequested.connect(self.open_at)
         self.similar_panel.linkRequested.connect(self.link_to_passage)
         self.similar_panel.cancelRequested.connect(self._similar_cancel)
-        dock = QDockWidget("Similar", self)
-        dock.setObjectName("similarDock")
-        dock.setWidget(self.similar_panel)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.tabifyDockWidget(tab_with, dock)
-        tab_with.raise_()
+        dock = self.add_dock("Similar", "similarDock", self.similar_panel, Qt.DockWidgetArea.LeftDockWidgetArea,
+                             tab_with=tab_with)
         dock.visibilityChanged.connect(lambda visible: visible and self._similar_schedule())
         self.similar_dock = dock
         self.match_index = None  # built with the first search
