@@ -149,3 +149,4 @@ def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot):
     qtbot.waitUntil(lambda: "requested data" in win.similar_panel.heading.text())
     assert all(s.match.passage.document_id != win.store.claim(other).document_id
                for s in win.similar_panel.suggestions())
+
