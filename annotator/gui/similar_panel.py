@@ -153,8 +153,9 @@ class SimilarPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.results, 1)
         layout.addLayout(actions)
+        self.claim_id: str | None = None  # the claim the list was made for
         self.set_busy(None)
-        self.show_suggestions(None, [])
+        self.show_suggestions(None, None, [])
 
     # -- what the window calls -------------------------------------------------------------
     def set_busy(self, message: str | None, done: int = 0, total: int = 0) -> None:
@@ -166,28 +167,50 @@ class SimilarPanel(QWidget):
             self.progress.setValue(done)
             self.status.setText(message)
 
-    def show_suggestions(self, quote: str | None, suggestions: list[Suggestion]) -> None:
+    def show_pending(self, claim_id: str, quote: str, message: str) -> None:
+        """A new claim is selected but its passages are not ready: show which claim, list nothing."""
+        self.claim_id = claim_id
+        self.results.clear()
+        self._set_heading(quote)
+        self.status.setText(message)
+        self._update_buttons()
+
+    def show_suggestions(self, claim_id: str | None, quote: str | None, suggestions: list[Suggestion]) -> None:
+        """Show the passages found for a claim; the current passage stays current when the
+        list is refreshed for the same claim (after a link, a verdict, any edit)."""
+        keep = None
+        if claim_id is not None and claim_id == self.claim_id and (current := self.current()) is not None:
+            keep = (current.match.passage.document_id, current.match.passage.start, current.match.passage.end)
+        self.claim_id = claim_id
         self.results.clear()
         if quote is None:
             self.heading.setText("<i>Select a claim to see where other documents say something like it.</i>")
             self.status.clear()
         else:
-            short = " ".join(quote.split())
-            short = short if len(short) <= 90 else short[:89] + "…"
-            self.heading.setText(f"Like “{escape(short)}”")
+            self._set_heading(quote)
             self.status.setText(f"{len(suggestions)} passage{'s' if len(suggestions) != 1 else ''} in other documents"
                                 if suggestions else "Nothing in the other documents uses enough of the same words.")
+        row = 0
         for suggestion in suggestions:
             item = QListWidgetItem()
             item.setData(ROLE, suggestion)
             words = ", ".join(suggestion.match.shared[:8])
             item.setToolTip(suggestion.match.passage.text + (f"\n\nShared words: {words}" if words else ""))
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         f"{suggestion.match.score:.0f} percent, {suggestion.source_name}: {suggestion.match.passage.text}")
+                         f"{suggestion.match.score:.0f} percent, {suggestion.source_name or 'No source'}: "
+                         f"{suggestion.match.passage.text}")
+            passage = suggestion.match.passage
+            if keep == (passage.document_id, passage.start, passage.end):
+                row = self.results.count()
             self.results.addItem(item)
         if suggestions:
-            self.results.setCurrentRow(0)
+            self.results.setCurrentRow(row)
         self._update_buttons()
+
+    def _set_heading(self, quote: str) -> None:
+        short = " ".join(quote.split())
+        short = short if len(short) <= 90 else short[:89] + "…"
+        self.heading.setText(f"Like “{escape(short)}”")
 
     def suggestions(self) -> list[Suggestion]:
         return [self.results.item(i).data(ROLE) for i in range(self.results.count())]

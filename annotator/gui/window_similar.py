@@ -43,6 +43,13 @@ def _index_documents(texts: list[tuple[str, str, str]], *, progress, cancelled) 
     return out
 
 
+def _query(indexes, quote: str, exclude_document_id: str, *, progress, cancelled):
+    """Worker: the passages like ``quote`` (a few ms; up to a few hundred on huge projects)."""
+    from annotator.services import matching
+
+    return matching.similar(indexes, quote, exclude_document_id=exclude_document_id)
+
+
 class SimilarActions:
     """Mixed into the main window; uses its store, selection, panes and undo stack."""
 
@@ -57,6 +64,8 @@ class SimilarActions:
         self.similar_dock = dock
         self.match_index = None  # built with the first search
         self._similar_worker: Worker | None = None
+        self._similar_generation = 0  # answers to older questions are dropped
+        self._similar_queries: set[Worker] = set()
         self._similar_timer = QTimer(self)
         self._similar_timer.setSingleShot(True)
         self._similar_timer.setInterval(30)  # one refresh for a burst of changes
@@ -74,12 +83,14 @@ class SimilarActions:
         """A new project: forget the old index and any indexing in flight."""
         self._similar_cancel()
         self.match_index = None
-        self.similar_panel.show_suggestions(None, [])
+        self.similar_panel.show_suggestions(None, None, [])
 
     def _similar_cancel(self) -> None:
+        self._similar_generation += 1
         if self._similar_worker is not None:
             self._similar_worker.cancel()
             self._similar_worker = None
+            self.similar_panel.status.setText("Cancelled. Press Ctrl+Shift+M to look again.")
         self.similar_panel.set_busy(None)
 
     def _similar_on_screen(self) -> bool:
@@ -101,7 +112,8 @@ class SimilarActions:
         except AnnotatorError:
             claim = None
         if claim is None:
-            self.similar_panel.show_suggestions(None, [])
+            self._similar_generation += 1
+            self.similar_panel.show_suggestions(None, None, [])
             return
         from annotator.services import matching
 
@@ -111,10 +123,33 @@ class SimilarActions:
         self.match_index.retain(doc_id for doc_id, _ in documents)
         missing = self.match_index.missing(documents)
         if missing:
+            self.similar_panel.show_pending(claim.id, claim.quote, "Finding sentences…")
             self._similar_index(missing, dict(documents))
             return
-        suggestions = matching.suggestions_for_claim(self.store, self.match_index, claim.id)
-        self.similar_panel.show_suggestions(claim.quote, suggestions)
+        if self.similar_panel.claim_id != claim.id:
+            self.similar_panel.show_pending(claim.id, claim.quote, "Looking…")
+        self._similar_generation += 1
+        generation, store = self._similar_generation, self.store
+        worker = Worker(_query, self.match_index.snapshot(), claim.quote, claim.document_id)
+        # The signals live on the worker: keep it until it answers, and let it go on this thread.
+        self._similar_queries.add(worker)
+        worker.finished.connect(lambda matches, w=worker: (self._similar_queries.discard(w),
+                                                           self._similar_answered(generation, store, claim, matches)))
+        worker.failed.connect(lambda message, w=worker: (self._similar_queries.discard(w),
+                                                         self.similar_panel.status.setText(f"Could not look: {message}")))
+        worker.start()
+
+    def _similar_answered(self, generation: int, store, claim, matches) -> None:
+        if generation != self._similar_generation or store is not self.store or claim.id != self.selected_claim_id:
+            return  # an older question, or the project or selection changed meanwhile
+        from annotator.services import matching
+
+        try:
+            suggestions = matching.describe(store, claim.id, matches)
+        except AnnotatorError:  # a document went away meanwhile: ask again
+            self._similar_schedule()
+            return
+        self.similar_panel.show_suggestions(claim.id, claim.quote, suggestions)
 
     def _similar_index(self, missing: list[str], shas: dict[str, str]) -> None:
         if self._similar_worker is not None and not self._similar_worker.done:
@@ -151,6 +186,9 @@ class SimilarActions:
         source_id = self.selected_claim_id
         if not source_id:
             self.hint("Select a claim first.")
+            return
+        if self.similar_panel.claim_id != source_id:
+            self.hint("The list is still for another claim; wait a moment for it to refresh.")
             return
         if suggestion.claim_id:
             self.link_claims(source_id, suggestion.claim_id, relation)

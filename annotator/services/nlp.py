@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 _PIPELINE = None
 _LOCK = threading.Lock()
@@ -86,15 +88,27 @@ def sentences(text: str, *, cancelled: Callable[[], bool] | None = None) -> list
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100, "a": 1,
+    "fifty": 50, "hundred": 100,
 }
-_SCALES = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
-           "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12}
+_SCALE_WORDS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# Abbreviations only count when written onto the number ("3M", "1.5bn"): "3 m" is metres.
+_SCALE_SUFFIXES = {"k": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12}
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
 _NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
-    + r")(?:\s*-?\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")\b)?",
+    # a figure: 3,000,000 / 3.5 / 3,5 (a decimal comma: one or two digits after it) / 3
+    r"(?<![\w.,])(?P<figure>\d{1,3}(?:,\d{3})+(?![\d,])|\d+[.,]\d{1,2}(?![\d,.])|\d+\.\d+|\d+)"
+    r"(?:(?P<suffix>" + _alternation(_SCALE_SUFFIXES) + r")\b|\s*-?\s*(?P<scale>" + _alternation(_SCALE_WORDS) + r")\b)?"
+    # or a number word, alone or before a scale word: "three", "three million", "a million"
+    r"|\b(?P<word>" + _alternation(_WORD_NUMBERS) + r"|a)\b(?:\s+-?\s*(?P<wscale>"
+    + _alternation(_SCALE_WORDS) + r")\b)?",
     re.IGNORECASE)
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+# Numbers ("3000000", "3.5") stay one token; words may carry combining marks and an apostrophe.
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_][^\W_]*(?:'[^\W_]+)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
 STOPWORDS = frozenset("""
@@ -108,39 +122,45 @@ whom why will with would you your yours yourself yourselves said says say accord
 """.split())
 
 
-def _number_value(digits: str, scale: str | None) -> str | None:
-    word = digits.lower()
-    if word in _WORD_NUMBERS:
-        if scale is None:
-            return None if word == "a" else str(_WORD_NUMBERS[word])
-        value = float(_WORD_NUMBERS[word])
-    else:
-        value = float(digits.replace(",", ""))
-    if scale is not None:
-        value *= _SCALES[scale.lower()]
-    return str(int(value)) if value == int(value) else f"{value:g}"
+def _written(value: Decimal) -> str:
+    """A number as one token: "3000000", "3.5" (never an exponent, never rounded)."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 def normalise_numbers(text: str) -> str:
     """Write numbers one way: "3M", "3 million", "three million" and "3,000,000" all become
-    "3000000", so that outlets that round or abbreviate differently still match."""
+    "3000000", "1,5" and "1.5" become "1.5", so that outlets that round, abbreviate or use a
+    decimal comma still match, while different figures stay different."""
     def replace(match: re.Match) -> str:
-        digits, scale = match.group(1), match.group(2)
-        if scale is not None and scale.lower() in ("m", "b", "k") and " " in match.group(0):
-            # "3 m" is more likely metres or a stray letter than millions
-            scale = None
-            value = _number_value(digits, None)
-            return (value if value is not None else digits) + match.group(0)[len(digits):]
-        value = _number_value(digits, scale)
-        return match.group(0) if value is None else value
+        if match.group("figure") is not None:
+            figure = match.group("figure")
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", figure):
+                value = Decimal(figure.replace(",", ""))
+            else:
+                value = Decimal(figure.replace(",", "."))
+            if match.group("suffix"):
+                value *= _SCALE_SUFFIXES[match.group("suffix").lower()]
+            elif match.group("scale"):
+                value *= _SCALE_WORDS[match.group("scale").lower()]
+            return _written(value)
+        word, scale = match.group("word").lower(), match.group("wscale")
+        if word == "a" and scale is None:
+            return match.group(0)  # the article
+        value = Decimal(1 if word == "a" else _WORD_NUMBERS[word])
+        if scale:
+            value *= _SCALE_WORDS[scale.lower()]
+        return _written(value)
 
     return _NUMBER.sub(replace, text)
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word and number tokens after number normalisation (stopwords kept),
-    without a possessive "'s"."""
-    normalised = normalise_numbers(text.translate(_APOSTROPHES))
+    without a possessive "'s". Text is composed first (NFC), so a word typed with
+    combining accents matches the same word with precomposed letters."""
+    normalised = normalise_numbers(unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
     out = []
     for token in _TOKEN.findall(normalised):
         token = token.lower()
@@ -153,39 +173,43 @@ def tokens(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A deliberately crude suffix stripper: it only has to map "deleted", "deletes" and
     "delete" (or "photo" and "photos") to one key, the same way on both sides of a match."""
-    if len(word) <= 4 or word.isdigit():
+    if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies"):
+    if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     for suffix in ("ions", "ion", "ing", "ed", "es", "e", "s"):
-        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and not word.endswith(("ss", "us", "is")) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
 
 
-# Words that news reports use interchangeably for the same thing, each mapped to one key
-# (after stemming). Kept short and general: it only bridges the commonest paraphrases.
+# Words that news reports use interchangeably for the same thing, each mapped to one key.
+# Every form is listed: they are looked up before stemming, so that no stem collides with
+# an unrelated word ("eras" is not "erase").
 _SYNONYM_GROUPS = (
-    ("photo", "photograph", "image", "picture", "pic", "selfie"),
-    ("delet", "erase", "eras", "remov", "purg", "destroy", "wip"),
-    ("settl", "settlement"),
-    ("lawsuit", "suit", "sued", "su"),
-    ("acquir", "acquisition", "purchas", "bought", "buy"),
-    ("compan", "company", "firm"),
-    ("app", "application", "platform", "servic", "service"),
-    ("investor", "backer", "invest"),
-    ("dataset", "data"),
+    ("photo", "photos", "photograph", "photographs", "image", "images", "picture", "pictures", "pic",
+     "pics", "selfie", "selfies"),
+    ("delete", "deletes", "deleted", "deleting", "deletion", "deletions", "erase", "erases", "erased",
+     "erasing", "remove", "removes", "removed", "removing", "removal", "purge", "purges", "purged",
+     "purging", "destroy", "destroys", "destroyed", "destroying", "wipe", "wipes", "wiped", "wiping"),
+    ("settle", "settles", "settled", "settling", "settlement", "settlements"),
+    ("sue", "sues", "sued", "suing", "lawsuit", "lawsuits", "suit", "suits"),
+    ("acquire", "acquires", "acquired", "acquiring", "acquisition", "purchase", "purchases",
+     "purchased", "buy", "buys", "bought", "buying"),
+    ("company", "companies", "firm", "firms"),
+    ("app", "apps", "application", "applications", "platform", "platforms", "service", "services"),
+    ("investor", "investors", "backer", "backers", "invest", "invests", "invested", "investing"),
+    ("data", "dataset", "datasets"),
 )
-_SYNONYMS = {stem(word): group[0] for group in _SYNONYM_GROUPS for word in group}
+_SYNONYMS = {word: "~" + group[0] for group in _SYNONYM_GROUPS for word in group}
 
 
 def content_tokens(text: str) -> list[str]:
-    """The stemmed tokens that carry meaning for matching, with common synonyms folded
-    together: no stopwords, no one-letter words."""
+    """The tokens that carry meaning for matching: common synonyms folded to one key, other
+    words stemmed; no stopwords, no one-letter words."""
     out = []
     for token in tokens(text):
         if token in STOPWORDS or (len(token) == 1 and not token.isdigit()):
             continue
-        key = stem(token)
-        out.append(_SYNONYMS.get(key, key))
+        out.append(_SYNONYMS.get(token) or stem(token))
     return out

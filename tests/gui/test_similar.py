@@ -150,3 +150,55 @@ def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot):
     assert all(s.match.passage.document_id != win.store.claim(other).document_id
                for s in win.similar_panel.suggestions())
 
+
+
+def test_while_a_new_text_is_indexed_the_list_belongs_to_the_new_claim_and_link_waits(qtbot):
+    win = open_window(qtbot)
+    first = _claim_with(win.store, "Clarifai investor")
+    win.select_claim(first)
+    win.show_similar()
+    _wait_for_suggestions(qtbot, win)
+    win.importer.import_text("A new wire story about OkCupid photos. " * 2000, title="Wire", source_name="Wire")
+    second = _claim_with(win.store, "requested data from OkCupid")
+    links_before = len(win.store.links(second))
+    win.select_claim(second)
+    win._similar_refresh(force=True)
+    # The old claim's passages are gone at once; Link cannot attach one of them to the new claim.
+    assert "requested data" in win.similar_panel.heading.text()
+    assert win.similar_panel.claim_id == second
+    assert win.similar_panel.current() is None and not win.similar_panel.link_button.isEnabled()
+    qtbot.waitUntil(lambda: win.similar_panel.results.count() > 0, timeout=60_000)
+    assert all(s.match.passage.document_id != win.store.claim(second).document_id
+               for s in win.similar_panel.suggestions())
+    assert len(win.store.links(second)) == links_before
+
+
+def test_the_current_passage_stays_current_after_linking_it(qtbot):
+    win = open_window(qtbot)
+    claim_id = _claim_with(win.store, "Clarifai investor")
+    win.select_claim(claim_id)
+    win.show_similar()
+    suggestions = _wait_for_suggestions(qtbot, win)
+    row = max(i for i, s in enumerate(suggestions) if s.relation is None)
+    assert row > 0
+    chosen = suggestions[row].match.passage
+    win.similar_panel.results.setCurrentRow(row)
+    win.similar_panel.link_current()
+    qtbot.waitUntil(lambda: win.similar_panel.current() is not None
+                    and win.similar_panel.current().relation is not None, timeout=10_000)
+    current = win.similar_panel.current().match.passage
+    assert (current.document_id, current.start, current.end) == (chosen.document_id, chosen.start, chosen.end)
+    assert not win.similar_panel.link_button.isEnabled(), "a linked passage cannot be linked twice"
+
+
+def test_cancelling_says_so(qtbot):
+    win = open_window(qtbot)
+    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+    win.importer.import_text("Another long text about Clarifai. " * 20_000, title="Long", source_name="Wire")
+    win.show_similar()
+    if win._similar_worker is None:  # indexing already finished on a fast machine: nothing to cancel
+        pytest.skip("indexing finished before it could be cancelled")
+    win.similar_panel.cancel_button.click()
+    assert "Cancelled" in win.similar_panel.status.text()
+    assert not win.similar_panel.progress.isVisible()
+    Worker.wait_all()
