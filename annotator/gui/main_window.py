@@ -38,6 +38,7 @@ from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.window_import import ImportActions
 from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
+from annotator.gui.window_help import HelpActions
 from annotator.gui.window_linking import LinkActions
 from annotator.gui.window_similar import SimilarActions
 from annotator.gui.workers import Worker
@@ -50,7 +51,7 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, QMainWindow):
+class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, HelpActions, QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
         self.store: ProjectStore | None = None
@@ -247,6 +248,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         for n in range(1, MAX_PANES + 1):
             view_menu.addAction(self._action(f"Focus Pane {n}", lambda _=False, i=n - 1: self.focus_pane(i),
                                              f"Ctrl+{n}"))
+        self._build_help_menu(bar)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -1,0 +1,104 @@
+"""The Help menu: every keyboard shortcut (read from the window's own actions, so the list
+is never out of date), the pages shipped in ``docs/``, and an About box."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout
+
+from annotator import __version__
+
+# Keys that act on a widget rather than through a menu action.
+EXTRA_KEYS = (
+    ("Drag a highlight onto another", "Link the two claims (asks for the relation)"),
+    ("S / U / C / D in the relation menu", "Same claim / supports / contradicts / derived from"),
+    ("Enter in the Similar or Search list", "Open the passage in a pane"),
+    ("Ctrl+Enter in a note", "Save the note"),
+)
+
+PAGES = (
+    ("How Scores Are Computed", "scores.md"),
+    ("Annotation CSV Format", "csv-format.md"),
+    ("Exports, Merging and Agreement", "interchange.md"),
+)
+
+
+class HelpActions:
+    """Mixed into the main window; adds the Help menu."""
+
+    def _build_help_menu(self, bar) -> None:
+        menu = bar.addMenu("&Help")
+        menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1",
+                                    "Every shortcut of the app, from its menus"))
+        menu.addSeparator()
+        for title, page in PAGES:
+            menu.addAction(self._action(f"{title}…", lambda _=False, t=title, p=page: self.show_page(t, p)))
+        menu.addSeparator()
+        menu.addAction(self._action("&About annotator", self.show_about))
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every menu action with a shortcut, then the widget keys."""
+        rows, seen = [], set()
+        for menu_action in self.menuBar().actions():
+            if menu_action.menu() is None:
+                continue
+            for path, action in _walk(menu_action.menu(), [_label(menu_action)]):
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys and (keys, _label(action)) not in seen:
+                    seen.add((keys, _label(action)))
+                    rows.append((keys, f"{_label(action)}  ({' › '.join(path)})"))
+        return rows + list(EXTRA_KEYS)
+
+    def show_shortcuts(self) -> None:
+        table = "".join(f"<tr><td style='padding-right:18px'><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>"
+                        for keys, what in self.shortcut_rows())
+        self._show_html("Keyboard shortcuts", f"<h3>Keyboard shortcuts</h3><table>{table}</table>")
+
+    def show_page(self, title: str, page: str) -> None:
+        from annotator.resources import docs_dir
+
+        path = docs_dir() / page
+        text = path.read_text(encoding="utf-8") if path.exists() else f"{page} is missing from this installation."
+        self._show_html(title, text, markdown=True)
+
+    def show_about(self) -> None:
+        where = escape(str(self.store.path)) if self.store is not None else "no project open"
+        QMessageBox.about(self, "About annotator", (
+            f"<h3>annotator {escape(__version__)}</h3>"
+            "<p>Compare how outlets report one story: highlight claims, link them across documents, "
+            "record verdicts, and see how far each source can be trusted.</p>"
+            f"<p>Open project: {where}<br>Everything is saved in that one SQLite file as you work.</p>"))
+
+    def _show_html(self, title: str, text: str, *, markdown: bool = False) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(title)
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(False)
+        browser.setAccessibleName(title)
+        if markdown:
+            browser.setMarkdown(text)
+        else:
+            browser.setHtml(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        dialog.resize(680, 640)
+        self._help_dialog = dialog  # tests look at it; a new one replaces it
+        dialog.open()
+
+
+def _label(action) -> str:
+    return action.text().replace("&", "").rstrip("…").strip()
+
+
+def _walk(menu, path: list[str]):
+    """(menu path, action) for every action of a menu and its submenus."""
+    for action in menu.actions():
+        if action.menu() is not None:
+            yield from _walk(action.menu(), [*path, _label(action)])
+        elif not action.isSeparator():
+            yield path, action

@@ -1,0 +1,45 @@
+"""Help: F1 lists every shortcut from the menus; the documentation pages open."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from tests.gui.test_user_story import open_window  # noqa: E402
+
+
+def test_f1_lists_the_shortcuts_of_the_menus(qtbot):
+    win = open_window(qtbot)
+    qtbot.keyClick(win, Qt.Key.Key_F1)
+    dialog = win._help_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    from PySide6.QtWidgets import QTextBrowser
+
+    text = dialog.findChild(QTextBrowser).toPlainText()
+    for keys, name in (("Ctrl+E", "Create Claim from Selection"), ("Ctrl+L", "Link Claims"),
+                       ("Ctrl+Shift+M", "Find Similar Passages"), ("5", "False")):
+        assert keys in text and name in text
+    # Every action with a shortcut in the menus is listed: none is forgotten.
+    listed = {keys for keys, _ in win.shortcut_rows()}
+    for action in (win.create_action, win.link_action, win.delete_action, *win.verdict_actions):
+        assert action.shortcut().toString() in listed
+    dialog.close()
+
+
+@pytest.mark.parametrize("title, page, words", [
+    ("How Scores Are Computed", "scores.md", "record"),
+    ("Annotation CSV Format", "csv-format.md", "claims.csv"),
+    ("Exports, Merging and Agreement", "interchange.md", "ClaimReview"),
+])
+def test_documentation_pages_open(qtbot, title, page, words):
+    from PySide6.QtWidgets import QTextBrowser
+
+    win = open_window(qtbot)
+    win.show_page(title, page)
+    dialog = win._help_dialog
+    assert dialog.windowTitle() == title
+    assert words in dialog.findChild(QTextBrowser).toPlainText()
+    dialog.close()
