@@ -190,3 +190,39 @@ def _time(fn) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
+
+
+def run_checkworthy(tmp: Path):
+    """Sentences worth checking: how many are flagged, how many demo claims they hold, speed."""
+    from annotator.services import checkworthy
+    from annotator.services.demo import create_demo_project
+
+    rows = []
+    store = create_demo_project(tmp / "checkworthy-demo.annotator")
+    nlp.pipeline()  # spaCy's import is not part of the rules' cost
+    sentences = flagged = holding = claims = covered = any_holding = 0
+    for doc in store.documents():
+        text = store.document_text(doc.id)
+        found = checkworthy.hints(text)
+        every = nlp.sentences(text)
+        sentences += len(every)
+        flagged += len(found)
+        doc_claims = store.claims(doc.id)
+        holding += sum(any(c.start < h.end and h.start < c.end for c in doc_claims) for h in found)
+        claims += len(doc_claims)
+        any_holding += sum(any(c.start < s.end and s.start < c.end for c in doc_claims) for s in every)
+        covered += sum(any(h.start < c.end and c.start < h.end for h in found) for c in doc_claims)
+    store.close()
+    rows.append(("demo: sentences flagged", f"{flagged} of {sentences} ({flagged / sentences:.0%})", "-", ""))
+    rows.append(("demo: the fact-checker's claims inside flagged sentences", f"{covered} of {claims} ({covered / claims:.0%})",
+                 "-", ""))
+    rows.append(("demo: flagged sentences that hold a claim", f"{holding / flagged:.0%}",
+                 f"any sentence: {any_holding / sentences:.0%}", ""))
+    from bench.bench_store import _five_mb_text
+
+    text = _five_mb_text(tmp / "cw-big.txt").read_text(encoding="utf-8").replace("\r\n", "\n")
+    t0 = time.perf_counter()
+    found = checkworthy.hints(text)
+    rows.append((f"flag a {len(text) / 1e6:.1f} MB document ({len(found):,} flagged)", _ms(time.perf_counter() - t0),
+                 "worker", ""))
+    return "Sentences worth checking", rows

@@ -22,7 +22,8 @@ from bench import bench_gui, bench_matching, bench_reliability, bench_store  # n
 
 SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reliability.run_emergent,
           "book": bench_reliability.run_book, "synthetic": bench_reliability.run_synthetic,
-          "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality}
+          "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
+          "checkworthy": bench_matching.run_checkworthy}
 
 
 def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:

@@ -35,6 +35,15 @@ class Span:
     links: tuple[QColor, ...] = ()  # relation colours, drawn in the gutter facing the link bands
 
 
+@dataclass(frozen=True)
+class Hint:
+    """A sentence worth checking, drawn as a dotted underline (UTF-16 positions)."""
+
+    start: int
+    end: int
+    tip: str
+
+
 class DocumentView(QPlainTextEdit):
     spanClicked = Signal(str)  # claim id
     selectionSpanChanged = Signal()
@@ -61,6 +70,8 @@ class DocumentView(QPlainTextEdit):
         self._drag_claim: str | None = None
         self._drag_origin = None
         self._drop_target: str | None = None
+        self._hints: list[Hint] = []  # sorted, never overlapping (sentences)
+        self._hint_starts: list[int] = []
         self.tooltip_provider = None  # callable(claim id) -> str, set by the window
         self.gutters: tuple[bool, bool] = (False, False)  # (left, right) edges that face a link band
         self.setAcceptDrops(True)
@@ -72,6 +83,7 @@ class DocumentView(QPlainTextEdit):
     def set_text(self, text: str) -> None:
         self._offsets = OffsetMap(text)
         self.set_spans([])
+        self.set_hints([])
         self.setPlainText(text)
 
     @property
@@ -138,6 +150,38 @@ class DocumentView(QPlainTextEdit):
             self._by_id[claim_id] = span
             self._max_len = max(self._max_len, span.end - span.start)
         self.viewport().update()
+
+    # -- check-worthy sentences ------------------------------------------------------
+    def set_hints(self, hints: list[tuple[int, int, str]]) -> None:
+        """Sentences worth checking as (start, end, why) in code points; [] hides them."""
+        to16 = self._offsets.to_utf16
+        self._hints = sorted((Hint(to16(a), to16(b), tip) for a, b, tip in hints), key=lambda h: h.start)
+        self._hint_starts = [h.start for h in self._hints]
+        self.viewport().update()
+
+    def hints_between(self, start: int, end: int) -> list[Hint]:
+        lo = max(bisect_left(self._hint_starts, start) - 1, 0)
+        hi = bisect_left(self._hint_starts, end)
+        return [h for h in self._hints[lo:hi] if h.end > start and h.start < end]
+
+    def select_next_hint(self, step: int = 1) -> bool:
+        """Select the next (or previous) check-worthy sentence after the cursor; False if none."""
+        cursor = self.textCursor()
+        if step > 0:
+            here = cursor.selectionEnd() if cursor.hasSelection() else cursor.position()
+            i = bisect_left(self._hint_starts, here)
+            hint = self._hints[i] if i < len(self._hints) else None
+        else:
+            here = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+            i = bisect_left(self._hint_starts, here) - 1
+            hint = self._hints[i] if i >= 0 else None
+        if hint is None:
+            return False
+        cursor.setPosition(hint.start)
+        cursor.setPosition(hint.end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
 
     def set_selected_span(self, claim_id: str | None) -> None:
         self._selected_id = claim_id
@@ -207,9 +251,22 @@ class DocumentView(QPlainTextEdit):
         self.viewportMoved.emit()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self._hints:
+            self._paint_hints()
         if self._spans:
             self._paint_highlights()
         super().paintEvent(event)
+
+    def _paint_hints(self) -> None:
+        start, end = self._visible_range()
+        painter = QPainter(self.viewport())
+        pen = QPen(self.palette().placeholderText().color(), 1.5, Qt.PenStyle.DotLine)
+        painter.setPen(pen)
+        for hint in self.hints_between(start, end):
+            for rect in self.span_rects(hint):
+                y = rect.bottom() - 0.5
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        painter.end()
 
     def _visible_range(self) -> tuple[int, int]:
         first = self.firstVisibleBlock()
@@ -251,6 +308,13 @@ class DocumentView(QPlainTextEdit):
                 painter.drawRoundedRect(QRectF(last.right() - 1, last.top() + 2, 5, last.height() - 4), 2, 2)
         painter.end()
 
+    def _hint_under(self, point) -> Hint | None:
+        if not self._hints:
+            return None
+        position = self.cursorForPosition(point).position()
+        found = self.hints_between(position, position + 1)
+        return found[0] if found else None
+
     def _span_under(self, point) -> Span | None:
         cursor = self.cursorForPosition(point)
         rect = self.cursorRect(cursor)
@@ -282,8 +346,11 @@ class DocumentView(QPlainTextEdit):
         super().mouseMoveEvent(event)
         if not event.buttons() and self.tooltip_provider is not None:
             span = self._span_under(event.position().toPoint())
+            hint = None if span is not None else self._hint_under(event.position().toPoint())
             if span is not None:
                 QToolTip.showText(event.globalPosition().toPoint(), self.tooltip_provider(span.id), self.viewport())
+            elif hint is not None:
+                QToolTip.showText(event.globalPosition().toPoint(), hint.tip, self.viewport())
             else:
                 QToolTip.hideText()
 

@@ -38,6 +38,7 @@ from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.window_import import ImportActions
 from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
+from annotator.gui.window_checkworthy import CheckworthyActions
 from annotator.gui.window_help import HelpActions
 from annotator.gui.window_linking import LinkActions
 from annotator.gui.window_similar import SimilarActions
@@ -51,7 +52,8 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, HelpActions, QMainWindow):
+class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, CheckworthyActions, HelpActions,
+                 QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
         self.store: ProjectStore | None = None
@@ -248,6 +250,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         for n in range(1, MAX_PANES + 1):
             view_menu.addAction(self._action(f"Focus Pane {n}", lambda _=False, i=n - 1: self.focus_pane(i),
                                              f"Ctrl+{n}"))
+        self._build_checkworthy_actions(view_menu, claim_menu)
         self._build_help_menu(bar)
 
     def _fill_recent(self) -> None:
@@ -277,6 +280,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.pending_link_from = None
         self.inspector.set_service(self.annotations)
         self._similar_reset()
+        self._hints_reset()
         self.search_panel.search_fn = store.search
         self.search_panel.results.clear()
         self._refresh_types()
@@ -443,6 +447,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         source = self.store.source(doc.source_id).name if doc.source_id else None
         pane.show_document(doc, source)
         self._refresh_spans(pane)
+        self._refresh_hints()
         self.splitter.update_bands()
 
     # -- refresh ---------------------------------------------------------------------
@@ -835,6 +840,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self._import_worker.cancel()
         self.score_updater.timer.stop()
         self._similar_cancel()
+        self._hints_reset()
         Worker.wait_all()
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
