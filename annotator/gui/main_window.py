@@ -101,7 +101,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
         self.reliability.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
-        self.reliability.helpRequested.connect(self.reliability.show_help)
+        self.reliability.helpRequested.connect(lambda: self.show_page("How Scores Are Computed", "scores.md"))
         self.reliability_dock = self.add_dock("Reliability", "reliabilityDock", self.reliability, RIGHT,
                                               tab_with=claims_dock)
         self.source_scores: dict[str, object] = {}

@@ -215,24 +215,6 @@ class ReliabilityPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
 
-    def show_help(self) -> None:
-        """The plain-language page on how scores are computed (docs/scores.md)."""
-        from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
-
-        from annotator.resources import docs_dir
-
-        page = docs_dir() / "scores.md"
-        dialog = QDialog(self)
-        dialog.setWindowTitle("How scores are computed")
-        browser = QTextBrowser()
-        browser.setOpenExternalLinks(False)
-        browser.setMarkdown(page.read_text(encoding="utf-8") if page.exists()
-                            else "The explanation page is missing from this installation.")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        dialog.resize(640, 620)
-        dialog.exec()
-
     def set_busy(self, busy: bool) -> None:
         self.status.setText("Updating scores…" if busy else "")
 

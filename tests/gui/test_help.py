@@ -43,3 +43,4 @@ def test_documentation_pages_open(qtbot, title, page, words):
     assert dialog.windowTitle() == title
     assert words in dialog.findChild(QTextBrowser).toPlainText()
     dialog.close()
+

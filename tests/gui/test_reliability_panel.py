@@ -74,12 +74,14 @@ def test_scores_of_a_closed_project_are_not_shown_for_the_next(qtbot, tmp_path):
     win.close()
 
 
-def test_how_scores_are_computed_page_opens_from_the_panel(qtbot, monkeypatch):
-    from PySide6.QtWidgets import QDialog, QTextBrowser
+def test_how_scores_are_computed_page_opens_from_the_panel(qtbot):
+    from PySide6.QtWidgets import QTextBrowser
 
-    shown = []
-    monkeypatch.setattr(QDialog, "exec", lambda self: shown.append(self.findChild(QTextBrowser).toPlainText()))
     win = open_window(qtbot)
     win.reliability.helpRequested.emit()
-    assert shown and "record" in shown[0].lower() and "estimate" in shown[0].lower()
+    dialog = win._help_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "How Scores Are Computed"
+    shown = dialog.findChild(QTextBrowser).toPlainText().lower()
+    assert "record" in shown and "estimate" in shown
+    dialog.close()
     win.close()
