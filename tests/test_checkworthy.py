@@ -41,3 +41,24 @@ def test_on_the_demo_most_claims_sit_in_flagged_sentences(demo_store):
             covered += any(h.start < claim.end and claim.start < h.end for h in found)
     assert covered / claims_total >= 0.75  # measured 19 of 23
     assert flagged < 60, "a triage aid flags a minority of the ~150 sentences"
+
+
+def test_unclaimed_matches_a_plain_overlap_check():
+    import random
+
+    rng = random.Random(5)
+    hints = []
+    pos = 0
+    for _ in range(300):
+        start = pos + rng.randint(0, 5)
+        end = start + rng.randint(1, 40)
+        hints.append(checkworthy.Hint(start, end, "x", ("figure",)))
+        pos = end + 1
+
+    class C:
+        def __init__(self, start, end):
+            self.start, self.end = start, end
+
+    claims = [C(a, a + rng.randint(1, 60)) for a in (rng.randint(0, pos) for _ in range(80))]
+    expected = [h for h in hints if not any(c.start < h.end and h.start < c.end for c in claims)]
+    assert checkworthy.unclaimed(hints, claims) == expected

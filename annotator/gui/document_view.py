@@ -313,7 +313,9 @@ class DocumentView(QPlainTextEdit):
             return None
         position = self.cursorForPosition(point).position()
         found = self.hints_between(position, position + 1)
-        return found[0] if found else None
+        if not found or not any(rect.contains(QPointF(point)) for rect in self.span_rects(found[0])):
+            return None  # the blank space beside or below a sentence is not the sentence
+        return found[0]
 
     def _span_under(self, point) -> Span | None:
         cursor = self.cursorForPosition(point)

@@ -66,8 +66,7 @@ class CheckworthyActions:
             worker = Worker(_find, texts)
             store = self.store
             worker.finished.connect(lambda found, w=worker: self._hints_found(w, store, found))
-            worker.failed.connect(lambda message: self.statusBar().showMessage(
-                f"Could not find sentences worth checking: {message}", 8000))
+            worker.failed.connect(lambda message, w=worker, keys=missing: self._hints_failed(w, keys, message))
             self._hints_worker = worker
             self.statusBar().showMessage("Finding sentences worth checking…", 4000)
             worker.start()
@@ -87,6 +86,14 @@ class CheckworthyActions:
         self._hints_worker = None
         self._hints_cache.update(found)
         self._refresh_hints()
+
+    def _hints_failed(self, worker: Worker, keys: list, message: str) -> None:
+        if worker is not self._hints_worker:
+            return
+        self._hints_worker = None
+        for key in keys:  # not retried on every refresh; a new version of the text tries again
+            self._hints_cache[key] = []
+        self.statusBar().showMessage(f"Could not find sentences worth checking: {message}", 8000)
 
     def select_hint(self, step: int) -> None:
         """Select the next sentence worth checking in the focused pane (Ctrl+E then claims it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout
 
 from annotator import __version__
@@ -75,7 +75,8 @@ class HelpActions:
         dialog = QDialog(self)
         dialog.setWindowTitle(title)
         browser = QTextBrowser()
-        browser.setOpenExternalLinks(False)
+        browser.setOpenLinks(False)  # links are followed below: pages here, the web in a browser
+        browser.anchorClicked.connect(lambda url: self._follow(dialog, browser, url))
         browser.setAccessibleName(title)
         if markdown:
             browser.setMarkdown(text)
@@ -89,6 +90,22 @@ class HelpActions:
         dialog.resize(680, 640)
         self._help_dialog = dialog  # tests look at it; a new one replaces it
         dialog.open()
+
+
+    def _follow(self, dialog, browser, url) -> None:
+        """A link in a help page: another page of docs/ opens in the same dialog, a web address
+        in the system browser; anything else (a file elsewhere, a script) is ignored."""
+        from annotator.resources import docs_dir
+
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+            return
+        name = url.path().rsplit("/", 1)[-1]
+        page = docs_dir() / name
+        if url.scheme() in ("", "file") and name.endswith(".md") and page.is_file():
+            titles = {p: t for t, p in PAGES}
+            dialog.setWindowTitle(titles.get(name, name))
+            browser.setMarkdown(page.read_text(encoding="utf-8"))
 
 
 def _label(action) -> str:

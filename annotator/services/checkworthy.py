@@ -12,6 +12,7 @@ all sentences (``bench/run.py checkworthy``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,6 +61,18 @@ def hints(text: str, *, cancelled: Callable[[], bool] | None = None) -> list[Hin
 
 
 def unclaimed(found: list[Hint], claims) -> list[Hint]:
-    """The hints that no claim overlaps yet (claims: anything with ``start`` and ``end``)."""
-    spans = sorted((c.start, c.end) for c in claims)
-    return [h for h in found if not any(s < h.end and h.start < e for s, e in spans)]
+    """The hints that no claim overlaps yet (claims: anything with ``start`` and ``end``).
+    The claims are merged into disjoint ranges once, then each hint is one binary search."""
+    merged: list[list[int]] = []
+    for start, end in sorted((c.start, c.end) for c in claims):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [m[0] for m in merged]
+    out = []
+    for hint in found:
+        i = bisect_left(starts, hint.end)  # ranges before i start before the hint ends
+        if i == 0 or merged[i - 1][1] <= hint.start:
+            out.append(hint)
+    return out

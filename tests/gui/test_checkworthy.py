@@ -39,3 +39,43 @@ def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot):
                                 or h.end <= pane.view.offsets.to_utf16(span[0]) for h in pane.view._hints))
     win.hints_action.trigger()  # off again
     assert not win.hints_action.isChecked() and pane.view._hints == []
+
+
+def test_a_failed_search_is_reported_once_and_not_retried(qtbot, monkeypatch):
+    from annotator.services import checkworthy
+
+    calls = []
+
+    def broken(text, cancelled=None):
+        calls.append(1)
+        raise RuntimeError("spaCy is broken")
+
+    monkeypatch.setattr(checkworthy, "hints", broken)
+    win = open_window(qtbot)
+    win.hints_action.trigger()
+    qtbot.waitUntil(lambda: win._hints_worker is None and bool(calls), timeout=30_000)
+    assert "Could not find sentences worth checking" in win.statusBar().currentMessage()
+    runs = len(calls)
+    win.select_claim(win.store.claims()[0].id)  # refreshes the inspector, hence the hints
+    qtbot.wait(200)
+    assert len(calls) == runs, "a failed document is not searched again on every refresh"
+    win.panes[0].view.setFocus()
+    win.select_hint(+1)
+    assert "still looking" not in win.statusBar().currentMessage()
+
+
+def test_the_hint_tooltip_needs_the_pointer_on_the_sentence(qtbot):
+    win = open_window(qtbot)
+    pane = win.panes[0]
+    win.hints_action.trigger()
+    qtbot.waitUntil(lambda: bool(pane.view._hints), timeout=30_000)
+    hint = pane.view._hints[0]
+    rects = pane.view.span_rects(hint)
+    assert rects
+    inside = rects[0].center().toPoint()
+    assert pane.view._hint_under(inside) == hint
+    from PySide6.QtCore import QPoint, QPointF
+
+    beside = QPoint(pane.view.viewport().width() - 3, inside.y())
+    assert not any(r.contains(QPointF(beside)) for r in rects), "the first hinted line must not fill the width"
+    assert pane.view._hint_under(beside) is None

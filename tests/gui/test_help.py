@@ -44,3 +44,25 @@ def test_documentation_pages_open(qtbot, title, page, words):
     assert words in dialog.findChild(QTextBrowser).toPlainText()
     dialog.close()
 
+
+
+def test_links_between_help_pages_open_in_the_dialog_and_web_links_go_to_the_browser(qtbot, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QTextBrowser
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    win = open_window(qtbot)
+    win.show_page("Exports, Merging and Agreement", "interchange.md")
+    dialog = win._help_dialog
+    browser = dialog.findChild(QTextBrowser)
+    browser.anchorClicked.emit(QUrl("csv-format.md"))
+    assert dialog.windowTitle() == "Annotation CSV Format"
+    assert "claims.csv" in browser.toPlainText()
+    browser.anchorClicked.emit(QUrl("https://schema.org/ClaimReview"))
+    assert opened == ["https://schema.org/ClaimReview"]
+    before = browser.toPlainText()
+    browser.anchorClicked.emit(QUrl("file:///etc/passwd"))  # not a page of ours: ignored
+    assert browser.toPlainText() == before
+    dialog.close()
