@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,6 +50,23 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def hide_stale_tab_bars(window: QMainWindow) -> None:
+    """Qt can leave a second, unused tab bar visible when two dock groups are tabified (it
+    showed through the link bands). A tab bar in use sits right under its current dock."""
+    from PySide6.QtWidgets import QTabBar
+
+    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget)}
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is not window or not bar.isVisible() or bar.count() == 0:
+            continue
+        current = docks.get(bar.tabText(bar.currentIndex()))
+        if current is None or current.isFloating():
+            continue
+        bar_box, dock_box = bar.geometry(), current.geometry()
+        if abs(bar_box.left() - dock_box.left()) > 3 or abs(bar_box.width() - dock_box.width()) > 3:
+            bar.hide()
 
 
 class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, CheckworthyActions, HelpActions,
@@ -123,6 +140,10 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, lambda: hide_stale_tab_bars(self))
 
     def add_dock(self, title: str, name: str, widget, area, *, tab_with: QDockWidget | None = None) -> QDockWidget:
         """A dock with a stable object name (the saved layout refers to it); with ``tab_with``
