@@ -176,8 +176,9 @@ def copy_weights(problem: Problem) -> np.ndarray:
     """Corroboration weight per assertion: 0 for a copy whose original says the same thing.
 
     A copy whose original did not assert the proposition keeps weight 1 (nothing is counted
-    twice). When two sources are marked as copying each other on one proposition, the one with
-    the lower index keeps its weight.
+    twice). When sources copy each other in a loop on one proposition (A from B and B from A,
+    or A from B from C from A), the one with the lowest index keeps its weight: the loop is
+    one voice, not none.
     """
     n = problem.source.size
     weight = np.ones(n)
@@ -195,9 +196,26 @@ def copy_weights(problem: Problem) -> np.ndarray:
     pos_c = np.minimum(pos, n - 1)
     found = sorted_key[pos_c] == want
     original = order[pos_c]
-    # Mutual copies: keep the lower source index as the original.
-    mutual = found & (cf[original] == problem.source[idx]) & (problem.source[idx] < cf[idx])
-    weight[idx[found & ~mutual]] = 0.0
+    weight[idx[found]] = 0.0
+    # Loops of copies: the copy-of graph has at most one edge out of each assertion, so each
+    # walk either ends at an original or closes a loop; a loop keeps its lowest source.
+    successor = np.full(n, -1, dtype=np.int64)
+    successor[idx[found]] = original[found]
+    nxt, src = successor.tolist(), problem.source.tolist()
+    state = [0] * n  # 0 unseen, 1 on the current walk, 2 done
+    for start in idx[found].tolist():
+        if state[start]:
+            continue
+        walk, node = [], start
+        while node >= 0 and state[node] == 0:
+            state[node] = 1
+            walk.append(node)
+            node = nxt[node]
+        if node >= 0 and state[node] == 1:
+            loop = walk[walk.index(node):]
+            weight[min(loop, key=lambda a: (src[a], a))] = 1.0
+        for a in walk:
+            state[a] = 2
     return weight
 
 

@@ -3,19 +3,22 @@
 * **Propositions.** Claims linked as *same claim*, *supports* or *derived from* say the same
   thing; they are merged (union-find) into one proposition. Each source asserts a proposition
   at most once, however many of its claims say it.
-* **Rivals.** Claims linked as *contradicts* make their propositions compete: of propositions
-  connected by contradiction links at most one is true (a verdict "true" on one settles the
-  others as false). If two claims of one proposition are marked as contradicting, the link is
-  ignored and reported.
+* **Rivals.** Claims linked as *contradicts* make their propositions compete. Contradiction
+  is pairwise: if A and C both contradict B, A and C may well agree. Propositions that all
+  contradict each other form a group of which at most one is true (a verdict "true" on one
+  settles the others as false); a contradiction link that would join propositions not linked
+  to each other stays a pair, which a verdict "true" on one side still settles. If two claims
+  of one proposition are marked as contradicting, the link is ignored and reported.
 * **Verdicts.** true / mostly true → the proposition is true; false / mostly false → false;
   *mixed* and *unverifiable* are not used: a half-true claim is neither a hit nor a miss in a
   record, and counting it as "half" would make records like 26.5 of 38 that nobody can audit.
-  When claims of one proposition carry verdicts that disagree, the most recent one wins and
-  the conflict is reported.
+  Per claim the most recent decisive verdict counts (a later "mixed" by a colleague does not
+  erase an earlier "false"). When verdicts on one claim or on claims of one proposition
+  disagree, the most recent one wins and the conflict is reported.
 * **Copies.** A source's assertion is a copy of source Y when its claim is linked *derived
   from* a claim of Y, or when the sentence it sits in re-uses Y's text (near-duplicate
   sentences between documents of different sources, found with rapidfuzz), or when the whole
-  document re-uses one of Y's (at least half of its sentences). The earlier-published document
+  document re-uses one of Y's (at least half of its text, in at least two sentences). The earlier-published document
   is the original; without dates, wire services and official or reference sources count as
   originals before outlets, blogs and aggregators; without either, the pair is treated as one
   voice and the source whose name sorts first keeps the vote.
@@ -35,8 +38,9 @@ from annotator.services.reliability.engine import Problem
 
 MIN_SENTENCE_CHARS = 40      # shorter sentences ("Police said.") are too common to prove copying
 SIMILARITY = 88              # rapidfuzz ratio (0-100) for two sentences to count as the same text
-WHOLE_DOCUMENT_SHARE = 0.5   # share of a document's sentences re-used for the whole of it to be a copy
-SHINGLE = 4                  # words per shingle when looking for candidate sentence pairs
+WHOLE_DOCUMENT_SHARE = 0.5   # share of a document's text re-used for the whole of it to be a copy
+WHOLE_DOCUMENT_MIN_SENTENCES = 2  # ... in at least this many sentences (one shared footer is not a copy)
+SHINGLE = 3                  # words per shingle when looking for candidate sentence pairs
 COMMON_SHINGLE = 50          # shingles found in more sentences than this are boilerplate
 
 # Text re-use depends only on the documents (id, text hash, source), not on claims or verdicts:
@@ -112,7 +116,8 @@ def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
     Returns ``(pairs, sentences)``: pairs maps (doc_a, doc_b), doc_a < doc_b, to the list of
     (sentence index in a, sentence index in b); sentences maps each document to its
     (start, end, normalised text) sentences. Candidates share at least two word shingles;
-    rapidfuzz confirms them.
+    rapidfuzz confirms them. Two shingles of three words survive three scattered small edits
+    in a sentence of twelve words; rapidfuzz has the last word.
     """
     sents = {d: _sentences(t) for d, t in texts.items()}
     postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -183,9 +188,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     for cid in claim_ids:
         prop_claims[claim_prop[cid]].append(cid)
 
-    # Rival propositions: connected components of contradiction links.
-    guf = _UnionFind(P)
-    rivals = False
+    # Rival propositions: groups in which every pair is linked as contradicting (at most one
+    # of a group is true); a link that would join unlinked propositions stays a pair.
+    contra: set[tuple[int, int]] = set()
     for link in links:
         if link.relation is Relation.CONTRADICTS:
             a, b = claim_prop[link.from_claim_id], claim_prop[link.to_claim_id]
@@ -193,21 +198,46 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                 notes.append(f"Claims {link.from_claim_id} and {link.to_claim_id} are linked as contradicting "
                              "but also (through other links) as saying the same thing; the contradiction is ignored.")
             else:
-                guf.union(a, b)
-                rivals = True
+                contra.add((min(a, b), max(a, b)))
+    member_of: dict[int, int] = {}
+    members: dict[int, set[int]] = {}
+    pair_rivals: list[tuple[int, int]] = []
+    for a, b in sorted(contra):
+        ga, gb = member_of.get(a), member_of.get(b)
+        if ga is not None and ga == gb:
+            continue
+        left, right = members.get(ga, {a}), members.get(gb, {b})
+        if all((min(x, y), max(x, y)) in contra for x in left for y in right):
+            gid = min(left | right)
+            for old in (ga, gb):
+                members.pop(old, None)
+            members[gid] = left | right
+            for x in members[gid]:
+                member_of[x] = gid
+        else:
+            pair_rivals.append((a, b))
     group = None
-    if rivals:
-        groot = np.array([guf.find(p) for p in range(P)])
-        sizes = np.bincount(groot, minlength=P)
-        group = np.where(sizes[groot] > 1, groot, -1)
+    if members:
+        group = np.full(P, -1, dtype=np.int64)
+        for gid, group_members in members.items():
+            group[list(group_members)] = gid
 
-    # Verdicts: the latest decisive one per proposition.
+    # Verdicts: per claim the latest decisive one (a mixed or unverifiable verdict is kept only
+    # for display when the claim has no decisive one), then the latest per proposition.
     latest_per_claim = {}
-    for v in store.verdicts():
-        if v.claim_id in cidx:
-            prev = latest_per_claim.get(v.claim_id)
-            if prev is None or (v.updated_at or "", v.id) >= (prev.updated_at or "", prev.id):
-                latest_per_claim[v.claim_id] = v
+    decisive_seen: dict[str, set[float]] = defaultdict(set)
+    for v in sorted((v for v in store.verdicts() if v.claim_id in cidx), key=lambda v: (v.updated_at or "", v.id)):
+        truth = decisive_truth(v.rating)
+        prev = latest_per_claim.get(v.claim_id)
+        if truth is not None:
+            decisive_seen[v.claim_id].add(truth)
+            latest_per_claim[v.claim_id] = v
+        elif prev is None or decisive_truth(prev.rating) is None:
+            latest_per_claim[v.claim_id] = v
+    for cid, truths in decisive_seen.items():
+        if len(truths) > 1:
+            notes.append(f"Annotators disagree on claim {cid} ({latest_per_claim[cid].rating.label} is the most "
+                         "recent); the most recent decisive verdict is used.")
     verdict = np.full(P, np.nan)
     prop_rating: dict[int, Rating] = {}
     prop_rating_claim: dict[int, str] = {}
@@ -225,9 +255,16 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         prop_rating[p], prop_rating_claim[p] = v.rating, cid
     if group is not None:
         for g in np.unique(group[group >= 0]):
-            members = np.flatnonzero(group == g)
-            if np.sum(verdict[members] == 1.0) > 1:
+            in_group = np.flatnonzero(group == g)
+            if np.sum(verdict[in_group] == 1.0) > 1:
                 notes.append("Two claims rated true are linked as contradicting; both are kept as true.")
+    # A pair of rivals outside a group: a true verdict on one side settles the other as false.
+    for a, b in pair_rivals:
+        if verdict[a] == 1.0 and verdict[b] == 1.0:
+            notes.append("Two claims rated true are linked as contradicting; both are kept as true.")
+        for x, y in ((a, b), (b, a)):
+            if verdict[x] == 1.0 and np.isnan(verdict[y]):
+                verdict[y] = 0.0
 
     # Assertions: one per (source, proposition).
     assertion_of: dict[tuple[int, int], int] = {}
@@ -287,7 +324,11 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             orig_source = sidx[docs[orig_doc].source_id]
             copy_idx = [m[1] if a_first else m[0] for m in matches]
             copy_sents = sents[copy_doc]
-            whole = len(set(copy_idx)) >= WHOLE_DOCUMENT_SHARE * max(len(copy_sents), 1)
+            reused = set(copy_idx)
+            copy_chars = max(docs[copy_doc].length or (copy_sents[-1][1] if copy_sents else 0), 1)
+            reused_chars = sum(copy_sents[i][1] - copy_sents[i][0] for i in reused)
+            whole = (len(reused) >= WHOLE_DOCUMENT_MIN_SENTENCES
+                     and reused_chars >= WHOLE_DOCUMENT_SHARE * copy_chars)
             spans = [copy_sents[i][:2] for i in copy_idx]
             orig_props = {claim_prop[c.id] for c in claims_by_doc[orig_doc]}
             verb = "re-uses the text of" if known else "shares text with"

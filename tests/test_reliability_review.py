@@ -1,0 +1,103 @@
+"""Reliability inputs: cases found in review (contradiction stars, copy loops, later
+non-decisive verdicts, annotators who disagree, shared footers, lightly edited copies)."""
+
+from __future__ import annotations
+
+from annotator.core.model import Rating, Relation
+from annotator.services.annotations import AnnotationService
+from annotator.services.reliability import Config, explain_claim, score_project
+from annotator.services.reliability.inputs import reused_sentences
+from tests.test_reliability import Newsroom
+
+
+def _source(scores, name):
+    return next(s for s in scores.sources if s.name == name)
+
+
+def test_two_claims_that_contradict_the_same_claim_are_not_rivals_of_each_other(store):
+    room = Newsroom(store)
+    a = room.claim("Alpha", "The factory closed in 2019 after the strike.")
+    b = room.claim("Beta", "The factory is still open and hiring today.")
+    c = room.claim("Gamma", "The plant shut its doors for good in 2019.")
+    room.service.link(a, b, Relation.CONTRADICTS)
+    room.service.link(c, b, Relation.CONTRADICTS)
+    room.verdict(a, Rating.TRUE)
+    scores = score_project(store, Config(min_checked=1))
+    assert _source(scores, "Beta").record_text.startswith("0 of 1")
+    assert _source(scores, "Gamma").checked_count == 0, "Gamma agrees with the true claim: not a miss"
+    estimate = explain_claim(scores, c)
+    assert not estimate.settled and estimate.probability > 0.5
+    assert all(p.source_name != "Alpha" or p.weight >= 0 for p in estimate.pushes)
+
+
+def test_a_true_verdict_settles_every_claim_that_contradicts_it(store):
+    room = Newsroom(store)
+    a = room.claim("Alpha", "The factory closed in 2019 after the strike.")
+    b = room.claim("Beta", "The factory is still open and hiring today.")
+    c = room.claim("Gamma", "The plant shut its doors for good in 2019.")
+    room.service.link(a, b, Relation.CONTRADICTS)
+    room.service.link(c, b, Relation.CONTRADICTS)
+    room.verdict(b, Rating.TRUE)
+    scores = score_project(store, Config(min_checked=1))
+    for name in ("Alpha", "Gamma"):
+        assert _source(scores, name).record_text.startswith("0 of 1"), name
+    assert explain_claim(scores, c).verdict == "false (a rival claim was rated true)"
+
+
+def test_a_loop_of_derived_from_links_is_one_voice_not_none(store):
+    room = Newsroom(store)
+    a = room.claim("Alpha", "The mayor resigned on Monday morning amid protests.")
+    b = room.claim("Beta", "Mayor quits Monday as protests grow.")
+    c = room.claim("Gamma", "Monday: the mayor stepped down.")
+    room.claim("Delta", "The council met on Tuesday to discuss the budget.")
+    for x, y in ((a, b), (b, c), (c, a)):
+        room.service.link(x, y, Relation.DERIVED)
+    scores = score_project(store)
+    inputs = scores.inputs
+    weights = {inputs.source_names[int(inputs.problem.source[k])]: float(scores.result.weight[k])
+               for k in range(inputs.problem.source.size) if inputs.claim_prop[a] == int(inputs.problem.prop[k])}
+    assert sorted(weights.values()) == [0.0, 0.0, 1.0]
+
+
+def test_a_later_mixed_verdict_does_not_erase_an_earlier_false_one(store):
+    room = Newsroom(store)
+    ids = room.doc("Wire", ["The mayor resigned on Monday.", "The budget was cut by ten percent.",
+                            "The bridge reopened in May."])
+    for cid in ids:
+        room.verdict(cid, Rating.FALSE)
+    AnnotationService(store, annotator="bob").set_verdict(ids[0], Rating.MIXED)
+    scores = score_project(store, Config(min_checked=1))
+    assert _source(scores, "Wire").record_text.startswith("0 of 3")
+
+
+def test_annotators_who_disagree_on_one_claim_are_reported(store):
+    room = Newsroom(store)
+    ids = room.doc("Wire", ["The mayor resigned on Monday.", "The budget was cut by ten percent.",
+                            "The bridge reopened in May."])
+    for cid in ids:
+        room.verdict(cid, Rating.TRUE)
+    AnnotationService(store, annotator="bob").set_verdict(ids[0], Rating.FALSE)
+    scores = score_project(store, Config(min_checked=1))
+    assert _source(scores, "Wire").record_text.startswith("2 of 3")
+    assert any("Annotators disagree on claim" in note and ids[0] in note for note in scores.inputs.notes)
+
+
+def test_a_shared_footer_does_not_make_a_short_story_a_copy(store):
+    footer = "Sign up for our free newsletter to get the top stories delivered to your inbox."
+    room = Newsroom(store)
+    a = room.doc("Alpha", ["The mayor resigned on Monday.", footer])[0]
+    b = room.doc("Beta", ["Mayor quits after protests.", footer])[0]
+    room.same(a, b)
+    scores = score_project(store)
+    assert all(w == 1.0 for w in scores.result.weight)
+    assert not any("copy" in (p.note or "") for p in explain_claim(scores, a).pushes)
+
+
+def test_a_copy_with_three_small_edits_is_still_found():
+    original = "Prime Minister Smith said on Monday that taxes would rise by 5% next year."
+    edited = "Prime Minister Smith said Monday that taxes will rise by 5 percent next year."
+    pairs, _ = reused_sentences({"d1": original, "d2": edited}, {"d1": "s1", "d2": "s2"})
+    assert pairs == {("d1", "d2"): [(0, 0)]}
+    unrelated = "Police said the suspect was arrested on Monday near the station in town."
+    pairs, _ = reused_sentences({"d1": original, "d3": unrelated}, {"d1": "s1", "d3": "s3"})
+    assert pairs == {}
