@@ -164,7 +164,9 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         it is added to (the panes and the claims table), so Delete in the sources list or a
         digit typed elsewhere never touches a claim."""
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every binding of the platform (Redo: Ctrl+Y and Ctrl+Shift+Z)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)

@@ -45,7 +45,8 @@ class HelpActions:
             if menu_action.menu() is None:
                 continue
             for path, action in _walk(menu_action.menu(), [_label(menu_action)]):
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                keys = " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                                   for k in action.shortcuts()[:2])  # the platform's first two bindings
                 if keys and (keys, _label(action)) not in seen:
                     seen.add((keys, _label(action)))
                     rows.append((keys, f"{_label(action)}  ({' › '.join(path)})"))

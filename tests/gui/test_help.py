@@ -29,6 +29,26 @@ def test_f1_lists_the_shortcuts_of_the_menus(qtbot):
     dialog.close()
 
 
+def test_redo_answers_every_platform_binding(qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    win = open_window(qtbot)
+    pane = win.panes[0]
+    text = win.store.document_text(pane.document_id)
+    start = text.index("Clarifai is a US-based company")
+    pane.view.select_span(start, start + 8)
+    win.create_claim_from_selection()
+    count = len(win.store.claims())
+    bindings = [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if "+" in k.toString()]
+    assert len(bindings) >= 1
+    for binding in bindings:
+        qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert len(win.store.claims()) == count - 1
+        combo = binding[0]
+        qtbot.keyClick(win, combo.key(), combo.keyboardModifiers())
+        assert len(win.store.claims()) == count, binding.toString()
+
+
 @pytest.mark.parametrize("title, page, words", [
     ("How Scores Are Computed", "scores.md", "record"),
     ("Annotation CSV Format", "csv-format.md", "claims.csv"),
