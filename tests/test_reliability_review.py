@@ -14,13 +14,19 @@ def _source(scores, name):
     return next(s for s in scores.sources if s.name == name)
 
 
-def test_two_claims_that_contradict_the_same_claim_are_not_rivals_of_each_other(store):
+def _star(store):
+    """Alpha and Gamma (who agree, unlinked) both contradict Beta."""
     room = Newsroom(store)
     a = room.claim("Alpha", "The factory closed in 2019 after the strike.")
     b = room.claim("Beta", "The factory is still open and hiring today.")
     c = room.claim("Gamma", "The plant shut its doors for good in 2019.")
     room.service.link(a, b, Relation.CONTRADICTS)
     room.service.link(c, b, Relation.CONTRADICTS)
+    return room, a, b, c
+
+
+def test_two_claims_that_contradict_the_same_claim_are_not_rivals_of_each_other(store):
+    room, a, b, c = _star(store)
     room.verdict(a, Rating.TRUE)
     scores = score_project(store, Config(min_checked=1))
     assert _source(scores, "Beta").record_text.startswith("0 of 1")
@@ -31,12 +37,7 @@ def test_two_claims_that_contradict_the_same_claim_are_not_rivals_of_each_other(
 
 
 def test_a_true_verdict_settles_every_claim_that_contradicts_it(store):
-    room = Newsroom(store)
-    a = room.claim("Alpha", "The factory closed in 2019 after the strike.")
-    b = room.claim("Beta", "The factory is still open and hiring today.")
-    c = room.claim("Gamma", "The plant shut its doors for good in 2019.")
-    room.service.link(a, b, Relation.CONTRADICTS)
-    room.service.link(c, b, Relation.CONTRADICTS)
+    room, a, b, c = _star(store)
     room.verdict(b, Rating.TRUE)
     scores = score_project(store, Config(min_checked=1))
     for name in ("Alpha", "Gamma"):
