@@ -9,7 +9,6 @@ import zipfile
 
 import pytest
 
-from annotator.core.errors import ImportFailure
 from annotator.services import importers
 from annotator.services.importers import read_bytes
 from tests.test_importers import fixture, make_docx, refused_bytes

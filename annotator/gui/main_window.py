@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -41,6 +40,7 @@ from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
 from annotator.gui.window_checkworthy import CheckworthyActions
 from annotator.gui.window_help import HelpActions
 from annotator.gui.window_linking import LinkActions
+from annotator.gui.window_navigation import NavigationActions
 from annotator.gui.window_similar import SimilarActions
 from annotator.gui.workers import Worker
 
@@ -52,25 +52,8 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-def hide_stale_tab_bars(window: QMainWindow) -> None:
-    """Qt can leave a second, unused tab bar visible when two dock groups are tabified (it
-    showed through the link bands). A tab bar in use sits right under its current dock."""
-    from PySide6.QtWidgets import QTabBar
-
-    docks = {d.windowTitle(): d for d in window.findChildren(QDockWidget)}
-    for bar in window.findChildren(QTabBar):
-        if bar.parent() is not window or not bar.isVisible() or bar.count() == 0:
-            continue
-        current = docks.get(bar.tabText(bar.currentIndex()))
-        if current is None or current.isFloating():
-            continue
-        bar_box, dock_box = bar.geometry(), current.geometry()
-        if abs(bar_box.left() - dock_box.left()) > 3 or abs(bar_box.width() - dock_box.width()) > 3:
-            bar.hide()
-
-
 class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, CheckworthyActions, HelpActions,
-                 QMainWindow):
+                 NavigationActions, QMainWindow):
     def __init__(self, store: ProjectStore):
         super().__init__()
         self.store: ProjectStore | None = None
@@ -140,22 +123,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        QTimer.singleShot(0, lambda: hide_stale_tab_bars(self))
-
-    def add_dock(self, title: str, name: str, widget, area, *, tab_with: QDockWidget | None = None) -> QDockWidget:
-        """A dock with a stable object name (the saved layout refers to it); with ``tab_with``
-        it becomes a tab behind that dock."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        if tab_with is not None:
-            self.tabifyDockWidget(tab_with, dock)
-            tab_with.raise_()
-        return dock
 
     # -- actions and menus ------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str | None = None, *,
@@ -819,43 +786,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
 
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()
-
-    def find_in_document(self) -> None:
-        pane = self.focused_pane() or self.panes[0]
-        pane.show_find()
-
-    def focus_search(self) -> None:
-        self.search_dock.show()
-        self.search_dock.raise_()
-        self.search_panel.field.setFocus()
-        self.search_panel.field.selectAll()
-
-    def open_at(self, document_id: str, start: int, end: int) -> None:
-        """Show a document (in the pane already showing it, else a free one) at a range."""
-        pane = next((p for p in self.panes if p.document_id == document_id), None)
-        if pane is None:
-            pane = self._pane_for_jump()
-            self.show_in_pane(pane, document_id)
-        if end > start:
-            pane.view.select_span(start, end)
-            pane.view.centerCursor()
-        else:
-            pane.view.scroll_to(start)
-        pane.view.setFocus()
-
-    def _sync_scroll(self, source: DocumentPane, value: int) -> None:
-        if not self.sync_action.isChecked() or getattr(self, "_syncing", False):
-            return
-        bar = source.view.verticalScrollBar()
-        fraction = value / bar.maximum() if bar.maximum() else 0.0
-        self._syncing = True
-        try:
-            for pane in self.panes:
-                if pane is not source:
-                    other = pane.view.verticalScrollBar()
-                    other.setValue(round(fraction * other.maximum()))
-        finally:
-            self._syncing = False
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields

@@ -9,7 +9,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from annotator.core.model import Rating  # noqa: E402
-from tests.gui.test_user_story import make_claim, open_window, select_phrase  # noqa: E402
+from tests.gui.test_user_story import make_claim, open_window  # noqa: E402
 
 
 @pytest.fixture
