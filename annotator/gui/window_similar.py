@@ -1,9 +1,10 @@
 """The window's "Similar" dock: passages of other documents that resemble the selected claim.
 
 Sentences are found once per version of each document, in a worker (spaCy is
-imported there, never at start-up, and only once the dock is shown). A query
-against the built index takes about a millisecond, so it runs on the GUI thread
-whenever the selected claim or the annotations change.
+imported there, never at start-up, and only once the dock is shown). Each query
+against the built index also runs in a worker (a few milliseconds, more on huge
+projects) whenever the selected claim or the annotations change; an answer to an
+older question is dropped. The store look-ups that describe the answer stay here.
 
 Linking to a passage that is not a claim yet creates the claim and the link as
 one undoable step.

@@ -11,8 +11,10 @@ character offsets are already code points.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -65,14 +67,42 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
             yield start, block
 
 
-def sentences(text: str, *, cancelled: Callable[[], bool] | None = None) -> list[Sentence]:
-    """The sentences of ``text`` with their offsets, trimmed of surrounding whitespace."""
+# Both the similar-passages index and the sentences-worth-checking hints cut the same
+# documents into sentences; the second asks for a text the first has cut already.
+_CACHE: OrderedDict[bytes, tuple[int, tuple[Sentence, ...]]] = OrderedDict()  # key: (text length, sentences)
+_CACHE_CHARS = 0
+CACHE_MAX_CHARS = 32_000_000
+
+
+def sentences(text: str, *, cancelled: Callable[[], bool] | None = None) -> tuple[Sentence, ...]:
+    """The sentences of ``text`` with their offsets, trimmed of surrounding whitespace.
+    Results are kept for the most recent texts (up to 32 million characters in all)."""
+    global _CACHE_CHARS
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key][1]
+    found, complete = _split(text, cancelled)
+    if complete and len(text) <= CACHE_MAX_CHARS:
+        with _LOCK:
+            if key not in _CACHE:
+                _CACHE[key] = (len(text), found)
+                _CACHE_CHARS += len(text)
+                while _CACHE_CHARS > CACHE_MAX_CHARS:
+                    _, (size, _dropped) = _CACHE.popitem(last=False)
+                    _CACHE_CHARS -= size
+    return found
+
+
+def _split(text: str, cancelled: Callable[[], bool] | None) -> tuple[tuple[Sentence, ...], bool]:
+    """(sentences, whether the whole text was read before a cancel)."""
     nlp = pipeline()
     blocks = list(_blocks(text))
     out: list[Sentence] = []
     for (offset, _block), doc in zip(blocks, nlp.pipe(block for _, block in blocks), strict=True):
         if cancelled is not None and cancelled():
-            break
+            return tuple(out), False
         for sent in doc.sents:
             raw = sent.text
             stripped = raw.strip()
@@ -81,7 +111,7 @@ def sentences(text: str, *, cancelled: Callable[[], bool] | None = None) -> list
             lead = len(raw) - len(raw.lstrip())
             start = offset + sent.start_char + lead
             out.append(Sentence(start, start + len(stripped), stripped))
-    return out
+    return tuple(out), True
 
 
 # -- normalisation for lexical matching -----------------------------------------------------

@@ -109,13 +109,25 @@ def _inspect_read_only(path: Path, *, recover: bool = False) -> int:
             else []
         )
     except (sqlite3.Error, ValueError) as exc:
+        conn.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
         raise CorruptProjectError(
             f"{path.name} is damaged and cannot be read ({exc}). It was not changed."
         ) from None
+    except BaseException:  # e.g. the quick_check refusal above
+        conn.close()
+        raise
+    try:
+        _check_schema(path, applied, tables)
+        _check_text_readable(conn, path)
     finally:
         conn.close()
+    return len(applied)
+
+
+def _check_schema(path: Path, applied: list[str], tables: set[str]) -> None:
+    """Refuse a file whose migrations this version does not know, or that lacks a table."""
     known = migration_names()
     unknown = [name for name in applied if name not in known]
     if unknown:
@@ -130,27 +142,22 @@ def _inspect_read_only(path: Path, *, recover: bool = False) -> int:
         raise CorruptProjectError(
             f"{path.name} is damaged: its {', '.join(missing)} table{'s are' if len(missing) > 1 else ' is'} "
             "missing. It was not changed; restore it from a backup or from the .bak copy next to it.")
-    _check_text_readable(uri, path)
-    return len(applied)
 
 
-def _check_text_readable(uri: str, path: Path) -> None:
+def _check_text_readable(conn: sqlite3.Connection, path: Path) -> None:
     """Read every short text once, so that text damaged on disk (bytes that are not UTF-8)
     is reported before the project opens rather than in the middle of work. Document
     texts are skipped: they are long, and ``ProjectStore.document_text`` tolerates damage."""
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        for table in _CORE_TABLES:
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "text"]
-            try:
-                for _row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"):
-                    pass
-            except sqlite3.OperationalError as exc:
-                raise CorruptProjectError(
-                    f"{path.name} is damaged: some text in its {table} cannot be read ({exc}). It was not "
-                    "changed; restore it from a backup or from the .bak copy next to it.") from None
-    finally:
-        conn.close()
+    conn.text_factory = str
+    for table in _CORE_TABLES:
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] != "text"]
+        try:
+            for _row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+                pass
+        except sqlite3.OperationalError as exc:
+            raise CorruptProjectError(
+                f"{path.name} is damaged: some text in its {table} cannot be read ({exc}). It was not "
+                "changed; restore it from a backup or from the .bak copy next to it.") from None
 
 
 def _roll_back_hot_journal(path: Path) -> None:
