@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
@@ -23,7 +24,7 @@ from annotator.core.events import Change, Events
 from annotator.core.model import Rating
 from annotator.services.annotations import AnnotationService
 from annotator.services.importing import ImportService
-from annotator.store import PROJECT_SUFFIX, ProjectStore
+from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.claims_panel import ClaimsPanel
@@ -36,13 +37,16 @@ from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.window_import import ImportActions
-from annotator.gui.window_interchange import PROJECT_FILTER, InterchangeActions
+from annotator.gui.window_interchange import InterchangeActions
 from annotator.gui.window_checkworthy import CheckworthyActions
 from annotator.gui.window_help import HelpActions
 from annotator.gui.window_linking import LinkActions
 from annotator.gui.window_navigation import NavigationActions
 from annotator.gui.window_similar import SimilarActions
 from annotator.gui.workers import Worker
+
+if TYPE_CHECKING:
+    from annotator.store import ProjectStore
 
 MIN_PANES, MAX_PANES = 1, 4
 DOC_ROLE = Qt.ItemDataRole.UserRole
@@ -302,10 +306,8 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             app_settings.settings().setValue(self._panes_key(), [p.document_id or "" for p in self.panes])
 
     def open_project_path(self, path: str | Path) -> bool:
-        from annotator.store import open_project
-
         try:
-            store = open_project(path)
+            store = open_project_file(path)
         except AnnotatorError as exc:
             app_settings.forget_project(path)
             QMessageBox.warning(self, "Cannot open project", str(exc))
@@ -319,16 +321,11 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self.open_project_path(path)
 
     def new_project(self) -> None:
-        from annotator.store import create_project
-
         path, _ = QFileDialog.getSaveFileName(self, "New project", str(self.store.path.parent), PROJECT_FILTER)
         if not path:
             return
-        path = Path(path)
-        if path.suffix != PROJECT_SUFFIX:
-            path = path.with_suffix(PROJECT_SUFFIX)
         try:
-            store = create_project(path, overwrite=False)
+            store = create_project_file(path)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Cannot create project", str(exc))
             return

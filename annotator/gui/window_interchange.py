@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui import commands
-from annotator.store import PROJECT_SUFFIX
+from annotator.services.projects import PROJECT_FILTER
 
-PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
 
 class InterchangeActions:

@@ -1,0 +1,33 @@
+"""Project files as the front ends see them: open one, create one, name one.
+
+The GUI reaches the project file through here (or the store handed to it by the
+composition root, ``annotator.app``), never by importing the store package itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.store import PROJECT_SUFFIX, ProjectStore, create_project, open_project
+
+PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
+
+
+def with_project_suffix(path: str | Path) -> Path:
+    """The path a new project is saved to: the one given, ending in ``.annotator``."""
+    path = Path(path)
+    return path if path.suffix == PROJECT_SUFFIX else path.with_suffix(PROJECT_SUFFIX)
+
+
+def open_project_file(path: str | Path) -> ProjectStore:
+    """Open an existing project (inspected read-only first; see ``store.opening``)."""
+    return open_project(path)
+
+
+def create_project_file(path: str | Path) -> ProjectStore:
+    """Create a new, empty project; never overwrites an existing file."""
+    return create_project(with_project_suffix(path), overwrite=False)
+
+
+__all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "open_project_file",
+           "with_project_suffix"]

@@ -1,0 +1,21 @@
+"""The layering the README describes, checked on every run: Qt only in `gui` and `app`, SQL
+only in `store`, and cli > app > gui > services > store > core (the contracts live in
+pyproject.toml under [tool.importlinter])."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def test_import_contracts_hold():
+    result = _run("-c", "import sys; from importlinter.cli import lint_imports; "
+                        "sys.exit(lint_imports(no_cache=True, no_logo=True))")
+    assert "BROKEN" not in result.stdout and result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("KEPT") >= 4, result.stdout
