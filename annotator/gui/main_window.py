@@ -10,11 +10,9 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoSt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
 )
@@ -33,6 +31,7 @@ from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
 from annotator.gui.inspector import Inspector
 from annotator.gui.link_band import LinkSplitter
+from annotator.gui.prompts import Prompts, QtPrompts
 from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
@@ -58,8 +57,9 @@ LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockW
 
 class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, CheckworthyActions, HelpActions,
                  NavigationActions, QMainWindow):
-    def __init__(self, store: ProjectStore):
+    def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
+        self.prompts: Prompts = prompts if prompts is not None else QtPrompts(self)
         self.store: ProjectStore | None = None
         self.events = Events()
         self.undo_stack = QUndoStack(self)
@@ -310,24 +310,24 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             store = open_project_file(path)
         except AnnotatorError as exc:
             app_settings.forget_project(path)
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            self.prompts.warn("Cannot open project", str(exc))
             return False
         self.set_project(store)
         return True
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(self.store.path.parent), PROJECT_FILTER)
+        path = self.prompts.open_file("Open project", self.store.path.parent, PROJECT_FILTER)
         if path:
             self.open_project_path(path)
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", str(self.store.path.parent), PROJECT_FILTER)
+        path = self.prompts.save_file("New project", self.store.path.parent, PROJECT_FILTER)
         if not path:
             return
         try:
             store = create_project_file(path)
         except AnnotatorError as exc:
-            QMessageBox.warning(self, "Cannot create project", str(exc))
+            self.prompts.warn("Cannot create project", str(exc))
             return
         self.set_project(store)
 
@@ -519,7 +519,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
-        QMessageBox.warning(self, "annotator", message)
+        self.prompts.warn("annotator", message)
 
     def hint(self, message: str) -> None:
         """Tell the user what an action needs, without a dialog in the way."""

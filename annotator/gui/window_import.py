@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from annotator.gui import commands
 from annotator.gui.dialogs import PasteDialog
@@ -21,19 +21,18 @@ class ImportActions:
     """Mixed into the main window; uses its store, importer, panes and undo stack."""
 
     def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.home()), IMPORT_FILTER)
+        paths = self.prompts.open_files("Import articles", Path.home(), IMPORT_FILTER)
         if paths:
             self.import_paths(paths)
 
     def import_paths(self, paths: list[str]) -> None:
         """Read files in a worker (progress, cancel), then store them on this thread."""
         if self._import_worker is not None:
-            QMessageBox.information(self, "Import running", "Wait for the current import to finish.")
+            self.prompts.inform("Import running", "Wait for the current import to finish.")
             return
         files = expand_paths(paths)
         if not files:
-            QMessageBox.information(self, "Nothing to import",
-                                    "No supported files found (text, Markdown, HTML, Word or PDF).")
+            self.prompts.inform("Nothing to import", "No supported files found (text, Markdown, HTML, Word or PDF).")
             return
         progress = QProgressDialog("Reading files…", "Cancel", 0, len(files), self)
         progress.setWindowTitle("Importing")
@@ -67,7 +66,7 @@ class ImportActions:
             return
         self._import_worker = None
         self._import_progress.reset()
-        QMessageBox.warning(self, "Import failed", message)
+        self.prompts.warn("Import failed", message)
 
     def show_import_results(self, results) -> ImportReport:
         report = ImportReport(results, self)

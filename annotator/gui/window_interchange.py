@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui import commands
@@ -32,12 +32,10 @@ class InterchangeActions:
     }
 
     def export_dialog(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        label, ok = QInputDialog.getItem(self, "Export", "Format:", list(self.EXPORT_FORMATS), 0, False)
-        if not ok:
+        label = self.prompts.choose("Export", "Format:", list(self.EXPORT_FORMATS))
+        if label is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export to folder", str(Path.home()))
+        folder = self.prompts.folder("Export to folder", Path.home())
         if folder:
             self.export(folder, self.EXPORT_FORMATS[label])
 
@@ -52,12 +50,11 @@ class InterchangeActions:
         except AnnotatorError as exc:
             self.show_error(str(exc))
             return None
-        QMessageBox.information(self, "Export finished", "\n".join(summary.lines()))
+        self.prompts.inform("Export finished", "\n".join(summary.lines()))
         return summary
 
     def merge_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Merge a project into this one", str(self.store.path.parent),
-                                              PROJECT_FILTER)
+        path = self.prompts.open_file("Merge a project into this one", self.store.path.parent, PROJECT_FILTER)
         if path:
             self.merge(path)
 
@@ -110,7 +107,7 @@ class InterchangeActions:
         self.setWindowTitle(f"{self.store.name} — annotator")
 
     def load_annotations_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with annotation CSV files", str(Path.home()))
+        folder = self.prompts.folder("Folder with annotation CSV files", Path.home())
         if folder:
             self.load_annotations(folder)
 
@@ -127,12 +124,11 @@ class InterchangeActions:
         text = "\n".join(report.lines())
         errors = "\n".join(str(e) for e in report.errors[:30])
         if report.errors and not report.loaded:
-            answer = QMessageBox.question(
-                self, "Annotations not loaded",
-                f"{len(report.errors)} rows have errors, so nothing was loaded:\n\n{errors}\n\n"
-                "Load the valid rows anyway?")
-            if answer == QMessageBox.StandardButton.Yes:
+            if self.prompts.confirm(
+                    "Annotations not loaded",
+                    f"{len(report.errors)} rows have errors, so nothing was loaded:\n\n{errors}\n\n"
+                    "Load the valid rows anyway?"):
                 return self.load_annotations(folder, accept_valid=True)
             return report
-        QMessageBox.information(self, "Annotations loaded", text + (f"\n\n{errors}" if errors else ""))
+        self.prompts.inform("Annotations loaded", text + (f"\n\n{errors}" if errors else ""))
         return report

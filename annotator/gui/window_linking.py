@@ -4,9 +4,6 @@ shown as messages; every link is an undoable edit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QMenu
-
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Relation
 from annotator.gui import commands
@@ -39,14 +36,7 @@ class LinkActions:
             self.link_claims(self.pending_link_from, self.selected_claim_id, relation)
 
     def ask_relation(self) -> Relation | None:
-        menu = QMenu(self)
-        menu.setTitle("Link as")
-        labels = {Relation.SAME: "&Same claim", Relation.SUPPORTS: "S&upports",
-                  Relation.CONTRADICTS: "&Contradicts", Relation.DERIVED: "&Derived from"}
-        for relation, label in labels.items():
-            menu.addAction(label).setData(relation.value)
-        chosen = menu.exec(self.mapToGlobal(self.rect().center() - QPoint(60, 60)))
-        return Relation(chosen.data()) if chosen is not None else None
+        return self.prompts.relation()
 
     def link_claims(self, from_id: str, to_id: str, relation: Relation) -> bool:
         try:

@@ -8,13 +8,14 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from tests.gui.test_user_story import open_window  # noqa: E402
+from annotator.gui.workers import Worker  # noqa: E402
+
 
 ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot):
-    win = open_window(qtbot)
+def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot, open_window):
+    win = open_window()
     pane = win.panes[0]
     pane.view.setFocus()
     cursor = pane.view.textCursor()
@@ -22,7 +23,7 @@ def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot):
     pane.view.setTextCursor(cursor)
     qtbot.keyClick(pane.view, Qt.Key.Key_Down, ALT_SHIFT)  # turns the underlines on, finds sentences
     assert win.hints_action.isChecked()
-    qtbot.waitUntil(lambda: bool(pane.view._hints), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(pane.view._hints))
     qtbot.keyClick(pane.view, Qt.Key.Key_Down, ALT_SHIFT)
     span = pane.view.selection_span()
     assert span is not None
@@ -41,7 +42,7 @@ def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot):
     assert not win.hints_action.isChecked() and pane.view._hints == []
 
 
-def test_a_failed_search_is_reported_once_and_not_retried(qtbot, monkeypatch):
+def test_a_failed_search_is_reported_once_and_not_retried(qtbot, monkeypatch, open_window):
     from annotator.services import checkworthy
 
     calls = []
@@ -51,24 +52,26 @@ def test_a_failed_search_is_reported_once_and_not_retried(qtbot, monkeypatch):
         raise RuntimeError("spaCy is broken")
 
     monkeypatch.setattr(checkworthy, "hints", broken)
-    win = open_window(qtbot)
+    win = open_window()
     win.hints_action.trigger()
-    qtbot.waitUntil(lambda: win._hints_worker is None and bool(calls), timeout=30_000)
+    qtbot.waitUntil(lambda: win._hints_worker is None and bool(calls))
     assert "Could not find sentences worth checking" in win.statusBar().currentMessage()
     runs = len(calls)
-    win.select_claim(win.store.claims()[0].id)  # refreshes the inspector, hence the hints
-    qtbot.wait(200)
-    assert len(calls) == runs, "a failed document is not searched again on every refresh"
+    with qtbot.waitSignal(win.inspector.claimShown):  # a shown claim refreshes the hints at once
+        win.select_claim(win.store.claims()[0].id)
+    assert win._hints_worker is None, "a failed document is not searched again on every refresh"
+    Worker.wait_all()
+    assert len(calls) == runs
     win.panes[0].view.setFocus()
     win.select_hint(+1)
     assert "still looking" not in win.statusBar().currentMessage()
 
 
-def test_the_hint_tooltip_needs_the_pointer_on_the_sentence(qtbot):
-    win = open_window(qtbot)
+def test_the_hint_tooltip_needs_the_pointer_on_the_sentence(qtbot, open_window):
+    win = open_window()
     pane = win.panes[0]
     win.hints_action.trigger()
-    qtbot.waitUntil(lambda: bool(pane.view._hints), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(pane.view._hints))
     hint = pane.view._hints[0]
     rects = pane.view.span_rects(hint)
     assert rects

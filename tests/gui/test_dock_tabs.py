@@ -7,8 +7,6 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.gui.test_user_story import open_window  # noqa: E402
-
 
 def _visible_bars(window):
     from PySide6.QtWidgets import QTabBar
@@ -22,7 +20,7 @@ def _groups(window):
 
 def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+    from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
     from annotator.gui.window_navigation import hide_stale_tab_bars
 
@@ -55,12 +53,14 @@ def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
     bar.setCurrentIndex(1)
     qtbot.waitUntil(lambda: not docks["Reliability"].visibleRegion().isEmpty())
     window.resize(1300, 900)  # a relayout keeps the live bar and does not bring the stale one back
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: window.width() == 1300)
+    window.layout().activate()  # the relayout the resize asked for, done now rather than "soon"
+    QApplication.sendPostedEvents()
     assert _groups(window) == [("Claims", "Reliability"), ("Search", "Similar")]
 
 
-def test_the_app_window_shows_one_tab_bar_per_group(qtbot):
-    win = open_window(qtbot)
+def test_the_app_window_shows_one_tab_bar_per_group(qtbot, open_window):
+    win = open_window()
     qtbot.waitUntil(lambda: _groups(win) == [("Claims", "Reliability"), ("Search", "Similar")])
     win.show_similar()
     qtbot.waitUntil(win._similar_on_screen)

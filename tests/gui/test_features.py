@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.core.model import Relation  # noqa: E402
 from annotator.gui.document_view import CLAIM_MIME  # noqa: E402
-from tests.gui.test_user_story import choose_in_popup, open_window, select_phrase  # noqa: E402
-from tests.gui.test_user_story import make_claim as _claim  # noqa: E402
 
 
 def _point_of(view, claim_id):
@@ -23,25 +21,25 @@ def _point_of(view, claim_id):
     return QPointF(rect.left() + 3, (top + bottom) / 2)
 
 
-def test_dropping_a_highlight_on_another_links_them(qtbot):
-    win = open_window(qtbot)
+def test_dropping_a_highlight_on_another_links_them(open_window, user, prompts):
+    win = open_window()
     left, right = win.panes
-    a = _claim(qtbot, win, left, "Clarifai is a US-based company")
-    b = _claim(qtbot, win, right, "The artificial intelligence platform Clarifai")
+    a = user.claim(win, left, "Clarifai is a US-based company")
+    b = user.claim(win, right, "The artificial intelligence platform Clarifai")
     right.view.scroll_to(win.store.claim(b).start)
     mime = QMimeData()
     mime.setData(CLAIM_MIME, a.encode())
     drop = QDropEvent(_point_of(right.view, b), Qt.DropAction.LinkAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    choose_in_popup(Qt.Key.Key_S)  # "Same claim"
+    prompts.answer("relation", Relation.SAME)
     right.view.dropEvent(drop)
     links = win.store.links(a)
     assert [(l.from_claim_id, l.to_claim_id, l.relation) for l in links] == [(a, b, Relation.SAME)]
     win.close()
 
 
-def test_find_in_document_selects_the_next_match(qtbot):
-    win = open_window(qtbot)
+def test_find_in_document_selects_the_next_match(qtbot, open_window):
+    win = open_window()
     pane = win.panes[0]
     pane.view.setFocus()
     qtbot.keyClick(pane.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -57,8 +55,8 @@ def test_find_in_document_selects_the_next_match(qtbot):
     win.close()
 
 
-def test_project_search_opens_the_document_at_the_hit(qtbot):
-    win = open_window(qtbot)
+def test_project_search_opens_the_document_at_the_hit(qtbot, open_window):
+    win = open_window()
     qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     panel = win.search_panel
     qtbot.keyClicks(panel.field, "Copenhagen")
@@ -72,10 +70,10 @@ def test_project_search_opens_the_document_at_the_hit(qtbot):
     win.close()
 
 
-def test_paste_as_document_and_undo(qtbot, monkeypatch):
+def test_paste_as_document_and_undo(qtbot, monkeypatch, open_window):
     from annotator.gui import dialogs
 
-    win = open_window(qtbot)
+    win = open_window()
     QApplication.clipboard().setText("Wire copy\nThe FTC settled with Match Group in 2024.")
     monkeypatch.setattr(dialogs.PasteDialog, "exec", lambda self: (self.source.setEditText("Wire"), 1)[1])
     before = win.store.counts().documents
@@ -90,12 +88,12 @@ def test_paste_as_document_and_undo(qtbot, monkeypatch):
     win.close()
 
 
-def test_file_import_is_undoable(qtbot, tmp_path):
-    win = open_window(qtbot)
+def test_file_import_is_undoable(qtbot, tmp_path, open_window):
+    win = open_window()
     f = tmp_path / "brief.md"
     f.write_text("# Brief\n\nOkCupid's founders invested in Clarifai.\n", encoding="utf-8")
     win.import_paths([str(f)])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
     doc = next(d for d in win.store.documents() if d.title == "Brief")
     win.undo_stack.undo()
     assert all(d.id != doc.id for d in win.store.documents())
@@ -104,10 +102,10 @@ def test_file_import_is_undoable(qtbot, tmp_path):
     win.close()
 
 
-def test_edit_source_is_undoable(qtbot, monkeypatch):
+def test_edit_source_is_undoable(qtbot, monkeypatch, open_window):
     from annotator.gui import dialogs
 
-    win = open_window(qtbot)
+    win = open_window()
     source = win.store.source_by_name("AIChief")
     monkeypatch.setattr(dialogs.SourceDialog, "exec", lambda self: (self.url.setText("https://aichief.com"), 1)[1])
     win.edit_source(source.id)
@@ -117,11 +115,11 @@ def test_edit_source_is_undoable(qtbot, monkeypatch):
     win.close()
 
 
-def test_resize_claim_to_selection_and_undo(qtbot):
-    win = open_window(qtbot)
+def test_resize_claim_to_selection_and_undo(qtbot, open_window, user):
+    win = open_window()
     pane = win.panes[0]
-    claim = _claim(qtbot, win, pane, "Clarifai is a US-based company")
-    select_phrase(qtbot, pane, "Clarifai is a US-based company founded in 2013")
+    claim = user.claim(win, pane, "Clarifai is a US-based company")
+    user.select(pane, "Clarifai is a US-based company founded in 2013")
     win.resize_claim_to_selection()
     assert win.store.claim(claim).quote == "Clarifai is a US-based company founded in 2013"
     win.undo_stack.undo()
@@ -129,16 +127,16 @@ def test_resize_claim_to_selection_and_undo(qtbot):
     win.close()
 
 
-def test_claim_types_can_be_added_recoloured_and_deleted_with_undo(qtbot):
+def test_claim_types_can_be_added_recoloured_and_deleted_with_undo(qtbot, open_window, user):
     from annotator.gui import commands
 
-    win = open_window(qtbot)
+    win = open_window()
     pane = win.panes[0]
     win.push(commands.AddClaimType(win.annotations, "Statistic (new)", "#123456"))
     ctype = next(t for t in win.store.claim_types() if t.name == "Statistic (new)")
     assert win.type_combo.findData(ctype.id) >= 0, "the toolbar offers the new type"
     win.type_combo.setCurrentIndex(win.type_combo.findData(ctype.id))
-    claim = _claim(qtbot, win, pane, "Clarifai is a US-based company")
+    claim = user.claim(win, pane, "Clarifai is a US-based company")
     assert win.store.claim(claim).type_id == ctype.id
     assert pane.view._by_id[claim].color.name() == "#123456"
     win.push(commands.EditClaimType(win.annotations, ctype.id, color="#abcdef"))
@@ -150,30 +148,27 @@ def test_claim_types_can_be_added_recoloured_and_deleted_with_undo(qtbot):
     win.close()
 
 
-def test_claims_on_crlf_text_with_combining_marks_and_emoji(qtbot, tmp_path):
-    win = open_window(qtbot)
+def test_claims_on_crlf_text_with_combining_marks_and_emoji(qtbot, tmp_path, open_window, user):
+    win = open_window()
     path = tmp_path / "crlf.txt"
     path.write_bytes("Cafe\u0301 report\r\nFlags 🇩🇰 and 👩‍👩‍👧 first.\r\nClarifai deleted 3 million photos.\r\n"
                      .encode("utf-8"))
     win.import_paths([str(path)])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
     doc = next(d for d in win.store.documents() if d.original_filename == "crlf.txt")
     pane = win.panes[1]
     win.show_in_pane(pane, doc.id)
-    claim = _claim(qtbot, win, pane, "3 million photos")
+    claim = user.claim(win, pane, "3 million photos")
     stored = win.store.claim(claim)
     text = win.store.document_text(doc.id)
     assert "\r" not in text and text[stored.start:stored.end] == "3 million photos"
     win.close()
 
 
-def test_export_then_load_annotations_is_one_undoable_step(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_export_then_load_annotations_is_one_undoable_step(tmp_path, open_window, prompts):
     from annotator.services.interchange import export_csv
 
-    win = open_window(qtbot)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    win = open_window()
     export_csv(win.store, tmp_path / "csv")
     claims_csv = (tmp_path / "csv" / "claims.csv").read_text(encoding="utf-8-sig")
     assert "Copenhagen" in claims_csv
@@ -183,6 +178,7 @@ def test_export_then_load_annotations_is_one_undoable_step(qtbot, tmp_path, monk
     assert win.store.counts().claims == 0 and win.claims_panel.visible_claim_ids() == []
     report = win.load_annotations(str(tmp_path / "csv"))
     assert report.loaded and report.claims_loaded == 23
+    assert "23" in prompts.messages("inform")[-1], "the user is told what was loaded"
     assert win.store.counts().links == 13 and len(win.claims_panel.visible_claim_ids()) == 23
     win.undo_stack.undo()
     assert win.store.counts().claims == 0 and win.store.counts().verdicts == 0
@@ -192,12 +188,9 @@ def test_export_then_load_annotations_is_one_undoable_step(qtbot, tmp_path, monk
     win.close()
 
 
-def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    win = open_window(qtbot)
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (asked.append(a[2]), QMessageBox.StandardButton.No)[1])
+def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(tmp_path, open_window, prompts):
+    win = open_window()
+    prompts.answer("confirm", False)
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "claims.csv").write_text("quote,document_title,start,end\n"
@@ -206,12 +199,13 @@ def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tm
     before = win.store.counts()
     report = win.load_annotations(str(folder))
     assert not report.loaded and report.errors
-    assert asked and "nothing was loaded" in asked[0]
+    asked = [text for kind, _title, text in prompts.said if kind == "confirm"]
+    assert len(asked) == 1 and "nothing was loaded" in asked[0]
     assert win.store.counts() == before and win.undo_stack.count() == 0
     win.close()
 
 
-def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch):
+def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch, open_window):
     from annotator.core.model import Rating
     from annotator.services.annotations import AnnotationService
     from annotator.services.demo import create_demo_project
@@ -230,7 +224,7 @@ def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch):
     other.close()
     before_file = sha256_file(other_path)
 
-    win = open_window(qtbot)
+    win = open_window()
     before = win.store.counts()
     report = win.merge(str(other_path))
     after = win.store.counts()
@@ -246,15 +240,12 @@ def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch):
     win.close()
 
 
-def test_export_formats_and_agreement_dialog(qtbot, tmp_path, monkeypatch):
+def test_export_formats_and_agreement_dialog(tmp_path, monkeypatch, open_window):
     import json
-
-    from PySide6.QtWidgets import QMessageBox
 
     from annotator.gui import dialogs
 
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    win = open_window(qtbot)
+    win = open_window()
     win.export(str(tmp_path / "wa"), "webannotation")
     data = json.loads(next((tmp_path / "wa").glob("*.jsonld")).read_text(encoding="utf-8"))
     assert "anno.jsonld" in json.dumps(data["@context"])
@@ -267,15 +258,12 @@ def test_export_formats_and_agreement_dialog(qtbot, tmp_path, monkeypatch):
     win.close()
 
 
-def test_project_settings_newsroom_is_undoable_and_credited(qtbot, tmp_path, monkeypatch):
+def test_project_settings_newsroom_is_undoable_and_credited(tmp_path, monkeypatch, open_window):
     import json
-
-    from PySide6.QtWidgets import QMessageBox
 
     from annotator.gui import dialogs
 
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    win = open_window(qtbot)
+    win = open_window()
     monkeypatch.setattr(dialogs.ProjectSettingsDialog, "exec",
                         lambda self: (self.newsroom.setText("Example Fact Check Desk"), 1)[1])
     win.project_settings()

@@ -8,11 +8,10 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from tests.gui.test_user_story import open_window  # noqa: E402
 
 
-def test_f1_lists_the_shortcuts_of_the_menus(qtbot):
-    win = open_window(qtbot)
+def test_f1_lists_the_shortcuts_of_the_menus(qtbot, open_window):
+    win = open_window()
     qtbot.keyClick(win, Qt.Key.Key_F1)
     dialog = win._help_dialog
     qtbot.waitUntil(dialog.isVisible)
@@ -29,10 +28,10 @@ def test_f1_lists_the_shortcuts_of_the_menus(qtbot):
     dialog.close()
 
 
-def test_redo_answers_every_platform_binding(qtbot):
+def test_redo_answers_every_platform_binding(qtbot, open_window):
     from PySide6.QtGui import QKeySequence
 
-    win = open_window(qtbot)
+    win = open_window()
     pane = win.panes[0]
     text = win.store.document_text(pane.document_id)
     start = text.index("Clarifai is a US-based company")
@@ -54,10 +53,10 @@ def test_redo_answers_every_platform_binding(qtbot):
     ("Annotation CSV Format", "csv-format.md", "claims.csv"),
     ("Exports, Merging and Agreement", "interchange.md", "ClaimReview"),
 ])
-def test_documentation_pages_open(qtbot, title, page, words):
+def test_documentation_pages_open(qtbot, title, page, words, open_window):
     from PySide6.QtWidgets import QTextBrowser
 
-    win = open_window(qtbot)
+    win = open_window()
     win.show_page(title, page)
     dialog = win._help_dialog
     assert dialog.windowTitle() == title
@@ -66,14 +65,14 @@ def test_documentation_pages_open(qtbot, title, page, words):
 
 
 
-def test_links_between_help_pages_open_in_the_dialog_and_web_links_go_to_the_browser(qtbot, monkeypatch):
+def test_links_between_help_pages_open_in_the_dialog_and_web_links_go_to_the_browser(qtbot, monkeypatch, open_window):
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QTextBrowser
 
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
-    win = open_window(qtbot)
+    win = open_window()
     win.show_page("Exports, Merging and Agreement", "interchange.md")
     dialog = win._help_dialog
     browser = dialog.findChild(QTextBrowser)

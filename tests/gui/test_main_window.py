@@ -58,7 +58,7 @@ def test_failed_import_lists_errors_and_keeps_the_project_usable(window, qtbot, 
     good.write_text("# FTC note\n\nThe FTC settled with Match Group.\n", encoding="utf-8")
     before = window.store.counts().documents
     window.import_paths([str(junk), str(good)])
-    qtbot.waitUntil(lambda: getattr(window, "last_import_report", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: getattr(window, "last_import_report", None) is not None)
     report = window.last_import_report
     rows = [(report.table.topLevelItem(i).text(0), report.table.topLevelItem(i).text(1))
             for i in range(report.table.topLevelItemCount())]
@@ -67,7 +67,7 @@ def test_failed_import_lists_errors_and_keeps_the_project_usable(window, qtbot, 
     assert window.store.counts().documents == before + 1
     assert any(label.startswith("No source") for label in _tree_labels(window))
     window.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
-    qtbot.waitUntil(lambda: window.last_import_report is not report, timeout=20_000)
+    qtbot.waitUntil(lambda: window.last_import_report is not report)
     assert window.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
 
 

@@ -7,16 +7,15 @@ import pytest
 pytest.importorskip("PySide6")
 
 from annotator.core.model import Rating  # noqa: E402
-from tests.gui.test_user_story import open_window  # noqa: E402
 
 
 def _score(win, name):
     return next(s for s in win.reliability.scores.sources if s.name == name)
 
 
-def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot):
-    win = open_window(qtbot)
-    qtbot.waitUntil(lambda: win.reliability.scores is not None, timeout=30_000)
+def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot, open_window):
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
     chart = win.reliability.chart
     assert len(chart.scores) == 5
     bottom_two = {s.name for s in chart.scores[-2:]}
@@ -29,7 +28,7 @@ def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot):
     first_scores = win.reliability.scores
     win.select_claim(claim.id)
     win.set_verdict(Rating.TRUE)  # a fact-checker changes their mind
-    qtbot.waitUntil(lambda: win.reliability.scores is not first_scores, timeout=30_000)
+    qtbot.waitUntil(lambda: win.reliability.scores is not first_scores)
     after = _score(win, "Unattributed blog post")
     assert after.held_up_count == blog.held_up_count + 1
     assert after.record > before
@@ -44,40 +43,38 @@ def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot):
     win.close()
 
 
-def test_inspector_says_what_the_model_makes_of_a_claim(qtbot):
-    from tests.gui.test_user_story import make_claim
+def test_inspector_says_what_the_model_makes_of_a_claim(qtbot, open_window, user):
 
-    win = open_window(qtbot)
-    qtbot.waitUntil(lambda: win.reliability.scores is not None, timeout=30_000)
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
     checked = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
     win.select_claim(checked.id)
     assert "Settled by a verdict (false)" in win.inspector.assessment.text()
     first = win.reliability.scores
-    new = make_claim(qtbot, win, win.panes[0], "Clarifai is a US-based company")
-    qtbot.waitUntil(lambda: win.reliability.scores is not first, timeout=30_000)
+    new = user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    qtbot.waitUntil(lambda: win.reliability.scores is not first)
     win.select_claim(new)
     assert "likely true" in win.inspector.assessment.text()
     win.close()
 
 
-def test_scores_of_a_closed_project_are_not_shown_for_the_next(qtbot, tmp_path):
+def test_scores_of_a_closed_project_are_not_shown_for_the_next(qtbot, tmp_path, open_window):
     from annotator.store import create_project
 
-    win = open_window(qtbot)
+    win = open_window()
     win.score_updater._start()  # a scoring of the demo is under way...
     empty = create_project(tmp_path / "empty.annotator")
     win.set_project(empty)  # ...when the user opens another project
     win.score_updater.timer.stop()  # only the scoring already running can update the panel
-    qtbot.waitUntil(lambda: win.reliability.scores is not None and win.score_updater.worker is None,
-                    timeout=30_000)
+    qtbot.waitUntil(lambda: win.reliability.scores is not None and win.score_updater.worker is None)
     assert win.reliability.scores.sources == [], "the panel shows the open project's (empty) scores"
     win.close()
 
 
-def test_how_scores_are_computed_page_opens_from_the_panel(qtbot):
+def test_how_scores_are_computed_page_opens_from_the_panel(qtbot, open_window):
     from PySide6.QtWidgets import QTextBrowser
 
-    win = open_window(qtbot)
+    win = open_window()
     win.reliability.helpRequested.emit()
     dialog = win._help_dialog
     assert dialog.isVisible() and dialog.windowTitle() == "How Scores Are Computed"

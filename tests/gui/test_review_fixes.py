@@ -9,12 +9,11 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from annotator.core.model import Rating  # noqa: E402
-from tests.gui.test_user_story import make_claim, open_window  # noqa: E402
 
 
 @pytest.fixture
-def win(qtbot, monkeypatch):
-    w = open_window(qtbot)
+def win(qtbot, monkeypatch, open_window):
+    w = open_window()
     w.errors = []
     monkeypatch.setattr(w, "show_error", w.errors.append)
     yield w
@@ -39,10 +38,10 @@ def test_a_refused_rename_is_reported_and_leaves_no_undo_step(win):
     assert win.undo_stack.count() == 0 and win.store.source(source.id).name == "AIChief"
 
 
-def test_a_note_being_typed_stays_with_its_claim(qtbot, win):
+def test_a_note_being_typed_stays_with_its_claim(qtbot, win, user):
     pane = win.panes[0]
-    a = make_claim(qtbot, win, pane, "Clarifai is a US-based company")
-    b = make_claim(qtbot, win, pane, "founded in 2013")
+    a = user.claim(win, pane, "Clarifai is a US-based company")
+    b = user.claim(win, pane, "founded in 2013")
     win.select_claim(a)
     win.inspector.note.setFocus()
     qtbot.keyClicks(win.inspector.note, "Check the 2013 date")
@@ -68,7 +67,7 @@ def test_undoing_an_import_empties_the_pane_that_showed_it(qtbot, win, tmp_path)
     path = tmp_path / "brief.txt"
     path.write_text("Alpha beta gamma delta epsilon.\n", encoding="utf-8")
     win.import_paths([str(path)])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
     doc = next(d for d in win.store.documents() if d.original_filename == "brief.txt")
     pane = win.panes[1]
     win.show_in_pane(pane, doc.id)
@@ -105,8 +104,8 @@ def test_escape_closes_the_find_bar_even_with_two_open(qtbot, win):
     assert not win.panes[0].find_bar.isVisible() and win.panes[1].find_bar.isVisible()
 
 
-def test_redo_of_a_verdict_keeps_its_id(qtbot, win):
-    claim = make_claim(qtbot, win, win.panes[0], "Clarifai is a US-based company")
+def test_redo_of_a_verdict_keeps_its_id(qtbot, win, user):
+    claim = user.claim(win, win.panes[0], "Clarifai is a US-based company")
     win.set_verdict(Rating.TRUE)
     first = win.store.verdict(claim).id
     win.undo()
@@ -118,7 +117,7 @@ def test_an_import_that_adds_nothing_leaves_no_undo_step(qtbot, win):
     from tests.conftest import REPO
 
     win.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
     assert win.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
     assert win.undo_stack.count() == 0
 

@@ -10,24 +10,19 @@ from PySide6.QtCore import Qt  # noqa: E402
 
 from annotator.core.model import Relation  # noqa: E402
 from annotator.gui.workers import Worker  # noqa: E402
-from tests.gui.test_user_story import open_window  # noqa: E402
 
 FOUNDER = "an OkCupid founder who was also a Clarifai investor had supplied the photographs"
 
 
-def _claim_with(store, text: str) -> str:
-    return next(c.id for c in store.claims() if text in c.quote)
-
-
 def _wait_for_suggestions(qtbot, win) -> list:
-    qtbot.waitUntil(lambda: win.similar_panel.results.count() > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: win.similar_panel.results.count() > 0)
     return win.similar_panel.suggestions()
 
 
-def test_similar_passages_for_the_selected_claim_and_link_in_one_step(qtbot):
-    win = open_window(qtbot)
+def test_similar_passages_for_the_selected_claim_and_link_in_one_step(qtbot, open_window, user):
+    win = open_window()
     store = win.store
-    claim_id = _claim_with(store, "Clarifai investor")
+    claim_id = user.claim_with(store, "Clarifai investor")
     win.select_claim(claim_id)
     qtbot.keyClick(win, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert win.similar_dock.isVisible()
@@ -65,9 +60,9 @@ def test_similar_passages_for_the_selected_claim_and_link_in_one_step(qtbot):
     assert any(l.to_claim_id == created[0].id for l in store.links(claim_id))
 
 
-def test_opening_a_passage_shows_it_in_a_pane(qtbot):
-    win = open_window(qtbot)
-    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+def test_opening_a_passage_shows_it_in_a_pane(qtbot, open_window, user):
+    win = open_window()
+    win.select_claim(user.claim_with(win.store, "Clarifai investor"))
     win.show_similar()
     suggestions = _wait_for_suggestions(qtbot, win)
     target = suggestions[0].match.passage
@@ -114,14 +109,14 @@ def test_spacy_loads_only_once_the_similar_dock_is_used(tmp_path):
     assert "after the dock: True True" in out.stdout
 
 
-def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot, tmp_path):
+def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot, tmp_path, open_window, user):
     from annotator.store import create_project
 
-    win = open_window(qtbot)
+    win = open_window()
     result = win.importer.import_text("Separately, Clarifai confirmed an OkCupid founder who was also a "
                                       "Clarifai investor had supplied the photographs. 😀 Nothing else.",
                                       title="Wire copy", source_name="Wire")
-    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+    win.select_claim(user.claim_with(win.store, "Clarifai investor"))
     win.show_similar()
     suggestions = _wait_for_suggestions(qtbot, win)
     best = suggestions[0]
@@ -136,15 +131,17 @@ def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot
     Worker.wait_all()
 
 
-def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot):
-    win = open_window(qtbot)
-    win.select_claim(_claim_with(win.store, "Clarifai investor"))
-    qtbot.wait(100)
-    assert not win._similar_on_screen() and win.similar_panel.results.count() == 0
+def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot, open_window, user):
+    win = open_window()
+    with qtbot.waitSignal(win.inspector.claimShown):  # the moment a visible tab would schedule a search
+        win.select_claim(user.claim_with(win.store, "Clarifai investor"))
+    assert not win._similar_on_screen()
+    assert not win._similar_timer.isActive() and win._similar_worker is None and not win._similar_queries
+    assert win.similar_panel.results.count() == 0
     win.similar_dock.raise_()  # as clicking the "Similar" tab does
     suggestions = _wait_for_suggestions(qtbot, win)
     assert suggestions and win._similar_on_screen()
-    other = _claim_with(win.store, "requested data from OkCupid")
+    other = user.claim_with(win.store, "requested data from OkCupid")
     win.select_claim(other)  # the list follows the selection
     qtbot.waitUntil(lambda: "requested data" in win.similar_panel.heading.text())
     assert all(s.match.passage.document_id != win.store.claim(other).document_id
@@ -152,14 +149,14 @@ def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot):
 
 
 
-def test_while_a_new_text_is_indexed_the_list_belongs_to_the_new_claim_and_link_waits(qtbot):
-    win = open_window(qtbot)
-    first = _claim_with(win.store, "Clarifai investor")
+def test_while_a_new_text_is_indexed_the_list_belongs_to_the_new_claim_and_link_waits(qtbot, open_window, user):
+    win = open_window()
+    first = user.claim_with(win.store, "Clarifai investor")
     win.select_claim(first)
     win.show_similar()
     _wait_for_suggestions(qtbot, win)
     win.importer.import_text("A new wire story about OkCupid photos. " * 2000, title="Wire", source_name="Wire")
-    second = _claim_with(win.store, "requested data from OkCupid")
+    second = user.claim_with(win.store, "requested data from OkCupid")
     links_before = len(win.store.links(second))
     win.select_claim(second)
     win._similar_refresh(force=True)
@@ -167,15 +164,15 @@ def test_while_a_new_text_is_indexed_the_list_belongs_to_the_new_claim_and_link_
     assert "requested data" in win.similar_panel.heading.text()
     assert win.similar_panel.claim_id == second
     assert win.similar_panel.current() is None and not win.similar_panel.link_button.isEnabled()
-    qtbot.waitUntil(lambda: win.similar_panel.results.count() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: win.similar_panel.results.count() > 0)
     assert all(s.match.passage.document_id != win.store.claim(second).document_id
                for s in win.similar_panel.suggestions())
     assert len(win.store.links(second)) == links_before
 
 
-def test_the_current_passage_stays_current_after_linking_it(qtbot):
-    win = open_window(qtbot)
-    claim_id = _claim_with(win.store, "Clarifai investor")
+def test_the_current_passage_stays_current_after_linking_it(qtbot, open_window, user):
+    win = open_window()
+    claim_id = user.claim_with(win.store, "Clarifai investor")
     win.select_claim(claim_id)
     win.show_similar()
     suggestions = _wait_for_suggestions(qtbot, win)
@@ -185,15 +182,15 @@ def test_the_current_passage_stays_current_after_linking_it(qtbot):
     win.similar_panel.results.setCurrentRow(row)
     win.similar_panel.link_current()
     qtbot.waitUntil(lambda: win.similar_panel.current() is not None
-                    and win.similar_panel.current().relation is not None, timeout=10_000)
+                    and win.similar_panel.current().relation is not None)
     current = win.similar_panel.current().match.passage
     assert (current.document_id, current.start, current.end) == (chosen.document_id, chosen.start, chosen.end)
     assert not win.similar_panel.link_button.isEnabled(), "a linked passage cannot be linked twice"
 
 
-def test_cancelling_says_so(qtbot):
-    win = open_window(qtbot)
-    win.select_claim(_claim_with(win.store, "Clarifai investor"))
+def test_cancelling_says_so(qtbot, open_window, user):
+    win = open_window()
+    win.select_claim(user.claim_with(win.store, "Clarifai investor"))
     win.importer.import_text("Another long text about Clarifai. " * 20_000, title="Long", source_name="Wire")
     win.show_similar()
     if win._similar_worker is None:  # indexing already finished on a fast machine: nothing to cancel
