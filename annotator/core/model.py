@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Relation(str, enum.Enum):
@@ -133,6 +134,17 @@ class Link:
     annotator: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+
+
+class LinkEnds(NamedTuple):
+    """A link with the documents of its two claims: what the window needs to draw it."""
+
+    id: str
+    from_claim_id: str
+    to_claim_id: str
+    relation: Relation
+    from_document_id: str
+    to_document_id: str
 
 
 @dataclass

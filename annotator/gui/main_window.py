@@ -22,6 +22,7 @@ from annotator.core.events import Change, Events
 from annotator.core.model import Rating
 from annotator.services.annotations import AnnotationService
 from annotator.services.importing import ImportService
+from annotator.services.workspace import Edited, LinksChanged, Workspace
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
@@ -65,10 +66,8 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.undo_stack = QUndoStack(self)
         self.panes: list[DocumentPane] = []
         self._import_worker: Worker | None = None
-        self.selected_claim_id: str | None = None
-        self.pending_link_from: str | None = None
-        self._links_by_docs: dict[tuple[str, str], list] = {}
-        self._claim_relations: dict[str, list] = {}
+        self.workspace: Workspace | None = None
+        self._link_claims: set[str] | None = set()  # claims whose links changed in this batch (None: all)
         self._batch_depth = 0
         self._changes: list[Change] = []
         self.setAcceptDrops(True)
@@ -119,7 +118,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self._build_actions()
         for action in (*self.verdict_actions, self.delete_action):  # also from the claims table
             self.claims_panel.table.addAction(action)
-        self.events.subscribe(self._on_change)
         self.set_project(store)
         state = app_settings.settings().value("window/state")
         geometry = app_settings.settings().value("window/geometry")
@@ -267,11 +265,13 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self._save_panes()
             self.store.close()
         self.store = store
+        if self.workspace is not None:
+            self.workspace.close()
+        self.workspace = Workspace(store, self.events)
+        self.workspace.subscribe(self._on_workspace)
         self.annotations = AnnotationService(store, self.events)
         self.importer = ImportService(store, self.events)
         self.undo_stack.clear()
-        self.selected_claim_id = None
-        self.pending_link_from = None
         self.inspector.set_service(self.annotations)
         self._similar_reset()
         self._hints_reset()
@@ -402,6 +402,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.splitter.addWidget(pane)
         pane.set_choices(self.store.documents(), self._source_names())
         pane.show_document(None, None)
+        self._sync_pane_documents()
         self._update_gutters()
         return pane
 
@@ -420,6 +421,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.panes.remove(pane)
         pane.setParent(None)
         pane.deleteLater()
+        self._sync_pane_documents()
 
     def show_in_pane(self, pane: DocumentPane, doc_id: str | None) -> None:
         if doc_id is None:
@@ -433,11 +435,49 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             return
         source = self.store.source(doc.source_id).name if doc.source_id else None
         pane.show_document(doc, source)
+        self._sync_pane_documents()
         self._refresh_spans(pane)
         self._refresh_hints()
         self.splitter.update_bands()
 
     # -- refresh ---------------------------------------------------------------------
+    @property
+    def selected_claim_id(self) -> str | None:
+        return self.workspace.selected_claim_id if self.workspace is not None else None
+
+    @selected_claim_id.setter
+    def selected_claim_id(self, claim_id: str | None) -> None:
+        if self.workspace is not None:
+            self.workspace.select(claim_id)
+
+    @property
+    def pending_link_from(self) -> str | None:
+        return self.workspace.pending_link_from if self.workspace is not None else None
+
+    @pending_link_from.setter
+    def pending_link_from(self, claim_id: str | None) -> None:
+        if self.workspace is None:
+            return
+        if claim_id is None:
+            self.workspace.cancel_link()
+        else:
+            self.workspace.start_link(claim_id)
+
+    def _on_workspace(self, notification) -> None:
+        if isinstance(notification, LinksChanged):
+            if notification.claim_ids is None or self._link_claims is None:
+                self._link_claims = None
+            else:
+                self._link_claims |= notification.claim_ids
+        elif isinstance(notification, Edited):
+            self._on_change(notification.change)
+
+    def _sync_pane_documents(self) -> None:
+        if self.workspace is not None:
+            self.workspace.set_pane_count(len(self.panes))
+            for index, pane in enumerate(self.panes):
+                self.workspace.show(index, pane.document_id)
+
     def _on_change(self, change: Change) -> None:
         """Views refresh only from service events, so edits, undo and redo share one path.
 
@@ -451,7 +491,9 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         if not changes or self.store is None:
             return
         self.score_updater.schedule()
-        if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200:
+        if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
+                or self._link_claims is None:
+            self._link_claims = set()
             if any(c.kind in ("source", "document") for c in changes):
                 self._refresh_tree()
             if any(c.kind == "project" for c in changes):
@@ -461,9 +503,8 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
                 self.inspector.refresh_types()
             self._refresh_claims()
             return
-        claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")}
-        if any(c.kind == "link" for c in changes) or any(c.action == "removed" for c in changes):
-            claim_ids |= self._rebuild_link_index()  # their gutter marks change
+        link_claims, self._link_claims = self._link_claims, set()
+        claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")} | (link_claims or set())
         for claim_id in claim_ids:
             rows = self.store.claim_rows(claim_id)
             if rows:
@@ -542,7 +583,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         if self.store is None:
             return
         self._forget_missing()
-        self._rebuild_link_index()
         for pane in self.panes:
             self._refresh_spans(pane)
         self.splitter.update_bands()
@@ -559,32 +599,18 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         for pane in self.panes:
             if pane.document_id is not None and pane.document_id not in known:
                 pane.show_document(None, None)
+        self._sync_pane_documents()
         claims = {c.id for c in self.store.claims()} if (self.selected_claim_id or self.pending_link_from) else set()
         if self.selected_claim_id not in claims:
             self.selected_claim_id = None
         if self.pending_link_from is not None and self.pending_link_from not in claims:
             self.cancel_link()
 
-    def _rebuild_link_index(self) -> None:
-        index: dict[tuple[str, str], list] = {}
-        relations: dict[str, list] = {}
-        for link, doc_a, doc_b in self.store.link_endpoints():
-            relations.setdefault(link.from_claim_id, []).append(link.relation)
-            relations.setdefault(link.to_claim_id, []).append(link.relation)
-            index.setdefault((doc_a, doc_b), []).append((link.from_claim_id, link.to_claim_id, link.relation))
-            if doc_a != doc_b:
-                index.setdefault((doc_b, doc_a), []).append((link.to_claim_id, link.from_claim_id, link.relation))
-        self._links_by_docs = index
-        changed = {cid for cid in set(relations) | set(self._claim_relations)
-                   if relations.get(cid) != self._claim_relations.get(cid)}
-        self._claim_relations = relations
-        return changed
-
     def _span(self, pane: DocumentPane, row: dict) -> Span:
         offsets = pane.view.offsets
         color = QColor(row["color"]) if row.get("color") else QColor("#f2c94c")
         marker = VERDICT_COLORS[Rating(row["verdict"])] if row.get("verdict") else None
-        links = tuple(RELATION_COLORS[r] for r in self._claim_relations.get(row["id"], ()))
+        links = tuple(RELATION_COLORS[r] for r in self.workspace.links.relations_of(row["id"], row["document_id"]))
         return Span(row["id"], offsets.to_utf16(row["start"]), offsets.to_utf16(row["end"]), color, marker,
                     links=links)
 
@@ -594,12 +620,13 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             return
         offsets = pane.view.offsets
         verdicts = self.store.latest_verdicts(pane.document_id)
+        relations = self.workspace.links.relations_in(pane.document_id)
         default = QColor("#f2c94c")
         spans = [
             Span(c.id, offsets.to_utf16(c.start), offsets.to_utf16(c.end),
                  QColor(self._type_colors.get(c.type_id, "")) if c.type_id in self._type_colors else default,
                  VERDICT_COLORS[verdicts[c.id]] if c.id in verdicts else None,
-                 links=tuple(RELATION_COLORS[r] for r in self._claim_relations.get(c.id, ())))
+                 links=tuple(RELATION_COLORS[r] for r in relations.get(c.id, ())))
             for c in self.store.claims(pane.document_id)
         ]
         index = self.panes.index(pane) if pane in self.panes else 0
@@ -610,7 +637,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
     def _links_between(self, left: DocumentPane, right: DocumentPane) -> list:
         if left.document_id is None or right.document_id is None:
             return []
-        return self._links_by_docs.get((left.document_id, right.document_id), [])
+        return self.workspace.links.links_between(left.document_id, right.document_id)
 
     def focused_pane(self) -> DocumentPane | None:
         for pane in self.panes:

@@ -30,6 +30,7 @@ from annotator.core.model import (
     Counts,
     Document,
     Link,
+    LinkEnds,
     Rating,
     Relation,
     Source,
@@ -440,6 +441,23 @@ class ProjectStore:
             "a.document_id, b.document_id FROM links l "
             "JOIN claims a ON a.id = l.from_claim_id JOIN claims b ON b.id = l.to_claim_id")
         return [(_link(r[:8]), r[8], r[9]) for r in rows]
+
+    def link_ends(self, *, document_id: str | None = None, link_id: str | None = None) -> list[LinkEnds]:
+        """Links with the documents of their claims: those touching one document (through the
+        claims-by-document and link indexes, so the cost follows that document, not the
+        project), or one link."""
+        select = ("SELECT l.id, l.from_claim_id, l.to_claim_id, l.relation, a.document_id, b.document_id "
+                  "FROM links l JOIN claims a ON a.id = l.from_claim_id JOIN claims b ON b.id = l.to_claim_id ")
+        if link_id is not None:
+            rows = self.db.execute(select + "WHERE l.id = ?", [link_id])
+        elif document_id is not None:
+            rows = self.db.execute(
+                select + "WHERE l.from_claim_id IN (SELECT id FROM claims WHERE document_id = ?) "
+                "UNION ALL " + select + "WHERE l.to_claim_id IN (SELECT id FROM claims WHERE document_id = ?) "
+                "AND a.document_id <> ?", [document_id, document_id, document_id])
+        else:
+            raise ValueError("link_ends needs a document_id or a link_id")
+        return [LinkEnds(r[0], r[1], r[2], Relation(r[3]), r[4], r[5]) for r in rows]
 
     def update_claim(self, claim_id: str, **fields) -> Claim:
         mapping = {"start": "start_offset", "end": "end_offset"}
