@@ -24,9 +24,9 @@ def test_format_is_utc_with_milliseconds_and_z():
 
 
 def test_system_clock_writes_what_the_store_always_wrote(monkeypatch):
-    moment = dt.datetime(2026, 11, 22, 10, 0, 0, 123_999, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 11, 22, 10, 0, 0, 123_999, tzinfo=dt.UTC)
     before_clocks = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # the old now_iso()
-    since_1970 = moment - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    since_1970 = moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     monkeypatch.setattr(time, "time_ns", lambda: since_1970 // dt.timedelta(microseconds=1) * 1000 + 999)
     assert SystemClock().now_iso() == before_clocks == "2026-11-22T10:00:00.123Z"
 

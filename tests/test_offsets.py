@@ -1,6 +1,7 @@
 """Code point <-> UTF-16 conversion, checked against Python's own UTF-16 encoder."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.offsets import OffsetMap
 

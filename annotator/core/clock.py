@@ -15,7 +15,7 @@ import datetime as _dt
 import time
 from abc import ABC, abstractmethod
 
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 _ONE_MS = _dt.timedelta(milliseconds=1)
 
 
@@ -29,7 +29,7 @@ def parse_ms(text: str) -> int:
     """Milliseconds since 1970-01-01 UTC for an ISO time; a time without a zone is UTC."""
     moment = _dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_dt.timezone.utc)
+        moment = moment.replace(tzinfo=_dt.UTC)
     return (moment - _EPOCH) // _ONE_MS
 
 
