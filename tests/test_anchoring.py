@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -109,17 +110,14 @@ def test_emoji_offsets_are_code_points():
     assert ("🎉 " + text)[result.start:result.end] == quote and result.method == EXACT
 
 
-def test_large_document_stays_fast():
-    import time
-
+@pytest.mark.timeout(120)  # a hang guard; how fast: bench/run.py robustness
+def test_large_document_is_reanchored():
     filler = "".join(f"Paragraph {i} says nothing in particular about anything at all. " for i in range(3000))
     text = filler + ARTICLE + filler
     start, end, prefix, suffix = stored(text, QUOTE)
     edited = text.replace("after a settlement", "following a settlement")
-    began = time.perf_counter()
     result = anchor(edited, QUOTE, prefix, suffix, start)
     assert result.method == FUZZY and "following a settlement with the FTC" in edited[result.start:result.end]
-    assert time.perf_counter() - began < 2.0
 
 
 words = st.sampled_from(["alpha", "beta", "gamma", "délta", "😀", "3M", "FTC", "photos", "\n", "said"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
+from annotator.core.clock import TickingClock
 from annotator.core.model import Rating
 from annotator.services.interchange.claimreview import (
     DEFAULT_AUTHOR,
@@ -27,6 +27,7 @@ def test_rating_scale():
 
 
 def test_reviews_of_the_demo_project(demo_store, tmp_path):
+    demo_store.clock = TickingClock()  # each edit below is later than the demo's and than the one before
     docs = demo_store.documents()
     demo_store.update_document(docs[0].id, url="https://example.org/story")
     first = demo_store.claims(docs[0].id)[0]
@@ -36,7 +37,6 @@ def test_reviews_of_the_demo_project(demo_store, tmp_path):
     unrated = demo_store.claims(docs[1].id)[1]
     for verdict in demo_store.verdicts(unrated.id):
         demo_store.delete_verdict(verdict.id)
-    time.sleep(0.002)  # timestamps have millisecond resolution
     demo_store.set_verdict(second.id, Rating.FALSE, annotator="bob")  # a later, differing verdict
 
     summary = export_claimreview(demo_store, tmp_path)

@@ -6,7 +6,6 @@ import datetime
 import io
 import os
 import random
-import time
 import zipfile
 from pathlib import Path
 
@@ -219,9 +218,7 @@ def test_sparse_60_mb_file_is_refused_from_stat_without_reading(tmp_path, monkey
         raise AssertionError("the file was opened")
 
     monkeypatch.setattr(importers, "open", no_reading, raising=False)
-    started = time.perf_counter()
-    failure = refused(path)
-    assert time.perf_counter() - started < 0.5
+    failure = refused(path)  # how fast: bench/run.py robustness
     assert str(failure) == "huge.pdf is 60.0 MB; annotator imports files up to 50 MB."
 
 
@@ -347,10 +344,9 @@ def test_short_page_uses_the_plain_fallback():
     assert doc.text == "One\n\nTwo\n\na\tb"
 
 
+@pytest.mark.timeout(120)  # a hang guard (entity expansion); how fast: bench/run.py robustness
 def test_malicious_html_is_harmless():
-    started = time.perf_counter()
     doc = read_document(fixture("malicious.html"))
-    assert time.perf_counter() - started < 3
     assert "The council met on Tuesday to discuss the bridge" in doc.text
     assert "A link that runs code sits next to ordinary text" in doc.text
     assert "aaaaaaaaaa" not in doc.text  # entities are never expanded
@@ -361,12 +357,11 @@ def test_malicious_html_is_harmless():
     assert doc.title == "Totally normal page"
 
 
+@pytest.mark.timeout(120)  # a hang guard; how fast: bench/run.py robustness
 def test_deeply_nested_html_does_not_crash_or_hang():
     nest = "<div>" * 10000 + "<p>deep</p>" + "</div>" * 10000
     data = f"<html><body><p>Before the nesting: the council discussed the new bridge.</p>{nest}</body></html>"
-    started = time.perf_counter()
     doc = read_bytes(data.encode(), "deep.html")
-    assert time.perf_counter() - started < 3
     assert doc.text.startswith("Before the nesting: the council discussed the new bridge.")
     assert any("nested too deeply" in w for w in doc.warnings)
     only_nest = f"<html><body>{nest}</body></html>".encode()

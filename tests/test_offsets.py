@@ -1,6 +1,7 @@
 """Code point <-> UTF-16 conversion, checked against Python's own UTF-16 encoder."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.offsets import OffsetMap
 
@@ -24,6 +25,7 @@ def test_after_emoji_positions_shift():
     assert m.to_codepoint(2) == 1  # inside the surrogate pair of 😀 snaps to its start
 
 
+@settings(deadline=None)  # Hypothesis's default 200 ms per example is a wall-clock assert
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60))
 def test_round_trip_on_any_text(text):
     m = OffsetMap(text)

@@ -7,11 +7,11 @@ import math
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 
+from annotator.core.clock import TickingClock
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService
 from annotator.services.reliability import NOT_ENOUGH, Config, explain_claim, explain_source, score_project
@@ -159,12 +159,12 @@ def test_propositions_verdicts_and_mixed(store):
 
 
 def test_conflicting_verdicts_are_reported(store):
+    store.clock = TickingClock()  # verdicts are ordered by their millisecond time stamps
     room = Newsroom(store)
     a = room.claim("A", "The ship sank in 1912.")
     b = room.claim("B", "The ship went down in 1912.")
     room.same(a, b)
     room.verdict(a, Rating.TRUE)
-    time.sleep(0.01)  # verdicts are ordered by their millisecond time stamps
     room.verdict(b, Rating.FALSE)
     scores = score_project(store)
     assert any("disagree" in n for n in scores.notes)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.core.clock import Clock, SystemClock
 from annotator.core.errors import (
     CorruptProjectError,
     NewerProjectError,
@@ -190,8 +191,11 @@ def _connect(path: Path, *, migrate: bool = False) -> Database:
     return db
 
 
-def open_project(path: str | os.PathLike, *, migrate: bool = True):
-    """Open an existing project, migrating an older schema after backing it up."""
+def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock | None = None):
+    """Open an existing project, migrating an older schema after backing it up.
+
+    ``clock`` stamps the edits made through the returned store (default: the system clock).
+    """
     from annotator.store.project import ProjectStore
 
     path = Path(path)
@@ -210,7 +214,7 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True):
         if "locked" in str(exc):
             raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
         raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
-    return ProjectStore(db, path)
+    return ProjectStore(db, path, clock)
 
 
 def _backup(path: Path, backup: Path) -> None:
@@ -224,14 +228,19 @@ def _backup(path: Path, backup: Path) -> None:
         src.close()
 
 
-def create_project(path: str | os.PathLike, name: str | None = None, *, overwrite: bool = False):
+def create_project(path: str | os.PathLike, name: str | None = None, *, overwrite: bool = False,
+                   clock: Clock | None = None):
     """Create a new, empty project file at ``path`` and open it.
 
     The file is built under a temporary name and renamed into place, so a
-    crash never leaves a half-made project behind.
+    crash never leaves a half-made project behind. ``clock`` stamps the
+    project's creation and the edits made through the returned store
+    (default: the system clock).
     """
     from annotator.core.ids import new_id
-    from annotator.store.project import ProjectStore, now_iso
+    from annotator.store.project import ProjectStore
+
+    clock = clock or SystemClock()
 
     path = Path(path)
     if path.exists() and not overwrite:
@@ -246,7 +255,7 @@ def create_project(path: str | os.PathLike, name: str | None = None, *, overwrit
         with db.atomic():
             for key, value in {
                 "name": name or path.stem,
-                "created_at": now_iso(),
+                "created_at": clock.now_iso(),
                 "newsroom": "",
             }.items():
                 db.execute("INSERT INTO project_meta (key, value) VALUES (?, ?)", [key, value])
@@ -260,7 +269,7 @@ def create_project(path: str | os.PathLike, name: str | None = None, *, overwrit
         for leftover in (tmp, Path(str(tmp) + "-journal")):
             if leftover.exists():
                 leftover.unlink()
-    return ProjectStore(_connect(path), path)
+    return ProjectStore(_connect(path), path, clock)
 
 
 def copy_project(src_store, dest: str | os.PathLike) -> None:

@@ -8,7 +8,6 @@ turns SQLite errors into domain errors.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.core.clock import Clock, SystemClock
 from annotator.core.errors import (
     DuplicateDocumentError,
     NotFoundError,
@@ -48,11 +48,6 @@ _CLAIM_COLUMNS = (
 )
 _LINK_COLUMNS = "id, from_claim_id, to_claim_id, relation, note, annotator, created_at, updated_at"
 _VERDICT_COLUMNS = "id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at"
-
-
-def now_iso() -> str:
-    """UTC time with milliseconds, e.g. ``2026-11-22T10:00:00.123Z``."""
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _source(row) -> Source:
@@ -134,11 +129,16 @@ def _snippet(text: str, user_text: str, width: int = 60) -> tuple[int, int, str]
 
 
 class ProjectStore:
-    """An open project file. Not thread-safe: use it from one thread."""
+    """An open project file. Not thread-safe: use it from one thread.
 
-    def __init__(self, db: Database, path: Path):
+    ``clock`` stamps ``created_at``/``updated_at`` (the system clock unless given;
+    tests give a :class:`~annotator.core.clock.TickingClock`).
+    """
+
+    def __init__(self, db: Database, path: Path, clock: Clock | None = None):
         self.db = db
         self.path = Path(path)
+        self.clock: Clock = clock or SystemClock()
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
@@ -209,7 +209,7 @@ class ProjectStore:
             raise ValidationError("A source needs a name.")
         if self.source_by_name(name) is not None:
             raise ValidationError(f"There is already a source called “{name}”.")
-        stamp = now_iso()
+        stamp = self.clock.now_iso()
         source = Source(id or new_id(), name, url, kind, notes, stamp, stamp)
         self._write(
             "INSERT INTO sources (id, name, url, kind, notes, created_at, updated_at) "
@@ -271,7 +271,7 @@ class ProjectStore:
         if existing is not None:
             raise DuplicateDocumentError(
                 f"This text is already in the project as “{existing.title}”.", existing.id)
-        stamp = now_iso()
+        stamp = self.clock.now_iso()
         doc = Document(
             id=id or new_id(), title=title.strip() or "Untitled", text=text, source_id=source_id,
             author=author, url=url, published=published, retrieved=retrieved or stamp[:10],
@@ -383,7 +383,7 @@ class ProjectStore:
     # -- claims ----------------------------------------------------------------------
     def insert_claim(self, claim: Claim) -> Claim:
         """Insert a fully formed claim (the service computes quote and context)."""
-        stamp = now_iso()
+        stamp = self.clock.now_iso()
         claim.created_at = claim.created_at or stamp
         claim.updated_at = claim.updated_at or stamp
         self._write(
@@ -474,7 +474,7 @@ class ProjectStore:
 
     # -- links -----------------------------------------------------------------------
     def insert_link(self, link: Link) -> Link:
-        stamp = now_iso()
+        stamp = self.clock.now_iso()
         link.created_at = link.created_at or stamp
         link.updated_at = link.updated_at or stamp
         self._write(
@@ -531,7 +531,7 @@ class ProjectStore:
                     id: str | None = None) -> Verdict:
         """Record (or replace) this annotator's verdict on a claim."""
         rating = Rating(rating)
-        stamp = now_iso()
+        stamp = self.clock.now_iso()
         existing = self.verdict(claim_id, annotator=annotator)
         if existing is not None:
             self._write(
@@ -543,11 +543,12 @@ class ProjectStore:
         return verdict
 
     def insert_verdict(self, verdict: Verdict) -> Verdict:
+        stamp = self.clock.now_iso()
         self._write(
             f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [verdict.id, verdict.claim_id, Rating(verdict.rating).value, verdict.note,
-             verdict.evidence_url, verdict.annotator or "", verdict.created_at or now_iso(),
-             verdict.updated_at or now_iso()],
+             verdict.evidence_url, verdict.annotator or "", verdict.created_at or stamp,
+             verdict.updated_at or stamp],
         )
         return verdict
 
@@ -580,7 +581,7 @@ class ProjectStore:
         if not fields:
             return
         if stamp:
-            fields = {**fields, "updated_at": now_iso()}
+            fields = {**fields, "updated_at": self.clock.now_iso()}
         assignments = ", ".join(f"{column} = ?" for column in fields)
         cursor = self._write(f"UPDATE {table} SET {assignments} WHERE id = ?", [*fields.values(), row_id])
         if cursor.rowcount == 0:

@@ -1,0 +1,98 @@
+"""Hostile and oversized inputs: how fast they are refused, read safely or re-anchored.
+
+The unit tests check what happens (refused without reading, nothing expanded,
+the quote found again) and guard against hangs; the speed targets they used to
+assert live here. Each case is the one its test builds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.anchoring import FUZZY, anchor
+from annotator.core.errors import ImportFailure
+from annotator.core.text import context
+from annotator.services.importers import read_bytes, read_document
+from annotator.services.interchange import load_csv
+from annotator.store import create_project
+
+REPO = Path(__file__).resolve().parent.parent
+MALICIOUS_HTML = REPO / "tests" / "fixtures" / "import" / "malicious.html"
+# The article and quote of tests/test_anchoring.py.
+ARTICLE = (
+    "Clarifai is a US-based company founded in 2013 that specialises in computer vision. "
+    "In July 2019, the New York Times published a story alleging that in 2014 dating site "
+    "OkCupid had provided Clarifai with personal photographs of its users. "
+    "The company said it deleted about 3 million photos after a settlement with the FTC. "
+    "Critics said the deletion came years too late. "
+    "The FTC did not comment on the settlement. "
+    "Clarifai said it deleted about 3 million photos. "
+)
+QUOTE = "deleted about 3 million photos after a settlement with the FTC"
+
+
+def _time(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
+
+
+def _row(measure: str, seconds: float, target_s: float) -> tuple[str, str, str, str]:
+    """``target_s`` is the limit the unit test used to assert."""
+    return measure, _time(seconds), f"< {target_s:g} s", "yes" if seconds < target_s else "NO"
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with open(path, "wb") as handle:  # sparse: the size on paper, nothing on disk
+        handle.truncate(size)
+    return path
+
+
+def run(tmp: Path):
+    from bench.run import timed
+
+    rows = []
+
+    huge_pdf = _sparse(tmp / "huge.pdf", 60 * 1024 * 1024)
+
+    def refuse_pdf():
+        try:
+            read_document(huge_pdf)
+        except ImportFailure:
+            return
+        raise AssertionError("a 60 MB file was imported")
+
+    rows.append(_row("refuse a sparse 60 MB file (size from stat)", timed(refuse_pdf, repeat=7), 0.5))
+
+    def malicious():
+        assert "aaaaaaaaaa" not in read_document(MALICIOUS_HTML).text
+
+    rows.append(_row("read the malicious HTML fixture (entities, scripts)", timed(malicious), 3.0))
+
+    nest = "<div>" * 10000 + "<p>deep</p>" + "</div>" * 10000
+    deep = f"<html><body><p>Before the nesting: the council discussed the new bridge.</p>{nest}</body></html>"
+    deep_bytes = deep.encode()
+    rows.append(_row("read HTML nested 10,000 elements deep", timed(lambda: read_bytes(deep_bytes, "deep.html")), 3.0))
+
+    filler = "".join(f"Paragraph {i} says nothing in particular about anything at all. " for i in range(3000))
+    text = filler + ARTICLE + filler
+    start = text.index(QUOTE)
+    prefix, suffix = context(text, start, start + len(QUOTE))
+    edited = text.replace("after a settlement", "following a settlement")
+
+    def reanchor():
+        assert anchor(edited, QUOTE, prefix, suffix, start).method == FUZZY
+
+    rows.append(_row(f"re-anchor an edited quote (fuzzy) in {len(edited) / 1000:.0f} K characters",
+                     timed(reanchor), 2.0))
+
+    store = create_project(tmp / "robustness.annotator")
+    folder = tmp / "huge-csv"
+    folder.mkdir()
+    _sparse(folder / "claims.csv", 100 * 1024 * 1024)
+
+    def refuse_csv():
+        report = load_csv(store, folder)
+        assert not report.loaded and "100 MB" in report.errors[0].message
+
+    rows.append(_row("refuse a sparse 100 MB claims CSV (size from stat)", timed(refuse_csv, repeat=7), 1.0))
+    store.close()
+    return "Hostile and oversized inputs", rows
