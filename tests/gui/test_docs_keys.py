@@ -27,8 +27,6 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QAction, QKeySequence  # noqa: E402
 
-from annotator.app import resolve_startup_project  # noqa: E402
-from annotator.gui.main_window import MainWindow  # noqa: E402
 from tests.test_docs import readme_table  # noqa: E402
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
@@ -121,18 +119,8 @@ def widget_keys(win) -> set[str]:
     return {key for keys, _what in EXTRA_KEYS for key, _platforms in keys_in(keys)}
 
 
-def open_window(qtbot) -> MainWindow:
-    """As tests/gui/test_user_story.py opens it: the demo project, shown and active."""
-    win = MainWindow(resolve_startup_project(None))
-    qtbot.addWidget(win)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
-    return win
-
-
-def test_every_shortcut_of_the_app_is_in_the_readme(qtbot):
-    win = open_window(qtbot)
+def test_every_shortcut_of_the_app_is_in_the_readme(window):
+    win = window
     documented = {key for key, _platforms in readme_keys()}
     missing = []
     for action in app_actions(win):
@@ -145,8 +133,8 @@ def test_every_shortcut_of_the_app_is_in_the_readme(qtbot):
     assert not missing, f"missing from the README's keys table ({running_platform()} keys): {', '.join(missing)}"
 
 
-def test_every_key_in_the_readme_does_something(qtbot):
-    win = open_window(qtbot)
+def test_every_key_in_the_readme_does_something(window):
+    win = window
     bound = {k.toString(PORTABLE) for action in app_actions(win) for k in action.shortcuts()}
     bound |= widget_keys(win)
     here = running_platform()
