@@ -25,3 +25,27 @@ def test_snapshots_share_unchanged_texts_through_the_cache(demo_store):
     second = Snapshot(demo_store, text_cache=cache)
     assert len(cache) == 4, "texts of removed documents leave the cache"
     assert second.document_text(doc.id) is first.document_text(doc.id)
+
+
+def test_a_worker_thread_reads_its_own_snapshot_of_the_open_project(demo_store):
+    """Scoring reads the project in a worker through a read-only connection of its own,
+    and sees every edit committed before it started; the app's connection is untouched."""
+    import threading
+
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.snapshot import snapshot_of_file
+
+    claim = demo_store.claims()[0]
+    AnnotationService(demo_store, annotator="tester").delete_claim(claim.id)
+    result = {}
+
+    def work():
+        result["snap"] = snapshot_of_file(demo_store.path)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    snap = result["snap"]
+    assert snap.claims() == demo_store.claims() and claim.id not in {c.id for c in snap.claims()}
+    assert snap.links() == demo_store.links() and snap.verdicts() == demo_store.verdicts()
+    assert demo_store.counts().claims == len(snap.claims()), "the app's own connection still works"

@@ -287,7 +287,6 @@ class ScoreUpdater:
 
     def _start(self) -> None:
         from annotator.gui.workers import Worker
-        from annotator.services.snapshot import Snapshot
 
         if self.worker is not None:
             self.dirty = True
@@ -297,11 +296,12 @@ class ScoreUpdater:
             return
         if getattr(self, "_cache_path", None) != store.path:
             self._texts, self._cache_path = {}, store.path
-        snapshot = Snapshot(store, text_cache=self._texts)
         self._scoring_path = store.path
         self.dirty = False
         self.panel.set_busy(True)
-        self.worker = Worker(_score, snapshot)
+        # The worker reads the project through its own connection: nothing project-sized
+        # happens on the GUI thread. Text cache: used by one scoring at a time.
+        self.worker = Worker(_score, store.path, self._texts)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.start()
@@ -325,7 +325,8 @@ class ScoreUpdater:
         self.panel.set_error(message)
 
 
-def _score(snapshot, progress, cancelled):
+def _score(path, text_cache, progress, cancelled):
     from annotator.services.reliability import score_project
+    from annotator.services.snapshot import snapshot_of_file
 
-    return score_project(snapshot)
+    return score_project(snapshot_of_file(path, text_cache=text_cache))

@@ -7,8 +7,26 @@ methods as :class:`~annotator.store.project.ProjectStore` that such work uses.
 
 from __future__ import annotations
 
+import os
+
 from annotator.core.errors import NotFoundError
+from annotator.store.opening import open_reader
 from annotator.store.project import ProjectStore
+
+
+def snapshot_of_file(path: str | os.PathLike, *, text_cache: dict[tuple[str, str], str] | None = None) -> Snapshot:
+    """A snapshot read on the calling thread through its own read-only connection, as one
+    read transaction (a consistent state even while the app commits edits meanwhile).
+    Workers call this, so the GUI thread never reads a whole project to score it."""
+    reader = open_reader(path)
+    try:
+        reader.db.execute("BEGIN")
+        try:
+            return Snapshot(reader, text_cache=text_cache)
+        finally:
+            reader.db.execute("COMMIT")
+    finally:
+        reader.db.close()
 
 
 class Snapshot:

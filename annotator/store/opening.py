@@ -217,6 +217,21 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
     return ProjectStore(db, path, clock)
 
 
+def open_reader(path: str | os.PathLike):
+    """A second, read-only connection to a project that is open for writing elsewhere in this
+    process, for a worker thread. In WAL mode it reads a consistent state while the app
+    goes on committing edits; it never writes, and it belongs to the thread that opened it."""
+    from annotator.store.project import ProjectStore
+
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Cannot read {path.name}: {exc}.") from None
+    return ProjectStore(Database(conn), path)
+
+
 def _backup(path: Path, backup: Path) -> None:
     """Copy a project, including anything still in its WAL, with SQLite's backup API."""
     src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
