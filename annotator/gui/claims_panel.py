@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,48 +21,182 @@ from annotator.core.model import Rating
 from annotator.gui.palette import VERDICT_COLORS
 
 COLUMNS = ("Quote", "Source", "Document", "Type", "Verdict", "Note")
-_KEYS = ("quote", "source", "document", "type", "verdict", "note")
 ID_ROLE = Qt.ItemDataRole.UserRole
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 UNCHECKED = "__unchecked__"
+FILTER_KEYS = ("document_id", "source_id", "type_id", "verdict")
+
+
+@dataclass(slots=True)
+class ClaimRow:
+    """One claim as the table needs it. Names are looked up by id in the model."""
+
+    id: str
+    document_id: str
+    source_id: str | None
+    type_id: str | None
+    verdict: str | None
+    quote: str
+    note: str | None
+    start: int
+    haystack: str = ""  # quote and note, case-folded once, for the text filter
+
+    @classmethod
+    def from_store(cls, values: tuple) -> ClaimRow:
+        row = cls(*values)
+        row.haystack = f"{row.quote} {row.note or ''}".casefold()
+        return row
 
 
 class ClaimsModel(QAbstractTableModel):
+    """Every claim of the project in memory, showing the rows that pass the filters.
+
+    One edit changes one row (insert, update or remove), never the whole table; filtering
+    and sorting run over compact rows with their text already case-folded, so a keystroke
+    in the filter costs a scan of plain strings, not a Python call per row."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[dict] = []
-        self._index: dict[str, int] = {}
+        self.rows: dict[str, ClaimRow] = {}
+        self._visible: list[str] = []  # ids of the rows shown, in display order
+        self.documents: dict[str, str] = {}
+        self.sources: dict[str, str] = {}
+        self.types: dict[str, tuple[str, str]] = {}  # id -> (name, colour)
+        self.text = ""
+        self.filters: dict[str, str | None] = dict.fromkeys(FILTER_KEYS)
+        self.sort_column: int | None = None
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
-    def set_rows(self, rows: list[dict]) -> None:
+    # -- content -----------------------------------------------------------------------
+    def set_names(self, documents, sources, types) -> None:
+        self.documents = {d.id: d.title for d in documents}
+        self.sources = {s.id: s.name for s in sources}
+        self.types = {t.id: (t.name, t.color) for t in types}
+
+    def set_rows(self, rows: list[ClaimRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
-        self._index = {row["id"]: i for i, row in enumerate(rows)}
+        self.rows = {row.id: row for row in rows}
+        self._visible = self._filtered(self.rows.values())
         self.endResetModel()
 
-    def upsert(self, row: dict) -> None:
+    def upsert(self, row: ClaimRow) -> None:
         """Add or update one claim's row (after a single edit)."""
-        i = self._index.get(row["id"])
-        if i is None:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
-            self._index[row["id"]] = len(self.rows)
-            self.rows.append(row)
+        self.rows[row.id] = row
+        position = self.position(row.id)
+        wanted = self._accepts(row)
+        if position is not None and wanted:
+            self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
+        elif position is not None:
+            self._hide(position)
+        elif wanted:
+            at = self._sorted_position(row) if self.sort_column is not None else len(self._visible)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._visible.insert(at, row.id)
             self.endInsertRows()
-        else:
-            self.rows[i] = row
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
     def remove(self, claim_id: str) -> None:
-        i = self._index.pop(claim_id, None)
-        if i is None:
-            return
-        self.beginRemoveRows(QModelIndex(), i, i)
-        del self.rows[i]
-        self.endRemoveRows()
-        for j in range(i, len(self.rows)):
-            self._index[self.rows[j]["id"]] = j
+        position = self.position(claim_id)
+        if self.rows.pop(claim_id, None) is not None and position is not None:
+            self._hide(position)
 
+    def _hide(self, position: int) -> None:
+        self.beginRemoveRows(QModelIndex(), position, position)
+        del self._visible[position]
+        self.endRemoveRows()
+
+    def position(self, claim_id: str | None) -> int | None:
+        """The row a claim is shown in, or None when it is filtered out or unknown."""
+        if claim_id is None or claim_id not in self.rows:
+            return None
+        try:
+            return self._visible.index(claim_id)
+        except ValueError:
+            return None
+
+    def visible_ids(self) -> list[str]:
+        return list(self._visible)
+
+    def display(self, claim_id: str) -> dict:
+        """A claim's row as shown: names resolved (for tooltips and tests)."""
+        row = self.rows[claim_id]
+        type_name, color = self.types.get(row.type_id or "", (None, None))
+        return {"id": row.id, "quote": row.quote, "note": row.note, "verdict": row.verdict,
+                "source": self.sources.get(row.source_id or ""), "document": self.documents.get(row.document_id),
+                "type": type_name, "color": color, "document_id": row.document_id}
+
+    # -- filtering and sorting ---------------------------------------------------------
+    def set_filter(self, key: str, value) -> None:
+        if key == "text":
+            text = (value or "").casefold()
+            if text == self.text:
+                return
+            narrowing = bool(self.text) and self.text in text  # typing on: only the shown rows can match
+            self.text = text
+            candidates = [self.rows[i] for i in self._visible] if narrowing else self.rows.values()
+        else:
+            if self.filters.get(key) == value:
+                return
+            self.filters[key] = value
+            candidates = self.rows.values()
+        self.beginResetModel()
+        self._visible = self._filtered(candidates, keep_order=key == "text" and narrowing)
+        self.endResetModel()
+
+    def _accepts(self, row: ClaimRow) -> bool:
+        f = self.filters
+        if f["document_id"] is not None and row.document_id != f["document_id"]:
+            return False
+        if f["source_id"] is not None and row.source_id != f["source_id"]:
+            return False
+        if f["type_id"] is not None and row.type_id != f["type_id"]:
+            return False
+        verdict = f["verdict"]
+        if verdict is not None and (bool(row.verdict) if verdict == UNCHECKED else row.verdict != verdict):
+            return False
+        return not self.text or self.text in row.haystack
+
+    def _filtered(self, rows, keep_order: bool = False) -> list[str]:
+        f, text = self.filters, self.text
+        selected = list(rows)
+        for key in ("document_id", "source_id", "type_id"):
+            if f[key] is not None:
+                selected = [r for r in selected if getattr(r, key) == f[key]]
+        if f["verdict"] == UNCHECKED:
+            selected = [r for r in selected if not r.verdict]
+        elif f["verdict"] is not None:
+            selected = [r for r in selected if r.verdict == f["verdict"]]
+        if text:
+            selected = [r for r in selected if text in r.haystack]
+        if self.sort_column is not None and not keep_order:
+            selected.sort(key=self._sort_key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        return [r.id for r in selected]
+
+    def _sort_key(self, row: ClaimRow):
+        column = COLUMNS[self.sort_column or 0]
+        if column == "Verdict":
+            return Rating(row.verdict).label if row.verdict else ""
+        return (self._text(row, column) or "").casefold()
+
+    def _sorted_position(self, row: ClaimRow) -> int:
+        import bisect
+
+        keys = [self._sort_key(self.rows[i]) for i in self._visible]
+        if self.sort_order == Qt.SortOrder.DescendingOrder:
+            return len(keys) - bisect.bisect_left(list(reversed(keys)), self._sort_key(row))
+        return bisect.bisect_right(keys, self._sort_key(row))
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        if column < 0:
+            self.sort_column = None
+            self._visible = self._filtered(self.rows.values())
+        else:
+            self.sort_column, self.sort_order = column, order
+            self._visible = self._filtered(self.rows[i] for i in self._visible)
+        self.layoutChanged.emit()
+
+    # -- Qt's model interface ----------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self._visible)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -70,61 +206,36 @@ class ClaimsModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def _text(self, row: ClaimRow, column: str) -> str | None:
+        if column == "Quote":
+            return row.quote
+        if column == "Source":
+            return self.sources.get(row.source_id or "") or "No source"
+        if column == "Document":
+            return self.documents.get(row.document_id, "")
+        if column == "Type":
+            return self.types.get(row.type_id or "", ("", ""))[0]
+        if column == "Note":
+            return row.note
+        return Rating(row.verdict).label if row.verdict else None
+
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._visible):
             return None
-        row = self.rows[index.row()]
-        key = _KEYS[index.column()]
+        row = self.rows[self._visible[index.row()]]
+        column = COLUMNS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = row.get(key)
-            if key == "verdict":
-                return Rating(value).label if value else ("—" if role == Qt.ItemDataRole.DisplayRole else "Not checked")
-            if key == "source" and not value:
-                return "No source"
-            text = " ".join((value or "").split())
-            return text
+            if column == "Verdict" and not row.verdict:
+                return "—" if role == Qt.ItemDataRole.DisplayRole else "Not checked"
+            return " ".join((self._text(row, column) or "").split())
         if role == Qt.ItemDataRole.DecorationRole:
-            if key in ("type", "quote") and row.get("color"):
-                return QColor(row["color"])
-            if key == "verdict" and row.get("verdict"):
-                return VERDICT_COLORS[Rating(row["verdict"])]
+            if column in ("Type", "Quote") and row.type_id in self.types:
+                return QColor(self.types[row.type_id][1])
+            if column == "Verdict" and row.verdict:
+                return VERDICT_COLORS[Rating(row.verdict)]
         if role == ID_ROLE:
-            return row["id"]
-        if role == ROW_ROLE:
-            return row
+            return row.id
         return None
-
-
-class ClaimsFilter(QSortFilterProxyModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.text = ""
-        self.filters: dict[str, str | None] = {"document_id": None, "source_id": None,
-                                               "type_id": None, "verdict": None}
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def set_filter(self, key: str, value) -> None:
-        self.beginFilterChange()
-        if key == "text":
-            self.text = (value or "").casefold()
-        else:
-            self.filters[key] = value
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
-        row = self.sourceModel().rows[source_row]
-        for key, wanted in self.filters.items():
-            if wanted is None:
-                continue
-            if key == "verdict" and wanted == UNCHECKED:
-                if row["verdict"]:
-                    return False
-            elif row.get(key) != wanted:
-                return False
-        if self.text:
-            haystack = f"{row['quote']} {row.get('note') or ''}".casefold()
-            return self.text in haystack
-        return True
 
 
 class ClaimsPanel(QWidget):
@@ -134,13 +245,11 @@ class ClaimsPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.model = ClaimsModel(self)
-        self.proxy = ClaimsFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter claims by text…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter claims by text")
-        self.search.textChanged.connect(lambda t: self.proxy.set_filter("text", t))
+        self.search.textChanged.connect(lambda t: self._filter("text", t))
         self.combos: dict[str, QComboBox] = {}
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -150,12 +259,12 @@ class ClaimsPanel(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter claims: {label.lower()}")
             combo.addItem(label, None)
-            combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self.proxy.set_filter(k, c.currentData()))
+            combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._filter(k, c.currentData()))
             self.combos[key] = combo
             grid.addWidget(combo, 1 + i // 2, i % 2)
         self.table = QTableView()
         self.table.setAccessibleName("Claims")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -199,9 +308,18 @@ class ClaimsPanel(QWidget):
             action.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
         menu.exec(self.table.horizontalHeader().viewport().mapToGlobal(pos))
 
-    def set_claims(self, rows: list[dict], documents, sources, types) -> None:
-        self.proxy.beginFilterChange()
-        self.model.set_rows(rows)
+    def _filter(self, key: str, value) -> None:
+        """Apply a filter, keeping the selected claim selected when it stays visible."""
+        current = self.table.currentIndex()
+        selected = current.data(ID_ROLE) if current.isValid() else None
+        self.model.set_filter(key, value)
+        if selected is not None:
+            self.select_claim(selected)
+
+    def set_claims(self, rows: list[tuple], documents, sources, types) -> None:
+        """All claims (rows as ``ProjectStore.claim_table_rows`` gives them) and the names
+        the filters offer."""
+        self.model.set_names(documents, sources, types)
         choices = {
             "document_id": [(d.title, d.id) for d in documents],
             "source_id": [(s.name, s.id) for s in sources],
@@ -218,19 +336,22 @@ class ClaimsPanel(QWidget):
             index = combo.findData(current) if current is not None else 0
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
-            self.proxy.filters[key] = combo.currentData()
-        self.proxy.endFilterChange()
+            self.model.filters[key] = combo.currentData()
+        self.model.set_rows([ClaimRow.from_store(r) for r in rows])
+
+    def upsert(self, values: tuple) -> None:
+        self.model.upsert(ClaimRow.from_store(values))
 
     def select_claim(self, claim_id: str | None) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(ID_ROLE) == claim_id:
-                self.table.selectionModel().blockSignals(True)
-                self.table.selectRow(row)
-                self.table.selectionModel().blockSignals(False)
-                self.table.scrollTo(index)
-                return
-        self.table.clearSelection()
+        position = self.model.position(claim_id)
+        if position is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(position, 0)
+        self.table.selectionModel().blockSignals(True)
+        self.table.selectRow(position)
+        self.table.selectionModel().blockSignals(False)
+        self.table.scrollTo(index)
 
     def visible_claim_ids(self) -> list[str]:
-        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+        return self.model.visible_ids()

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from annotator.store import ProjectStore
 
 MIN_PANES, MAX_PANES = 1, 4
+TABLE_ROW_KEYS = ("id", "document_id", "source_id", "type_id", "verdict", "quote", "note", "start")
 DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -508,7 +509,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         for claim_id in claim_ids:
             rows = self.store.claim_rows(claim_id)
             if rows:
-                self.claims_panel.model.upsert(rows[0])
+                self.claims_panel.upsert(tuple(rows[0][k] for k in TABLE_ROW_KEYS))
             else:
                 self.claims_panel.model.remove(claim_id)
                 if claim_id == self.selected_claim_id:
@@ -586,7 +587,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         for pane in self.panes:
             self._refresh_spans(pane)
         self.splitter.update_bands()
-        self.claims_panel.set_claims(self.store.claim_rows(), self.store.documents(), self.store.sources(),
+        self.claims_panel.set_claims(self.store.claim_table_rows(), self.store.documents(), self.store.sources(),
                                      self.store.claim_types())
         self.claims_panel.select_claim(self.selected_claim_id)
         self.inspector.show_claim(self.selected_claim_id)
@@ -761,9 +762,9 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
     def _claim_tooltip(self, claim_id: str) -> str:
         from html import escape
 
-        row = next((r for r in self.claims_panel.model.rows if r["id"] == claim_id), None)
-        if row is None:
+        if claim_id not in self.claims_panel.model.rows:
             return ""
+        row = self.claims_panel.model.display(claim_id)
         verdict = Rating(row["verdict"]).label if row["verdict"] else "not checked"
         links = len(self.store.links(claim_id))
         note = f"<br><i>{escape(row['note'])}</i>" if row.get("note") else ""

@@ -426,6 +426,19 @@ class ProjectStore:
                 "verdict", "quote", "note", "start", "end", "annotator", "updated_at")
         return [dict(zip(keys, row)) for row in rows]
 
+    def claim_table_rows(self, claim_id: str | None = None) -> list[tuple]:
+        """Compact rows for the claims table, every claim or one:
+        (id, document_id, source_id, type_id, latest rating or None, quote, note, start).
+        Names of documents, sources and types are looked up by id, not repeated per row."""
+        where, params = ("WHERE c.id = ? ", [claim_id]) if claim_id else ("", [])
+        return list(self.db.execute(
+            "SELECT c.id, c.document_id, d.source_id, c.type_id, "
+            "(SELECT v.rating FROM verdicts v WHERE v.claim_id = c.id "
+            " ORDER BY v.updated_at DESC, v.id DESC LIMIT 1), "
+            "c.quote, c.note, c.start_offset "
+            "FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN sources s ON s.id = d.source_id "
+            + where + "ORDER BY s.name COLLATE NOCASE, d.title COLLATE NOCASE, c.start_offset", params))
+
     def latest_verdicts(self, document_id: str | None = None) -> dict[str, Rating]:
         """claim id -> most recent rating (of any annotator)."""
         where = "WHERE c.document_id = ?" if document_id else ""

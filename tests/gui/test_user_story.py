@@ -214,5 +214,5 @@ def test_claims_table_filters(qtbot, window, user):
     sources.setCurrentIndex(sources.findText("AIChief"))
     shown = panel.visible_claim_ids()
     assert b in shown and a not in shown
-    assert all(win.claims_panel.model.rows[win.claims_panel.model._index[c]]["source"] == "AIChief" for c in shown)
+    assert all(panel.model.display(c)["source"] == "AIChief" for c in shown)
     win.close()

@@ -1,0 +1,66 @@
+"""The claims table model: one edit changes one row; filters and sorting over compact rows."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from annotator.core.model import ClaimType, Document, Source  # noqa: E402
+from annotator.gui.claims_panel import UNCHECKED, ClaimRow, ClaimsModel  # noqa: E402
+
+
+def _model(qtbot):
+    model = ClaimsModel()
+    model.set_names([Document("d1", "First story", ""), Document("d2", "Second story", "")],
+                    [Source("s1", "Wire"), Source("s2", "Blog")],
+                    [ClaimType("t1", "Statistic", "#123456")])
+    rows = [("c1", "d1", "s1", "t1", "true", "Three million photos", None, 5),
+            ("c2", "d1", "s1", None, None, "Deleted in 2024", "check the date", 40),
+            ("c3", "d2", "s2", "t1", "false", "An OkCupid founder", None, 3)]
+    model.set_rows([ClaimRow.from_store(r) for r in rows])
+    return model
+
+
+def test_filters_combine_and_typing_narrows(qtbot):
+    model = _model(qtbot)
+    assert model.visible_ids() == ["c1", "c2", "c3"]
+    model.set_filter("text", "o")
+    assert model.visible_ids() == ["c1", "c3"], "quote and note, any case"
+    model.set_filter("text", "ok")
+    assert model.visible_ids() == ["c3"]
+    model.set_filter("text", "")
+    model.set_filter("verdict", UNCHECKED)
+    assert model.visible_ids() == ["c2"]
+    model.set_filter("verdict", None)
+    model.set_filter("source_id", "s1")
+    model.set_filter("text", "DATE")
+    assert model.visible_ids() == ["c2"], "the note is searched too"
+
+
+def test_one_edit_inserts_updates_or_removes_one_row(qtbot):
+    model = _model(qtbot)
+    model.set_filter("verdict", "true")
+    assert model.visible_ids() == ["c1"]
+    with qtbot.waitSignal(model.rowsInserted):
+        model.upsert(ClaimRow.from_store(("c2", "d1", "s1", None, "true", "Deleted in 2024", None, 40)))
+    assert model.visible_ids() == ["c1", "c2"]
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.upsert(ClaimRow.from_store(("c1", "d1", "s1", "t1", "false", "Three million photos", None, 5)))
+    assert model.visible_ids() == ["c2"], "a row that no longer passes the filter leaves"
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.remove("c2")
+    assert model.visible_ids() == [] and set(model.rows) == {"c1", "c3"}
+
+
+def test_sorting_by_a_column_and_new_rows_land_in_order(qtbot):
+    model = _model(qtbot)
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.visible_ids() == ["c3", "c2", "c1"]
+    model.upsert(ClaimRow.from_store(("c4", "d2", "s2", None, None, "Copenhagen office", None, 9)))
+    assert model.visible_ids() == ["c3", "c4", "c2", "c1"]
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert [model.display(c)["source"] for c in model.visible_ids()] == ["Wire", "Wire", "Blog", "Blog"]
+    assert model.index(0, 0).data() == model.display(model.visible_ids()[0])["quote"]
