@@ -85,3 +85,17 @@ def test_events_are_emitted_after_commits(svc, store):
     c = svc.create_claim(doc.id, 4, 7)
     svc.delete_claim(c.id)
     assert seen == [("claim", "added", 1), ("claim", "removed", 0)]
+
+
+def test_a_claim_never_starts_or_ends_with_blank_space(store):
+    """The rule holds for every caller of the service, not only for the window's Ctrl+E."""
+    from annotator.services.annotations import AnnotationService
+
+    doc = store.add_document("alpha beta gamma.\n delta", "Doc")
+    service = AnnotationService(store, annotator="tester")
+    claim = service.create_claim(doc.id, 5, 12)  # " beta g"
+    assert (claim.quote, claim.start, claim.end) == ("beta g", 6, 12)
+    resized = service.resize_claim(claim.id, 6, 19)  # "beta gamma.\n "
+    assert resized.quote == "beta gamma." and store.claim(claim.id).quote == "beta gamma."
+    with pytest.raises(ValidationError):
+        service.create_claim(doc.id, 17, 19)  # only the line break and a space

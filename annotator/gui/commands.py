@@ -55,7 +55,7 @@ class CreateClaim(Command):
     def __init__(self, service: AnnotationService, document_id: str, start: int, end: int,
                  type_id: str | None = None, note: str | None = None):
         text = service.store.document_text(document_id)
-        service.check_span(text, start, end)  # refuse before the command is pushed
+        start, end = service.check_span(text, start, end)  # refuse before the command is pushed
         super().__init__(f"Create claim “{_short(text[start:end])}”")
         self.service, self.document_id, self.start, self.end = service, document_id, start, end
         self.type_id, self.note = type_id, note
@@ -89,7 +89,7 @@ class DeleteClaim(Command):
 class ResizeClaim(Command):
     def __init__(self, service: AnnotationService, claim_id: str, start: int, end: int):
         claim = service.store.claim(claim_id)
-        service.check_span(service.store.document_text(claim.document_id), start, end)
+        start, end = service.check_span(service.store.document_text(claim.document_id), start, end)
         super().__init__("Resize claim")
         self.service, self.claim_id = service, claim_id
         self.old = (claim.start, claim.end)

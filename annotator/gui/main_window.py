@@ -656,12 +656,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         if pane is None or pane.document_id is None or span is None:
             self.hint("Select some text in a document first, then press Ctrl+E.")
             return
-        text = self.store.document_text(pane.document_id)
         start, end = span
-        while start < end and text[start].isspace():  # a claim never starts or ends with blanks
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
         try:
             command = commands.CreateClaim(self.annotations, pane.document_id, start, end,
                                            type_id=self.type_combo.currentData())

@@ -106,11 +106,17 @@ class AnnotationService:
 
     @staticmethod
     def check_span(text: str, start: int, end: int) -> tuple[int, int]:
+        """The span a claim really covers: inside the text, never starting or ending with
+        blank space (a selection's stray spaces and line breaks are dropped)."""
         if not (0 <= start < end <= len(text)):
             raise ValidationError(
                 f"A claim must cover at least one character inside the document "
                 f"(got {start}–{end} in a text of {len(text)} characters).")
-        if not text[start:end].strip():
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
             raise ValidationError("A claim cannot be only blank space; select some words.")
         return start, end
 
