@@ -99,3 +99,34 @@ def test_a_claim_never_starts_or_ends_with_blank_space(store):
     assert resized.quote == "beta gamma." and store.claim(claim.id).quote == "beta gamma."
     with pytest.raises(ValidationError):
         service.create_claim(doc.id, 17, 19)  # only the line break and a space
+
+
+def test_a_bulk_edit_returns_exactly_the_rows_it_added_and_undoes_them(store):
+    """Loading or merging is one service call that says what it added; undo removes exactly
+    that, redo puts the same rows back with the same ids (no diff of the whole project)."""
+    from annotator.core.events import Events
+
+    events, heard = Events(), []
+    events.subscribe(heard.append)
+    service = AnnotationService(store, events, annotator="tester")
+    kept = store.add_document("Already here before the load.", "Old")
+    old_claim = service.create_claim(kept.id, 0, 7)
+
+    def load():
+        doc = store.add_document("Clarifai deleted three million photos.", "New")
+        claim = service.create_claim(doc.id, 0, 8)
+        service.link(claim.id, old_claim.id, Relation.SUPPORTS)
+        service.set_verdict(claim.id, Rating.TRUE)
+        return "report"
+
+    heard.clear()
+    report, added = service.run_bulk(load)
+    assert report == "report"
+    assert [d.title for d in added.documents] == ["New"] and len(added.claims) == 1 and len(added.links) == 1
+    assert len(added.verdicts) == 1 and heard[-1].kind == "document"
+    service.remove_rows(added)
+    assert [d.title for d in store.documents()] == ["Old"] and [c.id for c in store.claims()] == [old_claim.id]
+    assert store.links() == [] and store.verdicts() == []
+    service.add_rows(added)
+    assert {c.id for c in store.claims()} == {old_claim.id, added.claims[0].id}
+    assert store.links()[0].id == added.links[0].id and store.verdict(added.claims[0].id).rating is Rating.TRUE

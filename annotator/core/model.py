@@ -174,6 +174,20 @@ class ImportedDocument:
 
 
 @dataclass
+class AddedRows:
+    """The rows one bulk edit (loading CSVs, merging a project) added, so that undo removes
+    exactly those and redo puts the same ones back."""
+
+    documents: list[Document] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.documents or self.claims or self.links or self.verdicts)
+
+
+@dataclass
 class Counts:
     sources: int
     documents: int

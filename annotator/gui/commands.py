@@ -11,9 +11,8 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.events import Change
 from annotator.core.ids import new_id
-from annotator.core.model import Rating, Relation
+from annotator.core.model import AddedRows, Rating, Relation
 from annotator.services.annotations import AnnotationService, ClaimSnapshot
 
 
@@ -259,62 +258,26 @@ class DeleteClaimType(Command):
 class AddRows(Command):
     """Run a bulk operation that only adds rows (loading CSVs, merging a project) as one step.
 
-    Undo removes exactly the documents, claims, links and verdicts it added; redo puts
+    The service records the rows the operation added; undo removes exactly those, redo puts
     the same rows back. Sources and claim types it created stay (they hold nothing)."""
 
     def __init__(self, service: AnnotationService, label: str, run):
         super().__init__(label)
         self.service, self._run = service, run
         self.report = None
-        self.added: tuple[list, list, list, list] | None = None
-
-    def _ids(self):
-        store = self.service.store
-        return ({d.id for d in store.documents()}, {c.id for c in store.claims()},
-                {l.id for l in store.links()}, {v.id for v in store.verdicts()})
+        self.added: AddedRows | None = None
 
     def _redo(self) -> None:
-        store = self.service.store
         if self.added is None:
-            docs, claims, links, verdicts = self._ids()
-            self.report = self._run()
-            if getattr(self.report, "loaded", True) is False:
+            self.report, self.added = self.service.run_bulk(self._run)
+            if not self.added:
                 self.setObsolete(True)  # nothing changed: the stack drops this command
-            self.added = ([store.document(d.id) for d in store.documents() if d.id not in docs],
-                          [c for c in store.claims() if c.id not in claims],
-                          [l for l in store.links() if l.id not in links],
-                          [v for v in store.verdicts() if v.id not in verdicts])
         else:
-            documents, claims, links, verdicts = self.added
-            with store.transaction():
-                for d in documents:
-                    store.add_document(d.text, d.title, source_id=d.source_id, author=d.author, url=d.url,
-                                       published=d.published, retrieved=d.retrieved,
-                                       original_filename=d.original_filename,
-                                       import_format=d.import_format, id=d.id)
-                for claim in claims:
-                    store.insert_claim(claim)
-                for verdict in verdicts:
-                    store.insert_verdict(verdict)
-                for link in links:
-                    store.insert_link(link)
-        self.service.events.emit(Change("document" if self.added[0] else "project", "changed"))
+            self.service.add_rows(self.added)
 
     def _undo(self) -> None:
-        if self.added is None:
-            return
-        store = self.service.store
-        documents, claims, links, verdicts = self.added
-        with store.transaction():
-            for link in links:
-                store.delete_link(link.id)
-            for verdict in verdicts:
-                store.delete_verdict(verdict.id)
-            for claim in claims:
-                store.delete_claim(claim.id)
-            for document in documents:
-                store.delete_document(document.id)
-        self.service.events.emit(Change("document" if documents else "project", "changed"))
+        if self.added is not None:
+            self.service.remove_rows(self.added)
 
 
 class SetProjectMeta(Command):

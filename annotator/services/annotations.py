@@ -9,14 +9,19 @@ with the same ids, links and verdicts.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from annotator.core.errors import DuplicateLinkError, NotFoundError, SelfLinkError, ValidationError
 from annotator.core.events import Change, Events
 from annotator.core.ids import new_id
-from annotator.core.model import Claim, Link, Rating, Relation, Verdict
+from annotator.core.model import AddedRows, Claim, Link, Rating, Relation, Verdict
 from annotator.core.text import context
 from annotator.store.project import ProjectStore
+
+
+T = TypeVar("T")
 
 
 def default_annotator() -> str:
@@ -154,6 +159,50 @@ class AnnotationService:
         link = self.store.update_link(link_id, **fields)
         self.events.emit(Change("link", "changed", link_id))
         return link
+
+    # -- bulk edits ------------------------------------------------------------------
+    def run_bulk(self, operation: Callable[[], T]) -> tuple[T, AddedRows]:
+        """Run an operation that adds rows (loading CSVs, merging a project) and return its
+        result with exactly the rows it added, for undo and redo. An operation whose result
+        says nothing was loaded added nothing (it rolled back)."""
+        with self.store.recording() as added:
+            result = operation()
+        if getattr(result, "loaded", True) is False:
+            added = AddedRows()
+        self._bulk_changed(added)
+        return result, added
+
+    def add_rows(self, added: AddedRows) -> None:
+        """Put back rows a bulk edit added (redo), with their ids, in one commit."""
+        with self.store.transaction():
+            for d in added.documents:
+                self.store.add_document(d.text or "", d.title, source_id=d.source_id, author=d.author, url=d.url,
+                                        published=d.published, retrieved=d.retrieved,
+                                        original_filename=d.original_filename, import_format=d.import_format,
+                                        id=d.id)
+            for claim in added.claims:
+                self.store.insert_claim(claim)
+            for verdict in added.verdicts:
+                self.store.insert_verdict(verdict)
+            for link in added.links:
+                self.store.insert_link(link)
+        self._bulk_changed(added)
+
+    def remove_rows(self, added: AddedRows) -> None:
+        """Take away exactly the rows a bulk edit added (undo), in one commit."""
+        with self.store.transaction():
+            for link in added.links:
+                self.store.delete_link(link.id)
+            for verdict in added.verdicts:
+                self.store.delete_verdict(verdict.id)
+            for claim in added.claims:
+                self.store.delete_claim(claim.id)
+            for document in added.documents:
+                self.store.delete_document(document.id)
+        self._bulk_changed(added)
+
+    def _bulk_changed(self, added: AddedRows) -> None:
+        self.events.emit(Change("document" if added.documents else "project", "changed"))
 
     # -- claim types -----------------------------------------------------------------
     def add_claim_type(self, name: str, color: str, *, id: str | None = None):

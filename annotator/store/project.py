@@ -25,6 +25,7 @@ from annotator.core.errors import (
 )
 from annotator.core.ids import new_id
 from annotator.core.model import (
+    AddedRows,
     Claim,
     ClaimType,
     Counts,
@@ -139,6 +140,7 @@ class ProjectStore:
         self.db = db
         self.path = Path(path)
         self.clock: Clock = clock or SystemClock()
+        self._recorders: list[AddedRows] = []
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:
@@ -154,6 +156,16 @@ class ProjectStore:
         """Group several edits into one commit (nested uses become savepoints)."""
         with self.db.atomic():
             yield
+
+    @contextmanager
+    def recording(self) -> Iterator[AddedRows]:
+        """Collect every document, claim, link and verdict inserted inside the block."""
+        added = AddedRows()
+        self._recorders.append(added)
+        try:
+            yield added
+        finally:
+            self._recorders.remove(added)
 
     def _execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         try:
@@ -285,6 +297,8 @@ class ProjectStore:
             [doc.id, doc.source_id, doc.title, doc.author, doc.url, doc.published, doc.retrieved,
              doc.original_filename, doc.import_format, doc.sha256, text, doc.length, stamp, stamp],
         )
+        for recorder in self._recorders:
+            recorder.documents.append(doc)
         return doc
 
     def document(self, document_id: str, *, with_text: bool = True) -> Document:
@@ -392,6 +406,8 @@ class ProjectStore:
              claim.suffix, claim.type_id, claim.note, claim.annotator, claim.created_at,
              claim.updated_at],
         )
+        for recorder in self._recorders:
+            recorder.claims.append(claim)
         return claim
 
     def claim(self, claim_id: str) -> Claim:
@@ -495,6 +511,8 @@ class ProjectStore:
             [link.id, link.from_claim_id, link.to_claim_id, Relation(link.relation).value,
              link.note, link.annotator, link.created_at, link.updated_at],
         )
+        for recorder in self._recorders:
+            recorder.links.append(link)
         return link
 
     def link(self, link_id: str) -> Link:
@@ -563,6 +581,8 @@ class ProjectStore:
              verdict.evidence_url, verdict.annotator or "", verdict.created_at or stamp,
              verdict.updated_at or stamp],
         )
+        for recorder in self._recorders:
+            recorder.verdicts.append(verdict)
         return verdict
 
     def verdict(self, claim_id: str, *, annotator: str | None = None) -> Verdict | None:
