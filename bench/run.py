@@ -18,12 +18,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import bench_gui, bench_matching, bench_reliability, bench_robustness, bench_store  # noqa: E402
+from bench import (  # noqa: E402
+    bench_gui,
+    bench_matching,
+    bench_reliability,
+    bench_robustness,
+    bench_scale,
+    bench_store,
+)
 
 SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reliability.run_emergent,
           "book": bench_reliability.run_book, "synthetic": bench_reliability.run_synthetic,
           "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
-          "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run}
+          "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run,
+          "scale": bench_scale.run}
 
 
 def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:
