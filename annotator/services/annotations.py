@@ -144,11 +144,6 @@ class AnnotationService:
         self.events.emit(Change("link", "removed", link_id))
         return link
 
-    def update_link(self, link_id: str, **fields) -> Link:
-        link = self.store.update_link(link_id, **fields)
-        self.events.emit(Change("link", "changed", link_id))
-        return link
-
     # -- claim types -----------------------------------------------------------------
     def add_claim_type(self, name: str, color: str, *, id: str | None = None):
         ctype = self.store.add_claim_type(name, color, id=id)

@@ -255,9 +255,6 @@ class ProjectStore:
         self._update("sources", source_id, fields)
         return self.source(source_id)
 
-    def delete_source(self, source_id: str) -> None:
-        self._delete("sources", source_id)
-
     # -- documents -------------------------------------------------------------------
     def add_document(self, text: str, title: str, *, source_id: str | None = None,
                      author: str | None = None, url: str | None = None,
@@ -494,15 +491,6 @@ class ProjectStore:
             params = [relation.value, a, b]
         row = self.db.execute(sql, params).fetchone()
         return _link(row) if row else None
-
-    def update_link(self, link_id: str, **fields) -> Link:
-        bad = set(fields) - {"relation", "note"}
-        if bad:
-            raise ValueError(f"Unknown link fields: {sorted(bad)}")
-        if "relation" in fields:
-            fields["relation"] = Relation(fields["relation"]).value
-        self._update("links", link_id, fields)
-        return self.link(link_id)
 
     def delete_link(self, link_id: str) -> None:
         self._delete("links", link_id)
