@@ -51,10 +51,6 @@ def pipeline():
         return _PIPELINE
 
 
-def spacy_loaded() -> bool:
-    return _PIPELINE is not None
-
-
 def _blocks(text: str) -> Iterator[tuple[int, str]]:
     for match in _BLOCK.finditer(text):
         start, block = match.start(), match.group()
