@@ -214,9 +214,7 @@ def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False
         return report
     try:
         with store.transaction():
-            loader.apply()
-            if report.errors and not accept_valid:
-                raise _Rollback
+            loader.apply()  # without accept_valid, the first failed write raises _Rollback
     except _Rollback:
         _clear_counts(report)
     else:
