@@ -354,10 +354,13 @@ def _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob,
 def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
     """Evidence scales (denial, assertion) fitted to the verdicts by penalised logistic regression.
 
-    For every proposition with a verdict, the evidence of its asserters and deniers is computed
-    with each source's accuracy *leaving that claim out* (otherwise a verdict would predict
-    itself), and the scales that best predict the verdicts are found, shrunk toward 1.
-    Few verdicts: the scales stay 1 (the plain one-coin model).
+    For every proposition with a verdict that is alone in its exclusivity group, the evidence of
+    its asserters and deniers is computed with each source's accuracy *leaving that claim out*
+    (otherwise a verdict would predict itself), and the scales that best predict the verdicts are
+    found by Newton steps, shrunk toward ``cfg.evidence_scale`` by a normal prior with sd
+    ``cfg.calibration_sd`` and kept within [0.05, 10]. A scale with no evidence behind it (no
+    denials, say) keeps its configured value. Fewer than ``cfg.min_calibration`` such verdicts:
+    the configured scales are returned unchanged (by default denial 1, assertion 0.7).
     """
     src, prop, pol = problem.source, problem.prop, problem.polarity.astype(float)
     v = problem.verdict
