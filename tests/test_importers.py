@@ -72,7 +72,7 @@ def docx_bytes() -> bytes:
 
 def test_constants():
     assert MAX_BYTES == 50 * 1024 * 1024
-    assert SUPPORTED_SUFFIXES == {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+    assert {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"} == SUPPORTED_SUFFIXES
 
 
 # --------------------------------------------------------------------------- plain text and encodings
@@ -139,7 +139,7 @@ def test_invalid_utf8_does_not_crash():
 
 
 def test_mostly_utf8_with_a_damaged_byte_stays_utf8():
-    data = "Café, déjà vu, naïve – “quoted”. ".encode("utf-8") + b"\xff" + " Fin du texte.".encode("utf-8")
+    data = "Café, déjà vu, naïve – “quoted”. ".encode() + b"\xff" + b" Fin du texte."
     doc = read_bytes(data, "damaged.txt")
     assert doc.text == "Café, déjà vu, naïve – “quoted”. \ufffd Fin du texte."
     assert any("not valid UTF-8" in w for w in doc.warnings)

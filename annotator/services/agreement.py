@@ -347,5 +347,12 @@ def agreement_report(store: ProjectStore, *others: ProjectStore) -> AgreementRep
     return report
 
 
-__all__ = ["AgreementReport", "AgreementRow", "agreement_report", "alpha_from_coincidences",
-           "coincidences", "cohen_kappa", "krippendorff_alpha"]
+__all__ = [
+    "AgreementReport",
+    "AgreementRow",
+    "agreement_report",
+    "alpha_from_coincidences",
+    "cohen_kappa",
+    "coincidences",
+    "krippendorff_alpha",
+]

@@ -164,8 +164,8 @@ def _stamp(row: dict, column: str) -> str | None:
     # Stored as the app writes its own times (UTC, milliseconds, "Z"), because "latest verdict"
     # compares them as text; a time without a zone is taken as UTC.
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_dt.timezone.utc)
-    moment = moment.astimezone(_dt.timezone.utc)
+        moment = moment.replace(tzinfo=_dt.UTC)
+    moment = moment.astimezone(_dt.UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -195,7 +195,7 @@ def _locate(folder: Path) -> dict[str, Path]:
     return found
 
 
-def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> "LoadReport":
+def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> LoadReport:
     """Load the CSV files in ``folder`` (or one claims CSV file) into ``store``."""
     began = time.perf_counter()
     folder = Path(folder).expanduser()
