@@ -197,7 +197,7 @@ def _no_verdict_out_of_sample(S, P, src, prop, pol, label, labeled):
         return [np.mean((fit(g.problem, Config(evidence_scale=(1.0, w))).prob > 0.5) == (g.truth == 1)) for g in syns]
 
     ref = syn_acc(1.0)
-    allowed = [w for w in ASSERTION_WEIGHTS if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref))]
+    allowed = [w for w in ASSERTION_WEIGHTS if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref, strict=True))]
     hit = {w: (fit(Problem(S, P, src, prop, pol, np.full(P, np.nan)), Config(evidence_scale=(1.0, w))).prob > 0.5)
            == (label == 1) for w in allowed}
     out, picks = [], []
@@ -216,7 +216,7 @@ def _emergent_baselines(outlets, claims, src, prop, pol, label, labeled, true_ac
     if td is None:
         rows.append(("truthdiscovery baselines", "skipped: package not installed", "-", ""))
     else:
-        triples = [(outlets[s], claims[p], int(v > 0)) for s, p, v in zip(src, prop, pol)]
+        triples = [(outlets[s], claims[p], int(v > 0)) for s, p, v in zip(src, prop, pol, strict=True)]
         ds = td.Dataset(triples)
         for name in ("Sums", "TruthFinder", "PooledInvestment"):
             with warnings.catch_warnings():
@@ -343,7 +343,7 @@ def run_book(tmp: Path):
         rows.append(("truthdiscovery baselines", "skipped: package not installed", "-", ""))
     else:
         ds = td.Dataset([(s, keys[p][0], keys[p][1]) for s, p in
-                         zip([list(src_names)[i] for i in src], prop)])
+                         zip([list(src_names)[i] for i in src], prop, strict=True)])
         for name in ("TruthFinder", "PooledInvestment"):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -414,7 +414,7 @@ def run_synthetic(tmp: Path):
         target = "≤ 5 s" if n_claims == 100_000 else "-"
         rows.append((f"{label}: run time", _ms(t), target, _ok(t <= 5) if n_claims == 100_000 else ""))
         if td is not None and n_claims <= 10_000:
-            ds = td.Dataset([(int(s), int(p), int(v > 0)) for s, p, v in zip(pb.source, pb.prop, pb.polarity)])
+            ds = td.Dataset([(int(s), int(p), int(v > 0)) for s, p, v in zip(pb.source, pb.prop, pb.polarity, strict=True)])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 t0 = time.perf_counter()

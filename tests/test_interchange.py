@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -194,7 +195,7 @@ def test_round_trip_property(doc_texts, data):
             note = data.draw(st.one_of(st.none(), st.sampled_from(NASTY)))
             claims.append(service.create_claim(doc.id, start, end, note=note,
                                                type_id=data.draw(st.sampled_from([None, extra_type.id]))))
-        for a, b in zip(claims, claims[1:]):
+        for a, b in itertools.pairwise(claims):
             service.link(a.id, b.id, data.draw(st.sampled_from(list(Relation))), note="@x")
         for claim in claims:
             for who in data.draw(st.sets(st.sampled_from(["ann", "-bob", "'carl"]), max_size=2)):

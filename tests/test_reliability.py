@@ -246,7 +246,7 @@ def test_cli_score(tmp_path):
     room = Newsroom(store)
     ids = room.doc("Daily Planet", ["The senator voted against the bill.", "The vote was 51 to 49.",
                                     "The bill funds two new hospitals.", "The vote took place on Tuesday."])
-    for cid, rating in zip(ids, [Rating.TRUE, Rating.TRUE, Rating.FALSE, Rating.TRUE]):
+    for cid, rating in zip(ids, [Rating.TRUE, Rating.TRUE, Rating.FALSE, Rating.TRUE], strict=True):
         room.verdict(cid, rating)
     other = room.claim("Evening Post", "The vote was 51 to 49.")
     room.same(other, ids[1])

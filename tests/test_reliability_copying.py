@@ -65,7 +65,7 @@ def _false_sharing_problem(extra_true: int = 20, shared_false: int = 6):
     src, prop, pol, verdict = [], [], [], []
 
     def add(p_sources, polarity, truth_verdict):
-        for s, v in zip(p_sources, polarity):
+        for s, v in zip(p_sources, polarity, strict=True):
             src.append(int(s)), prop.append(len(verdict)), pol.append(int(v))
         verdict.append(truth_verdict)
 

@@ -115,11 +115,11 @@ def _affix_sim(text: str, start: int, end: int, prefix: str, suffix: str) -> flo
     before = text[max(0, start - len(prefix)):start]
     after = text[end:end + len(suffix)]
     matched = 0
-    for a, b in zip(reversed(before), reversed(prefix)):
+    for a, b in zip(reversed(before), reversed(prefix), strict=False):  # before is short at the start
         if a != b:
             break
         matched += 1
-    for a, b in zip(after, suffix):
+    for a, b in zip(after, suffix, strict=False):  # after is short at the end of the text
         if a != b:
             break
         matched += 1

@@ -72,8 +72,8 @@ def coincidences(units: Iterable[Sequence], weights: Iterable[float] | None = No
     """
     matrix: dict[tuple, float] = defaultdict(float)
     pairable = 0.0
-    weights = itertools.repeat(1.0) if weights is None else weights
-    for unit, weight in zip(units, weights):
+    pairs = zip(units, itertools.repeat(1.0)) if weights is None else zip(units, weights, strict=True)
+    for unit, weight in pairs:
         values = [v for v in unit if v is not None]
         m = len(values)
         if m < 2 or weight <= 0:
@@ -163,7 +163,7 @@ class AgreementReport:
             widths = [max(len(row[i]) for row in rows) for i in range(4)]
             for i, row in enumerate(rows):
                 out.append("  ".join(cell.ljust(w) if j < 3 else cell.rjust(w)
-                                     for j, (cell, w) in enumerate(zip(row, widths))).rstrip())
+                                     for j, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
                 if i == 0:
                     out.append("  ".join("-" * w for w in widths))
             if any(r.value is None for r in self.rows):
@@ -267,7 +267,7 @@ def _span_labels(claims: list[tuple[str, _Span, str]], length: int, typed: bool)
         mine[annotator].append((span, type_name))
     cuts = sorted({0, length, *(s.start for _, s, _ in claims), *(s.end for _, s, _ in claims)})
     units, weights = {}, {}
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         if end <= start or start >= length:
             continue
         labels = {}

@@ -420,7 +420,7 @@ class ProjectStore:
             "ORDER BY s.name COLLATE NOCASE, d.title COLLATE NOCASE, c.start_offset", params)
         keys = ("id", "document_id", "document", "source_id", "source", "type_id", "type", "color",
                 "verdict", "quote", "note", "start", "end", "annotator", "updated_at")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def latest_verdicts(self, document_id: str | None = None) -> dict[str, Rating]:
         """claim id -> most recent rating (of any annotator)."""

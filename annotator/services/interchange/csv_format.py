@@ -114,7 +114,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, b
             writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([_cell(column, value) for column, value in zip(columns, row)])
+                writer.writerow([_cell(column, value) for column, value in zip(columns, row, strict=True)])
                 count += 1
         os.replace(tmp, path)
     except BaseException:
@@ -201,7 +201,7 @@ def _parse(text: str, name: str, kind: str) -> tuple[CsvTable | None, list[RowEr
                 continue
             cells = list(cells) + [""] * (len(columns) - len(cells))
             row = {}
-            for column, cell in zip(columns, cells):
+            for column, cell in zip(columns, cells, strict=False):  # extra cells are blank: dropped
                 if column:
                     row[column] = cell.strip() if column in INTEGER_COLUMNS else unescape_cell(cell)
             table.rows.append((record, row))

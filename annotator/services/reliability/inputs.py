@@ -182,7 +182,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     root_of = [uf.find(i) for i in range(len(claims))]
     roots = sorted(set(root_of))
     ridx = {r: p for p, r in enumerate(roots)}
-    claim_prop = {cid: ridx[r] for cid, r in zip(claim_ids, root_of)}
+    claim_prop = {cid: ridx[r] for cid, r in zip(claim_ids, root_of, strict=True)}
     P = len(roots)
     prop_claims: list[list[str]] = [[] for _ in range(P)]
     for cid in claim_ids:

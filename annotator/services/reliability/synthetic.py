@@ -79,7 +79,7 @@ def generate(n_claims: int = 1000, n_sources: int = 1000, *, per_claim: float = 
         pool = sum(orig_rows[o].size for o in target)
         frac = min(1.0, copy_share / (1.0 - copy_share) * src.size / max(pool, 1))
         c_src, c_prop, c_pol, c_from = [], [], [], []
-        for cid, o in zip(copier_ids, target):
+        for cid, o in zip(copier_ids, target, strict=True):
             rows = orig_rows[o]
             take = rows[rng.random(rows.size) < frac]
             flip = rng.random(take.size) < copy_noise
