@@ -15,6 +15,7 @@ import datetime as _dt
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from annotator.core.anchoring import EXACT, FUZZY, METHODS, OFFSETS, anchor
@@ -381,8 +382,8 @@ class _Loader:
                 self.report.skipped[SOURCES] += 1
                 continue
             source_id = v["id"] if v["id"] and not self._source_exists(v["id"]) else None
-            if self._insert(row, "name", lambda: self.store.add_source(
-                    v["name"], url=v["url"], kind=v["kind"], notes=v["notes"], id=source_id)):
+            if self._insert(row, "name", partial(self.store.add_source, v["name"], url=v["url"],
+                                                 kind=v["kind"], notes=v["notes"], id=source_id)):
                 self.report.sources += 1
 
     def _source_exists(self, source_id: str) -> bool:
@@ -480,7 +481,7 @@ class _Loader:
                           quote=text[found.start:found.end], prefix=prefix, suffix=suffix,
                           type_id=type_id, note=v["note"], annotator=v["annotator"],
                           created_at=v["created_at"], updated_at=v["updated_at"])
-            if not self._insert(row, None, lambda: self.store.insert_claim(claim)):
+            if not self._insert(row, None, partial(self.store.insert_claim, claim)):
                 continue
             self.claim_ids[claim.id] = doc_id
             self.report.claims[found.method] += 1
@@ -536,7 +537,7 @@ class _Loader:
                 continue
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
                               v["annotator"], v["created_at"], v["updated_at"])
-            if self._insert(row, None, lambda: self.store.insert_verdict(verdict)):
+            if self._insert(row, None, partial(self.store.insert_verdict, verdict)):
                 ids.add(verdict.id)
                 pairs[(verdict.claim_id, verdict.annotator or "")] = verdict
                 self.report.verdicts += 1
@@ -557,6 +558,6 @@ class _Loader:
                 continue
             link = Link(row.id or new_id(), v["from"], v["to"], v["relation"], v["note"], v["annotator"],
                         v["created_at"], v["updated_at"])
-            if self._insert(row, None, lambda: self.store.insert_link(link)):
+            if self._insert(row, None, partial(self.store.insert_link, link)):
                 ids.add(link.id)
                 self.report.links += 1
