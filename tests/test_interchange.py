@@ -422,7 +422,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_export_and_load(exported, tmp_path):
-    source, target, folder = exported
+    source, target, _folder = exported
     project = Path(target.path)
     target.close()
     r = run("export", str(source.path), str(tmp_path / "cli"), "--no-bom")

@@ -122,7 +122,7 @@ def test_a_pure_copier_adds_no_weight(tmp_path, how):
         store = create_project(tmp_path / f"{how}{copier}.annotator")
         try:
             room = Newsroom(store)
-            o, c = _copier_project(room, copier=copier, how=how)
+            o, _c = _copier_project(room, copier=copier, how=how)
             scores = score_project(store)
             results[copier] = explain_claim(scores, o).probability
             if copier:

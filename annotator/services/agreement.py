@@ -334,7 +334,7 @@ def agreement_report(store: ProjectStore, *others: ProjectStore) -> AgreementRep
     """
     data = _collect([store, *others])
     report = AgreementReport()
-    everyone = {c[0] for c in data.claims} | {l[0] for l in data.links} | {v[0] for v in data.verdicts}
+    everyone = {c[0] for c in data.claims} | {link[0] for link in data.links} | {v[0] for v in data.verdicts}
     report.annotators = sorted(everyone)
     if len(everyone) < 2:
         who = f"only one: {report.annotators[0]}" if everyone else "none yet"

@@ -229,7 +229,7 @@ class _Merger:
             self._count("added", "claims")
 
     def _links(self) -> None:
-        present = {l.id for l in self.target.links()}
+        present = {link.id for link in self.target.links()}
         for link in self.other.links():
             a, b = self.claim_map.get(link.from_claim_id), self.claim_map.get(link.to_claim_id)
             if link.id in present:

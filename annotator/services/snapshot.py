@@ -46,8 +46,8 @@ class Snapshot:
         return [c for c in self._claims if document_id is None or c.document_id == document_id]
 
     def links(self, claim_id: str | None = None):
-        return [l for l in self._links
-                if claim_id is None or claim_id in (l.from_claim_id, l.to_claim_id)]
+        return [link for link in self._links
+                if claim_id is None or claim_id in (link.from_claim_id, link.to_claim_id)]
 
     def verdicts(self, claim_id: str | None = None):
         return [v for v in self._verdicts if claim_id is None or v.claim_id == claim_id]

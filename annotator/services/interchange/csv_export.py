@@ -82,11 +82,12 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
                      d.retrieved, d.original_filename, d.import_format, d.sha256, d.length)
                     for d in documents],
         CLAIMS: [],
-        LINKS: [(l.id, l.from_claim_id, l.to_claim_id, quote(l.from_claim_id), quote(l.to_claim_id),
-                 l.relation.value, l.note, l.annotator, l.created_at, l.updated_at)
-                for l in sorted(store.links(), key=lambda l: (
-                    claim_order.get(l.from_claim_id, -1), claim_order.get(l.to_claim_id, -1),
-                    l.relation.value, l.id))],
+        LINKS: [(link.id, link.from_claim_id, link.to_claim_id, quote(link.from_claim_id),
+                 quote(link.to_claim_id), link.relation.value, link.note, link.annotator,
+                 link.created_at, link.updated_at)
+                for link in sorted(store.links(), key=lambda link: (
+                    claim_order.get(link.from_claim_id, -1), claim_order.get(link.to_claim_id, -1),
+                    link.relation.value, link.id))],
         VERDICTS: [(v.id, v.claim_id, quote(v.claim_id), v.rating.value, v.note, v.evidence_url,
                     v.annotator, v.created_at, v.updated_at)
                    for v in sorted(verdicts, key=lambda v: (claim_order.get(v.claim_id, -1),

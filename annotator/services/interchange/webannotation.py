@@ -128,9 +128,9 @@ def build_collection(store: ProjectStore) -> dict:
     position = {c.id: i for i, c in enumerate(claims)}
     items = [claim_annotation(c, docs[c.document_id], types.get(c.type_id), verdicts.get(c.id, []))
              for c in claims]
-    links = sorted(store.links(), key=lambda l: (
-        position.get(l.from_claim_id, -1), position.get(l.to_claim_id, -1), l.relation.value, l.id))
-    items.extend(link_annotation(l) for l in links)
+    links = sorted(store.links(), key=lambda link: (
+        position.get(link.from_claim_id, -1), position.get(link.to_claim_id, -1), link.relation.value, link.id))
+    items.extend(link_annotation(link) for link in links)
     return {
         "@context": ANNO_CONTEXT,
         "id": f"urn:annotator:project:{_slug(store.name)}",

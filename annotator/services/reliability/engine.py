@@ -454,7 +454,7 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
     if cfg.calibrate:
         alone = np.ones(P, dtype=bool)
         if groups is not None:
-            order, starts, seg, _ = groups
+            _order, starts, seg, _ = groups
             alone = np.bincount(seg, minlength=starts.size)[seg] == 1
         for _ in range(cfg.calibration_rounds):
             new_scale = _calibrate(problem, cfg, weight, prior_logit, prob, alone, prior)
