@@ -31,7 +31,8 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge", "agreement")
+COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge",
+            "agreement")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 

@@ -90,7 +90,7 @@ def load_emergent():
 
 
 def _splits(labeled, frac, rng):
-    k = int(round(frac * labeled.size))
+    k = round(frac * labeled.size)
     give = rng.choice(labeled, k, replace=False)
     return give, np.setdiff1d(labeled, give)
 
@@ -198,7 +198,8 @@ def _no_verdict_out_of_sample(S, P, src, prop, pol, label, labeled):
         return [np.mean((fit(g.problem, Config(evidence_scale=(1.0, w))).prob > 0.5) == (g.truth == 1)) for g in syns]
 
     ref = syn_acc(1.0)
-    allowed = [w for w in ASSERTION_WEIGHTS if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref, strict=True))]
+    allowed = [w for w in ASSERTION_WEIGHTS
+               if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref, strict=True))]
     hit = {w: (fit(Problem(S, P, src, prop, pol, np.full(P, np.nan)), Config(evidence_scale=(1.0, w))).prob > 0.5)
            == (label == 1) for w in allowed}
     out, picks = [], []
@@ -415,7 +416,8 @@ def run_synthetic(tmp: Path):
         target = "≤ 5 s" if n_claims == 100_000 else "-"
         rows.append((f"{label}: run time", _ms(t), target, _ok(t <= 5) if n_claims == 100_000 else ""))
         if td is not None and n_claims <= 10_000:
-            ds = td.Dataset([(int(s), int(p), int(v > 0)) for s, p, v in zip(pb.source, pb.prop, pb.polarity, strict=True)])
+            ds = td.Dataset([(int(s), int(p), int(v > 0))
+                             for s, p, v in zip(pb.source, pb.prop, pb.polarity, strict=True)])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 t0 = time.perf_counter()

@@ -105,7 +105,7 @@ def snapshot(store) -> tuple:
 
 
 # -- escaping ---------------------------------------------------------------------------
-@pytest.mark.parametrize("value", NASTY + ["", "a", "'", "''", "'a", "=", "'="])
+@pytest.mark.parametrize("value", [*NASTY, "", "a", "'", "''", "'a", "=", "'="])
 def test_escape_round_trips_and_neutralises(value):
     escaped = escape_cell(value)
     assert unescape_cell(escaped) == value
@@ -169,7 +169,8 @@ def test_round_trip_on_the_demo_project(demo_store, tmp_path):
         other.close()
 
 
-alphabet = st.sampled_from(list("abc xyz.,;\"'=+-@\t") + ["\r\n", "\n", "😀", "é", "\N{MATHEMATICAL FRAKTUR CAPITAL U}", "日本"])
+alphabet = st.sampled_from([*"abc xyz.,;\"'=+-@\t", "\r\n", "\n", "😀", "é",
+                           "\N{MATHEMATICAL FRAKTUR CAPITAL U}", "日本"])
 texts = st.lists(alphabet, min_size=30, max_size=120).map("".join)
 
 

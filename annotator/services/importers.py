@@ -543,7 +543,7 @@ def _markdown_inline(token: Any) -> str:
 # Never part of the readable text; removed before extraction (JSON-LD metadata is kept).
 _UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "object", "embed",
                 "applet", "svg", "math", "canvas")
-_NOT_TEXT_TAGS = _UNSAFE_TAGS + ("head", "title", "select", "button")
+_NOT_TEXT_TAGS = (*_UNSAFE_TAGS, "head", "title", "select", "button")
 _BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "blockquote",
     "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",

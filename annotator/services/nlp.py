@@ -128,7 +128,8 @@ def _alternation(words) -> str:
 _NUMBER = re.compile(
     # a figure: 3,000,000 / 3.5 / 3,5 (a decimal comma: one or two digits after it) / 3
     r"(?<![\w.,])(?P<figure>\d{1,3}(?:,\d{3})+(?![\d,])|\d+[.,]\d{1,2}(?![\d,.])|\d+\.\d+|\d+)"
-    r"(?:(?P<suffix>" + _alternation(_SCALE_SUFFIXES) + r")\b|\s*-?\s*(?P<scale>" + _alternation(_SCALE_WORDS) + r")\b)?"
+    r"(?:(?P<suffix>" + _alternation(_SCALE_SUFFIXES) + r")\b"
+    r"|\s*-?\s*(?P<scale>" + _alternation(_SCALE_WORDS) + r")\b)?"
     # or a number word, alone or before a scale word: "three", "three million", "a million"
     r"|\b(?P<word>" + _alternation(_WORD_NUMBERS) + r"|a)\b(?:\s+-?\s*(?P<wscale>"
     + _alternation(_SCALE_WORDS) + r")\b)?",

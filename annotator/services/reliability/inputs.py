@@ -337,7 +337,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                     continue
                 if whole or any(s < c.end and c.start < e for s, e in spans):
                     what = "its document" if whole else "the sentence"
-                    mark(c.id, orig_source, f"{what} {verb} “{docs[orig_doc].title}” ({names[docs[orig_doc].source_id]})")
+                    original = docs[orig_doc]
+                    mark(c.id, orig_source, f"{what} {verb} “{original.title}” ({names[original.source_id]})")
 
     for a, orig in enumerate(copied_from):
         if orig >= 0:

@@ -247,11 +247,8 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
         p = int(pb.prop[a])
         cid = inputs.assertion_claims[a][0]
         settled = bool(res.fixed[p])
-        note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
-        if note:
-            note = f"copy, not counted as corroboration: {note}"
-        else:
-            note = _discount_note(inputs, res, int(a))
+        copy_note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
+        note = f"copy, not counted as corroboration: {copy_note}" if copy_note else _discount_note(inputs, res, int(a))
         rows.append(ExplanationRow(
             claim_id=cid, quote=inputs.claim_quote[cid], effect=float(res.effect[a]),
             verdict=_verdict_label(inputs, res, p), probability=float(res.prob[p]),
