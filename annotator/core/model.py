@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Relation(str, enum.Enum):
+class Relation(enum.StrEnum):
     """How one claim relates to another."""
 
     SAME = "same_claim"
@@ -37,7 +37,7 @@ _RELATION_LABELS = {
 }
 
 
-class Rating(str, enum.Enum):
+class Rating(enum.StrEnum):
     """The verdict scale, from best to worst, then 'cannot be checked'."""
 
     TRUE = "true"
