@@ -8,6 +8,7 @@ turns SQLite errors into domain errors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 import sqlite3
@@ -123,7 +124,7 @@ def _snippet(text: str, user_text: str, width: int = 60) -> tuple[int, int, str]
     """(start and length of the first hit, a one-line excerpt with [hits] marked)."""
     pattern = _term_pattern(user_text)
     first = pattern.search(text) if pattern else None
-    if first is None:  # e.g. only the title matched, or diacritics differ
+    if pattern is None or first is None:  # e.g. only the title matched, or diacritics differ
         return 0, 0, " ".join(text[: 2 * width].split())
     start, end = max(0, first.start() - width), min(len(text), first.end() + width)
     excerpt = pattern.sub(lambda m: f"[{m.group(0)}]", text[start:end])
@@ -507,7 +508,7 @@ class ProjectStore:
             self._write(
                 "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ? WHERE id = ?",
                 [rating.value, note, evidence_url, stamp, existing.id])
-            return self.verdict(claim_id, annotator=annotator)
+            return dataclasses.replace(existing, rating=rating, note=note, evidence_url=evidence_url, updated_at=stamp)
         verdict = Verdict(id or new_id(), claim_id, rating, note, evidence_url, annotator, stamp, stamp)
         self.insert_verdict(verdict)
         return verdict
