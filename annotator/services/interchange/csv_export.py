@@ -75,7 +75,7 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
         claim = claim_by_id.get(claim_id)
         return claim.quote if claim else None
 
-    tables = {
+    tables: dict[str, list[tuple]] = {
         SOURCES: [(s.id, s.name, s.url, s.kind, s.notes)
                   for s in sorted(sources.values(), key=lambda s: (s.name.casefold(), s.id))],
         DOCUMENTS: [(d.id, d.source_id, source_name(d.source_id), d.title, d.author, d.url, d.published,
@@ -95,7 +95,7 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
     }
     for c in claims:
         doc = docs.get(c.document_id)
-        ctype = types.get(c.type_id)
+        ctype = types.get(c.type_id) if c.type_id else None
         latest = _latest(by_claim.get(c.id, []))
         tables[CLAIMS].append((
             c.id, c.document_id, doc.title if doc else None, doc.sha256 if doc else None,

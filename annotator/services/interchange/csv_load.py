@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from annotator.core.anchoring import EXACT, FUZZY, METHODS, OFFSETS, anchor
 from annotator.core.errors import AnnotatorError
@@ -315,7 +316,7 @@ class _Loader:
         color = _id(raw, "type_color")
         if color and not _COLOR.fullmatch(color):
             raise _Invalid("type_color", f"“{color}” is not a colour like #ffcc00.")
-        values = {
+        values: dict[str, Any] = {
             "id": _id(raw), "document_id": _id(raw, "document_id"),
             "document_title": _id(raw, "document_title"),
             "document_sha256": (_id(raw, "document_sha256") or "").lower() or None,
@@ -402,7 +403,7 @@ class _Loader:
         for d in self.docs:
             self.doc_by_title.setdefault(d.title.strip().casefold(), []).append(d)
         self.texts: dict[str, str] = {}
-        self.spans: dict[str, set] = {}
+        self.spans: dict[str, dict[tuple[int, int, str], str]] = {}  # document -> (start, end, annotator) -> claim
         for row in self.rows[DOCUMENTS]:
             doc_id, reason = self._resolve(row.values["sha256"], row.values["id"], row.values["title"],
                                            row.values["source_name"])
