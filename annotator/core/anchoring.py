@@ -80,9 +80,11 @@ def anchor(text: str, quote: str, prefix: str = "", suffix: str = "",
             ctx = _affix_sim(text, hint, end, prefix, suffix)
             if ctx is None or ctx == 100.0:
                 return AnchorResult(hint, end, OFFSETS, 100.0)
-            # The quote is there but its context is not: a better-placed copy wins.
+            # The quote is there but its context is not: a better-placed copy wins. (_exact finds
+            # at least the copy at the hint, and with a prefix or suffix _affix_sim is a number.)
             found = _exact(text, quote, prefix, suffix, hint)
-            if found.start == hint or _affix_sim(text, found.start, found.end, prefix, suffix) <= ctx:
+            if found is None or found.start == hint or (
+                    _affix_sim(text, found.start, found.end, prefix, suffix) or 0.0) <= ctx:
                 return AnchorResult(hint, end, OFFSETS, _combined(100.0, ctx, 100.0))
             return found
     found = _exact(text, quote, prefix, suffix, hint)

@@ -13,7 +13,7 @@ from annotator.store.project import ProjectStore
 
 class Snapshot:
     def __init__(self, store: ProjectStore, *, with_texts: bool = True,
-                 text_cache: dict[tuple[str, str], str] | None = None):
+                 text_cache: dict[tuple[str, str | None], str] | None = None):
         """``text_cache`` maps (document id, SHA-256) to text across snapshots, so a
         snapshot after an edit re-reads only documents that changed."""
         self._sources = store.sources()
