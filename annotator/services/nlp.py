@@ -65,7 +65,7 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
 
 # Both the similar-passages index and the sentences-worth-checking hints cut the same
 # documents into sentences; the second asks for a text the first has cut already.
-_CACHE: OrderedDict[bytes, tuple[int, tuple[Sentence, ...]]] = OrderedDict()  # key: (text length, sentences)
+_CACHE: OrderedDict[bytes, tuple[int, tuple[Sentence, ...]]] = OrderedDict()  # text digest -> (length, sentences)
 _CACHE_CHARS = 0
 CACHE_MAX_CHARS = 32_000_000
 
