@@ -13,7 +13,7 @@ from annotator.store.project import ProjectStore
 
 class Snapshot:
     def __init__(self, store: ProjectStore, *, with_texts: bool = True,
-                 text_cache: dict[tuple[str, str | None], str] | None = None):
+                 text_cache: dict[tuple[str, str], str] | None = None):
         """``text_cache`` maps (document id, SHA-256) to text across snapshots, so a
         snapshot after an edit re-reads only documents that changed."""
         self._sources = store.sources()
@@ -26,12 +26,12 @@ class Snapshot:
         if with_texts:
             cache = text_cache if text_cache is not None else {}
             for d in self._documents:
-                key = (d.id, d.sha256)
+                key = (d.id, d.sha256 or "")  # a stored document always has its SHA-256
                 if key not in cache:
                     cache[key] = store.document_text(d.id)
                 self._texts[d.id] = cache[key]
             if text_cache is not None and len(text_cache) > len(self._documents):
-                live = {(d.id, d.sha256) for d in self._documents}
+                live = {(d.id, d.sha256 or "") for d in self._documents}
                 for key in [k for k in text_cache if k not in live]:
                     del text_cache[key]
         self.path = store.path
