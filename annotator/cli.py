@@ -31,7 +31,8 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge", "agreement")
+COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge",
+            "agreement")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -292,7 +293,7 @@ def cmd_score(args) -> int:
         return EXIT_OK
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     print(f"\n{scores.verdict_count} verdicts on {scores.proposition_count} distinct claims; "
           f"share of checked claims that were true: {100 * scores.base_rate:.0f}%.")
     for note in scores.notes:

@@ -15,6 +15,7 @@ import re
 import statistics
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +90,7 @@ def load_emergent():
 
 
 def _splits(labeled, frac, rng):
-    k = int(round(frac * labeled.size))
+    k = round(frac * labeled.size)
     give = rng.choice(labeled, k, replace=False)
     return give, np.setdiff1d(labeled, give)
 
@@ -197,7 +198,8 @@ def _no_verdict_out_of_sample(S, P, src, prop, pol, label, labeled):
         return [np.mean((fit(g.problem, Config(evidence_scale=(1.0, w))).prob > 0.5) == (g.truth == 1)) for g in syns]
 
     ref = syn_acc(1.0)
-    allowed = [w for w in ASSERTION_WEIGHTS if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref))]
+    allowed = [w for w in ASSERTION_WEIGHTS
+               if w == 1.0 or all(x >= y - 0.005 for x, y in zip(syn_acc(w), ref, strict=True))]
     hit = {w: (fit(Problem(S, P, src, prop, pol, np.full(P, np.nan)), Config(evidence_scale=(1.0, w))).prob > 0.5)
            == (label == 1) for w in allowed}
     out, picks = [], []
@@ -216,7 +218,7 @@ def _emergent_baselines(outlets, claims, src, prop, pol, label, labeled, true_ac
     if td is None:
         rows.append(("truthdiscovery baselines", "skipped: package not installed", "-", ""))
     else:
-        triples = [(outlets[s], claims[p], int(v > 0)) for s, p, v in zip(src, prop, pol)]
+        triples = [(outlets[s], claims[p], int(v > 0)) for s, p, v in zip(src, prop, pol, strict=True)]
         ds = td.Dataset(triples)
         for name in ("Sums", "TruthFinder", "PooledInvestment"):
             with warnings.catch_warnings():
@@ -343,7 +345,7 @@ def run_book(tmp: Path):
         rows.append(("truthdiscovery baselines", "skipped: package not installed", "-", ""))
     else:
         ds = td.Dataset([(s, keys[p][0], keys[p][1]) for s, p in
-                         zip([list(src_names)[i] for i in src], prop)])
+                         zip([list(src_names)[i] for i in src], prop, strict=True)])
         for name in ("TruthFinder", "PooledInvestment"):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -399,7 +401,7 @@ def run_synthetic(tmp: Path):
         syn = generate(n_claims, 1000, copiers=0.2, detect=0.8, seed=1)
         pb = syn.problem
         label = f"{pb.source.size / 1000:,.0f}k assertions"
-        t = timed(lambda: fit(pb), repeat=3 if n_claims < 100_000 else 1)
+        t = timed(partial(fit, pb), repeat=3 if n_claims < 100_000 else 1)
         res = fit(pb)
         acc = np.mean((res.prob > 0.5) == (syn.truth == 1))
         ok = ~np.isnan(res.estimate)
@@ -414,7 +416,8 @@ def run_synthetic(tmp: Path):
         target = "≤ 5 s" if n_claims == 100_000 else "-"
         rows.append((f"{label}: run time", _ms(t), target, _ok(t <= 5) if n_claims == 100_000 else ""))
         if td is not None and n_claims <= 10_000:
-            ds = td.Dataset([(int(s), int(p), int(v > 0)) for s, p, v in zip(pb.source, pb.prop, pb.polarity)])
+            ds = td.Dataset([(int(s), int(p), int(v > 0))
+                             for s, p, v in zip(pb.source, pb.prop, pb.polarity, strict=True)])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 t0 = time.perf_counter()

@@ -38,8 +38,8 @@ def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:
     header = ("measure", "result", "target", "ok")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
     line = "  ".join("-" * w for w in widths)
-    out = [f"\n{title}", line, "  ".join(h.ljust(w) for h, w in zip(header, widths)), line]
-    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    out = [f"\n{title}", line, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)), line]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     out.append(line)
     return "\n".join(out)
 

@@ -78,7 +78,7 @@ def test_alpha_on_the_textbook_reliability_matrix():
     b = [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3]
     c = [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None]
     d = [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]
-    units = list(zip(a, b, c, d))
+    units = list(zip(a, b, c, d, strict=True))
     assert krippendorff_alpha(units) == approx(0.743, abs=5e-4)
     assert krippendorff_alpha(units, metric="ordinal", order=[1, 2, 3, 4, 5]) == approx(0.815, abs=5e-4)
     assert coincidences(units)[1] == 11  # unit 12 has a single value
@@ -135,7 +135,7 @@ def test_verdict_agreement_nominal_and_ordinal(store):
     ratings = [  # (alice, bob)
         (Rating.TRUE, Rating.TRUE), (Rating.FALSE, Rating.FALSE), (Rating.TRUE, Rating.FALSE),
         (Rating.MIXED, Rating.MIXED), (Rating.UNVERIFIABLE, Rating.TRUE), (Rating.FALSE, None)]
-    for claim, (a, b) in zip(claims, ratings):
+    for claim, (a, b) in zip(claims, ratings, strict=True):
         store.set_verdict(claim.id, a, annotator="alice")
         if b is not None:
             store.set_verdict(claim.id, b, annotator="bob")
@@ -207,7 +207,7 @@ def test_agreement_command_with_csv(store, tmp_path):
     doc = store.add_document(text, "Three claims")
     alice = AnnotationService(store, annotator="=alice")  # a name that would be a formula
     claims = [alice.create_claim(doc.id, text.index(w), text.index(w) + len(w)) for w in ("one", "two", "three")]
-    for claim, (x, y) in zip(claims, [("true", "true"), ("false", "true"), ("mixed", "mixed")]):
+    for claim, (x, y) in zip(claims, [("true", "true"), ("false", "true"), ("mixed", "mixed")], strict=True):
         store.set_verdict(claim.id, Rating(x), annotator="=alice")
         store.set_verdict(claim.id, Rating(y), annotator="bob")
     path = store.path

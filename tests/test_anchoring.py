@@ -35,7 +35,7 @@ def test_offsets_when_the_text_is_unchanged():
 
 
 def test_exact_after_sentences_were_added_and_removed():
-    start, end, prefix, suffix = stored(ARTICLE, QUOTE)
+    start, _end, prefix, suffix = stored(ARTICLE, QUOTE)
     edited = ("Updated on 3 May with a response from the company. " + ARTICLE).replace(
         "Critics said the deletion came years too late. ", "")
     result = anchor(edited, QUOTE, prefix, suffix, start)
@@ -68,7 +68,7 @@ def test_quote_only_with_stray_spaces():
 
 
 def test_fuzzy_after_the_quote_itself_was_edited():
-    start, end, prefix, suffix = stored(ARTICLE, QUOTE)
+    start, _end, prefix, suffix = stored(ARTICLE, QUOTE)
     edited = ("A new opening paragraph was added to the story. " + ARTICLE).replace(
         "deleted about 3 million photos after a settlement", "deleted roughly 3 million pictures after a settlement")
     result = anchor(edited, QUOTE, prefix, suffix, start)
@@ -80,7 +80,7 @@ def test_fuzzy_after_the_quote_itself_was_edited():
 def test_fuzzy_when_a_sentence_inside_the_quote_was_removed():
     quote = ("The company said it deleted about 3 million photos after a settlement with the FTC. "
              "Critics said the deletion came years too late. The FTC did not comment on the settlement.")
-    start, end, prefix, suffix = stored(ARTICLE, quote)
+    start, _end, prefix, suffix = stored(ARTICLE, quote)
     edited = ARTICLE.replace("Critics said the deletion came years too late. ", "")
     result = anchor(edited, quote, prefix, suffix, start)
     assert result.method == FUZZY
@@ -90,7 +90,7 @@ def test_fuzzy_when_a_sentence_inside_the_quote_was_removed():
 
 
 def test_orphan_when_the_quote_is_gone():
-    start, end, prefix, suffix = stored(ARTICLE, QUOTE)
+    start, _end, prefix, suffix = stored(ARTICLE, QUOTE)
     edited = ARTICLE.replace("The company said it deleted about 3 million photos after a settlement with the FTC. ", "")
     assert anchor(edited, QUOTE, prefix, suffix, start) is None
     assert anchor(ARTICLE, "Completely unrelated words about football transfers") is None
@@ -114,7 +114,7 @@ def test_emoji_offsets_are_code_points():
 def test_large_document_is_reanchored():
     filler = "".join(f"Paragraph {i} says nothing in particular about anything at all. " for i in range(3000))
     text = filler + ARTICLE + filler
-    start, end, prefix, suffix = stored(text, QUOTE)
+    start, _end, prefix, suffix = stored(text, QUOTE)
     edited = text.replace("after a settlement", "following a settlement")
     result = anchor(edited, QUOTE, prefix, suffix, start)
     assert result.method == FUZZY and "following a settlement with the FTC" in edited[result.start:result.end]

@@ -21,7 +21,8 @@ def test_hints_keep_python_offsets_after_emoji():
 
 
 def test_claimed_sentences_are_left_out():
-    text = "Officials said 40 people were hurt in the blast on Monday. The mayor said 12 were children, officials added."
+    text = ("Officials said 40 people were hurt in the blast on Monday. "
+            "The mayor said 12 were children, officials added.")
     found = checkworthy.hints(text)
     assert len(found) == 2
 

@@ -59,4 +59,4 @@ def test_demo_ships_annotated_claims_links_and_verdicts(demo_store):
     copenhagen = by_quote["The data set was originally scraped by researchers at the University of "
                           "Copenhagen and subsequently shared with Clarifai"]
     assert demo_store.verdict(copenhagen.id).rating.value == "false"
-    assert [l.relation.value for l in demo_store.links(copenhagen.id)] == ["contradicts"]
+    assert [link.relation.value for link in demo_store.links(copenhagen.id)] == ["contradicts"]

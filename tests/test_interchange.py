@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -31,7 +32,7 @@ from annotator.store import create_project
 FILES = ("sources.csv", "documents.csv", "claims.csv", "links.csv", "verdicts.csv")
 NASTY = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2", "@SUM(A1)", "\tTAB",
          "\rCR", "'=already quoted", "''+twice", "'plain apostrophe", "Ünïcode 😀 “quotes”",
-         "line one\nline two, with \"quotes\"", "＝full width", "  ", "\t"]
+         "line one\nline two, with \"quotes\"", "\N{FULLWIDTH EQUALS SIGN}full width", "  ", "\t"]
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def snapshot(store) -> tuple:
 
 
 # -- escaping ---------------------------------------------------------------------------
-@pytest.mark.parametrize("value", NASTY + ["", "a", "'", "''", "'a", "=", "'="])
+@pytest.mark.parametrize("value", [*NASTY, "", "a", "'", "''", "'a", "=", "'="])
 def test_escape_round_trips_and_neutralises(value):
     escaped = escape_cell(value)
     assert unescape_cell(escaped) == value
@@ -168,7 +169,8 @@ def test_round_trip_on_the_demo_project(demo_store, tmp_path):
         other.close()
 
 
-alphabet = st.sampled_from(list("abc xyz.,;\"'=+-@\t") + ["\r\n", "\n", "😀", "é", "𝔘", "日本"])
+alphabet = st.sampled_from([*"abc xyz.,;\"'=+-@\t", "\r\n", "\n", "😀", "é",
+                           "\N{MATHEMATICAL FRAKTUR CAPITAL U}", "日本"])
 texts = st.lists(alphabet, min_size=30, max_size=120).map("".join)
 
 
@@ -194,7 +196,7 @@ def test_round_trip_property(doc_texts, data):
             note = data.draw(st.one_of(st.none(), st.sampled_from(NASTY)))
             claims.append(service.create_claim(doc.id, start, end, note=note,
                                                type_id=data.draw(st.sampled_from([None, extra_type.id]))))
-        for a, b in zip(claims, claims[1:]):
+        for a, b in itertools.pairwise(claims):
             service.link(a.id, b.id, data.draw(st.sampled_from(list(Relation))), note="@x")
         for claim in claims:
             for who in data.draw(st.sets(st.sampled_from(["ann", "-bob", "'carl"]), max_size=2)):
@@ -429,7 +431,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_export_and_load(exported, tmp_path):
-    source, target, folder = exported
+    source, target, _folder = exported
     project = Path(target.path)
     target.close()
     r = run("export", str(source.path), str(tmp_path / "cli"), "--no-bom")

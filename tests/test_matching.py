@@ -79,9 +79,12 @@ def test_the_index_is_rebuilt_only_for_changed_texts():
 
 def test_suggestions_name_existing_claims_and_links(store):
     importer = ImportService(store)
-    a = importer.import_text("Clarifai deleted 3 million photos, the company said.", title="A", source_name="Alpha").document
-    b = importer.import_text("Background first. Clarifai erased 3M images. More later.", title="B", source_name="Beta").document
-    c = importer.import_text("Clarifai deleted three million pictures on Tuesday.", title="C", source_name="Gamma").document
+    a = importer.import_text("Clarifai deleted 3 million photos, the company said.",
+                             title="A", source_name="Alpha").document
+    b = importer.import_text("Background first. Clarifai erased 3M images. More later.",
+                             title="B", source_name="Beta").document
+    c = importer.import_text("Clarifai deleted three million pictures on Tuesday.",
+                             title="C", source_name="Gamma").document
     service = AnnotationService(store)
     query = service.create_claim(a.id, 0, 33)
     text_b = store.document_text(b.id)
@@ -119,7 +122,8 @@ def test_cli_similar_on_the_demo(tmp_path):
 def test_words_are_not_numbers_and_different_figures_stay_different():
     assert nlp.normalise_numbers("I am here, ab AK, a tent, fourteen and ninety") == \
         "I am here, ab AK, a tent, fourteen and ninety"
-    assert nlp.content_tokens("Interest rates rose 3.5% in May") != nlp.content_tokens("Interest rates rose 5.3% in May")
+    assert (nlp.content_tokens("Interest rates rose 3.5% in May")
+            != nlp.content_tokens("Interest rates rose 5.3% in May"))
     assert nlp.normalise_numbers("4.1 million") == nlp.normalise_numbers("4,100,000") == "4100000"
     assert nlp.normalise_numbers("1,5 million and 2,25") == "1500000 and 2.25"
     assert nlp.normalise_numbers("1234567.5") != nlp.normalise_numbers("1234571.2")

@@ -122,7 +122,7 @@ def test_a_pure_copier_adds_no_weight(tmp_path, how):
         store = create_project(tmp_path / f"{how}{copier}.annotator")
         try:
             room = Newsroom(store)
-            o, c = _copier_project(room, copier=copier, how=how)
+            o, _c = _copier_project(room, copier=copier, how=how)
             scores = score_project(store)
             results[copier] = explain_claim(scores, o).probability
             if copier:
@@ -130,7 +130,7 @@ def test_a_pure_copier_adds_no_weight(tmp_path, how):
                 assert copy.copies_of == ["Original"]
                 assert "copied from Original" in copy.copy_notes[0]
                 ledger = explain_claim(scores, o)
-                copier_push = [p for p in ledger.pushes if p.source_name == "Copier"][0]
+                copier_push = next(p for p in ledger.pushes if p.source_name == "Copier")
                 assert copier_push.weight == 0 and copier_push.direction == "none"
                 assert scores.source(room.source_id("Original")).copies_of == []
         finally:
@@ -246,7 +246,7 @@ def test_cli_score(tmp_path):
     room = Newsroom(store)
     ids = room.doc("Daily Planet", ["The senator voted against the bill.", "The vote was 51 to 49.",
                                     "The bill funds two new hospitals.", "The vote took place on Tuesday."])
-    for cid, rating in zip(ids, [Rating.TRUE, Rating.TRUE, Rating.FALSE, Rating.TRUE]):
+    for cid, rating in zip(ids, [Rating.TRUE, Rating.TRUE, Rating.FALSE, Rating.TRUE], strict=True):
         room.verdict(cid, rating)
     other = room.claim("Evening Post", "The vote was 51 to 49.")
     room.same(other, ids[1])
@@ -259,8 +259,8 @@ def test_cli_score(tmp_path):
     r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path), "--json"], capture_output=True,
                        text=True, env=env, timeout=120)
     data = json.loads(r.stdout)
-    planet = [s for s in data["sources"] if s["name"] == "Daily Planet"][0]
+    planet = next(s for s in data["sources"] if s["name"] == "Daily Planet")
     assert (planet["held_up_count"], planet["checked_count"], planet["record"]) == (3, 4, 0.75)
     assert planet["record_text"] == "3 of 4 checked claims held up"
-    post = [s for s in data["sources"] if s["name"] == "Evening Post"][0]
+    post = next(s for s in data["sources"] if s["name"] == "Evening Post")
     assert post["record"] is None and post["status"] == NOT_ENOUGH

@@ -65,7 +65,7 @@ def _false_sharing_problem(extra_true: int = 20, shared_false: int = 6):
     src, prop, pol, verdict = [], [], [], []
 
     def add(p_sources, polarity, truth_verdict):
-        for s, v in zip(p_sources, polarity):
+        for s, v in zip(p_sources, polarity, strict=True):
             src.append(int(s)), prop.append(len(verdict)), pol.append(int(v))
         verdict.append(truth_verdict)
 
@@ -163,7 +163,7 @@ def test_project_shows_a_probable_copy_with_its_evidence(store):
                  if scores.inputs.claim_source[cid] == sus[0].copier
                  and not scores.result.fixed[scores.inputs.claim_prop[cid]])
     pushes = explain_claim(scores, claim).pushes
-    mine = [p for p in pushes if p.source_name == names[sus[0].copier]][0]
+    mine = next(p for p in pushes if p.source_name == names[sus[0].copier])
     assert "possible copying" in mine.note
     rows = explain_source(scores, copier.source_id, limit=None)
     assert any("possible copying" in r.note for r in rows)

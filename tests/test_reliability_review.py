@@ -26,7 +26,7 @@ def _star(store):
 
 
 def test_two_claims_that_contradict_the_same_claim_are_not_rivals_of_each_other(store):
-    room, a, b, c = _star(store)
+    room, a, _b, c = _star(store)
     room.verdict(a, Rating.TRUE)
     scores = score_project(store, Config(min_checked=1))
     assert _source(scores, "Beta").record_text.startswith("0 of 1")
@@ -37,7 +37,7 @@ def test_two_claims_that_contradict_the_same_claim_are_not_rivals_of_each_other(
 
 
 def test_a_true_verdict_settles_every_claim_that_contradicts_it(store):
-    room, a, b, c = _star(store)
+    room, _a, b, c = _star(store)
     room.verdict(b, Rating.TRUE)
     scores = score_project(store, Config(min_checked=1))
     for name in ("Alpha", "Gamma"):

@@ -53,7 +53,8 @@ def test_entities_round_trip_after_reopen(tmp_path):
                    type_id=store.claim_types()[0].id)
     other = _claim(store, doc, 16, 17)
     link = store.insert_link(Link(new_id(), claim.id, other.id, Relation.CONTRADICTS, "why", "ann"))
-    verdict = store.set_verdict(claim.id, Rating.MOSTLY_FALSE, note="checked", evidence_url="https://e", annotator="ann")
+    verdict = store.set_verdict(claim.id, Rating.MOSTLY_FALSE, note="checked", evidence_url="https://e",
+                                annotator="ann")
     path = store.path
     store.close()
 
@@ -62,7 +63,8 @@ def test_entities_round_trip_after_reopen(tmp_path):
         assert again.source(src.id) == src
         got = again.document(doc.id)
         assert got.text == "Text with émoji 😀 and more." and got.length == len(got.text)
-        assert (got.title, got.author, got.url, got.published) == ("Title", "A. Writer", "https://thenextweb.com/x", "2024-04-21")
+        assert (got.title, got.author, got.url, got.published) == (
+            "Title", "A. Writer", "https://thenextweb.com/x", "2024-04-21")
         assert got.sha256 == doc.sha256
         assert again.claim(claim.id) == claim
         assert again.claim(other.id).quote == "😀"
@@ -154,7 +156,8 @@ def test_views_for_humans(store):
     a, b = _claim(store, doc, 0, 8), _claim(store, doc, 9, 16)
     store.insert_link(Link(new_id(), a.id, b.id, Relation.CONTRADICTS))
     store.set_verdict(a.id, Rating.FALSE)
-    row = store.db.execute("SELECT source, quote, verdict FROM claims_with_quotes WHERE claim_id = ?", [a.id]).fetchone()
+    row = store.db.execute("SELECT source, quote, verdict FROM claims_with_quotes WHERE claim_id = ?",
+                           [a.id]).fetchone()
     assert row == ("Reuters", "Clarifai", "false")
     link_row = store.db.execute("SELECT relation, from_quote, to_quote FROM links_with_quotes").fetchone()
     assert link_row == ("contradicts", "Clarifai", "deleted")

@@ -89,7 +89,7 @@ def test_export_of_the_demo_project(demo_store, tmp_path):
     assert any(b["purpose"] == "commenting" and b["value"] == "Second opinion" for b in rated["body"])
 
     claim_ids = {i["id"] for i in claim_items}
-    links = {l.id: l for l in demo_store.links()}
+    links = {link.id: link for link in demo_store.links()}
     for item in link_items:
         link = links[item["id"].removeprefix("urn:annotator:link:")]
         assert item["type"] == "Annotation"

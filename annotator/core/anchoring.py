@@ -80,9 +80,11 @@ def anchor(text: str, quote: str, prefix: str = "", suffix: str = "",
             ctx = _affix_sim(text, hint, end, prefix, suffix)
             if ctx is None or ctx == 100.0:
                 return AnchorResult(hint, end, OFFSETS, 100.0)
-            # The quote is there but its context is not: a better-placed copy wins.
+            # The quote is there but its context is not: a better-placed copy wins. (_exact finds
+            # at least the copy at the hint, and with a prefix or suffix _affix_sim is a number.)
             found = _exact(text, quote, prefix, suffix, hint)
-            if found.start == hint or _affix_sim(text, found.start, found.end, prefix, suffix) <= ctx:
+            if found is None or found.start == hint or (
+                    _affix_sim(text, found.start, found.end, prefix, suffix) or 0.0) <= ctx:
                 return AnchorResult(hint, end, OFFSETS, _combined(100.0, ctx, 100.0))
             return found
     found = _exact(text, quote, prefix, suffix, hint)
@@ -115,11 +117,11 @@ def _affix_sim(text: str, start: int, end: int, prefix: str, suffix: str) -> flo
     before = text[max(0, start - len(prefix)):start]
     after = text[end:end + len(suffix)]
     matched = 0
-    for a, b in zip(reversed(before), reversed(prefix)):
+    for a, b in zip(reversed(before), reversed(prefix), strict=False):  # before is short at the start
         if a != b:
             break
         matched += 1
-    for a, b in zip(after, suffix):
+    for a, b in zip(after, suffix, strict=False):  # after is short at the end of the text
         if a != b:
             break
         matched += 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
-class Relation(str, enum.Enum):
+class Relation(enum.StrEnum):
     """How one claim relates to another."""
 
     SAME = "same_claim"
@@ -38,7 +38,7 @@ _RELATION_LABELS = {
 }
 
 
-class Rating(str, enum.Enum):
+class Rating(enum.StrEnum):
     """The verdict scale, from best to worst, then 'cannot be checked'."""
 
     TRUE = "true"

@@ -28,9 +28,10 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Rating
+from annotator.core.model import Rating, Relation
 from annotator.services.interchange.csv_format import escape_cell
 from annotator.store.project import ProjectStore
 
@@ -47,8 +48,8 @@ def cohen_kappa(table: Mapping[tuple[Hashable, Hashable], float]) -> float | Non
     total = sum(table.values())
     if total <= 0:
         return None
-    rows: Counter = Counter()
-    cols: Counter = Counter()
+    rows: dict[Hashable, float] = defaultdict(float)
+    cols: dict[Hashable, float] = defaultdict(float)
     agree = 0.0
     for (a, b), count in table.items():
         rows[a] += count
@@ -72,8 +73,8 @@ def coincidences(units: Iterable[Sequence], weights: Iterable[float] | None = No
     """
     matrix: dict[tuple, float] = defaultdict(float)
     pairable = 0.0
-    weights = itertools.repeat(1.0) if weights is None else weights
-    for unit, weight in zip(units, weights):
+    weighted = zip(units, itertools.repeat(1.0)) if weights is None else zip(units, weights, strict=True)
+    for unit, weight in weighted:
         values = [v for v in unit if v is not None]
         m = len(values)
         if m < 2 or weight <= 0:
@@ -163,7 +164,7 @@ class AgreementReport:
             widths = [max(len(row[i]) for row in rows) for i in range(4)]
             for i, row in enumerate(rows):
                 out.append("  ".join(cell.ljust(w) if j < 3 else cell.rjust(w)
-                                     for j, (cell, w) in enumerate(zip(row, widths))).rstrip())
+                                     for j, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
                 if i == 0:
                     out.append("  ".join("-" * w for w in widths))
             if any(r.value is None for r in self.rows):
@@ -190,8 +191,11 @@ def _name(annotator: str | None) -> str:
     return (annotator or "").strip() or UNNAMED
 
 
+_Unit = TypeVar("_Unit", bound=Hashable)
+
+
 def _add_rows(report: AgreementReport, aspect: str, unit: str,
-              units: Mapping[Hashable, Mapping[str, Hashable]], weights: Mapping[Hashable, float] | None,
+              units: Mapping[_Unit, Mapping[str, Hashable]], weights: Mapping[_Unit, float] | None,
               *, ordinal: bool = False) -> None:
     """For ``{unit: {annotator: label}}``: nominal alpha over all annotators and kappa per
     pair, or (``ordinal``) only the ordinal alpha over :data:`RATING_ORDER`."""
@@ -233,8 +237,8 @@ class _Span:
 @dataclass
 class _Annotations:
     lengths: dict[str, int] = field(default_factory=dict)
-    claims: list[tuple[str, _Span, str | None]] = field(default_factory=list)  # annotator, span, type
-    links: list[tuple[str, _Span, _Span, object]] = field(default_factory=list)
+    claims: list[tuple[str, _Span, str]] = field(default_factory=list)  # annotator, span, type name
+    links: list[tuple[str, _Span, _Span, Relation]] = field(default_factory=list)
     verdicts: list[tuple[str, _Span, Rating, str]] = field(default_factory=list)  # …, timestamp
 
 
@@ -260,14 +264,15 @@ def _collect(stores: Sequence[ProjectStore]) -> _Annotations:
     return data
 
 
-def _span_labels(claims: list[tuple[str, _Span, str]], length: int, typed: bool) -> tuple[dict, dict]:
+def _span_labels(claims: list[tuple[str, _Span, str]], length: int, typed: bool
+                 ) -> tuple[dict[tuple[int, int], dict[str, str]], dict[tuple[int, int], int]]:
     """Per-segment labels of one document: ``({(start, end): {annotator: label}}, {segment: length})``."""
     mine: dict[str, list[tuple[_Span, str]]] = defaultdict(list)
     for annotator, span, type_name in claims:
         mine[annotator].append((span, type_name))
     cuts = sorted({0, length, *(s.start for _, s, _ in claims), *(s.end for _, s, _ in claims)})
     units, weights = {}, {}
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         if end <= start or start >= length:
             continue
         labels = {}
@@ -286,11 +291,12 @@ def _span_labels(claims: list[tuple[str, _Span, str]], length: int, typed: bool)
 
 
 def _spans(data: _Annotations, report: AgreementReport) -> None:
-    by_doc: dict[str, list] = defaultdict(list)
+    by_doc: dict[str, list[tuple[str, _Span, str]]] = defaultdict(list)
     for claim in data.claims:
         by_doc[claim[1].document].append(claim)
     for typed, aspect in ((False, "spans: claim / no claim"), (True, "spans: claim type")):
-        units, weights = {}, {}
+        units: dict[tuple[str, int, int], dict[str, str]] = {}
+        weights: dict[tuple[str, int, int], float] = {}
         for doc, claims in by_doc.items():
             if len({annotator for annotator, _, _ in claims}) < 2:
                 continue
@@ -334,7 +340,7 @@ def agreement_report(store: ProjectStore, *others: ProjectStore) -> AgreementRep
     """
     data = _collect([store, *others])
     report = AgreementReport()
-    everyone = {c[0] for c in data.claims} | {l[0] for l in data.links} | {v[0] for v in data.verdicts}
+    everyone = {c[0] for c in data.claims} | {link[0] for link in data.links} | {v[0] for v in data.verdicts}
     report.annotators = sorted(everyone)
     if len(everyone) < 2:
         who = f"only one: {report.annotators[0]}" if everyone else "none yet"
@@ -347,5 +353,12 @@ def agreement_report(store: ProjectStore, *others: ProjectStore) -> AgreementRep
     return report
 
 
-__all__ = ["AgreementReport", "AgreementRow", "agreement_report", "alpha_from_coincidences",
-           "coincidences", "cohen_kappa", "krippendorff_alpha"]
+__all__ = [
+    "AgreementReport",
+    "AgreementRow",
+    "agreement_report",
+    "alpha_from_coincidences",
+    "cohen_kappa",
+    "coincidences",
+    "krippendorff_alpha",
+]

@@ -155,11 +155,6 @@ class AnnotationService:
         self.events.emit(Change("link", "removed", link_id))
         return link
 
-    def update_link(self, link_id: str, **fields) -> Link:
-        link = self.store.update_link(link_id, **fields)
-        self.events.emit(Change("link", "changed", link_id))
-        return link
-
     # -- bulk edits ------------------------------------------------------------------
     def run_bulk(self, operation: Callable[[], T]) -> tuple[T, AddedRows]:
         """Run an operation that adds rows (loading CSVs, merging a project) and return its

@@ -153,11 +153,12 @@ def _human_size(n: int) -> str:
     """'212.0 MB', '2.0 KB', '999 bytes'."""
     if n < 1024:
         return f"{n} bytes"
+    size = float(n)
     for unit in ("KB", "MB", "GB"):
-        n /= 1024
-        if n < 1024 or unit == "GB":
+        size /= 1024
+        if size < 1024 or unit == "GB":
             break
-    return f"{n:.1f} {unit}"
+    return f"{size:.1f} {unit}"
 
 
 def _check_size(size: int, name: str, max_bytes: int, path: Any) -> None:
@@ -543,7 +544,7 @@ def _markdown_inline(token: Any) -> str:
 # Never part of the readable text; removed before extraction (JSON-LD metadata is kept).
 _UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "object", "embed",
                 "applet", "svg", "math", "canvas")
-_NOT_TEXT_TAGS = _UNSAFE_TAGS + ("head", "title", "select", "button")
+_NOT_TEXT_TAGS = (*_UNSAFE_TAGS, "head", "title", "select", "button")
 _BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "blockquote",
     "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
@@ -587,7 +588,7 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
         raise
     except Exception:  # the fallback below still gives the page text (also after _SkipExtraction)
         result = None
-    if result is not None:
+    if result is not None and not isinstance(result, dict):  # a dict only if asked for (as_dict)
         text = _trafilatura_text(result.body)
         title, author = result.title, result.author
         published = _iso_date(result.date)
@@ -797,7 +798,8 @@ def _docx_table_text(table: Any) -> str:
     """Rows on their own lines, cells separated by tabs (merged cells once)."""
     rows = []
     for row in table.rows:
-        cells, seen = [], []
+        cells: list[str] = []
+        seen: list[Any] = []
         for cell in row.cells:  # a merged cell is listed once per grid column it spans
             if any(cell._tc is tc for tc in seen):
                 continue

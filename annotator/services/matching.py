@@ -68,7 +68,8 @@ class Match:
 def index_document(document_id: str, sha256: str, text: str, *,
                    cancelled: Callable[[], bool] | None = None) -> DocumentIndex:
     """Cut a document into sentences and index their words. Runs spaCy: call it off the GUI thread."""
-    passages, words = [], []
+    passages: list[Passage] = []
+    words: list[frozenset[str]] = []
     postings: dict[str, list[int]] = defaultdict(list)
     for sentence in nlp.sentences(text, cancelled=cancelled):
         bag = frozenset(nlp.content_tokens(sentence.text))

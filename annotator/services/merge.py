@@ -186,12 +186,13 @@ class _Merger:
 
     def _documents(self) -> None:
         for meta in self.other.documents():
-            match = self.target.document_by_hash(meta.sha256)
+            match = self.target.document_by_hash(meta.sha256) if meta.sha256 else None
             if match is not None:
                 self.doc_map[meta.id] = match.id
                 self.report.documents_matched += 1
                 continue
             doc = self.other.document(meta.id)
+            assert doc.text is not None  # read with its text (a NOT NULL column)
             try:
                 self.target.document(doc.id, with_text=False)
                 doc_id = new_id()
@@ -207,7 +208,7 @@ class _Merger:
     # -- annotations --------------------------------------------------------------------
     def _claims(self) -> None:
         present = {c.id: c for c in self.target.claims()}
-        by_key = {}
+        by_key: dict[tuple, str] = {}
         for claim in present.values():
             by_key.setdefault(_claim_key(claim), claim.id)
         for claim in self.other.claims():
@@ -229,7 +230,7 @@ class _Merger:
             self._count("added", "claims")
 
     def _links(self) -> None:
-        present = {l.id for l in self.target.links()}
+        present = {link.id for link in self.target.links()}
         for link in self.other.links():
             a, b = self.claim_map.get(link.from_claim_id), self.claim_map.get(link.to_claim_id)
             if link.id in present:

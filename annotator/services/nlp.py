@@ -51,10 +51,6 @@ def pipeline():
         return _PIPELINE
 
 
-def spacy_loaded() -> bool:
-    return _PIPELINE is not None
-
-
 def _blocks(text: str) -> Iterator[tuple[int, str]]:
     for match in _BLOCK.finditer(text):
         start, block = match.start(), match.group()
@@ -69,7 +65,7 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
 
 # Both the similar-passages index and the sentences-worth-checking hints cut the same
 # documents into sentences; the second asks for a text the first has cut already.
-_CACHE: OrderedDict[bytes, tuple[int, tuple[Sentence, ...]]] = OrderedDict()  # key: (text length, sentences)
+_CACHE: OrderedDict[bytes, tuple[int, tuple[Sentence, ...]]] = OrderedDict()  # text digest -> (length, sentences)
 _CACHE_CHARS = 0
 CACHE_MAX_CHARS = 32_000_000
 
@@ -132,7 +128,8 @@ def _alternation(words) -> str:
 _NUMBER = re.compile(
     # a figure: 3,000,000 / 3.5 / 3,5 (a decimal comma: one or two digits after it) / 3
     r"(?<![\w.,])(?P<figure>\d{1,3}(?:,\d{3})+(?![\d,])|\d+[.,]\d{1,2}(?![\d,.])|\d+\.\d+|\d+)"
-    r"(?:(?P<suffix>" + _alternation(_SCALE_SUFFIXES) + r")\b|\s*-?\s*(?P<scale>" + _alternation(_SCALE_WORDS) + r")\b)?"
+    r"(?:(?P<suffix>" + _alternation(_SCALE_SUFFIXES) + r")\b"
+    r"|\s*-?\s*(?P<scale>" + _alternation(_SCALE_WORDS) + r")\b)?"
     # or a number word, alone or before a scale word: "three", "three million", "a million"
     r"|\b(?P<word>" + _alternation(_WORD_NUMBERS) + r"|a)\b(?:\s+-?\s*(?P<wscale>"
     + _alternation(_SCALE_WORDS) + r")\b)?",

@@ -44,12 +44,12 @@ class Snapshot:
         if with_texts:
             cache = text_cache if text_cache is not None else {}
             for d in self._documents:
-                key = (d.id, d.sha256)
+                key = (d.id, d.sha256 or "")  # a stored document always has its SHA-256
                 if key not in cache:
                     cache[key] = store.document_text(d.id)
                 self._texts[d.id] = cache[key]
             if text_cache is not None and len(text_cache) > len(self._documents):
-                live = {(d.id, d.sha256) for d in self._documents}
+                live = {(d.id, d.sha256 or "") for d in self._documents}
                 for key in [k for k in text_cache if k not in live]:
                     del text_cache[key]
         self.path = store.path
@@ -64,8 +64,8 @@ class Snapshot:
         return [c for c in self._claims if document_id is None or c.document_id == document_id]
 
     def links(self, claim_id: str | None = None):
-        return [l for l in self._links
-                if claim_id is None or claim_id in (l.from_claim_id, l.to_claim_id)]
+        return [link for link in self._links
+                if claim_id is None or claim_id in (link.from_claim_id, link.to_claim_id)]
 
     def verdicts(self, claim_id: str | None = None):
         return [v for v in self._verdicts if claim_id is None or v.claim_id == claim_id]

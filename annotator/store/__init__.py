@@ -14,7 +14,9 @@ def _import_sqlite_utils_without_numpy() -> None:
     importable: spaCy loads it later, in a worker."""
     if "sqlite_utils" in _sys.modules or "numpy" in _sys.modules:
         return
-    _sys.modules["numpy"] = None  # `import numpy` raises ImportError while this is set
+    # `import numpy` raises ImportError while this is set (documented for sys.modules, but
+    # typeshed only allows modules there).
+    _sys.modules["numpy"] = None  # type: ignore[assignment]
     try:
         import sqlite_utils  # noqa: F401
     finally:

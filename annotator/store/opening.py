@@ -287,14 +287,4 @@ def create_project(path: str | os.PathLike, name: str | None = None, *, overwrit
     return ProjectStore(_connect(path), path, clock)
 
 
-def copy_project(src_store, dest: str | os.PathLike) -> None:
-    """Write a consistent copy of an open project (used for Save As and backups)."""
-    dest = Path(dest)
-    out = sqlite3.connect(dest)
-    try:
-        src_store.db.conn.backup(out)
-    finally:
-        out.close()
-
-
-__all__ = ["PROJECT_SUFFIX", "create_project", "open_project", "copy_project"]
+__all__ = ["PROJECT_SUFFIX", "create_project", "open_project"]

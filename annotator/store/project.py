@@ -8,6 +8,7 @@ turns SQLite errors into domain errors.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -120,7 +121,7 @@ def _snippet(text: str, user_text: str, width: int = 60) -> tuple[int, int, str]
     """(start and length of the first hit, a one-line excerpt with [hits] marked)."""
     pattern = _term_pattern(user_text)
     first = pattern.search(text) if pattern else None
-    if first is None:  # e.g. only the title matched, or diacritics differ
+    if pattern is None or first is None:  # e.g. only the title matched, or diacritics differ
         return 0, 0, " ".join(text[: 2 * width].split())
     start, end = max(0, first.start() - width), min(len(text), first.end() + width)
     excerpt = pattern.sub(lambda m: f"[{m.group(0)}]", text[start:end])
@@ -267,9 +268,6 @@ class ProjectStore:
                 raise ValidationError(f"There is already a source called “{fields['name']}”.")
         self._update("sources", source_id, fields)
         return self.source(source_id)
-
-    def delete_source(self, source_id: str) -> None:
-        self._delete("sources", source_id)
 
     # -- documents -------------------------------------------------------------------
     def add_document(self, text: str, title: str, *, source_id: str | None = None,
@@ -440,7 +438,7 @@ class ProjectStore:
             "ORDER BY s.name COLLATE NOCASE, d.title COLLATE NOCASE, c.start_offset", params)
         keys = ("id", "document_id", "document", "source_id", "source", "type_id", "type", "color",
                 "verdict", "quote", "note", "start", "end", "annotator", "updated_at")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def claim_table_rows(self, claim_id: str | None = None) -> list[tuple]:
         """Compact rows for the claims table, every claim or one:
@@ -544,15 +542,6 @@ class ProjectStore:
         row = self.db.execute(sql, params).fetchone()
         return _link(row) if row else None
 
-    def update_link(self, link_id: str, **fields) -> Link:
-        bad = set(fields) - {"relation", "note"}
-        if bad:
-            raise ValueError(f"Unknown link fields: {sorted(bad)}")
-        if "relation" in fields:
-            fields["relation"] = Relation(fields["relation"]).value
-        self._update("links", link_id, fields)
-        return self.link(link_id)
-
     def delete_link(self, link_id: str) -> None:
         self._delete("links", link_id)
 
@@ -568,7 +557,7 @@ class ProjectStore:
             self._write(
                 "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ? WHERE id = ?",
                 [rating.value, note, evidence_url, stamp, existing.id])
-            return self.verdict(claim_id, annotator=annotator)
+            return dataclasses.replace(existing, rating=rating, note=note, evidence_url=evidence_url, updated_at=stamp)
         verdict = Verdict(id or new_id(), claim_id, rating, note, evidence_url, annotator, stamp, stamp)
         self.insert_verdict(verdict)
         return verdict

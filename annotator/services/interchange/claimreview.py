@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Claim, Document, Rating, Verdict
@@ -37,7 +38,7 @@ def rating_name(rating: Rating) -> str:
 
 
 def review_rating(rating: Rating) -> dict:
-    out = {"@type": "Rating", "alternateName": rating_name(rating)}
+    out: dict[str, Any] = {"@type": "Rating", "alternateName": rating_name(rating)}
     if RATING_VALUES[rating] is not None:
         out["ratingValue"] = RATING_VALUES[rating]
     out["bestRating"], out["worstRating"] = BEST_RATING, WORST_RATING
@@ -52,7 +53,7 @@ def claim_review(claim: Claim, verdict: Verdict, document: Document, source_name
         appearance["url"] = document.url
     if document.published:
         appearance["datePublished"] = document.published
-    item = {"@type": "Claim"}
+    item: dict[str, Any] = {"@type": "Claim"}
     if source_name:
         item["author"] = {"@type": "Organization", "name": source_name}
     item["appearance"] = appearance
@@ -86,7 +87,8 @@ def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
     """(the reviews in reading order, how many claims have differing ratings by several annotators)."""
     sources = {s.id: s.name for s in store.sources()}
     documents = sorted(store.documents(), key=lambda d: (
-        (sources.get(d.source_id) or "").casefold(), d.title.casefold(), d.sha256 or "", d.id))
+        (sources.get(d.source_id, "") if d.source_id else "").casefold(), d.title.casefold(), d.sha256 or "",
+        d.id))
     order = {d.id: i for i, d in enumerate(documents)}
     docs = {d.id: d for d in documents}
     by_claim: dict[str, list[Verdict]] = {}
@@ -102,7 +104,8 @@ def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
         disputed += len({v.rating for v in verdicts}) > 1
         latest = max(verdicts, key=lambda v: (v.updated_at or "", v.id))
         doc = docs[claim.document_id]
-        reviews.append(claim_review(claim, latest, doc, sources.get(doc.source_id), newsroom))
+        reviews.append(claim_review(claim, latest, doc, sources.get(doc.source_id) if doc.source_id else None,
+                                    newsroom))
     return reviews, disputed
 
 

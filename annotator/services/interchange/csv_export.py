@@ -75,18 +75,19 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
         claim = claim_by_id.get(claim_id)
         return claim.quote if claim else None
 
-    tables = {
+    tables: dict[str, list[tuple]] = {
         SOURCES: [(s.id, s.name, s.url, s.kind, s.notes)
                   for s in sorted(sources.values(), key=lambda s: (s.name.casefold(), s.id))],
         DOCUMENTS: [(d.id, d.source_id, source_name(d.source_id), d.title, d.author, d.url, d.published,
                      d.retrieved, d.original_filename, d.import_format, d.sha256, d.length)
                     for d in documents],
         CLAIMS: [],
-        LINKS: [(l.id, l.from_claim_id, l.to_claim_id, quote(l.from_claim_id), quote(l.to_claim_id),
-                 l.relation.value, l.note, l.annotator, l.created_at, l.updated_at)
-                for l in sorted(store.links(), key=lambda l: (
-                    claim_order.get(l.from_claim_id, -1), claim_order.get(l.to_claim_id, -1),
-                    l.relation.value, l.id))],
+        LINKS: [(link.id, link.from_claim_id, link.to_claim_id, quote(link.from_claim_id),
+                 quote(link.to_claim_id), link.relation.value, link.note, link.annotator,
+                 link.created_at, link.updated_at)
+                for link in sorted(store.links(), key=lambda link: (
+                    claim_order.get(link.from_claim_id, -1), claim_order.get(link.to_claim_id, -1),
+                    link.relation.value, link.id))],
         VERDICTS: [(v.id, v.claim_id, quote(v.claim_id), v.rating.value, v.note, v.evidence_url,
                     v.annotator, v.created_at, v.updated_at)
                    for v in sorted(verdicts, key=lambda v: (claim_order.get(v.claim_id, -1),
@@ -94,7 +95,7 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
     }
     for c in claims:
         doc = docs.get(c.document_id)
-        ctype = types.get(c.type_id)
+        ctype = types.get(c.type_id) if c.type_id else None
         latest = _latest(by_claim.get(c.id, []))
         tables[CLAIMS].append((
             c.id, c.document_id, doc.title if doc else None, doc.sha256 if doc else None,

@@ -114,7 +114,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, b
             writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow([_cell(column, value) for column, value in zip(columns, row)])
+                writer.writerow([_cell(column, value) for column, value in zip(columns, row, strict=True)])
                 count += 1
         os.replace(tmp, path)
     except BaseException:
@@ -131,16 +131,17 @@ def _cell(column: str, value) -> str:
     return escape_cell(str(value))
 
 
-def _decode(data: bytes, name: str) -> tuple[str | None, RowError | None]:
+def _decode(data: bytes, name: str) -> str | RowError:
+    """The file's text, or why it cannot be read as CSV text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, RowError(name, None, None, "the file is UTF-16 text; save it as “CSV UTF-8” instead.")
+        return RowError(name, None, None, "the file is UTF-16 text; save it as “CSV UTF-8” instead.")
     if b"\x00" in data:
-        return None, RowError(name, None, None, "this is a binary file, not CSV text.")
+        return RowError(name, None, None, "this is a binary file, not CSV text.")
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return None, RowError(
+        return RowError(
             name, line, None,
             f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
             "save it as “CSV UTF-8” and try again.")
@@ -166,9 +167,9 @@ def read_csv(path: Path, kind: str) -> tuple[CsvTable | None, list[RowError]]:
         return None, [RowError(name, None, None,
                                f"the file is {size / 1_048_576:.0f} MB; files over "
                                f"{MAX_CSV_BYTES // 1_048_576} MB are refused.")]
-    text, error = _decode(path.read_bytes(), name)
-    if error is not None:
-        return None, [error]
+    text = _decode(path.read_bytes(), name)
+    if isinstance(text, RowError):
+        return None, [text]
     if not text.strip():
         return None, [RowError(name, 1, None, "the file is empty; it needs a header row.")]
     old_limit = csv.field_size_limit()
@@ -201,7 +202,7 @@ def _parse(text: str, name: str, kind: str) -> tuple[CsvTable | None, list[RowEr
                 continue
             cells = list(cells) + [""] * (len(columns) - len(cells))
             row = {}
-            for column, cell in zip(columns, cells):
+            for column, cell in zip(columns, cells, strict=False):  # extra cells are blank: dropped
                 if column:
                     row[column] = cell.strip() if column in INTEGER_COLUMNS else unescape_cell(cell)
             table.rows.append((record, row))

@@ -15,7 +15,9 @@ import datetime as _dt
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from annotator.core.anchoring import EXACT, FUZZY, METHODS, OFFSETS, anchor
 from annotator.core.errors import AnnotatorError
@@ -164,8 +166,8 @@ def _stamp(row: dict, column: str) -> str | None:
     # Stored as the app writes its own times (UTC, milliseconds, "Z"), because "latest verdict"
     # compares them as text; a time without a zone is taken as UTC.
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_dt.timezone.utc)
-    moment = moment.astimezone(_dt.timezone.utc)
+        moment = moment.replace(tzinfo=_dt.UTC)
+    moment = moment.astimezone(_dt.UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -195,7 +197,7 @@ def _locate(folder: Path) -> dict[str, Path]:
     return found
 
 
-def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> "LoadReport":
+def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> LoadReport:
     """Load the CSV files in ``folder`` (or one claims CSV file) into ``store``."""
     began = time.perf_counter()
     folder = Path(folder).expanduser()
@@ -214,9 +216,7 @@ def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False
         return report
     try:
         with store.transaction():
-            loader.apply()
-            if report.errors and not accept_valid:
-                raise _Rollback
+            loader.apply()  # without accept_valid, the first failed write raises _Rollback
     except _Rollback:
         _clear_counts(report)
     else:
@@ -316,7 +316,7 @@ class _Loader:
         color = _id(raw, "type_color")
         if color and not _COLOR.fullmatch(color):
             raise _Invalid("type_color", f"“{color}” is not a colour like #ffcc00.")
-        values = {
+        values: dict[str, Any] = {
             "id": _id(raw), "document_id": _id(raw, "document_id"),
             "document_title": _id(raw, "document_title"),
             "document_sha256": (_id(raw, "document_sha256") or "").lower() or None,
@@ -383,8 +383,8 @@ class _Loader:
                 self.report.skipped[SOURCES] += 1
                 continue
             source_id = v["id"] if v["id"] and not self._source_exists(v["id"]) else None
-            if self._insert(row, "name", lambda: self.store.add_source(
-                    v["name"], url=v["url"], kind=v["kind"], notes=v["notes"], id=source_id)):
+            if self._insert(row, "name", partial(self.store.add_source, v["name"], url=v["url"],
+                                                 kind=v["kind"], notes=v["notes"], id=source_id)):
                 self.report.sources += 1
 
     def _source_exists(self, source_id: str) -> bool:
@@ -403,7 +403,7 @@ class _Loader:
         for d in self.docs:
             self.doc_by_title.setdefault(d.title.strip().casefold(), []).append(d)
         self.texts: dict[str, str] = {}
-        self.spans: dict[str, set] = {}
+        self.spans: dict[str, dict[tuple[int, int, str], str]] = {}  # document -> (start, end, annotator) -> claim
         for row in self.rows[DOCUMENTS]:
             doc_id, reason = self._resolve(row.values["sha256"], row.values["id"], row.values["title"],
                                            row.values["source_name"])
@@ -482,7 +482,7 @@ class _Loader:
                           quote=text[found.start:found.end], prefix=prefix, suffix=suffix,
                           type_id=type_id, note=v["note"], annotator=v["annotator"],
                           created_at=v["created_at"], updated_at=v["updated_at"])
-            if not self._insert(row, None, lambda: self.store.insert_claim(claim)):
+            if not self._insert(row, None, partial(self.store.insert_claim, claim)):
                 continue
             self.claim_ids[claim.id] = doc_id
             self.report.claims[found.method] += 1
@@ -538,7 +538,7 @@ class _Loader:
                 continue
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
                               v["annotator"], v["created_at"], v["updated_at"])
-            if self._insert(row, None, lambda: self.store.insert_verdict(verdict)):
+            if self._insert(row, None, partial(self.store.insert_verdict, verdict)):
                 ids.add(verdict.id)
                 pairs[(verdict.claim_id, verdict.annotator or "")] = verdict
                 self.report.verdicts += 1
@@ -559,6 +559,6 @@ class _Loader:
                 continue
             link = Link(row.id or new_id(), v["from"], v["to"], v["relation"], v["note"], v["annotator"],
                         v["created_at"], v["updated_at"])
-            if self._insert(row, None, lambda: self.store.insert_link(link)):
+            if self._insert(row, None, partial(self.store.insert_link, link)):
                 ids.add(link.id)
                 self.report.links += 1

@@ -17,6 +17,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
@@ -80,7 +81,7 @@ def claim_annotation(claim: Claim, document: Document, type_name: str | None,
         if verdict.evidence_url:
             bodies.append({"id": verdict.evidence_url, "type": "Text", "purpose": "linking",
                            **{k: v for k, v in stamp.items() if v}})
-    annotation = {
+    annotation: dict[str, Any] = {
         "id": claim_iri(claim.id),
         "type": "Annotation",
         "motivation": "highlighting",
@@ -117,7 +118,8 @@ def build_collection(store: ProjectStore) -> dict:
     """The whole project as an ``AnnotationCollection`` with one embedded page."""
     sources = {s.id: s.name for s in store.sources()}
     documents = sorted(store.documents(), key=lambda d: (
-        (sources.get(d.source_id) or "").casefold(), d.title.casefold(), d.sha256 or "", d.id))
+        (sources.get(d.source_id, "") if d.source_id else "").casefold(), d.title.casefold(), d.sha256 or "",
+        d.id))
     order = {d.id: i for i, d in enumerate(documents)}
     docs = {d.id: d for d in documents}
     types = {t.id: t.name for t in store.claim_types()}
@@ -126,11 +128,12 @@ def build_collection(store: ProjectStore) -> dict:
         verdicts.setdefault(verdict.claim_id, []).append(verdict)
     claims = sorted(store.claims(), key=lambda c: (order.get(c.document_id, -1), c.start, c.end, c.id))
     position = {c.id: i for i, c in enumerate(claims)}
-    items = [claim_annotation(c, docs[c.document_id], types.get(c.type_id), verdicts.get(c.id, []))
+    items = [claim_annotation(c, docs[c.document_id], types.get(c.type_id) if c.type_id else None,
+                              verdicts.get(c.id, []))
              for c in claims]
-    links = sorted(store.links(), key=lambda l: (
-        position.get(l.from_claim_id, -1), position.get(l.to_claim_id, -1), l.relation.value, l.id))
-    items.extend(link_annotation(l) for l in links)
+    links = sorted(store.links(), key=lambda link: (
+        position.get(link.from_claim_id, -1), position.get(link.to_claim_id, -1), link.relation.value, link.id))
+    items.extend(link_annotation(link) for link in links)
     return {
         "@context": ANNO_CONTEXT,
         "id": f"urn:annotator:project:{_slug(store.name)}",

@@ -57,13 +57,6 @@ def _cdf(x: np.ndarray, a: np.ndarray, b: np.ndarray, log_norm: np.ndarray) -> n
     return np.where(inner, value, np.where(x >= 1.0, 1.0, 0.0))
 
 
-def beta_cdf(x, a, b) -> np.ndarray:
-    """P(X ≤ x) for X ~ Beta(a, b), elementwise."""
-    x, a, b = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(x, a, b))
-    log_norm = _lgamma(a + b) - _lgamma(a) - _lgamma(b)
-    return _cdf(x, a, b, log_norm)
-
-
 def beta_ppf(p, a, b, iterations: int = 30) -> np.ndarray:
     """The p-quantile of Beta(a, b), elementwise (a, b > 0)."""
     p, a, b = (np.array(v, dtype=float) for v in np.broadcast_arrays(p, a, b))

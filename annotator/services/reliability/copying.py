@@ -102,7 +102,7 @@ def build_pairs(problem, *, min_shared: int = 5, max_per_prop: int = 60,
     if total == 0:
         return None
     # Every (i, j), i < j, inside each kept question of the sorted order.
-    idx_t = np.int32 if n < 2**31 - 1 else np.int64
+    idx_t = np.dtype(np.int32 if n < 2**31 - 1 else np.int64)
     size_of = np.repeat(np.where(ok, sizes, 0), sizes)
     rank = np.arange(n) - np.repeat(starts, sizes)
     partners = np.where(size_of > 0, size_of - 1 - rank, 0)

@@ -64,6 +64,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from annotator.services.reliability import copying
 from annotator.services.reliability.betadist import beta_interval
@@ -99,7 +100,7 @@ class Config:
     mirror_share: float = 0.4     # without verdicts, this share of sources below 0.5 is suspicious
 
 
-@dataclass
+@dataclass(init=False)
 class Problem:
     """Inputs of the engine. Index spaces: sources 0..S-1, propositions 0..P-1, assertions 0..A-1.
 
@@ -108,30 +109,36 @@ class Problem:
     ``group`` gives each proposition an exclusivity group id (-1: on its own); at most one
     proposition of a group is true, exactly one where ``exactly_one[group]`` is set.
     ``copied_from`` is, per assertion, the source it was copied from (-1: not a copy).
+    Left out, polarity is all +1, verdict all NaN and copied_from all -1; group and
+    exactly_one stay None (no exclusivity groups).
     """
 
     n_sources: int
     n_props: int
     source: np.ndarray
     prop: np.ndarray
-    polarity: np.ndarray | None = None
-    verdict: np.ndarray | None = None
-    group: np.ndarray | None = None
-    exactly_one: np.ndarray | None = None
-    copied_from: np.ndarray | None = None
+    polarity: np.ndarray
+    verdict: np.ndarray
+    group: np.ndarray | None
+    exactly_one: np.ndarray | None
+    copied_from: np.ndarray
 
-    def __post_init__(self):
-        self.source = np.asarray(self.source, dtype=np.int64)
-        self.prop = np.asarray(self.prop, dtype=np.int64)
+    def __init__(self, n_sources: int, n_props: int, source: ArrayLike, prop: ArrayLike,
+                 polarity: ArrayLike | None = None, verdict: ArrayLike | None = None,
+                 group: ArrayLike | None = None, exactly_one: ArrayLike | None = None,
+                 copied_from: ArrayLike | None = None):
+        self.n_sources, self.n_props = n_sources, n_props
+        self.source = np.asarray(source, dtype=np.int64)
+        self.prop = np.asarray(prop, dtype=np.int64)
         n = self.source.size
         if self.prop.size != n:
             raise ValueError("source and prop must have one entry per assertion")
-        self.polarity = (np.ones(n, dtype=np.int8) if self.polarity is None
-                         else np.asarray(self.polarity, dtype=np.int8))
-        self.verdict = (np.full(self.n_props, np.nan) if self.verdict is None
-                        else np.asarray(self.verdict, dtype=float))
-        self.copied_from = (np.full(n, -1, dtype=np.int64) if self.copied_from is None
-                            else np.asarray(self.copied_from, dtype=np.int64))
+        self.polarity = np.ones(n, dtype=np.int8) if polarity is None else np.asarray(polarity, dtype=np.int8)
+        self.verdict = np.full(n_props, np.nan) if verdict is None else np.asarray(verdict, dtype=float)
+        self.group = None if group is None else np.asarray(group, dtype=np.int64)
+        self.exactly_one = None if exactly_one is None else np.asarray(exactly_one, dtype=bool)
+        self.copied_from = (np.full(n, -1, dtype=np.int64) if copied_from is None
+                            else np.asarray(copied_from, dtype=np.int64))
         if n and (self.source.min() < 0 or self.source.max() >= self.n_sources
                   or self.prop.min() < 0 or self.prop.max() >= self.n_props):
             raise ValueError("assertion index out of range")
@@ -354,10 +361,13 @@ def _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob,
 def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
     """Evidence scales (denial, assertion) fitted to the verdicts by penalised logistic regression.
 
-    For every proposition with a verdict, the evidence of its asserters and deniers is computed
-    with each source's accuracy *leaving that claim out* (otherwise a verdict would predict
-    itself), and the scales that best predict the verdicts are found, shrunk toward 1.
-    Few verdicts: the scales stay 1 (the plain one-coin model).
+    For every proposition with a verdict that is alone in its exclusivity group, the evidence of
+    its asserters and deniers is computed with each source's accuracy *leaving that claim out*
+    (otherwise a verdict would predict itself), and the scales that best predict the verdicts are
+    found by Newton steps, shrunk toward ``cfg.evidence_scale`` by a normal prior with sd
+    ``cfg.calibration_sd`` and kept within [0.05, 10]. A scale with no evidence behind it (no
+    denials, say) keeps its configured value. Fewer than ``cfg.min_calibration`` such verdicts:
+    the configured scales are returned unchanged (by default denial 1, assertion 0.7).
     """
     src, prop, pol = problem.source, problem.prop, problem.polarity.astype(float)
     v = problem.verdict
@@ -451,7 +461,7 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
     if cfg.calibrate:
         alone = np.ones(P, dtype=bool)
         if groups is not None:
-            order, starts, seg, _ = groups
+            _order, starts, seg, _ = groups
             alone = np.bincount(seg, minlength=starts.size)[seg] == 1
         for _ in range(cfg.calibration_rounds):
             new_scale = _calibrate(problem, cfg, weight, prior_logit, prob, alone, prior)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
-from annotator.core.model import Rating, Relation
+from annotator.core.model import Rating, Relation, Verdict
 from annotator.services.reliability.engine import Problem
 
 MIN_SENTENCE_CHARS = 40      # shorter sentences ("Police said.") are too common to prove copying
@@ -182,7 +182,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     root_of = [uf.find(i) for i in range(len(claims))]
     roots = sorted(set(root_of))
     ridx = {r: p for p, r in enumerate(roots)}
-    claim_prop = {cid: ridx[r] for cid, r in zip(claim_ids, root_of)}
+    claim_prop = {cid: ridx[r] for cid, r in zip(claim_ids, root_of, strict=True)}
     P = len(roots)
     prop_claims: list[list[str]] = [[] for _ in range(P)]
     for cid in claim_ids:
@@ -206,11 +206,13 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         ga, gb = member_of.get(a), member_of.get(b)
         if ga is not None and ga == gb:
             continue
-        left, right = members.get(ga, {a}), members.get(gb, {b})
+        left = members[ga] if ga is not None else {a}
+        right = members[gb] if gb is not None else {b}
         if all((min(x, y), max(x, y)) in contra for x in left for y in right):
             gid = min(left | right)
             for old in (ga, gb):
-                members.pop(old, None)
+                if old is not None:
+                    members.pop(old, None)
             members[gid] = left | right
             for x in members[gid]:
                 member_of[x] = gid
@@ -224,7 +226,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
 
     # Verdicts: per claim the latest decisive one (a mixed or unverifiable verdict is kept only
     # for display when the claim has no decisive one), then the latest per proposition.
-    latest_per_claim = {}
+    latest_per_claim: dict[str, Verdict] = {}
     decisive_seen: dict[str, set[float]] = defaultdict(set)
     for v in sorted((v for v in store.verdicts() if v.claim_id in cidx), key=lambda v: (v.updated_at or "", v.id)):
         truth = decisive_truth(v.rating)
@@ -268,7 +270,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
 
     # Assertions: one per (source, proposition).
     assertion_of: dict[tuple[int, int], int] = {}
-    a_src, a_prop, a_claims = [], [], []
+    a_src: list[int] = []
+    a_prop: list[int] = []
+    a_claims: list[list[str]] = []
     for cid in claim_ids:
         s = claim_source[cid]
         if s is None:
@@ -305,15 +309,15 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
 
     if detect_text_reuse:
         with_source = [d for d in docs.values() if d.source_id in sidx]
-        key = (str(getattr(store, "path", "")),
-               tuple(sorted((d.id, d.sha256 or "", d.source_id) for d in with_source)))
-        cached = _REUSE_CACHE.get(key)
+        cache_key = (str(getattr(store, "path", "")),
+                     tuple(sorted((d.id, d.sha256 or "", d.source_id) for d in with_source)))
+        cached = _REUSE_CACHE.get(cache_key)
         if cached is None:
             texts = {d.id: store.document_text(d.id) for d in with_source}
             cached = reused_sentences(texts, {d.id: d.source_id for d in with_source})
             if len(_REUSE_CACHE) >= 4:
                 _REUSE_CACHE.pop(next(iter(_REUSE_CACHE)))
-            _REUSE_CACHE[key] = cached
+            _REUSE_CACHE[cache_key] = cached
         pairs, sents = cached
         claims_by_doc = defaultdict(list)
         for c in claims:
@@ -337,11 +341,12 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                     continue
                 if whole or any(s < c.end and c.start < e for s, e in spans):
                     what = "its document" if whole else "the sentence"
-                    mark(c.id, orig_source, f"{what} {verb} “{docs[orig_doc].title}” ({names[docs[orig_doc].source_id]})")
+                    original = docs[orig_doc]
+                    mark(c.id, orig_source, f"{what} {verb} “{original.title}” ({names[original.source_id]})")
 
-    for a, orig in enumerate(copied_from):
-        if orig >= 0:
-            copy_reasons[(a_src[a], int(orig))].append(assertion_note[a])
+    for a, original_source in enumerate(copied_from.tolist()):
+        if original_source >= 0:
+            copy_reasons[(a_src[a], original_source)].append(assertion_note[a])
 
     problem = Problem(len(source_ids), P, np.array(a_src, dtype=np.int64), np.array(a_prop, dtype=np.int64),
                       None, verdict, group=group, copied_from=copied_from)

@@ -124,20 +124,20 @@ def score_inputs(inputs: ProjectInputs, config: Config | None = None) -> Project
     pb = inputs.problem
     names = inputs.source_names
     scores = []
-    counted_copy = {}
+    counted_copy: dict[tuple[int, int], int] = {}  # (copier, original) -> assertions not counted
     for a in np.flatnonzero((res.weight == 0) & (pb.copied_from >= 0)):
         key = (int(pb.source[a]), int(pb.copied_from[a]))
         counted_copy[key] = counted_copy.get(key, 0) + 1
     suspected = suspected_copies(inputs, res)
     for s, sid in enumerate(inputs.source_ids):
-        copies = {names[o] for (x, o) in counted_copy if x == s}
+        originals = {names[o] for (x, o) in counted_copy if x == s}
         copy_notes = [f"{n} claim{'s' if n != 1 else ''} not counted as independent: copied from {names[o]}"
                       for (x, o), n in sorted(counted_copy.items()) if x == s]
         for sus in suspected:
             if sus.copier == s:
-                copies.add(names[sus.original])
+                originals.add(names[sus.original])
                 copy_notes.append(sus.text(names))
-        copies = sorted(copies, key=str.casefold)
+        copies = sorted(originals, key=str.casefold)
         record, estimate = _num(res.record[s]), _num(res.estimate[s])
         claims, checked = int(res.claims[s]), int(res.checked[s])
         if claims == 0:
@@ -247,11 +247,8 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
         p = int(pb.prop[a])
         cid = inputs.assertion_claims[a][0]
         settled = bool(res.fixed[p])
-        note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
-        if note:
-            note = f"copy, not counted as corroboration: {note}"
-        else:
-            note = _discount_note(inputs, res, int(a))
+        copy_note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
+        note = f"copy, not counted as corroboration: {copy_note}" if copy_note else _discount_note(inputs, res, int(a))
         rows.append(ExplanationRow(
             claim_id=cid, quote=inputs.claim_quote[cid], effect=float(res.effect[a]),
             verdict=_verdict_label(inputs, res, p), probability=float(res.prob[p]),

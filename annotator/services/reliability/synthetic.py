@@ -43,7 +43,7 @@ def generate(n_claims: int = 1000, n_sources: int = 1000, *, per_claim: float = 
     kind = rng.random(S)
     theta = np.where(kind < 0.7, rng.beta(8, 2, S), np.where(kind < 0.9, rng.beta(5, 5, S), rng.beta(2, 6, S)))
     activity = rng.lognormal(0.0, 1.0, S)
-    n_copiers = int(round(copiers * S)) if copiers > 0 else 0
+    n_copiers = round(copiers * S) if copiers > 0 else 0
     is_copier = np.zeros(S, dtype=bool)
     originals = min(originals, S - n_copiers) if n_copiers else 0
     by_activity = np.argsort(-activity, kind="stable")
@@ -79,7 +79,7 @@ def generate(n_claims: int = 1000, n_sources: int = 1000, *, per_claim: float = 
         pool = sum(orig_rows[o].size for o in target)
         frac = min(1.0, copy_share / (1.0 - copy_share) * src.size / max(pool, 1))
         c_src, c_prop, c_pol, c_from = [], [], [], []
-        for cid, o in zip(copier_ids, target):
+        for cid, o in zip(copier_ids, target, strict=True):
             rows = orig_rows[o]
             take = rows[rng.random(rows.size) < frac]
             flip = rng.random(take.size) < copy_noise
