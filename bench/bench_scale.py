@@ -74,6 +74,10 @@ FILLER = ("However,", "Meanwhile,", "In a statement,", "Officials said", "Critic
           "Separately,", "Earlier this year,", "On Tuesday,", "According to the records,")
 
 
+
+def _date(rng: random.Random) -> str:
+    return f"{rng.randint(2019, 2026)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+
 def _name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
@@ -146,7 +150,7 @@ class _Clock:
         from annotator.core.ids import _CROCKFORD
 
         self.rng = rng
-        self.ms = int(_dt.datetime(2026, 1, 5, 8, 0, tzinfo=_dt.timezone.utc).timestamp() * 1000)
+        self.ms = int(_dt.datetime(2026, 1, 5, 8, 0, tzinfo=_dt.UTC).timestamp() * 1000)
         self._pairs = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 
     def tick(self) -> tuple[str, str]:
@@ -242,7 +246,7 @@ def build_project(path: Path, size: float = 1.0, seed: int = SEED) -> dict:
             doc_id, _stamp = clock.tick()
             imported = ImportedDocument(text=text, title=title, import_format="text",
                                         original_filename=f"story-{i // STORY_SIZE:04d}-{i:05d}.txt",
-                                        author=_name(rng), published=f"{rng.randint(2019, 2026)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
+                                        author=_name(rng), published=_date(rng))
             result = importer.add(imported, source_name=name, id=doc_id)
             assert result.ok, result.message
             docs.append((doc_id, sid, text))
@@ -254,7 +258,7 @@ def build_project(path: Path, size: float = 1.0, seed: int = SEED) -> dict:
     claim_source: dict[str, str] = {}
     counts = _spread(rng, n["claims"], len(docs), 0.3)
     with store.transaction():
-        for (doc_id, sid, text), count in zip(docs, counts):
+        for (doc_id, sid, text), count in zip(docs, counts, strict=True):
             ids = []
             for start, end in _claim_spans(rng, text, count):
                 start, end = AnnotationService.check_span(text, start, end)

@@ -19,3 +19,15 @@ def test_import_contracts_hold():
                         "sys.exit(lint_imports(no_cache=True, no_logo=True))")
     assert "BROKEN" not in result.stdout and result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("KEPT") >= 4, result.stdout
+
+
+def test_ruff_finds_nothing():
+    """The rules chosen in [tool.ruff] (E, F, W, B, UP, SIM, RUF at 120 columns) hold everywhere."""
+    result = _run("-m", "ruff", "check", "--no-cache", "--output-format", "concise", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_error():
+    """The packages listed in [tool.mypy] `files` type-check cleanly."""
+    result = _run("-m", "mypy", "--cache-dir", "/dev/null" if sys.platform != "win32" else "nul")
+    assert result.returncode == 0 and "Success" in result.stdout, result.stdout + result.stderr

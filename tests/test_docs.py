@@ -129,7 +129,7 @@ def test_every_argument_of_a_subcommand_is_in_its_row(name):
 def test_the_table_names_no_option_a_command_does_not_have():
     parser = _parser()
     subs = _subcommands(parser)
-    for name, (usage, options, what) in _command_rows().items():
+    for name, (_usage, options, what) in _command_rows().items():
         if name is not None and name not in subs:
             continue  # reported by test_readme_has_a_row_for_every_subcommand_and_no_other
         real = {o for a in (subs[name] if name else parser)._actions for o in a.option_strings}
@@ -140,7 +140,7 @@ def test_the_table_names_no_option_a_command_does_not_have():
 def test_the_options_of_plain_annotator_are_in_its_row():
     rows = _command_rows()
     assert None in rows, "the Command line table needs a row for plain `annotator`"
-    usage, options, what = rows[None]
+    _usage, options, _what = rows[None]
     for action in _parser()._actions:
         for option in action.option_strings:
             assert mentions(options, option), f"`annotator`: {option} is not in its options cell"

@@ -24,6 +24,7 @@ COLUMNS = ("Quote", "Source", "Document", "Type", "Verdict", "Note")
 ID_ROLE = Qt.ItemDataRole.UserRole
 UNCHECKED = "__unchecked__"
 FILTER_KEYS = ("document_id", "source_id", "type_id", "verdict")
+_ROOT = QModelIndex()  # the table has no parent rows
 
 
 @dataclass(slots=True)
@@ -195,13 +196,13 @@ class ClaimsModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     # -- Qt's model interface ----------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self._visible)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None

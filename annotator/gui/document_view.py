@@ -17,9 +17,9 @@ from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
-CLAIM_MIME = "application/x-annotator-claim"
-
 from annotator.core.offsets import OffsetMap
+
+CLAIM_MIME = "application/x-annotator-claim"
 
 
 @dataclass
@@ -246,11 +246,11 @@ class DocumentView(QPlainTextEdit):
         """Claim ids in reading order."""
         return [s.id for s in self._spans]
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.viewportMoved.emit()
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+    def paintEvent(self, event) -> None:
         if self._hints:
             self._paint_hints()
         if self._spans:
@@ -325,7 +325,7 @@ class DocumentView(QPlainTextEdit):
         return self.span_at(cursor.position())
 
     # -- mouse: click selects a claim; dragging the selected claim links it ----------
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             span = self._span_under(event.position().toPoint())
             if span is not None and span.id == self._selected_id and not self.textCursor().hasSelection():
@@ -335,7 +335,7 @@ class DocumentView(QPlainTextEdit):
         self._drag_claim = None
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self._drag_claim is not None and event.buttons() & Qt.MouseButton.LeftButton:
             if (event.position().toPoint() - self._drag_origin).manhattanLength() >= QApplication.startDragDistance():
                 claim_id, self._drag_claim = self._drag_claim, None
@@ -356,7 +356,7 @@ class DocumentView(QPlainTextEdit):
             else:
                 QToolTip.hideText()
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self._drag_claim is not None:  # a click on the selected claim, no drag
             self._drag_claim = None
             return
@@ -366,13 +366,13 @@ class DocumentView(QPlainTextEdit):
             if span is not None:
                 self.spanClicked.emit(span.id)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasFormat(CLAIM_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()  # files go to the window, which imports them
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if not event.mimeData().hasFormat(CLAIM_MIME):
             event.ignore()
             return
@@ -386,11 +386,11 @@ class DocumentView(QPlainTextEdit):
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event) -> None:
         self._drop_target = None
         self.viewport().update()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         self._drop_target = None
         self.viewport().update()
         if not event.mimeData().hasFormat(CLAIM_MIME):

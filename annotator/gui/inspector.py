@@ -35,12 +35,13 @@ class NoteEdit(QPlainTextEdit):
 
     committed = Signal()
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.committed.emit()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+    def keyPressEvent(self, event) -> None:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
             self.committed.emit()
             return
         super().keyPressEvent(event)
@@ -200,7 +201,8 @@ class Inspector(QWidget):
             self.note.setPlainText(claim.note or "")
         # The fields edit your own verdict; colleagues' verdicts are shown, never copied.
         verdict = store.verdict(claim_id, annotator=self.service.annotator)
-        self.verdict_combo.setCurrentIndex(max(self.verdict_combo.findData(verdict.rating.value if verdict else None), 0))
+        found = self.verdict_combo.findData(verdict.rating.value if verdict else None)
+        self.verdict_combo.setCurrentIndex(max(found, 0))
         if switching or not self.verdict_note.hasFocus():
             self.verdict_note.setText(verdict.note or "" if verdict else "")
         if switching or not self.evidence.hasFocus():
@@ -216,7 +218,9 @@ class Inspector(QWidget):
             other = store.claim(link.to_claim_id if outgoing else link.from_claim_id)
             other_doc = store.document(other.document_id, with_text=False)
             other_source = store.source(other_doc.source_id).name if other_doc.source_id else "No source"
-            relation = link.relation.label if outgoing or link.relation.symmetric else f"{link.relation.label} (reverse)"
+            relation = link.relation.label
+            if not (outgoing or link.relation.symmetric):
+                relation += " (reverse)"
             if not outgoing and link.relation.value == "derived_from":
                 relation = "source of"
             if not outgoing and link.relation.value == "supports":

@@ -26,7 +26,7 @@ LinkProvider = Callable[[object, object], list[tuple[str, str, Relation]]]
 
 
 class LinkBand(QSplitterHandle):
-    def __init__(self, orientation, parent: "LinkSplitter"):
+    def __init__(self, orientation, parent: LinkSplitter):
         super().__init__(orientation, parent)
         self.setMouseTracking(True)
 
@@ -51,7 +51,7 @@ class LinkBand(QSplitterHandle):
         origin = self.mapFromGlobal(view.viewport().mapToGlobal(QPoint(0, 0))).y()
         return max(0.0, origin + top), min(float(height), origin + bottom), True
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
         left, right = self._neighbours()
@@ -115,7 +115,7 @@ class LinkSplitter(QSplitter):
         self.setHandleWidth(BAND_WIDTH)
         self.setChildrenCollapsible(False)
 
-    def createHandle(self) -> QSplitterHandle:  # noqa: N802
+    def createHandle(self) -> QSplitterHandle:
         return LinkBand(self.orientation(), self)
 
     def update_bands(self) -> None:

@@ -290,7 +290,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             saved = [d.id for d in store.documents()[:2]]
         for pane in list(self.panes):
             self._drop_pane(pane)
-        for doc_id in (saved + ["", ""])[:max(2, min(len(saved), MAX_PANES))]:
+        for doc_id in [*saved, "", ""][:max(2, min(len(saved), MAX_PANES))]:
             pane = self.add_pane()
             if doc_id in known:
                 self.show_in_pane(pane, doc_id)
@@ -807,7 +807,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         if self._import_worker is not None:
             self._import_worker.cancel()

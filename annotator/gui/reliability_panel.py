@@ -56,7 +56,7 @@ class ScoreChart(QWidget):
         self.updateGeometry()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(420, max(1, len(self.scores)) * ROW_HEIGHT + 30)
 
     def _geometry(self):
@@ -67,7 +67,7 @@ class ScoreChart(QWidget):
         right = width - text_w - 8
         return name_w, left, max(right, left + 40)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -95,17 +95,19 @@ class ScoreChart(QWidget):
             y = top + i * ROW_HEIGHT
             row = QRectF(0, y, self.width(), ROW_HEIGHT)
             if score.source_id == self.selected:
-                painter.fillRect(row, palette.highlight().color().lighter(170) if palette.base().color().lightness() > 128
-                                 else palette.highlight().color().darker(200))
+                light = palette.base().color().lightness() > 128
+                highlight = palette.highlight().color()
+                painter.fillRect(row, highlight.lighter(170) if light else highlight.darker(200))
             painter.setFont(self.font())
             painter.setPen(text_color)
             metrics = painter.fontMetrics()
-            painter.drawText(QRectF(6, y + 4, name_w - 6, 18), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            left_middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(QRectF(6, y + 4, name_w - 6, 18), left_middle,
                              metrics.elidedText(score.name, Qt.TextElideMode.ElideRight, name_w - 8))
             painter.setFont(small)
             painter.setPen(COPY_COLOR if score.copies_of else muted)
             sub = f"⧉ copies {', '.join(score.copies_of)}" if score.copies_of else score.record_text
-            painter.drawText(QRectF(6, y + 22, name_w - 6, 16), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.drawText(QRectF(6, y + 22, name_w - 6, 16), left_middle,
                              painter.fontMetrics().elidedText(sub, Qt.TextElideMode.ElideRight, name_w - 8))
             span = right - left
             if score.estimate is not None:
@@ -145,12 +147,12 @@ class ScoreChart(QWidget):
         painter.drawLine(QPointF(x1, y - cap), QPointF(x1, y + cap))
         painter.drawLine(QPointF(x2, y - cap), QPointF(x2, y + cap))
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         index = int((event.position().y() - 22) // ROW_HEIGHT)
         if 0 <= index < len(self.scores):
             self.select(self.scores[index].source_id)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         ids = [s.source_id for s in self.scores]
         if not ids or event.key() not in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             return super().keyPressEvent(event)

@@ -45,7 +45,7 @@ class _SuggestionDelegate(QStyledItemDelegate):
         bound = metrics.boundingRect(0, 0, max(width, 50), 10_000, int(Qt.TextFlag.TextWordWrap), text)
         return min(bound.height(), metrics.lineSpacing() * self.MAX_LINES)
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         metrics = option.fontMetrics
         width = (option.widget.viewport().width() if option.widget else option.rect.width()) - 12
         body = self._body_height(metrics, width, index.data(ROLE).match.passage.text)
@@ -101,7 +101,8 @@ class _SuggestionDelegate(QStyledItemDelegate):
         body.setHeight(self._body_height(metrics, body.width(), suggestion.match.passage.text))
         painter.setClipRect(body)
         painter.setPen(text_color)
-        painter.drawText(body, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), suggestion.match.passage.text)
+        flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
+        painter.drawText(body, flags, suggestion.match.passage.text)
         painter.restore()
 
 

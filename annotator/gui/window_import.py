@@ -76,7 +76,7 @@ class ImportActions:
         imported = [r for r in results if r.ok]
         if imported:
             empty = [p for p in self.panes if p.document_id is None]
-            for pane, result in zip(empty, imported):
+            for pane, result in zip(empty, imported, strict=False):  # more files than empty panes: the rest wait
                 self.show_in_pane(pane, result.document.id)
         return report
 
@@ -103,11 +103,11 @@ class ImportActions:
         elif result is not None:
             self.show_error(result.message)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()

@@ -5,6 +5,7 @@ between annotators and project settings. Bulk additions are one undoable step.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -25,7 +26,7 @@ class InterchangeActions:
         finally:
             QApplication.restoreOverrideCursor()
 
-    EXPORT_FORMATS = {
+    EXPORT_FORMATS: ClassVar[dict[str, str]] = {
         "Annotation CSVs (sources, documents, claims, links, verdicts)": "csv",
         "W3C Web Annotation (JSON-LD)": "webannotation",
         "ClaimReview for rated claims (JSON-LD)": "claimreview",
@@ -72,8 +73,9 @@ class InterchangeActions:
         report = command.report
         if report is None:
             return None
-        items = [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}" for who, rating, *_ in c.ratings),
-                  c.claim_id) for c in report.conflicts]
+        items = [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}"
+                                                   for who, rating, *_ in c.ratings), c.claim_id)
+                 for c in report.conflicts]
         dialog = ReportDialog("Merge finished", "\n".join(report.lines()), items,
                               "Verdicts to resolve (double-click to open the claim):", self)
         dialog.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))

@@ -29,7 +29,7 @@ def hide_stale_tab_bars(window: QMainWindow) -> None:
 class NavigationActions:
     """Mixed into the main window."""
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: hide_stale_tab_bars(self))
 

@@ -136,8 +136,9 @@ class SimilarActions:
         self._similar_queries.add(worker)
         worker.finished.connect(lambda matches, w=worker: (self._similar_queries.discard(w),
                                                            self._similar_answered(generation, store, claim, matches)))
+        status = self.similar_panel.status
         worker.failed.connect(lambda message, w=worker: (self._similar_queries.discard(w),
-                                                         self.similar_panel.status.setText(f"Could not look: {message}")))
+                                                         status.setText(f"Could not look: {message}")))
         worker.start()
 
     def _similar_answered(self, generation: int, store, claim, matches) -> None:

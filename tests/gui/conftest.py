@@ -16,10 +16,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from annotator.core.model import Relation  # noqa: E402
+from annotator.core.model import Relation
 
 
 class ScriptedPrompts:

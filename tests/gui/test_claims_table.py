@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
-from annotator.core.model import ClaimType, Document, Source  # noqa: E402
-from annotator.gui.claims_panel import UNCHECKED, ClaimRow, ClaimsModel  # noqa: E402
+from annotator.core.model import ClaimType, Document, Source
+from annotator.gui.claims_panel import UNCHECKED, ClaimRow, ClaimsModel
 
 
 def _model(qtbot):

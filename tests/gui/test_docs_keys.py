@@ -25,9 +25,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtGui import QAction, QKeySequence  # noqa: E402
+from PySide6.QtGui import QAction, QKeySequence
 
-from tests.test_docs import readme_table  # noqa: E402
+from tests.test_docs import readme_table
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 KEYS_HEADER = ("keys", "what they do")

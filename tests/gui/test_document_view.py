@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtGui import QColor
 
-from annotator.gui.document_view import DocumentView, Span  # noqa: E402
+from annotator.gui.document_view import DocumentView, Span
 
 
 def _span(i, start, end):

@@ -6,12 +6,12 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QMimeData, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QDropEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 
-from annotator.core.model import Relation  # noqa: E402
-from annotator.gui.document_view import CLAIM_MIME  # noqa: E402
+from annotator.core.model import Relation
+from annotator.gui.document_view import CLAIM_MIME
 
 
 def _point_of(view, claim_id):
@@ -34,7 +34,7 @@ def test_dropping_a_highlight_on_another_links_them(open_window, user, prompts):
     prompts.answer("relation", Relation.SAME)
     right.view.dropEvent(drop)
     links = win.store.links(a)
-    assert [(l.from_claim_id, l.to_claim_id, l.relation) for l in links] == [(a, b, Relation.SAME)]
+    assert [(link.from_claim_id, link.to_claim_id, link.relation) for link in links] == [(a, b, Relation.SAME)]
     win.close()
 
 

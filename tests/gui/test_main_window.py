@@ -6,12 +6,12 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from annotator.app import resolve_startup_project  # noqa: E402
-from annotator.gui.main_window import MainWindow  # noqa: E402
-from tests.conftest import REPO  # noqa: E402
+from annotator.app import resolve_startup_project
+from annotator.gui.main_window import MainWindow
+from tests.conftest import REPO
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from annotator.core.model import Rating  # noqa: E402
+from annotator.core.model import Rating
 
 
 def _score(win, name):

@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
-from annotator.core.model import Rating  # noqa: E402
+from annotator.core.model import Rating
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
-from annotator.core.model import Relation  # noqa: E402
-from annotator.gui.workers import Worker  # noqa: E402
+from annotator.core.model import Relation
+from annotator.gui.workers import Worker
 
 FOUNDER = "an OkCupid founder who was also a Clarifai investor had supplied the photographs"
 
@@ -47,17 +47,17 @@ def test_similar_passages_for_the_selected_claim_and_link_in_one_step(qtbot, ope
                and (c.start, c.end) == (passage.start, passage.end)]
     assert len(store.claims()) == before + 1 and len(created) == 1
     assert store.claim(created[0].id).quote == passage.text
-    assert [(l.to_claim_id, l.relation) for l in store.links(claim_id) if l.to_claim_id == created[0].id] \
+    assert [(link.to_claim_id, link.relation) for link in store.links(claim_id) if link.to_claim_id == created[0].id] \
         == [(created[0].id, Relation.SAME)]
     # The list now shows the passage as linked, and the link button is off for it.
     qtbot.waitUntil(lambda: any(s.relation == Relation.SAME.label for s in win.similar_panel.suggestions()))
 
     win.undo()  # the claim and its link go together
     assert len(store.claims()) == before
-    assert all(l.to_claim_id != created[0].id for l in store.links(claim_id))
+    assert all(link.to_claim_id != created[0].id for link in store.links(claim_id))
     win.redo()
     assert store.claim(created[0].id).quote == passage.text
-    assert any(l.to_claim_id == created[0].id for l in store.links(claim_id))
+    assert any(link.to_claim_id == created[0].id for link in store.links(claim_id))
 
 
 def test_opening_a_passage_shows_it_in_a_pane(qtbot, open_window, user):

@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-from annotator.core.model import Rating, Relation  # noqa: E402
+from annotator.core.model import Rating, Relation
 
 
 def answer_the_real_menu(qtbot, key: Qt.Key) -> None:
@@ -77,7 +77,8 @@ def test_claim_link_verdict_undo_redo_and_restart(qtbot, user, monkeypatch):
     user.focus(win, right.view)
     user.press(right.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     links = store.links(first)
-    assert [(l.from_claim_id, l.to_claim_id, l.relation) for l in links] == [(first, second, Relation.CONTRADICTS)]
+    assert [(link.from_claim_id, link.to_claim_id, link.relation) for link in links] == [
+        (first, second, Relation.CONTRADICTS)]
     assert (first, second, Relation.CONTRADICTS) in win._links_between(left, right)
 
     # Verdict with a number key on the selected claim (once the menu has given focus back).
@@ -98,7 +99,7 @@ def test_claim_link_verdict_undo_redo_and_restart(qtbot, user, monkeypatch):
     win.undo_stack.redo()
     win.undo_stack.redo()
     assert store.verdict(second).rating is Rating.FALSE
-    assert [l.relation for l in store.links(first)] == [Relation.CONTRADICTS]
+    assert [link.relation for link in store.links(first)] == [Relation.CONTRADICTS]
     link_id = store.links(first)[0].id
     win.close()
 
@@ -172,7 +173,7 @@ def test_deleting_a_claim_removes_links_and_undo_restores_them(window, user):
     assert win.store.links(a) == [] and a not in left.view.span_ids()
     assert not _claim_exists(win.store, a)
     win.undo_stack.undo()
-    assert win.store.claim(a) and [l.to_claim_id for l in win.store.links(a)] == [b]
+    assert win.store.claim(a) and [link.to_claim_id for link in win.store.links(a)] == [b]
     assert win.store.verdict(a).rating is Rating.TRUE
     win.close()
 
