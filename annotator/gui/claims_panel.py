@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -59,6 +60,7 @@ class ClaimsModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: dict[str, ClaimRow] = {}
         self._visible: list[str] = []  # ids of the rows shown, in display order
+        self._positions: dict[str, int] | None = None  # id -> row shown; built when first asked
         self.documents: dict[str, str] = {}
         self.sources: dict[str, str] = {}
         self.types: dict[str, tuple[str, str]] = {}  # id -> (name, colour)
@@ -77,6 +79,7 @@ class ClaimsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = {row.id: row for row in rows}
         self._visible = self._filtered(self.rows.values())
+        self._positions = None
         self.endResetModel()
 
     def upsert(self, row: ClaimRow) -> None:
@@ -92,6 +95,10 @@ class ClaimsModel(QAbstractTableModel):
             at = self._sorted_position(row) if self.sort_column is not None else len(self._visible)
             self.beginInsertRows(QModelIndex(), at, at)
             self._visible.insert(at, row.id)
+            if self._positions is not None and at == len(self._visible) - 1:
+                self._positions[row.id] = at  # appended: no other row moved
+            else:
+                self._positions = None
             self.endInsertRows()
 
     def remove(self, claim_id: str) -> None:
@@ -101,17 +108,20 @@ class ClaimsModel(QAbstractTableModel):
 
     def _hide(self, position: int) -> None:
         self.beginRemoveRows(QModelIndex(), position, position)
-        del self._visible[position]
+        removed = self._visible.pop(position)
+        if self._positions is not None and position == len(self._visible):
+            self._positions.pop(removed, None)  # the last row: no other row moved
+        else:
+            self._positions = None
         self.endRemoveRows()
 
     def position(self, claim_id: str | None) -> int | None:
         """The row a claim is shown in, or None when it is filtered out or unknown."""
         if claim_id is None or claim_id not in self.rows:
             return None
-        try:
-            return self._visible.index(claim_id)
-        except ValueError:
-            return None
+        if self._positions is None:
+            self._positions = {cid: i for i, cid in enumerate(self._visible)}
+        return self._positions.get(claim_id)
 
     def visible_ids(self) -> list[str]:
         return list(self._visible)
@@ -140,6 +150,7 @@ class ClaimsModel(QAbstractTableModel):
             candidates = self.rows.values()
         self.beginResetModel()
         self._visible = self._filtered(candidates, keep_order=key == "text" and narrowing)
+        self._positions = None
         self.endResetModel()
 
     def _accepts(self, row: ClaimRow) -> bool:
@@ -193,6 +204,7 @@ class ClaimsModel(QAbstractTableModel):
         else:
             self.sort_column, self.sort_order = column, order
             self._visible = self._filtered(self.rows[i] for i in self._visible)
+        self._positions = None
         self.layoutChanged.emit()
 
     # -- Qt's model interface ----------------------------------------------------------
@@ -288,6 +300,10 @@ class ClaimsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(grid)
+        self.loading = QLabel("Loading claims…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.hide()
+        layout.addWidget(self.loading)
         layout.addWidget(self.table, 1)
 
     def _current_changed(self, current, _previous) -> None:
@@ -320,6 +336,21 @@ class ClaimsPanel(QWidget):
     def set_claims(self, rows: list[tuple], documents, sources, types) -> None:
         """All claims (rows as ``ProjectStore.claim_table_rows`` gives them) and the names
         the filters offer."""
+        self.set_choices(documents, sources, types)
+        self.set_rows([ClaimRow.from_store(r) for r in rows])
+
+    def set_rows(self, rows: list[ClaimRow]) -> None:
+        self.loading.hide()
+        self.model.set_rows(rows)
+
+    def set_loading(self, count: int) -> None:
+        """The rows are being read in the background; say so instead of showing none."""
+        self.loading.setText(f"Loading {count:,} claims…")
+        self.loading.show()
+        self.model.set_rows([])
+
+    def set_choices(self, documents, sources, types) -> None:
+        """The names shown for ids, and what the filter lists offer."""
         self.model.set_names(documents, sources, types)
         choices = {
             "document_id": [(d.title, d.id) for d in documents],
@@ -338,7 +369,6 @@ class ClaimsPanel(QWidget):
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
             self.model.filters[key] = combo.currentData()
-        self.model.set_rows([ClaimRow.from_store(r) for r in rows])
 
     def upsert(self, values: tuple) -> None:
         self.model.upsert(ClaimRow.from_store(values))

@@ -26,7 +26,7 @@ from annotator.services.workspace import Edited, LinksChanged, Workspace
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
-from annotator.gui.claims_panel import ClaimsPanel
+from annotator.gui.claims_panel import ClaimRow, ClaimsPanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from annotator.store import ProjectStore
 
 MIN_PANES, MAX_PANES = 1, 4
+BACKGROUND_TABLE_ABOVE = 5_000  # claims; a larger table is filled in a worker after the window shows
 TABLE_ROW_KEYS = ("id", "document_id", "source_id", "type_id", "verdict", "quote", "note", "start")
 DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -68,6 +69,8 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.panes: list[DocumentPane] = []
         self._import_worker: Worker | None = None
         self.workspace: Workspace | None = None
+        self._claims_loader: Worker | None = None
+        self._claims_touched: set[str] | None = None  # edited while the table's rows are read
         self._link_claims: set[str] | None = set()  # claims whose links changed in this batch (None: all)
         self._batch_depth = 0
         self._changes: list[Change] = []
@@ -506,6 +509,8 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             return
         link_claims, self._link_claims = self._link_claims, set()
         claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")} | (link_claims or set())
+        if self._claims_touched is not None:
+            self._claims_touched |= claim_ids
         for claim_id in claim_ids:
             rows = self.store.claim_rows(claim_id)
             if rows:
@@ -587,11 +592,53 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         for pane in self.panes:
             self._refresh_spans(pane)
         self.splitter.update_bands()
-        self.claims_panel.set_claims(self.store.claim_table_rows(), self.store.documents(), self.store.sources(),
-                                     self.store.claim_types())
+        self._fill_claims_table()
         self.claims_panel.select_claim(self.selected_claim_id)
         self.inspector.show_claim(self.selected_claim_id)
         self._update_link_hint()
+
+    def _fill_claims_table(self) -> None:
+        """Small projects fill the table at once; a large one reads its rows in a worker
+        (its own read-only connection), so the window shows and answers meanwhile. Claims
+        edited while the rows are read are brought up to date when they arrive."""
+        panel, store = self.claims_panel, self.store
+        if self._claims_loader is not None:
+            self._claims_loader.cancel()
+            self._claims_loader = None
+        panel.set_choices(store.documents(), store.sources(), store.claim_types())
+        count = store.claim_count()
+        if count <= BACKGROUND_TABLE_ABOVE:
+            self._claims_touched = None
+            panel.set_rows([ClaimRow.from_store(r) for r in store.claim_table_rows()])
+            return
+        panel.set_loading(count)
+        self._claims_touched = set()
+        worker = Worker(_read_claim_rows, store.path)
+        self._claims_loader = worker
+        worker.finished.connect(lambda rows, w=worker, s=store: self._claims_read(w, s, rows))
+        worker.failed.connect(lambda message, w=worker: self._claims_read_failed(w, message))
+        worker.start()
+
+    def _claims_read(self, worker: Worker, store, rows: list) -> None:
+        if worker is not self._claims_loader or store is not self.store:
+            return  # another project, or a newer refresh, took over
+        self._claims_loader = None
+        touched, self._claims_touched = self._claims_touched or set(), None
+        self.claims_panel.set_rows(rows)
+        for claim_id in touched:  # edited while the rows were being read
+            found = store.claim_table_rows(claim_id)
+            if found:
+                self.claims_panel.upsert(found[0])
+            else:
+                self.claims_panel.model.remove(claim_id)
+        self.claims_panel.select_claim(self.selected_claim_id)
+
+    def _claims_read_failed(self, worker: Worker, message: str) -> None:
+        if worker is self._claims_loader:
+            self._claims_loader = None
+            self._claims_touched = None
+            self.claims_panel.set_rows([])
+            self.statusBar().showMessage(f"Could not read the claims for the table: {message}", 8000)
 
     def _forget_missing(self) -> None:
         """After an undone import or merge: empty panes whose document is gone, drop a
@@ -823,3 +870,10 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
             self.store.close()
             self.store = None
         super().closeEvent(event)
+
+
+def _read_claim_rows(path, progress, cancelled) -> list[ClaimRow]:
+    """Worker: every claim's table row, read through a connection of its own."""
+    from annotator.services.projects import read_claim_table_rows
+
+    return [ClaimRow.from_store(r) for r in read_claim_table_rows(path)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.store import PROJECT_SUFFIX, ProjectStore, create_project, open_project
+from annotator.store.opening import open_reader
 
 PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
@@ -29,5 +30,15 @@ def create_project_file(path: str | Path) -> ProjectStore:
     return create_project(with_project_suffix(path), overwrite=False)
 
 
+def read_claim_table_rows(path: str | Path) -> list[tuple]:
+    """Every claim's table row, read on the calling thread through a read-only connection of
+    its own (for a worker while the app keeps the project open for writing)."""
+    reader = open_reader(path)
+    try:
+        return reader.claim_table_rows()
+    finally:
+        reader.db.close()
+
+
 __all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "open_project_file",
-           "with_project_suffix"]
+           "read_claim_table_rows", "with_project_suffix"]

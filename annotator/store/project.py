@@ -211,6 +211,9 @@ class ProjectStore:
         ).fetchall()
         return Counts(*values)
 
+    def claim_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM claims").fetchone()[0]
+
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 

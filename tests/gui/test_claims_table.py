@@ -64,3 +64,30 @@ def test_sorting_by_a_column_and_new_rows_land_in_order(qtbot):
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert [model.display(c)["source"] for c in model.visible_ids()] == ["Wire", "Wire", "Blog", "Blog"]
     assert model.index(0, 0).data() == model.display(model.visible_ids()[0])["quote"]
+
+
+def test_a_large_table_fills_after_the_window_shows_and_keeps_edits_made_meanwhile(qtbot, open_window, user,
+                                                                                   monkeypatch):
+    import threading
+
+    from annotator.gui import main_window
+
+    monkeypatch.setattr(main_window, "BACKGROUND_TABLE_ABOVE", 0)  # the demo counts as large
+    go_on = threading.Event()
+    read = main_window._read_claim_rows
+
+    def slow_read(path, progress, cancelled):  # holds the worker until the test has edited
+        assert go_on.wait(60)
+        return read(path, progress, cancelled)
+
+    monkeypatch.setattr(main_window, "_read_claim_rows", slow_read)
+    win = open_window()
+    panel = win.claims_panel
+    assert win._claims_loader is not None and panel.loading.isVisible(), "the rows are read in a worker"
+    assert panel.visible_claim_ids() == []
+    new = user.claim(win, win.panes[0], "Clarifai is a US-based company")  # while they are read
+    go_on.set()
+    qtbot.waitUntil(lambda: win._claims_loader is None)
+    assert not panel.loading.isVisible()
+    assert set(panel.visible_claim_ids()) == {c.id for c in win.store.claims()} and new in panel.visible_claim_ids()
+    assert panel.table.selectionModel().isRowSelected(panel.model.position(new)), "the new claim stays selected"
