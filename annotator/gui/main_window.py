@@ -858,7 +858,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         if self._import_worker is not None:
             self._import_worker.cancel()
-        self.score_updater.timer.stop()
+        self.score_updater.stop()
         self._similar_cancel()
         self._hints_reset()
         Worker.wait_all()

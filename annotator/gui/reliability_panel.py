@@ -1,11 +1,16 @@
 """The Reliability panel: each source's record and estimate as bars with intervals,
 and, for the selected source, the claims that moved its score most.
 
-Scores are computed in a worker from a snapshot of the project, a short moment
-after the last edit, so typing and clicking never wait for them.
+Scores are computed a short moment after the last edit, in a separate process that reads
+the project through its own connection, so typing and clicking never wait for them.
 """
 
 from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
@@ -308,10 +313,16 @@ class ScoreUpdater:
         self.worker.failed.connect(self._failed)
         self.worker.start()
 
+    def stop(self) -> None:
+        """The window closes: no new scoring, and one under way is abandoned at once."""
+        self.timer.stop()
+        if self.worker is not None:
+            self.worker.cancel()
+
     def _finished(self, scores) -> None:
         self.worker = None
         store = self.window.store
-        if store is None:
+        if store is None or scores is None:  # closed, or the scoring was abandoned
             return
         if self.dirty or store.path != self._scoring_path:  # edited, or another project opened
             self._start()
@@ -327,8 +338,55 @@ class ScoreUpdater:
         self.panel.set_error(message)
 
 
-def _score(path, text_cache, progress, cancelled):
-    from annotator.services.reliability import score_project
-    from annotator.services.snapshot import snapshot_of_file
+class ScoringProcess:
+    """One warm child process that scores projects. Scoring a 100k-claim project is seconds
+    of pure Python; in a thread of the app it would take turns with the GUI thread for the
+    interpreter lock and every keystroke would wait. The child is started with the first
+    scoring and kept for the next ones (it keeps the texts it has read)."""
 
-    return score_project(snapshot_of_file(path, text_cache=text_cache))
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def score(self, path, cancelled):
+        """Score in the child; give up (and stop the child) when ``cancelled()`` turns true."""
+        from annotator.services.reliability import score_file
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            future = self._pool.submit(score_file, str(path))
+        while True:
+            try:
+                return future.result(timeout=0.1)
+            except FuturesTimeout:
+                if cancelled():
+                    self.stop()  # a half-done scoring of a closed project is not worth waiting for
+                    return None
+
+    def stop(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+
+
+SCORING = ScoringProcess()
+
+
+def _score(path, text_cache, progress, cancelled):
+    """Worker: scores from the scoring process; in this process if a child cannot run."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return SCORING.score(path, cancelled)
+    except (BrokenProcessPool, OSError, RuntimeError):
+        SCORING.stop()
+        from annotator.services.reliability import score_project
+        from annotator.services.snapshot import snapshot_of_file
+
+        return score_project(snapshot_of_file(path, text_cache=text_cache))

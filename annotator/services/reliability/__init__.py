@@ -22,10 +22,11 @@ from annotator.services.reliability.scores import (
     SourceScore,
     explain_claim,
     explain_source,
+    score_file,
     score_project,
 )
 
 __all__ = [
     "NOT_ENOUGH", "ClaimEstimate", "Config", "ExplanationRow", "ProjectScores", "Push", "SourceScore",
-    "explain_claim", "explain_source", "score_project",
+    "explain_claim", "explain_source", "score_file", "score_project",
 ]

@@ -285,3 +285,15 @@ def explain_claim(scores: ProjectScores, claim_id: str) -> ClaimEstimate:
     return ClaimEstimate(claim_id=claim_id, quote=inputs.claim_quote[claim_id], probability=float(res.prob[p]),
                          verdict=_verdict_label(inputs, res, p), settled=bool(res.fixed[p]),
                          prior=res.prior_logit, pushes=pushes)
+
+
+_TEXTS: dict[tuple[str, str], str] = {}  # document texts kept between scorings in one process
+
+
+def score_file(path: str) -> ProjectScores:
+    """Score the project at ``path``, read through a read-only connection of this process's
+    own. The app runs this in a separate process, so scoring a large project never competes
+    with the window for Python's interpreter lock; texts are kept between calls."""
+    from annotator.services.snapshot import snapshot_of_file
+
+    return score_project(snapshot_of_file(path, text_cache=_TEXTS))
