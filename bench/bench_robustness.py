@@ -15,20 +15,10 @@ from annotator.core.text import context
 from annotator.services.importers import read_bytes, read_document
 from annotator.services.interchange import load_csv
 from annotator.store import create_project
+from tests.test_anchoring import ARTICLE, QUOTE  # the same article and quote as the unit test
 
 REPO = Path(__file__).resolve().parent.parent
 MALICIOUS_HTML = REPO / "tests" / "fixtures" / "import" / "malicious.html"
-# The article and quote of tests/test_anchoring.py.
-ARTICLE = (
-    "Clarifai is a US-based company founded in 2013 that specialises in computer vision. "
-    "In July 2019, the New York Times published a story alleging that in 2014 dating site "
-    "OkCupid had provided Clarifai with personal photographs of its users. "
-    "The company said it deleted about 3 million photos after a settlement with the FTC. "
-    "Critics said the deletion came years too late. "
-    "The FTC did not comment on the settlement. "
-    "Clarifai said it deleted about 3 million photos. "
-)
-QUOTE = "deleted about 3 million photos after a settlement with the FTC"
 
 
 def _time(seconds: float) -> str:
