@@ -40,7 +40,7 @@ from annotator.gui.window_import import ImportActions
 from annotator.gui.window_interchange import InterchangeActions
 from annotator.gui.window_checkworthy import CheckworthyActions
 from annotator.gui.window_help import HelpActions
-from annotator.gui.window_linking import LinkActions
+from annotator.gui.linking import LinkingController
 from annotator.gui.window_navigation import NavigationActions
 from annotator.gui.window_similar import SimilarActions
 from annotator.gui.workers import Worker
@@ -58,7 +58,7 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions, CheckworthyActions, HelpActions,
+class MainWindow(ImportActions, InterchangeActions, SimilarActions, CheckworthyActions, HelpActions,
                  NavigationActions, QMainWindow):
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
@@ -193,7 +193,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         claim_menu = bar.addMenu("&Claim")
         self.create_action = self._action("&Create Claim from Selection", self.create_claim_from_selection,
                                           "Ctrl+E", "Highlight the selected text as a claim")
-        self.link_action = self._action("&Link Claims…", self.link_step, "Ctrl+L",
+        self.link_action = self._action("&Link Claims…", lambda: self.linking.step(), "Ctrl+L",
                                         "Press once on the first claim, then on the second, and pick the relation")
         self.resize_action = self._action("&Resize Claim to Selection", self.resize_claim_to_selection,
                                           "Ctrl+Shift+E", "Move the selected claim's span to the selected text")
@@ -201,8 +201,11 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
                                           QKeySequence.StandardKey.Delete, window_wide=False)
         self.next_action = self._action("&Next Claim", lambda: self.step_claim(+1), "Alt+Down")
         self.prev_action = self._action("&Previous Claim", lambda: self.step_claim(-1), "Alt+Up")
-        self.cancel_link_action = self._action("Cancel Linking", self.cancel_link, "Esc")
+        self.cancel_link_action = self._action("Cancel Linking", lambda: self.linking.cancel(), "Esc")
         self.cancel_link_action.setEnabled(False)
+        self.linking = LinkingController(prompts=self.prompts, feedback=self, push=self.push,
+                                         select_claim=self.select_claim, hint_label=self.link_hint,
+                                         cancel_action=self.cancel_link_action)
         for action in (self.create_action, self.link_action, self.cancel_link_action, self.resize_action,
                        self.delete_action, self.next_action, self.prev_action):
             claim_menu.addAction(action)
@@ -275,6 +278,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.workspace.subscribe(self._on_workspace)
         self.annotations = AnnotationService(store, self.events)
         self.importer = ImportService(store, self.events)
+        self.linking.bind(self.workspace, self.annotations)
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
         self._similar_reset()
@@ -394,7 +398,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         pane = DocumentPane(len(self.panes))
         pane.documentChosen.connect(lambda doc_id, p=pane: self.show_in_pane(p, doc_id))
         pane.view.spanClicked.connect(self.select_claim)
-        pane.view.claimDropped.connect(self._claim_dropped)
+        pane.view.claimDropped.connect(lambda a, b: self.linking.dropped(a, b))
         pane.view.tooltip_provider = self._claim_tooltip
         pane.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         pane.view.customContextMenuRequested.connect(lambda pos, p=pane: self._view_menu(p, pos))
@@ -527,7 +531,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
                     pane.view.update_span(claim_id, None)
         self.splitter.update_bands()
         self.inspector.show_claim(self.selected_claim_id)
-        self._update_link_hint()
 
     # -- claims ----------------------------------------------------------------------
     def push(self, command) -> bool:
@@ -568,6 +571,9 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.statusBar().showMessage(message, 8000)
         self.prompts.warn("annotator", message)
 
+    def status(self, message: str, ms: int = 4000) -> None:
+        self.statusBar().showMessage(message, ms)
+
     def hint(self, message: str) -> None:
         """Tell the user what an action needs, without a dialog in the way."""
         self.statusBar().showMessage(message, 8000)
@@ -595,7 +601,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self._fill_claims_table()
         self.claims_panel.select_claim(self.selected_claim_id)
         self.inspector.show_claim(self.selected_claim_id)
-        self._update_link_hint()
 
     def _fill_claims_table(self) -> None:
         """Small projects fill the table at once; a large one reads its rows in a worker
@@ -652,7 +657,7 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         if self.selected_claim_id not in claims:
             self.selected_claim_id = None
         if self.pending_link_from is not None and self.pending_link_from not in claims:
-            self.cancel_link()
+            self.pending_link_from = None
 
     def _span(self, pane: DocumentPane, row: dict) -> Span:
         offsets = pane.view.offsets
@@ -757,7 +762,6 @@ class MainWindow(ImportActions, InterchangeActions, LinkActions, SimilarActions,
         self.claims_panel.select_claim(claim_id)
         self.inspector.show_claim(claim_id)
         self.splitter.update_bands()
-        self._update_link_hint()
 
     def _pane_for_jump(self) -> DocumentPane:
         """Where to open a document that no pane shows: not the pane of the selected claim."""

@@ -193,7 +193,7 @@ class SimilarActions:
             self.hint("The list is still for another claim; wait a moment for it to refresh.")
             return
         if suggestion.claim_id:
-            self.link_claims(source_id, suggestion.claim_id, relation)
+            self.linking.link(source_id, suggestion.claim_id, relation)
             return
         passage = suggestion.match.passage
         try:

@@ -144,10 +144,10 @@ def test_self_link_and_duplicate_are_refused_with_a_message(window, user, prompt
     user.press(left.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert "Linking from" in win.link_hint.text(), "pressing Ctrl+L twice on one claim keeps waiting for the other"
     assert not [kind for kind, *_ in prompts.said if kind == "relation"], "no question for one claim"
-    assert not win.link_claims(claim, claim, Relation.SAME)
+    assert not win.linking.link(claim, claim, Relation.SAME)
     assert "itself" in prompts.messages("warn")[-1]
     other = user.claim(win, left, "founded in 2013")
-    assert win.link_claims(claim, other, Relation.SUPPORTS)
+    assert win.linking.link(claim, other, Relation.SUPPORTS)
     win.select_claim(claim)
     prompts.answer("relation", Relation.SUPPORTS)
     user.press(left.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -165,7 +165,7 @@ def test_deleting_a_claim_removes_links_and_undo_restores_them(window, user):
     left, right = win.panes
     a = user.claim(win, left, "Clarifai is a US-based company")
     b = user.claim(win, right, "approximately 3 million images")
-    win.link_claims(a, b, Relation.SUPPORTS)
+    win.linking.link(a, b, Relation.SUPPORTS)
     win.select_claim(a)
     win.set_verdict(Rating.TRUE)
     user.focus(win, left.view)
