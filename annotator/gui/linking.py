@@ -10,27 +10,15 @@ so a deleted claim, an undo or another project clears it without the window's he
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
-
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Relation
 from annotator.gui import commands
-from annotator.gui.prompts import Prompts
+from annotator.gui.prompts import Feedback, Prompts
 from annotator.services.annotations import AnnotationService
 from annotator.services.workspace import Edited, Notification, PendingLinkChanged, Workspace
-
-
-class Feedback(Protocol):
-    """How a controller tells the user something without owning a window."""
-
-    def hint(self, message: str) -> None: ...
-
-    def show_error(self, message: str) -> None: ...
-
-    def status(self, message: str, ms: int = 4000) -> None: ...
 
 
 class LinkingController:

@@ -37,7 +37,7 @@ from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.window_import import ImportActions
-from annotator.gui.window_interchange import InterchangeActions
+from annotator.gui.interchange import InterchangeController
 from annotator.gui.window_checkworthy import CheckworthyActions
 from annotator.gui.window_help import HelpActions
 from annotator.gui.linking import LinkingController
@@ -58,7 +58,7 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(ImportActions, InterchangeActions, SimilarActions, CheckworthyActions, HelpActions,
+class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
                  NavigationActions, QMainWindow):
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
@@ -115,6 +115,9 @@ class MainWindow(ImportActions, InterchangeActions, SimilarActions, CheckworthyA
         self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready)
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
 
+        self.interchange = InterchangeController(
+            parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim,
+            project_renamed=lambda: self.setWindowTitle(f"{self.store.name} — annotator"))
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Type for new claims")
         self.type_combo.setToolTip("Type given to claims you create")
@@ -163,11 +166,12 @@ class MainWindow(ImportActions, InterchangeActions, SimilarActions, CheckworthyA
         file_menu.addAction(self.import_action)
         file_menu.addAction(self._action("&Paste as New Document…", self.paste_document, "Ctrl+Shift+V",
                                          "Create a document from text on the clipboard"))
-        file_menu.addAction(self._action("Import &Annotations (CSV)…", self.load_annotations_dialog, None,
+        file_menu.addAction(self._action("Import &Annotations (CSV)…",
+                                         lambda: self.interchange.load_annotations_dialog(), None,
                                          "Load claims, links and verdicts from annotation CSV files"))
-        file_menu.addAction(self._action("&Export…", self.export_dialog, "Ctrl+Shift+X",
+        file_menu.addAction(self._action("&Export…", lambda: self.interchange.export_dialog(), "Ctrl+Shift+X",
                                          "Annotation CSVs, W3C Web Annotation or ClaimReview JSON-LD"))
-        file_menu.addAction(self._action("&Merge Project…", self.merge_dialog, None,
+        file_menu.addAction(self._action("&Merge Project…", lambda: self.interchange.merge_dialog(), None,
                                          "Bring a colleague's documents and annotations into this project"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
@@ -233,9 +237,10 @@ class MainWindow(ImportActions, InterchangeActions, SimilarActions, CheckworthyA
         toolbar.addWidget(self.link_hint)
 
         tools_menu = bar.addMenu("&Tools")
-        tools_menu.addAction(self._action("&Agreement Between Annotators…", self.agreement_dialog, None,
+        tools_menu.addAction(self._action("&Agreement Between Annotators…",
+                                          lambda: self.interchange.agreement_dialog(), None,
                                           "Cohen's kappa and Krippendorff's alpha on spans, links, verdicts"))
-        tools_menu.addAction(self._action("&Project Settings…", self.project_settings, None,
+        tools_menu.addAction(self._action("&Project Settings…", lambda: self.interchange.project_settings(), None,
                                           "Project name and the newsroom named in ClaimReview exports"))
 
         view_menu = bar.addMenu("&View")
@@ -279,6 +284,7 @@ class MainWindow(ImportActions, InterchangeActions, SimilarActions, CheckworthyA
         self.annotations = AnnotationService(store, self.events)
         self.importer = ImportService(store, self.events)
         self.linking.bind(self.workspace, self.annotations)
+        self.interchange.bind(self.annotations)
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
         self._similar_reset()

@@ -49,6 +49,17 @@ class Prompts(Protocol):
         """An existing folder, or None."""
 
 
+class Feedback(Protocol):
+    """How a controller tells the user something without owning a window: a hint for a
+    missing precondition, an error that needs acknowledging, a passing status line."""
+
+    def hint(self, message: str) -> None: ...
+
+    def show_error(self, message: str) -> None: ...
+
+    def status(self, message: str, ms: int = 4000) -> None: ...
+
+
 class QtPrompts:
     """The real dialogs, parented to ``window`` so that they stay above it."""
 

@@ -176,7 +176,7 @@ def test_export_then_load_annotations_is_one_undoable_step(tmp_path, open_window
         win.annotations.delete_claim(claim.id)
     win.undo_stack.clear()
     assert win.store.counts().claims == 0 and win.claims_panel.visible_claim_ids() == []
-    report = win.load_annotations(str(tmp_path / "csv"))
+    report = win.interchange.load_annotations(str(tmp_path / "csv"))
     assert report.loaded and report.claims_loaded == 23
     assert "23" in prompts.messages("inform")[-1], "the user is told what was loaded"
     assert win.store.counts().links == 13 and len(win.claims_panel.visible_claim_ids()) == 23
@@ -197,7 +197,7 @@ def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(tmp_path,
                                        "Clarifai is a US-based company,Clarifai OkCupid facial dataset sharing,,\n"
                                        "x,Clarifai OkCupid facial dataset sharing,-4,zz\n", encoding="utf-8")
     before = win.store.counts()
-    report = win.load_annotations(str(folder))
+    report = win.interchange.load_annotations(str(folder))
     assert not report.loaded and report.errors
     asked = [text for kind, _title, text in prompts.said if kind == "confirm"]
     assert len(asked) == 1 and "nothing was loaded" in asked[0]
@@ -226,11 +226,11 @@ def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch, open
 
     win = open_window()
     before = win.store.counts()
-    report = win.merge(str(other_path))
+    report = win.interchange.merge(str(other_path))
     after = win.store.counts()
     assert after.claims == before.claims + 1, "the colleague's new claim came in; the demo claims deduplicated"
     assert after.verdicts == before.verdicts + 2
-    dialog = win.last_report_dialog
+    dialog = win.interchange.last_report_dialog
     assert dialog.items.count() == len(report.conflicts) >= 1
     assert sha256_file(other_path) == before_file
     win.undo_stack.undo()
@@ -246,15 +246,15 @@ def test_export_formats_and_agreement_dialog(tmp_path, monkeypatch, open_window)
     from annotator.gui import dialogs
 
     win = open_window()
-    win.export(str(tmp_path / "wa"), "webannotation")
+    win.interchange.export(str(tmp_path / "wa"), "webannotation")
     data = json.loads(next((tmp_path / "wa").glob("*.jsonld")).read_text(encoding="utf-8"))
     assert "anno.jsonld" in json.dumps(data["@context"])
-    win.export(str(tmp_path / "cr"), "claimreview")
+    win.interchange.export(str(tmp_path / "cr"), "claimreview")
     reviews = json.loads(next((tmp_path / "cr").glob("*.jsonld")).read_text(encoding="utf-8"))
     assert len(reviews) >= 20 and reviews[0]["@type"] == "ClaimReview"
     monkeypatch.setattr(dialogs.AgreementDialog, "exec", lambda self: 0)
-    win.agreement_dialog()
-    assert "at least two annotators" in win.last_report_dialog.findChild(dialogs.QLabel).text()
+    win.interchange.agreement_dialog()
+    assert "at least two annotators" in win.interchange.last_report_dialog.findChild(dialogs.QLabel).text()
     win.close()
 
 
@@ -266,9 +266,9 @@ def test_project_settings_newsroom_is_undoable_and_credited(tmp_path, monkeypatc
     win = open_window()
     monkeypatch.setattr(dialogs.ProjectSettingsDialog, "exec",
                         lambda self: (self.newsroom.setText("Example Fact Check Desk"), 1)[1])
-    win.project_settings()
+    win.interchange.project_settings()
     assert win.store.meta()["newsroom"] == "Example Fact Check Desk"
-    win.export(str(tmp_path / "cr"), "claimreview")
+    win.interchange.export(str(tmp_path / "cr"), "claimreview")
     reviews = json.loads(next((tmp_path / "cr").glob("*.jsonld")).read_text(encoding="utf-8"))
     assert reviews[0]["author"]["name"] == "Example Fact Check Desk"
     win.undo_stack.undo()

@@ -7,14 +7,14 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtGui import QAction, QUndoStack  # noqa: E402
-from PySide6.QtWidgets import QLabel  # noqa: E402
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import QLabel
 
-from annotator.core.events import Events  # noqa: E402
-from annotator.core.model import Relation  # noqa: E402
-from annotator.gui.linking import LinkingController  # noqa: E402
-from annotator.services.annotations import AnnotationService  # noqa: E402
-from annotator.services.workspace import Workspace  # noqa: E402
+from annotator.core.events import Events
+from annotator.core.model import Relation
+from annotator.gui.linking import LinkingController
+from annotator.services.annotations import AnnotationService
+from annotator.services.workspace import Workspace
 
 
 class Told:

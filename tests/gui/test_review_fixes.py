@@ -23,7 +23,7 @@ def win(qtbot, monkeypatch, open_window):
 def test_a_failed_merge_is_reported_and_leaves_no_undo_step(win, tmp_path):
     bogus = tmp_path / "notes.annotator"
     bogus.write_text("not a project")
-    win.merge(str(bogus))
+    win.interchange.merge(str(bogus))
     assert win.errors and "not an annotator project" in win.errors[-1]
     assert win.undo_stack.count() == 0
     win.undo()  # nothing to undo, and nothing crashes

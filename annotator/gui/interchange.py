@@ -1,23 +1,44 @@
-"""Exchanging work from the main window: exports (CSV, W3C Web Annotation,
-ClaimReview), loading annotation CSVs, merging a colleague's project, agreement
-between annotators and project settings. Bulk additions are one undoable step."""
+"""Exchanging work: exports (CSV, W3C Web Annotation, ClaimReview), loading annotation
+CSVs, merging a colleague's project, agreement between annotators and project settings.
+Bulk additions are one undoable step (the service returns the rows they added).
+
+A controller with explicit collaborators: the window it parents dialogs to, the prompts,
+a feedback interface, the undo push and ``select_claim``; ``bind`` gives it the open
+project's annotation service."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import ClassVar
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui import commands
-from annotator.services.projects import PROJECT_FILTER
+from annotator.gui.prompts import Feedback, Prompts
+from annotator.services.annotations import AnnotationService
+from annotator.services.projects import PROJECT_FILTER, ProjectStore
 
 
+class InterchangeController:
+    def __init__(self, *, parent: QWidget, prompts: Prompts, feedback: Feedback,
+                 push: Callable[[commands.Command], bool], select_claim: Callable[..., None],
+                 project_renamed: Callable[[], None]):
+        self.parent, self.prompts, self.feedback, self.push = parent, prompts, feedback, push
+        self.select_claim, self.project_renamed = select_claim, project_renamed
+        self.annotations: AnnotationService | None = None
+        self.last_report_dialog: QDialog | None = None
 
-class InterchangeActions:
-    """Mixed into the main window; uses its store, services and undo stack."""
+    def bind(self, annotations: AnnotationService) -> None:
+        self.annotations = annotations
+
+    @property
+    def store(self) -> ProjectStore:
+        assert self.annotations is not None, "no project is open"
+        return self.annotations.store
 
     def _push_busy(self, command) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -49,7 +70,7 @@ class InterchangeActions:
         try:
             summary = writer(self.store, folder)
         except AnnotatorError as exc:
-            self.show_error(str(exc))
+            self.feedback.show_error(str(exc))
             return None
         self.prompts.inform("Export finished", "\n".join(summary.lines()))
         return summary
@@ -65,7 +86,7 @@ class InterchangeActions:
         from annotator.services.merge import merge_project_file
 
         if Path(path).resolve() == Path(self.store.path).resolve():
-            self.show_error("A project cannot be merged into itself.")
+            self.feedback.show_error("A project cannot be merged into itself.")
             return None
         command = commands.AddRows(self.annotations, f"Merge {Path(path).name}",
                                    lambda: merge_project_file(self.store, path))
@@ -77,7 +98,7 @@ class InterchangeActions:
                                                    for who, rating, *_ in c.ratings), c.claim_id)
                  for c in report.conflicts]
         dialog = ReportDialog("Merge finished", "\n".join(report.lines()), items,
-                              "Verdicts to resolve (double-click to open the claim):", self)
+                              "Verdicts to resolve (double-click to open the claim):", self.parent)
         dialog.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
         dialog.setModal(False)
         dialog.show()
@@ -91,22 +112,22 @@ class InterchangeActions:
         try:
             report = agreement_report(self.store)
         except AnnotatorError as exc:
-            self.show_error(str(exc))
+            self.feedback.show_error(str(exc))
             return
-        dialog = AgreementDialog(report, self)
+        dialog = AgreementDialog(report, self.parent)
         self.last_report_dialog = dialog
         dialog.exec()
 
     def project_settings(self) -> None:
         from annotator.gui.dialogs import ProjectSettingsDialog
 
-        dialog = ProjectSettingsDialog(self.store.meta(), self)
+        dialog = ProjectSettingsDialog(self.store.meta(), self.parent)
         if dialog.exec() != ProjectSettingsDialog.DialogCode.Accepted:
             return
         for key, value in dialog.values().items():
             if self.store.meta().get(key, "") != value:
                 self.push(commands.SetProjectMeta(self.annotations, key, value))
-        self.setWindowTitle(f"{self.store.name} — annotator")
+        self.project_renamed()
 
     def load_annotations_dialog(self) -> None:
         folder = self.prompts.folder("Folder with annotation CSV files", Path.home())
