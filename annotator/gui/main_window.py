@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,7 +36,7 @@ from annotator.gui.prompts import Prompts, QtPrompts
 from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
-from annotator.gui.window_import import ImportActions
+from annotator.gui.importing import ImportController
 from annotator.gui.interchange import InterchangeController
 from annotator.gui.window_checkworthy import CheckworthyActions
 from annotator.gui.window_help import HelpActions
@@ -58,7 +58,7 @@ SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
+class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
                  NavigationActions, QMainWindow):
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
@@ -67,7 +67,6 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
         self.events = Events()
         self.undo_stack = QUndoStack(self)
         self.panes: list[DocumentPane] = []
-        self._import_worker: Worker | None = None
         self.workspace: Workspace | None = None
         self._claims_loader: Worker | None = None
         self._claims_touched: set[str] | None = None  # edited while the table's rows are read
@@ -118,6 +117,9 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
         self.interchange = InterchangeController(
             parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim,
             project_renamed=lambda: self.setWindowTitle(f"{self.store.name} — annotator"))
+        self.importing = ImportController(parent=self, prompts=self.prompts, feedback=self, push=self.push,
+                                          open_documents=self._open_in_empty_panes,
+                                          open_document=lambda doc_id: self.show_in_pane(self._target_pane(), doc_id))
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Type for new claims")
         self.type_combo.setToolTip("Type given to claims you create")
@@ -161,10 +163,11 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        self.import_action = self._action("&Import Files…", self.import_dialog, "Ctrl+I",
+        self.import_action = self._action("&Import Files…", lambda: self.importing.import_dialog(), "Ctrl+I",
                                           "Import articles: text, Markdown, HTML, Word or PDF")
         file_menu.addAction(self.import_action)
-        file_menu.addAction(self._action("&Paste as New Document…", self.paste_document, "Ctrl+Shift+V",
+        file_menu.addAction(self._action("&Paste as New Document…", lambda: self.importing.paste_document(),
+                                         "Ctrl+Shift+V",
                                          "Create a document from text on the clipboard"))
         file_menu.addAction(self._action("Import &Annotations (CSV)…",
                                          lambda: self.interchange.load_annotations_dialog(), None,
@@ -269,9 +272,6 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
 
     # -- project ---------------------------------------------------------------------
     def set_project(self, store: ProjectStore) -> None:
-        if self._import_worker is not None:  # files read for the old project are not stored in the new one
-            self._import_worker.cancel()
-            self._import_worker = None
         if self.store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
@@ -285,6 +285,7 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
         self.importer = ImportService(store, self.events)
         self.linking.bind(self.workspace, self.annotations)
         self.interchange.bind(self.annotations)
+        self.importing.bind(self.importer)
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
         self._similar_reset()
@@ -385,6 +386,22 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
         doc_id = item.data(0, DOC_ROLE)
         if doc_id:
             self.show_in_pane(self._target_pane(), doc_id)
+
+    def _open_in_empty_panes(self, doc_ids: list[str]) -> None:
+        """Newly imported documents: in the panes that show nothing (the rest wait in the list)."""
+        empty = [p for p in self.panes if p.document_id is None]
+        for pane, doc_id in zip(empty, doc_ids, strict=False):
+            self.show_in_pane(pane, doc_id)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.importing.import_paths(paths))
 
     def _target_pane(self) -> DocumentPane:
         """The pane that had focus last, else the first empty one, else the last."""
@@ -866,8 +883,7 @@ class MainWindow(ImportActions, SimilarActions, CheckworthyActions, HelpActions,
 
     def closeEvent(self, event) -> None:
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
-        if self._import_worker is not None:
-            self._import_worker.cancel()
+        self.importing.cancel()
         self.score_updater.stop()
         self._similar_cancel()
         self._hints_reset()

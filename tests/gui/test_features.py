@@ -77,7 +77,7 @@ def test_paste_as_document_and_undo(qtbot, monkeypatch, open_window):
     QApplication.clipboard().setText("Wire copy\nThe FTC settled with Match Group in 2024.")
     monkeypatch.setattr(dialogs.PasteDialog, "exec", lambda self: (self.source.setEditText("Wire"), 1)[1])
     before = win.store.counts().documents
-    win.paste_document()
+    win.importing.paste_document()
     docs = [d for d in win.store.documents() if d.title == "Wire copy"]
     assert len(docs) == 1 and win.store.source(docs[0].source_id).name == "Wire"
     assert any(p.document_id == docs[0].id for p in win.panes)
@@ -92,8 +92,8 @@ def test_file_import_is_undoable(qtbot, tmp_path, open_window):
     win = open_window()
     f = tmp_path / "brief.md"
     f.write_text("# Brief\n\nOkCupid's founders invested in Clarifai.\n", encoding="utf-8")
-    win.import_paths([str(f)])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
+    win.importing.import_paths([str(f)])
+    qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
     doc = next(d for d in win.store.documents() if d.title == "Brief")
     win.undo_stack.undo()
     assert all(d.id != doc.id for d in win.store.documents())
@@ -153,8 +153,8 @@ def test_claims_on_crlf_text_with_combining_marks_and_emoji(qtbot, tmp_path, ope
     path = tmp_path / "crlf.txt"
     path.write_bytes("Cafe\u0301 report\r\nFlags 🇩🇰 and 👩‍👩‍👧 first.\r\nClarifai deleted 3 million photos.\r\n"
                      .encode("utf-8"))
-    win.import_paths([str(path)])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
+    win.importing.import_paths([str(path)])
+    qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
     doc = next(d for d in win.store.documents() if d.original_filename == "crlf.txt")
     pane = win.panes[1]
     win.show_in_pane(pane, doc.id)

@@ -57,18 +57,18 @@ def test_failed_import_lists_errors_and_keeps_the_project_usable(window, qtbot, 
     good = tmp_path / "note.md"
     good.write_text("# FTC note\n\nThe FTC settled with Match Group.\n", encoding="utf-8")
     before = window.store.counts().documents
-    window.import_paths([str(junk), str(good)])
-    qtbot.waitUntil(lambda: getattr(window, "last_import_report", None) is not None)
-    report = window.last_import_report
+    window.importing.import_paths([str(junk), str(good)])
+    qtbot.waitUntil(lambda: window.importing.last_import_report is not None)
+    report = window.importing.last_import_report
     rows = [(report.table.topLevelItem(i).text(0), report.table.topLevelItem(i).text(1))
             for i in range(report.table.topLevelItemCount())]
     assert rows == [("photo.txt", "Failed"), ("note.md", "Imported")]
     assert report.table.topLevelItem(0).text(2)  # says why
     assert window.store.counts().documents == before + 1
     assert any(label.startswith("No source") for label in _tree_labels(window))
-    window.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
-    qtbot.waitUntil(lambda: window.last_import_report is not report)
-    assert window.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
+    window.importing.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
+    qtbot.waitUntil(lambda: window.importing.last_import_report is not report)
+    assert window.importing.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
 
 
 def test_panes_and_documents_persist_across_restart(qtbot):

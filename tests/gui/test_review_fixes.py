@@ -66,8 +66,8 @@ def test_a_colleagues_verdict_is_shown_but_never_copied_as_yours(qtbot, win):
 def test_undoing_an_import_empties_the_pane_that_showed_it(qtbot, win, tmp_path):
     path = tmp_path / "brief.txt"
     path.write_text("Alpha beta gamma delta epsilon.\n", encoding="utf-8")
-    win.import_paths([str(path)])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
+    win.importing.import_paths([str(path)])
+    qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
     doc = next(d for d in win.store.documents() if d.original_filename == "brief.txt")
     pane = win.panes[1]
     win.show_in_pane(pane, doc.id)
@@ -116,9 +116,9 @@ def test_redo_of_a_verdict_keeps_its_id(qtbot, win, user):
 def test_an_import_that_adds_nothing_leaves_no_undo_step(qtbot, win):
     from tests.conftest import REPO
 
-    win.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
-    qtbot.waitUntil(lambda: getattr(win, "last_import_report", None) is not None)
-    assert win.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
+    win.importing.import_paths([str(REPO / "seeds" / "000_77e2c661147e491e.txt")])
+    qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
+    assert win.importing.last_import_report.table.topLevelItem(0).text(1) == "Already in project"
     assert win.undo_stack.count() == 0
 
 
