@@ -53,6 +53,7 @@ BACKGROUND_TABLE_ABOVE = 5_000  # claims; a larger table is filled in a worker a
 TABLE_ROW_KEYS = ("id", "document_id", "source_id", "type_id", "verdict", "quote", "note", "start")
 DOC_ROLE = Qt.ItemDataRole.UserRole
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
@@ -364,13 +365,11 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
             groups.append(("No source", None))
         for name, source_id in groups:
             docs = by_source.get(source_id, [])
-            score = self.source_scores.get(source_id)
-            value = (score.estimate if score.estimate is not None else score.record) if score else None
-            badge = f"{value * 100:.0f}%" if value is not None else ""
-            item = QTreeWidgetItem([f"{name}  ({len(docs)})", badge])
+            item = QTreeWidgetItem([f"{name}  ({len(docs)})", ""])
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(0, f"{name}: {score.record_text}" if score else name)
             item.setData(0, SOURCE_ROLE, source_id)
+            item.setData(0, NAME_ROLE, name)
+            self._show_score(item)
             for doc in docs:
                 child = QTreeWidgetItem([doc.title])
                 child.setToolTip(0, doc.title)
@@ -381,6 +380,14 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
         names = self._source_names()
         for pane in self.panes:
             pane.set_choices(documents, names)
+
+    def _show_score(self, item: QTreeWidgetItem) -> None:
+        """A source's row: its score badge and the record in the tooltip."""
+        name = item.data(0, NAME_ROLE)
+        score = self.source_scores.get(item.data(0, SOURCE_ROLE))
+        value = (score.estimate if score.estimate is not None else score.record) if score else None
+        item.setText(1, f"{value * 100:.0f}%" if value is not None else "")
+        item.setToolTip(0, f"{name}: {score.record_text}" if score else name)
 
     def _tree_activated(self, item: QTreeWidgetItem) -> None:
         doc_id = item.data(0, DOC_ROLE)
@@ -874,8 +881,11 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
                 self.show_error(str(exc))
 
     def _scores_ready(self, scores) -> None:
+        """New scores change one badge per source; the tree is not rebuilt."""
         self.source_scores = {s.source_id: s for s in scores.sources}
-        self._refresh_tree()
+        tree = self.sources_tree
+        for i in range(tree.topLevelItemCount()):
+            self._show_score(tree.topLevelItem(i))
         self.inspector.show_claim(self.selected_claim_id)
 
     def edit_claim_types(self) -> None:
