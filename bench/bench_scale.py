@@ -445,7 +445,7 @@ class _Pump:
         return (any(t.isActive() for t in self.timers()) or win.score_updater.worker is not None
                 or bool(getattr(win, "_similar_queries", None))
                 or (getattr(win, "_similar_worker", None) is not None)
-                or (getattr(win, "_hints_worker", None) is not None))
+                or (win.hints.worker is not None))
 
     def settle(self, limit: float) -> tuple[bool, float]:
         """Turn the loop until no timer or worker of the window is pending (scores

@@ -38,7 +38,7 @@ from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.importing import ImportController
 from annotator.gui.interchange import InterchangeController
-from annotator.gui.window_checkworthy import CheckworthyActions
+from annotator.gui.hints import HintsController
 from annotator.gui.window_help import HelpActions
 from annotator.gui.linking import LinkingController
 from annotator.gui.window_navigation import NavigationActions
@@ -59,7 +59,7 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
+class MainWindow(SimilarActions, HelpActions,
                  NavigationActions, QMainWindow):
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
@@ -149,7 +149,8 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        if slot is not None:
+            action.triggered.connect(slot)
         if window_wide:
             self.addAction(action)
         else:
@@ -258,7 +259,17 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
         for n in range(1, MAX_PANES + 1):
             view_menu.addAction(self._action(f"Focus Pane {n}", lambda _=False, i=n - 1: self.focus_pane(i),
                                              f"Ctrl+{n}"))
-        self._build_checkworthy_actions(view_menu, claim_menu)
+        self.hints_action = self._action("Show Sentences &Worth Checking", None, "Ctrl+Shift+H",
+                                         "Dotted underline: sentences with a figure, date, comparison or "
+                                         "attribution that are not claims yet")
+        self.hints = HintsController(parent=self, action=self.hints_action, panes=lambda: self.panes,
+                                     focused_pane=self.focused_pane, feedback=self)
+        view_menu.addAction(self.hints_action)
+        claim_menu.addAction(self._action("Select Next Sentence Worth Checking", lambda: self.hints.select(+1),
+                                          "Alt+Shift+Down"))
+        claim_menu.addAction(self._action("Select Previous Sentence Worth Checking", lambda: self.hints.select(-1),
+                                          "Alt+Shift+Up"))
+        self.inspector.claimShown.connect(lambda _cid: self.hints.refresh())
         self._build_help_menu(bar)
 
     def _fill_recent(self) -> None:
@@ -290,7 +301,7 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
         self._similar_reset()
-        self._hints_reset()
+        self.hints.bind(store)
         self.search_panel.search_fn = store.search
         self.search_panel.results.clear()
         self._refresh_types()
@@ -475,7 +486,7 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
         pane.show_document(doc, source)
         self._sync_pane_documents()
         self._refresh_spans(pane)
-        self._refresh_hints()
+        self.hints.refresh()
         self.splitter.update_bands()
 
     # -- refresh ---------------------------------------------------------------------
@@ -896,7 +907,7 @@ class MainWindow(SimilarActions, CheckworthyActions, HelpActions,
         self.importing.cancel()
         self.score_updater.stop()
         self._similar_cancel()
-        self._hints_reset()
+        self.hints.bind(None)
         Worker.wait_all()
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())

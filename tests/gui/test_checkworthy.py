@@ -54,16 +54,16 @@ def test_a_failed_search_is_reported_once_and_not_retried(qtbot, monkeypatch, op
     monkeypatch.setattr(checkworthy, "hints", broken)
     win = open_window()
     win.hints_action.trigger()
-    qtbot.waitUntil(lambda: win._hints_worker is None and bool(calls))
+    qtbot.waitUntil(lambda: win.hints.worker is None and bool(calls))
     assert "Could not find sentences worth checking" in win.statusBar().currentMessage()
     runs = len(calls)
     with qtbot.waitSignal(win.inspector.claimShown):  # a shown claim refreshes the hints at once
         win.select_claim(win.store.claims()[0].id)
-    assert win._hints_worker is None, "a failed document is not searched again on every refresh"
+    assert win.hints.worker is None, "a failed document is not searched again on every refresh"
     Worker.wait_all()
     assert len(calls) == runs
     win.panes[0].view.setFocus()
-    win.select_hint(+1)
+    win.hints.select(+1)
     assert "still looking" not in win.statusBar().currentMessage()
 
 
