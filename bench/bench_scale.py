@@ -425,7 +425,7 @@ class _Pump:
 
     def timers(self) -> list:
         win = self.win
-        return [t for t in (win.score_updater.timer, getattr(win, "_similar_timer", None)) if t is not None]
+        return [t for t in (win.score_updater.timer, win.similar.timer) if t is not None]
 
     def drain_timers(self, limit: float = 5.0) -> float:
         """Turn the loop until the short timers have fired; the seconds of work they did."""
@@ -443,8 +443,8 @@ class _Pump:
     def busy(self) -> bool:
         win = self.win
         return (any(t.isActive() for t in self.timers()) or win.score_updater.worker is not None
-                or bool(getattr(win, "_similar_queries", None))
-                or (getattr(win, "_similar_worker", None) is not None)
+                or bool(win.similar.queries)
+                or (win.similar.worker is not None)
                 or (win.hints.worker is not None))
 
     def settle(self, limit: float) -> tuple[bool, float]:

@@ -42,7 +42,8 @@ from annotator.gui.hints import HintsController
 from annotator.gui.window_help import HelpActions
 from annotator.gui.linking import LinkingController
 from annotator.gui.window_navigation import NavigationActions
-from annotator.gui.window_similar import SimilarActions
+from annotator.gui.similar import SimilarController
+from annotator.gui.similar_panel import SimilarPanel
 from annotator.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(SimilarActions, HelpActions,
+class MainWindow(HelpActions,
                  NavigationActions, QMainWindow):
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
@@ -103,7 +104,8 @@ class MainWindow(SimilarActions, HelpActions,
         self.search_panel = SearchPanel()
         self.search_panel.hitActivated.connect(self.open_at)
         self.search_dock = self.add_dock("Search", "searchDock", self.search_panel, LEFT)
-        self._build_similar_dock(self.search_dock)
+        self.similar_panel = SimilarPanel()
+        self.similar_dock = self.add_dock("Similar", "similarDock", self.similar_panel, LEFT, tab_with=self.search_dock)
         self.sources_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
@@ -122,6 +124,11 @@ class MainWindow(SimilarActions, HelpActions,
                                           open_documents=self._open_in_empty_panes,
                                           open_document=lambda doc_id: self.show_in_pane(self._target_pane(), doc_id))
         self.type_combo = QComboBox()
+        self.similar = SimilarController(
+            panel=self.similar_panel, dock=self.similar_dock, selected_claim=lambda: self.selected_claim_id,
+            new_claim_type=lambda: self.type_combo.currentData(), open_at=self.open_at,
+            link=lambda a, b, relation: self.linking.link(a, b, relation), push_pair=self.push_pair, feedback=self)
+        self.inspector.claimShown.connect(lambda _cid: self.similar.schedule())
         self.type_combo.setAccessibleName("Type for new claims")
         self.type_combo.setToolTip("Type given to claims you create")
         self.link_hint = QLabel()
@@ -196,7 +203,7 @@ class MainWindow(SimilarActions, HelpActions,
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("&Find in Document…", self.find_in_document, QKeySequence.StandardKey.Find))
         edit_menu.addAction(self._action("&Search All Documents…", self.focus_search, "Ctrl+Shift+F"))
-        edit_menu.addAction(self._action("Find Si&milar Passages", self.show_similar, "Ctrl+Shift+M",
+        edit_menu.addAction(self._action("Find Si&milar Passages", lambda: self.similar.show(), "Ctrl+Shift+M",
                                          "Where other documents say something like the selected claim"))
 
         claim_menu = bar.addMenu("&Claim")
@@ -300,7 +307,7 @@ class MainWindow(SimilarActions, HelpActions,
         self.importing.bind(self.importer)
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
-        self._similar_reset()
+        self.similar.bind(store, self.annotations)
         self.hints.bind(store)
         self.search_panel.search_fn = store.search
         self.search_panel.results.clear()
@@ -578,6 +585,20 @@ class MainWindow(SimilarActions, HelpActions,
         """Run an undoable edit; a domain error is shown and the edit leaves no undo step."""
         self._batched(self.undo_stack.push, command)
         return self._report(command)
+
+    def push_pair(self, label: str, first, second) -> bool:
+        """Push ``first`` and, if it worked, the command ``second()`` builds, as one undo step."""
+        def both() -> None:
+            self.undo_stack.beginMacro(label)
+            try:
+                self.undo_stack.push(first)
+                if first.error is None:
+                    self.undo_stack.push(second())
+            finally:
+                self.undo_stack.endMacro()
+
+        self._batched(both)
+        return self._report(first)
 
     def undo(self) -> None:
         command = self.undo_stack.command(self.undo_stack.index() - 1)
@@ -906,7 +927,7 @@ class MainWindow(SimilarActions, HelpActions,
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         self.importing.cancel()
         self.score_updater.stop()
-        self._similar_cancel()
+        self.similar.bind(None, None)
         self.hints.bind(None)
         Worker.wait_all()
         s = app_settings.settings()

@@ -62,6 +62,6 @@ def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
 def test_the_app_window_shows_one_tab_bar_per_group(qtbot, open_window):
     win = open_window()
     qtbot.waitUntil(lambda: _groups(win) == [("Claims", "Reliability"), ("Search", "Similar")])
-    win.show_similar()
-    qtbot.waitUntil(win._similar_on_screen)
+    win.similar.show()
+    qtbot.waitUntil(win.similar.on_screen)
     assert _groups(win) == [("Claims", "Reliability"), ("Search", "Similar")]

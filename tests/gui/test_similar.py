@@ -63,7 +63,7 @@ def test_similar_passages_for_the_selected_claim_and_link_in_one_step(qtbot, ope
 def test_opening_a_passage_shows_it_in_a_pane(qtbot, open_window, user):
     win = open_window()
     win.select_claim(user.claim_with(win.store, "Clarifai investor"))
-    win.show_similar()
+    win.similar.show()
     suggestions = _wait_for_suggestions(qtbot, win)
     target = suggestions[0].match.passage
     item = win.similar_panel.results.item(0)
@@ -85,7 +85,7 @@ win.select_claim(next(c.id for c in win.store.claims() if "Clarifai investor" in
 for _ in range(20):
     app.processEvents()
 print("after start:", "spacy" in sys.modules)
-win.show_similar()
+win.similar.show()
 import time
 deadline = time.time() + 60
 while win.similar_panel.results.count() == 0 and time.time() < deadline:
@@ -117,7 +117,7 @@ def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot
                                       "Clarifai investor had supplied the photographs. 😀 Nothing else.",
                                       title="Wire copy", source_name="Wire")
     win.select_claim(user.claim_with(win.store, "Clarifai investor"))
-    win.show_similar()
+    win.similar.show()
     suggestions = _wait_for_suggestions(qtbot, win)
     best = suggestions[0]
     assert best.match.passage.document_id == result.document.id and best.match.score > 90
@@ -127,7 +127,7 @@ def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot
     other = create_project(tmp_path / "other.annotator", "Other")
     other.close()
     assert win.open_project_path(tmp_path / "other.annotator")
-    assert win.match_index is None and win.similar_panel.results.count() == 0
+    assert win.similar.match_index is None and win.similar_panel.results.count() == 0
     Worker.wait_all()
 
 
@@ -135,12 +135,12 @@ def test_raising_the_tab_by_hand_fills_it_and_a_hidden_tab_does_no_work(qtbot, o
     win = open_window()
     with qtbot.waitSignal(win.inspector.claimShown):  # the moment a visible tab would schedule a search
         win.select_claim(user.claim_with(win.store, "Clarifai investor"))
-    assert not win._similar_on_screen()
-    assert not win._similar_timer.isActive() and win._similar_worker is None and not win._similar_queries
+    assert not win.similar.on_screen()
+    assert not win.similar.timer.isActive() and win.similar.worker is None and not win.similar.queries
     assert win.similar_panel.results.count() == 0
     win.similar_dock.raise_()  # as clicking the "Similar" tab does
     suggestions = _wait_for_suggestions(qtbot, win)
-    assert suggestions and win._similar_on_screen()
+    assert suggestions and win.similar.on_screen()
     other = user.claim_with(win.store, "requested data from OkCupid")
     win.select_claim(other)  # the list follows the selection
     qtbot.waitUntil(lambda: "requested data" in win.similar_panel.heading.text())
@@ -153,13 +153,13 @@ def test_while_a_new_text_is_indexed_the_list_belongs_to_the_new_claim_and_link_
     win = open_window()
     first = user.claim_with(win.store, "Clarifai investor")
     win.select_claim(first)
-    win.show_similar()
+    win.similar.show()
     _wait_for_suggestions(qtbot, win)
     win.importer.import_text("A new wire story about OkCupid photos. " * 2000, title="Wire", source_name="Wire")
     second = user.claim_with(win.store, "requested data from OkCupid")
     links_before = len(win.store.links(second))
     win.select_claim(second)
-    win._similar_refresh(force=True)
+    win.similar.refresh(force=True)
     # The old claim's passages are gone at once; Link cannot attach one of them to the new claim.
     assert "requested data" in win.similar_panel.heading.text()
     assert win.similar_panel.claim_id == second
@@ -174,7 +174,7 @@ def test_the_current_passage_stays_current_after_linking_it(qtbot, open_window, 
     win = open_window()
     claim_id = user.claim_with(win.store, "Clarifai investor")
     win.select_claim(claim_id)
-    win.show_similar()
+    win.similar.show()
     suggestions = _wait_for_suggestions(qtbot, win)
     row = max(i for i, s in enumerate(suggestions) if s.relation is None)
     assert row > 0
@@ -192,10 +192,10 @@ def test_cancelling_says_so(qtbot, open_window, user):
     win = open_window()
     win.select_claim(user.claim_with(win.store, "Clarifai investor"))
     win.importer.import_text("Another long text about Clarifai. " * 20_000, title="Long", source_name="Wire")
-    win.show_similar()
+    win.similar.show()
     # The index worker's answer arrives through the event loop, which has not run since the
     # dock was raised: the indexing is certainly still under way.
-    assert win._similar_worker is not None
+    assert win.similar.worker is not None
     win.similar_panel.cancel_button.click()
     assert "Cancelled" in win.similar_panel.status.text()
     assert not win.similar_panel.progress.isVisible()
