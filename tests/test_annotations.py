@@ -106,6 +106,11 @@ def test_a_bulk_edit_returns_exactly_the_rows_it_added_and_undoes_them(store):
     that, redo puts the same rows back with the same ids (no diff of the whole project)."""
     from annotator.core.events import Events
 
+    from annotator.core.clock import TickingClock
+    from annotator.core.ids import new_id
+    from annotator.core.model import Verdict
+
+    store.clock = TickingClock()  # every stamp differs, so a re-stamped row would show
     events, heard = Events(), []
     events.subscribe(heard.append)
     service = AnnotationService(store, events, annotator="tester")
@@ -116,7 +121,8 @@ def test_a_bulk_edit_returns_exactly_the_rows_it_added_and_undoes_them(store):
         doc = store.add_document("Clarifai deleted three million photos.", "New")
         claim = service.create_claim(doc.id, 0, 8)
         service.link(claim.id, old_claim.id, Relation.SUPPORTS)
-        service.set_verdict(claim.id, Rating.TRUE)
+        # As a CSV load does: a verdict with no times of its own, stamped by the store.
+        store.insert_verdict(Verdict(new_id(), claim.id, Rating.TRUE, annotator="tester"))
         return "report"
 
     heard.clear()
@@ -124,9 +130,11 @@ def test_a_bulk_edit_returns_exactly_the_rows_it_added_and_undoes_them(store):
     assert report == "report"
     assert [d.title for d in added.documents] == ["New"] and len(added.claims) == 1 and len(added.links) == 1
     assert len(added.verdicts) == 1 and heard[-1].kind == "document"
+    stamped = store.verdict(added.claims[0].id).updated_at
     service.remove_rows(added)
     assert [d.title for d in store.documents()] == ["Old"] and [c.id for c in store.claims()] == [old_claim.id]
     assert store.links() == [] and store.verdicts() == []
     service.add_rows(added)
     assert {c.id for c in store.claims()} == {old_claim.id, added.claims[0].id}
     assert store.links()[0].id == added.links[0].id and store.verdict(added.claims[0].id).rating is Rating.TRUE
+    assert store.verdict(added.claims[0].id).updated_at == stamped, "redo puts back the same rows, times included"

@@ -84,14 +84,18 @@ class ClaimsModel(QAbstractTableModel):
 
     def upsert(self, row: ClaimRow) -> None:
         """Add or update one claim's row (after a single edit)."""
+        old = self.rows.get(row.id)
         self.rows[row.id] = row
         position = self.position(row.id)
         wanted = self._accepts(row)
-        if position is not None and wanted:
+        moved = (position is not None and wanted and old is not None and self.sort_column is not None
+                 and self._sort_key(old) != self._sort_key(row))
+        if position is not None and wanted and not moved:
             self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
-        elif position is not None:
-            self._hide(position)
-        elif wanted:
+            return
+        if position is not None:
+            self._hide(position)  # filtered out now, or its place in the sorted order changed
+        if wanted:
             at = self._sorted_position(row) if self.sort_column is not None else len(self._visible)
             self.beginInsertRows(QModelIndex(), at, at)
             self._visible.insert(at, row.id)
@@ -103,8 +107,9 @@ class ClaimsModel(QAbstractTableModel):
 
     def remove(self, claim_id: str) -> None:
         position = self.position(claim_id)
-        if self.rows.pop(claim_id, None) is not None and position is not None:
-            self._hide(position)
+        if position is not None:
+            self._hide(position)  # while its row can still be read
+        self.rows.pop(claim_id, None)
 
     def _hide(self, position: int) -> None:
         self.beginRemoveRows(QModelIndex(), position, position)
@@ -198,6 +203,9 @@ class ClaimsModel(QAbstractTableModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()  # the selection and current row follow their claims
+        claims = [self._visible[i.row()] if i.isValid() and i.row() < len(self._visible) else None
+                  for i in persistent]
         if column < 0:
             self.sort_column = None
             self._visible = self._filtered(self.rows.values())
@@ -205,6 +213,11 @@ class ClaimsModel(QAbstractTableModel):
             self.sort_column, self.sort_order = column, order
             self._visible = self._filtered(self.rows[i] for i in self._visible)
         self._positions = None
+        moved = []
+        for index, claim_id in zip(persistent, claims, strict=True):
+            position = self.position(claim_id)
+            moved.append(self.index(position, index.column()) if position is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
     # -- Qt's model interface ----------------------------------------------------------

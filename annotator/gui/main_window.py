@@ -482,12 +482,14 @@ class MainWindow(HelpActions,
     def show_in_pane(self, pane: DocumentPane, doc_id: str | None) -> None:
         if doc_id is None:
             pane.show_document(None, None)
+            self._sync_pane_documents()
             return
         try:
             doc = self.store.document(doc_id)
         except AnnotatorError:
             self.statusBar().showMessage("That document is no longer in the project.", 5000)
             pane.show_document(None, None)
+            self._sync_pane_documents()
             return
         source = self.store.source(doc.source_id).name if doc.source_id else None
         pane.show_document(doc, source)
@@ -926,6 +928,9 @@ class MainWindow(HelpActions,
     def closeEvent(self, event) -> None:
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         self.importing.cancel()
+        if self._claims_loader is not None:
+            self._claims_loader.cancel()
+            self._claims_loader = None
         self.score_updater.stop()
         self.similar.bind(None, None)
         self.hints.bind(None)

@@ -208,7 +208,11 @@ class Workspace:
             self._notify(PendingLinkChanged(None))
 
     def set_pane_count(self, count: int) -> None:
+        dropped = self.pane_documents[count:]
         self.pane_documents = (self.pane_documents + [None] * count)[:count]
+        for document_id in dropped:
+            if document_id is not None and document_id not in self.pane_documents:
+                self.links.forget(document_id)
 
     def show(self, index: int, document_id: str | None) -> None:
         """Pane ``index`` now shows ``document_id``; documents no pane shows leave the index."""

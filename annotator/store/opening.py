@@ -227,6 +227,7 @@ def open_reader(path: str | os.PathLike):
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")  # a project without WAL: wait out a commit
     except sqlite3.Error as exc:
         raise ProjectError(f"Cannot read {path.name}: {exc}.") from None
     return ProjectStore(Database(conn), path)

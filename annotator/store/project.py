@@ -567,6 +567,8 @@ class ProjectStore:
 
     def insert_verdict(self, verdict: Verdict) -> Verdict:
         stamp = self.clock.now_iso()
+        verdict.created_at = verdict.created_at or stamp  # kept on the object: a redo restores the same times
+        verdict.updated_at = verdict.updated_at or stamp
         self._write(
             f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [verdict.id, verdict.claim_id, Rating(verdict.rating).value, verdict.note,

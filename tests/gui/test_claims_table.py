@@ -9,7 +9,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt
 
 from annotator.core.model import ClaimType, Document, Source
-from annotator.gui.claims_panel import UNCHECKED, ClaimRow, ClaimsModel
+from annotator.gui.claims_panel import ID_ROLE, UNCHECKED, ClaimRow, ClaimsModel
 
 
 def _model(qtbot):
@@ -91,3 +91,48 @@ def test_a_large_table_fills_after_the_window_shows_and_keeps_edits_made_meanwhi
     assert not panel.loading.isVisible()
     assert set(panel.visible_claim_ids()) == {c.id for c in win.store.claims()} and new in panel.visible_claim_ids()
     assert panel.table.selectionModel().isRowSelected(panel.model.position(new)), "the new claim stays selected"
+
+
+def test_an_edited_row_moves_to_its_place_in_the_sorted_order(qtbot):
+    model = _model(qtbot)
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.visible_ids() == ["c3", "c2", "c1"]
+    model.upsert(ClaimRow.from_store(("c3", "d2", "s2", "t1", "false", "Zero hours", None, 3)))
+    assert model.visible_ids() == ["c2", "c1", "c3"]
+
+
+def test_the_model_keeps_qts_rules_through_edits_filters_and_sorts(qtbot):
+    """Qt's own model checker watches random edits, removals, filters and sorts."""
+    import random
+
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    model = _model(qtbot)
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    rng = random.Random(5)
+    words = ["alpha", "bravo", "charlie", "delta", "echo"]
+    for step in range(300):
+        roll = rng.random()
+        claim_id = f"c{rng.randrange(12)}"
+        if roll < 0.5:
+            model.upsert(ClaimRow.from_store((claim_id, rng.choice(["d1", "d2"]), rng.choice(["s1", "s2"]), None,
+                                              rng.choice([None, "true", "false"]), f"{rng.choice(words)} {step}",
+                                              None, step)))
+        elif roll < 0.7:
+            model.remove(claim_id)
+        elif roll < 0.85:
+            model.set_filter("text", rng.choice(["", "a", "al", "e"]))
+        else:
+            model.sort(rng.choice([-1, 0, 1, 4]), rng.choice(list(Qt.SortOrder)))
+        shown = model.visible_ids()
+        assert len(shown) == len(set(shown)) and all(model.position(c) == i for i, c in enumerate(shown))
+
+
+def test_sorting_keeps_the_selected_claim_selected(window, user):
+    panel = window.claims_panel
+    claim = user.claim_with(window.store, "Clarifai investor")
+    window.select_claim(claim)
+    panel.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    rows = panel.table.selectionModel().selectedRows()
+    assert [index.data(ID_ROLE) for index in rows] == [claim]
+    assert window.selected_claim_id == claim
