@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -19,14 +22,23 @@ class Change:
     document_id: str | None = None
 
 
-class Events:
-    def __init__(self) -> None:
-        self._listeners: list[Callable[[Change], None]] = []
+class Bus(Generic[T]):
+    """Listeners called in turn with each message; ``subscribe`` returns the unsubscribe."""
 
-    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[T], None]] = []
+
+    def subscribe(self, listener: Callable[[T], None]) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def emit(self, change: Change) -> None:
+    def emit(self, message: T) -> None:
         for listener in list(self._listeners):
-            listener(change)
+            listener(message)
+
+    def clear(self) -> None:
+        self._listeners.clear()
+
+
+class Events(Bus[Change]):
+    """The services' committed changes."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotator.core.errors import NotFoundError
-from annotator.core.events import Change, Events
+from annotator.core.events import Bus, Change, Events
 from annotator.core.model import LinkEnds, Relation
 from annotator.store.project import ProjectStore
 
@@ -175,21 +175,19 @@ class Workspace:
         self.selected_claim_id: str | None = None
         self.pending_link_from: str | None = None
         self.pane_documents: list[str | None] = []
-        self._listeners: list[Callable[[Notification], None]] = []
+        self._notifications: Bus[Notification] = Bus()
         self._unsubscribe = events.subscribe(self._on_change)
 
     def close(self) -> None:
         """Stop listening to the project (another one is being opened)."""
         self._unsubscribe()
-        self._listeners.clear()
+        self._notifications.clear()
 
     def subscribe(self, listener: Callable[[Notification], None]) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+        return self._notifications.subscribe(listener)
 
     def _notify(self, notification: Notification) -> None:
-        for listener in list(self._listeners):
-            listener(notification)
+        self._notifications.emit(notification)
 
     # -- what the user does ----------------------------------------------------------
     def select(self, claim_id: str | None) -> None:
