@@ -354,7 +354,8 @@ class ScoringProcess:
 
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_exit_with_parent)
             future = self._pool.submit(score_file, str(path))
         while True:
             try:
@@ -376,6 +377,23 @@ class ScoringProcess:
 
 
 SCORING = ScoringProcess()
+
+
+def _exit_with_parent() -> None:
+    """In the scoring child: leave as soon as the app's process is gone, even when it was
+    killed or crashed and could not say goodbye (an orphan would hold memory for nothing)."""
+    import os
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _score(path, text_cache, progress, cancelled):
