@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoSt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
@@ -39,9 +40,9 @@ from annotator.gui.search_panel import SearchPanel
 from annotator.gui.importing import ImportController
 from annotator.gui.interchange import InterchangeController
 from annotator.gui.hints import HintsController
-from annotator.gui.window_help import HelpActions
+from annotator.gui.docks import hide_stale_tab_bars
+from annotator.gui.help import PAGES, HelpController
 from annotator.gui.linking import LinkingController
-from annotator.gui.window_navigation import NavigationActions
 from annotator.gui.similar import SimilarController
 from annotator.gui.similar_panel import SimilarPanel
 from annotator.gui.workers import Worker
@@ -60,8 +61,7 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
-class MainWindow(HelpActions,
-                 NavigationActions, QMainWindow):
+class MainWindow(QMainWindow):
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
         self.prompts: Prompts = prompts if prompts is not None else QtPrompts(self)
@@ -70,6 +70,7 @@ class MainWindow(HelpActions,
         self.undo_stack = QUndoStack(self)
         self.panes: list[DocumentPane] = []
         self.workspace: Workspace | None = None
+        self._syncing = False  # one pane's scroll is being copied to the others
         self._claims_loader: Worker | None = None
         self._claims_touched: set[str] | None = None  # edited while the table's rows are read
         self._link_claims: set[str] | None = set()  # claims whose links changed in this batch (None: all)
@@ -110,7 +111,8 @@ class MainWindow(HelpActions,
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
         self.reliability.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
-        self.reliability.helpRequested.connect(lambda: self.show_page("How Scores Are Computed", "scores.md"))
+        self.help = HelpController(self, lambda: self.store.path if self.store is not None else None)
+        self.reliability.helpRequested.connect(lambda: self.help.show_page("How Scores Are Computed", "scores.md"))
         self.reliability_dock = self.add_dock("Reliability", "reliabilityDock", self.reliability, RIGHT,
                                               tab_with=claims_dock)
         self.source_scores: dict[str, object] = {}
@@ -277,7 +279,14 @@ class MainWindow(HelpActions,
         claim_menu.addAction(self._action("Select Previous Sentence Worth Checking", lambda: self.hints.select(-1),
                                           "Alt+Shift+Up"))
         self.inspector.claimShown.connect(lambda _cid: self.hints.refresh())
-        self._build_help_menu(bar)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard Shortcuts", self.help.show_shortcuts, "F1",
+                                         "Every shortcut of the app, from its menus"))
+        help_menu.addSeparator()
+        for title, page in PAGES:
+            help_menu.addAction(self._action(f"{title}…", lambda _=False, t=title, p=page: self.help.show_page(t, p)))
+        help_menu.addSeparator()
+        help_menu.addAction(self._action("&About annotator", self.help.show_about))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -412,6 +421,60 @@ class MainWindow(HelpActions,
         if doc_id:
             self.show_in_pane(self._target_pane(), doc_id)
 
+    # -- layout and moving around ----------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, lambda: hide_stale_tab_bars(self))
+
+    def add_dock(self, title: str, name: str, widget, area, *, tab_with: QDockWidget | None = None) -> QDockWidget:
+        """A dock with a stable object name (the saved layout refers to it); with ``tab_with``
+        it becomes a tab behind that dock."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if tab_with is not None:
+            self.tabifyDockWidget(tab_with, dock)
+            tab_with.raise_()
+        return dock
+
+    def find_in_document(self) -> None:
+        pane = self.focused_pane() or self.panes[0]
+        pane.show_find()
+
+    def focus_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.field.setFocus()
+        self.search_panel.field.selectAll()
+
+    def open_at(self, document_id: str, start: int, end: int) -> None:
+        """Show a document (in the pane already showing it, else a free one) at a range."""
+        pane = next((p for p in self.panes if p.document_id == document_id), None)
+        if pane is None:
+            pane = self._pane_for_jump()
+            self.show_in_pane(pane, document_id)
+        if end > start:
+            pane.view.select_span(start, end)
+            pane.view.centerCursor()
+        else:
+            pane.view.scroll_to(start)
+        pane.view.setFocus()
+
+    def _sync_scroll(self, source: DocumentPane, value: int) -> None:
+        if not self.sync_action.isChecked() or self._syncing:
+            return
+        bar = source.view.verticalScrollBar()
+        fraction = value / bar.maximum() if bar.maximum() else 0.0
+        self._syncing = True
+        try:
+            for pane in self.panes:
+                if pane is not source:
+                    other = pane.view.verticalScrollBar()
+                    other.setValue(round(fraction * other.maximum()))
+        finally:
+            self._syncing = False
+
     def _open_in_empty_panes(self, doc_ids: list[str]) -> None:
         """Newly imported documents: in the panes that show nothing (the rest wait in the list)."""
         empty = [p for p in self.panes if p.document_id is None]
@@ -512,15 +575,6 @@ class MainWindow(HelpActions,
     def pending_link_from(self) -> str | None:
         return self.workspace.pending_link_from if self.workspace is not None else None
 
-    @pending_link_from.setter
-    def pending_link_from(self, claim_id: str | None) -> None:
-        if self.workspace is None:
-            return
-        if claim_id is None:
-            self.workspace.cancel_link()
-        else:
-            self.workspace.start_link(claim_id)
-
     def _on_workspace(self, notification) -> None:
         if isinstance(notification, LinksChanged):
             if notification.claim_ids is None or self._link_claims is None:
@@ -570,9 +624,7 @@ class MainWindow(HelpActions,
             if rows:
                 self.claims_panel.upsert(tuple(rows[0][k] for k in TABLE_ROW_KEYS))
             else:
-                self.claims_panel.model.remove(claim_id)
-                if claim_id == self.selected_claim_id:
-                    self.selected_claim_id = None
+                self.claims_panel.model.remove(claim_id)  # the workspace has dropped it from the selection
             for pane in self.panes:
                 row = rows[0] if rows else None
                 if row is not None and row["document_id"] == pane.document_id:
@@ -710,18 +762,13 @@ class MainWindow(HelpActions,
             self.statusBar().showMessage(f"Could not read the claims for the table: {message}", 8000)
 
     def _forget_missing(self) -> None:
-        """After an undone import or merge: empty panes whose document is gone, drop a
-        selection or a pending link whose claim is gone."""
+        """After an undone import or merge: empty panes whose document is gone. (A selection
+        or pending link whose claim is gone was already dropped by the workspace.)"""
         known = {d.id for d in self.store.documents()}
         for pane in self.panes:
             if pane.document_id is not None and pane.document_id not in known:
                 pane.show_document(None, None)
         self._sync_pane_documents()
-        claims = {c.id for c in self.store.claims()} if (self.selected_claim_id or self.pending_link_from) else set()
-        if self.selected_claim_id not in claims:
-            self.selected_claim_id = None
-        if self.pending_link_from is not None and self.pending_link_from not in claims:
-            self.pending_link_from = None
 
     def _span(self, pane: DocumentPane, row: dict) -> Span:
         offsets = pane.view.offsets

@@ -22,7 +22,7 @@ def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
-    from annotator.gui.window_navigation import hide_stale_tab_bars
+    from annotator.gui.docks import hide_stale_tab_bars
 
     # The dock layout of the app in miniature: two tabified groups, then resizeDocks.
     window = QMainWindow()

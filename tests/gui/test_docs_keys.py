@@ -112,9 +112,9 @@ def app_actions(win) -> list[QAction]:
 
 def widget_keys(win) -> set[str]:
     """Keys that work on a widget rather than through an action (Enter in a list, …), as F1 lists them."""
-    from annotator.gui.window_help import EXTRA_KEYS
+    from annotator.gui.help import EXTRA_KEYS
 
-    shown = win.shortcut_rows()
+    shown = win.help.shortcut_rows()
     assert all(row in shown for row in EXTRA_KEYS), "F1 no longer lists the widget keys"
     return {key for keys, _what in EXTRA_KEYS for key, _platforms in keys_in(keys)}
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 def test_f1_lists_the_shortcuts_of_the_menus(qtbot, open_window):
     win = open_window()
     qtbot.keyClick(win, Qt.Key.Key_F1)
-    dialog = win._help_dialog
+    dialog = win.help.dialog
     qtbot.waitUntil(dialog.isVisible)
     from PySide6.QtWidgets import QTextBrowser
 
@@ -22,7 +22,7 @@ def test_f1_lists_the_shortcuts_of_the_menus(qtbot, open_window):
                        ("Ctrl+Shift+M", "Find Similar Passages"), ("5", "False")):
         assert keys in text and name in text
     # Every action with a shortcut in the menus is listed: none is forgotten.
-    listed = {keys for keys, _ in win.shortcut_rows()}
+    listed = {keys for keys, _ in win.help.shortcut_rows()}
     for action in (win.create_action, win.link_action, win.delete_action, *win.verdict_actions):
         assert action.shortcut().toString() in listed
     dialog.close()
@@ -57,8 +57,8 @@ def test_documentation_pages_open(qtbot, title, page, words, open_window):
     from PySide6.QtWidgets import QTextBrowser
 
     win = open_window()
-    win.show_page(title, page)
-    dialog = win._help_dialog
+    win.help.show_page(title, page)
+    dialog = win.help.dialog
     assert dialog.windowTitle() == title
     assert words in dialog.findChild(QTextBrowser).toPlainText()
     dialog.close()
@@ -73,8 +73,8 @@ def test_links_between_help_pages_open_in_the_dialog_and_web_links_go_to_the_bro
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     win = open_window()
-    win.show_page("Exports, Merging and Agreement", "interchange.md")
-    dialog = win._help_dialog
+    win.help.show_page("Exports, Merging and Agreement", "interchange.md")
+    dialog = win.help.dialog
     browser = dialog.findChild(QTextBrowser)
     browser.anchorClicked.emit(QUrl("csv-format.md"))
     assert dialog.windowTitle() == "Annotation CSV Format"

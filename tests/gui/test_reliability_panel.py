@@ -76,7 +76,7 @@ def test_how_scores_are_computed_page_opens_from_the_panel(qtbot, open_window):
 
     win = open_window()
     win.reliability.helpRequested.emit()
-    dialog = win._help_dialog
+    dialog = win.help.dialog
     assert dialog.isVisible() and dialog.windowTitle() == "How Scores Are Computed"
     shown = dialog.findChild(QTextBrowser).toPlainText().lower()
     assert "record" in shown and "estimate" in shown

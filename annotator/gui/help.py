@@ -1,12 +1,16 @@
-"""The Help menu: every keyboard shortcut (read from the window's own actions, so the list
-is never out of date), the pages shipped in ``docs/``, and an About box."""
+"""The Help menu: every keyboard shortcut (read from the window's own menus, so the list
+is never out of date), the pages shipped in ``docs/``, and an About box.
+
+A controller given the window whose menu bar it reads and parents its dialogs to, and a
+way to name the open project; the window adds the menu entries that call it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMainWindow, QMessageBox, QTextBrowser, QVBoxLayout
 
 from annotator import __version__
 
@@ -25,23 +29,15 @@ PAGES = (
 )
 
 
-class HelpActions:
-    """Mixed into the main window; adds the Help menu."""
-
-    def _build_help_menu(self, bar) -> None:
-        menu = bar.addMenu("&Help")
-        menu.addAction(self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1",
-                                    "Every shortcut of the app, from its menus"))
-        menu.addSeparator()
-        for title, page in PAGES:
-            menu.addAction(self._action(f"{title}…", lambda _=False, t=title, p=page: self.show_page(t, p)))
-        menu.addSeparator()
-        menu.addAction(self._action("&About annotator", self.show_about))
+class HelpController:
+    def __init__(self, window: QMainWindow, project_path: Callable[[], object | None]):
+        self.window, self.project_path = window, project_path
+        self.dialog: QDialog | None = None  # the page shown last (a new one replaces it)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every menu action with a shortcut, then the widget keys."""
         rows, seen = [], set()
-        for menu_action in self.menuBar().actions():
+        for menu_action in self.window.menuBar().actions():
             if menu_action.menu() is None:
                 continue
             for path, action in _walk(menu_action.menu(), [_label(menu_action)]):
@@ -65,15 +61,16 @@ class HelpActions:
         self._show_html(title, text, markdown=True)
 
     def show_about(self) -> None:
-        where = escape(str(self.store.path)) if self.store is not None else "no project open"
-        QMessageBox.about(self, "About annotator", (
+        path = self.project_path()
+        where = escape(str(path)) if path is not None else "no project open"
+        QMessageBox.about(self.window, "About annotator", (
             f"<h3>annotator {escape(__version__)}</h3>"
             "<p>Compare how outlets report one story: highlight claims, link them across documents, "
             "record verdicts, and see how far each source can be trusted.</p>"
             f"<p>Open project: {where}<br>Everything is saved in that one SQLite file as you work.</p>"))
 
     def _show_html(self, title: str, text: str, *, markdown: bool = False) -> None:
-        dialog = QDialog(self)
+        dialog = QDialog(self.window)
         dialog.setWindowTitle(title)
         browser = QTextBrowser()
         browser.setOpenLinks(False)  # links are followed below: pages here, the web in a browser
@@ -89,9 +86,8 @@ class HelpActions:
         layout.addWidget(browser)
         layout.addWidget(buttons)
         dialog.resize(680, 640)
-        self._help_dialog = dialog  # tests look at it; a new one replaces it
+        self.dialog = dialog
         dialog.open()
-
 
     def _follow(self, dialog, browser, url) -> None:
         """A link in a help page: another page of docs/ opens in the same dialog, a web address
