@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen, QTextCursor, QTextOption
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
@@ -72,6 +72,7 @@ class DocumentView(QPlainTextEdit):
         self._drop_target: str | None = None
         self._hints: list[Hint] = []  # sorted, never overlapping (sentences)
         self._hint_starts: list[int] = []
+        self._geometry_cache: dict[int, QRectF] | None = None  # set while painting
         self.tooltip_provider = None  # callable(claim id) -> str, set by the window
         self.gutters: tuple[bool, bool] = (False, False)  # (left, right) edges that face a link band
         self.setAcceptDrops(True)
@@ -134,6 +135,7 @@ class DocumentView(QPlainTextEdit):
         """Replace, add or (span None) remove one highlight without touching the others."""
         old = self._by_id.pop(claim_id, None)
         if old is not None:
+            self._update_strip(old)
             i = bisect_left(self._starts, old.start)
             while self._spans[i] is not old:
                 i += 1
@@ -149,7 +151,16 @@ class DocumentView(QPlainTextEdit):
             self._starts.insert(i, span.start)
             self._by_id[claim_id] = span
             self._max_len = max(self._max_len, span.end - span.start)
-        self.viewport().update()
+            self._update_strip(span)
+
+    def _update_strip(self, span: Span) -> None:
+        """Schedule a repaint of the full-width band of lines a span covers (its fill,
+        underline, outline, verdict tab and gutter marks all lie in it), not the whole view."""
+        rects = self.span_rects(span)
+        if rects:
+            top = int(min(r.top() for r in rects)) - 3
+            bottom = int(max(r.bottom() for r in rects)) + 3
+            self.viewport().update(0, top, self.viewport().width(), bottom - top)
 
     # -- check-worthy sentences ------------------------------------------------------
     def set_hints(self, hints: list[tuple[int, int, str]]) -> None:
@@ -184,8 +195,12 @@ class DocumentView(QPlainTextEdit):
         return True
 
     def set_selected_span(self, claim_id: str | None) -> None:
+        if claim_id == self._selected_id:
+            return
+        for span in (self._by_id.get(self._selected_id or ""), self._by_id.get(claim_id or "")):
+            if span is not None:
+                self._update_strip(span)
         self._selected_id = claim_id
-        self.viewport().update()
 
     def spans_between(self, start: int, end: int) -> list[Span]:
         """Spans overlapping the UTF-16 range [start, end)."""
@@ -198,49 +213,78 @@ class DocumentView(QPlainTextEdit):
         hits = [s for s in self.spans_between(u16, u16 + 1)]
         return min(hits, key=lambda s: s.end - s.start) if hits else None
 
-    def span_rects(self, span: Span) -> list[QRectF]:
+    def span_rects(self, span: Span | Hint) -> list[QRectF]:
         """Viewport rectangles covering a span (only for laid-out, visible blocks)."""
         rects: list[QRectF] = []
-        doc = self.document()
-        block = doc.findBlock(span.start)
-        offset = self.contentOffset()
+        block = self.document().findBlock(span.start)
+        height = self.viewport().height()
         while block.isValid() and block.position() < span.end:
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > self.viewport().height():
+            geometry = self._block_geometry(block)
+            if geometry.top() > height:
                 break
             layout = block.layout()
-            a = max(span.start, block.position()) - block.position()
-            b = min(span.end, block.position() + block.length() - 1) - block.position()
-            if b > a and layout is not None and geometry.bottom() >= 0:
-                for i in range(layout.lineCount()):
+            position = block.position()
+            a = max(span.start, position) - position
+            b = min(span.end, position + block.length() - 1) - position
+            if b > a and layout is not None and geometry.bottom() >= 0 and layout.lineCount():
+                first = layout.lineForTextPosition(a)
+                i, n = (first.lineNumber() if first.isValid() else 0), layout.lineCount()
+                while i < n:
                     line = layout.lineAt(i)
-                    la, lb = line.textStart(), line.textStart() + line.textLength()
-                    s, e = max(a, la), min(b, lb)
+                    i += 1
+                    la = line.textStart()
+                    if la >= b:
+                        break
+                    s, e = max(a, la), min(b, la + line.textLength())
                     if e <= s:
                         continue
                     x1, _ = line.cursorToX(s)
                     x2, _ = line.cursorToX(e)
                     r = line.rect()
-                    rects.append(QRectF(geometry.left() + x1, geometry.top() + r.top(),
-                                        x2 - x1, r.height()))
+                    rects.append(QRectF(geometry.left() + x1, geometry.top() + r.top(), x2 - x1, r.height()))
             block = block.next()
         return rects
+
+    def _block_geometry(self, block) -> QRectF:
+        """A block's rectangle in viewport pixels; remembered for the length of one paint."""
+        cache = self._geometry_cache
+        if cache is None:
+            return self.blockBoundingGeometry(block).translated(self.contentOffset())
+        number = block.blockNumber()
+        geometry = cache.get(number)
+        if geometry is None:
+            geometry = cache[number] = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        return geometry
 
     def claim_vertical(self, claim_id: str):
         """Where a claim is on screen: (top, bottom) in viewport pixels, "above",
         "below", or None if this view does not show it."""
-        span = self._by_id.get(claim_id)
-        if span is None:
-            return None
+        return self.claim_verticals([claim_id])[claim_id]
+
+    def claim_verticals(self, claim_ids) -> dict:
+        """``claim_vertical`` for many claims at once (the link bands ask for every end
+        of every link): the visible range and each block's geometry are found once."""
         start, end = self._visible_range()
-        if span.end <= start:
-            return "above"
-        if span.start >= end:
-            return "below"
-        rects = self.span_rects(span)
-        if not rects:
-            return "above" if span.start < start else "below"
-        return rects[0].top(), rects[-1].bottom()
+        outer, self._geometry_cache = self._geometry_cache, self._geometry_cache or {}
+        try:
+            found: dict = {}
+            for claim_id in claim_ids:
+                span = self._by_id.get(claim_id)
+                if span is None:
+                    found[claim_id] = None
+                elif span.end <= start:
+                    found[claim_id] = "above"
+                elif span.start >= end:
+                    found[claim_id] = "below"
+                else:
+                    rects = self.span_rects(span)
+                    if not rects:
+                        found[claim_id] = "above" if span.start < start else "below"
+                    else:
+                        found[claim_id] = (rects[0].top(), rects[-1].bottom())
+            return found
+        finally:
+            self._geometry_cache = outer
 
     def span_ids(self) -> list[str]:
         """Claim ids in reading order."""
@@ -251,14 +295,26 @@ class DocumentView(QPlainTextEdit):
         self.viewportMoved.emit()
 
     def paintEvent(self, event) -> None:
-        if self._hints:
-            self._paint_hints()
-        if self._spans:
-            self._paint_highlights()
+        if self._hints or self._spans:
+            self._geometry_cache = {}
+            try:
+                start, end = self._range_in(event.rect())
+                if self._hints:
+                    self._paint_hints(start, end)
+                if self._spans:
+                    self._paint_highlights(start, end)
+            finally:
+                self._geometry_cache = None
         super().paintEvent(event)
 
-    def _paint_hints(self) -> None:
-        start, end = self._visible_range()
+    def _range_in(self, rect) -> tuple[int, int]:
+        """The UTF-16 range of the lines a viewport rectangle touches."""
+        width, line = self.viewport().width(), self.fontMetrics().height()  # a line more each way
+        start = self.cursorForPosition(QPoint(0, max(rect.top() - line, 0))).position()
+        end = self.cursorForPosition(QPoint(width, min(rect.bottom() + line, self.viewport().height()))).position()
+        return start, end + 1
+
+    def _paint_hints(self, start: int, end: int) -> None:
         painter = QPainter(self.viewport())
         pen = QPen(self.palette().placeholderText().color(), 1.5, Qt.PenStyle.DotLine)
         painter.setPen(pen)
@@ -274,8 +330,7 @@ class DocumentView(QPlainTextEdit):
         cursor = self.cursorForPosition(self.viewport().rect().bottomRight())
         return start, cursor.position() + 1
 
-    def _paint_highlights(self) -> None:
-        start, end = self._visible_range()
+    def _paint_highlights(self, start: int, end: int) -> None:
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for span in self.spans_between(start, end):

@@ -37,19 +37,22 @@ class LinkBand(QSplitterHandle):
             return None, None
         return splitter.widget(index - 1), splitter.widget(index)
 
-    def _y_range(self, view, claim_id: str) -> tuple[float, float, bool]:
-        """(top, bottom) of a claim in this band's coordinates; bool = visible."""
-        where = view.claim_vertical(claim_id)
+    def _y_ranges(self, view, claim_ids) -> dict[str, tuple[float, float, bool]]:
+        """(top, bottom) of each claim in this band's coordinates; bool = visible."""
         height = self.height()
-        if where is None:
-            return -1.0, -1.0, False
-        if where == "above":
-            return 0.0, 6.0, False
-        if where == "below":
-            return height - 6.0, float(height), False
-        top, bottom = where
         origin = self.mapFromGlobal(view.viewport().mapToGlobal(QPoint(0, 0))).y()
-        return max(0.0, origin + top), min(float(height), origin + bottom), True
+        ranges = {}
+        for claim_id, where in view.claim_verticals(claim_ids).items():
+            if where is None:
+                ranges[claim_id] = (-1.0, -1.0, False)
+            elif where == "above":
+                ranges[claim_id] = (0.0, 6.0, False)
+            elif where == "below":
+                ranges[claim_id] = (height - 6.0, float(height), False)
+            else:
+                top, bottom = where
+                ranges[claim_id] = (max(0.0, origin + top), min(float(height), origin + bottom), True)
+        return ranges
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -62,9 +65,11 @@ class LinkBand(QSplitterHandle):
         links = splitter.link_provider(left, right)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         w = float(self.width())
+        left_ranges = self._y_ranges(left.view, {left_id for left_id, _r, _k in links})
+        right_ranges = self._y_ranges(right.view, {right_id for _l, right_id, _k in links})
         for left_id, right_id, relation in links:
-            lt, lb, lvis = self._y_range(left.view, left_id)
-            rt, rb, rvis = self._y_range(right.view, right_id)
+            lt, lb, lvis = left_ranges[left_id]
+            rt, rb, rvis = right_ranges[right_id]
             if lt < 0 or rt < 0 or (not lvis and not rvis):
                 continue
             color = QColor(RELATION_COLORS[Relation(relation)])

@@ -619,6 +619,7 @@ class MainWindow(QMainWindow):
         claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")} | (link_claims or set())
         if self._claims_touched is not None:
             self._claims_touched |= claim_ids
+        ribbons_moved = bool(link_claims)  # the link bands repaint only if a ribbon changed
         for claim_id in claim_ids:
             rows = self.store.claim_rows(claim_id)
             if rows:
@@ -628,10 +629,13 @@ class MainWindow(QMainWindow):
             for pane in self.panes:
                 row = rows[0] if rows else None
                 if row is not None and row["document_id"] == pane.document_id:
-                    pane.view.update_span(claim_id, self._span(pane, row))
+                    span = self._span(pane, row)
+                    pane.view.update_span(claim_id, span)
+                    ribbons_moved = ribbons_moved or bool(span.links)
                 elif claim_id in pane.view._by_id:
                     pane.view.update_span(claim_id, None)
-        self.splitter.update_bands()
+        if ribbons_moved:
+            self.splitter.update_bands()
         self.inspector.show_claim(self.selected_claim_id)
 
     # -- claims ----------------------------------------------------------------------
@@ -872,7 +876,6 @@ class MainWindow(QMainWindow):
             pane.view.set_selected_span(claim_id)
         self.claims_panel.select_claim(claim_id)
         self.inspector.show_claim(claim_id)
-        self.splitter.update_bands()
 
     def _pane_for_jump(self) -> DocumentPane:
         """Where to open a document that no pane shows: not the pane of the selected claim."""

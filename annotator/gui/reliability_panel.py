@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -190,6 +191,7 @@ class ReliabilityPanel(QWidget):
         legend.setWordWrap(True)
         self.chart = ScoreChart()
         self.chart.sourceSelected.connect(self.show_explanation)
+        self.chart.sourceSelected.connect(self._reveal)
         self.explain_title = QLabel()
         self.explain_title.setWordWrap(True)
         self.explanation = QTreeWidget()
@@ -207,9 +209,13 @@ class ReliabilityPanel(QWidget):
         head.addWidget(help_button)
         top_layout.addLayout(head)
         top_layout.addWidget(legend)
-        top_layout.addWidget(self.chart)
+        self.chart_scroll = QScrollArea()  # fifty sources must not make the window taller than the screen
+        self.chart_scroll.setWidget(self.chart)
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        top_layout.addWidget(self.chart_scroll, 1)
         top_layout.addWidget(self.status)
-        top_layout.addStretch(1)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -221,6 +227,12 @@ class ReliabilityPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
+
+    def _reveal(self, source_id: str) -> None:
+        ids = [s.source_id for s in self.chart.scores]
+        if source_id in ids:
+            top = 22 + ids.index(source_id) * ROW_HEIGHT
+            self.chart_scroll.ensureVisible(0, top + ROW_HEIGHT // 2, 0, ROW_HEIGHT // 2 + 4)
 
     def set_busy(self, busy: bool) -> None:
         self.status.setText("Updating scores…" if busy else "")
