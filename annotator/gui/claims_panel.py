@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -41,6 +42,7 @@ class ClaimRow:
     note: str | None
     start: int
     haystack: str = ""  # quote and note, case-folded once, for the text filter
+    seq: int = 0  # place in the unsorted order (as loaded, new claims last); the model sets it
 
     @classmethod
     def from_store(cls, values: tuple) -> ClaimRow:
@@ -54,13 +56,18 @@ class ClaimsModel(QAbstractTableModel):
 
     One edit changes one row (insert, update or remove), never the whole table; filtering
     and sorting run over compact rows with their text already case-folded, so a keystroke
-    in the filter costs a scan of plain strings, not a Python call per row."""
+    in the filter costs a scan of plain strings, not a Python call per row.
+
+    The shown rows are kept in ascending order of a total key (the sort column's value,
+    then the load order), with the keys alongside: finding, inserting or removing a row is
+    a binary search, at any size. A descending sort shows the same list from its end."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: dict[str, ClaimRow] = {}
-        self._visible: list[str] = []  # ids of the rows shown, in display order
-        self._positions: dict[str, int] | None = None  # id -> row shown; built when first asked
+        self.rows: dict[str, ClaimRow] = {}  # in load order (= seq order)
+        self._visible: list[str] = []  # ids of the rows shown, ascending by key
+        self._keys: list = []  # their keys, for bisect
+        self._next_seq = 0
         self.documents: dict[str, str] = {}
         self.sources: dict[str, str] = {}
         self.types: dict[str, tuple[str, str]] = {}  # id -> (name, colour)
@@ -77,59 +84,79 @@ class ClaimsModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[ClaimRow]) -> None:
         self.beginResetModel()
+        for seq, row in enumerate(rows):
+            row.seq = seq
+        self._next_seq = len(rows)
         self.rows = {row.id: row for row in rows}
-        self._visible = self._filtered(self.rows.values())
-        self._positions = None
+        self._keys, self._visible = self._filtered(self.rows.values())
         self.endResetModel()
 
     def upsert(self, row: ClaimRow) -> None:
         """Add or update one claim's row (after a single edit)."""
         old = self.rows.get(row.id)
+        at = self._index_of(old) if old is not None else None
+        if old is not None:
+            row.seq = old.seq
+        else:
+            row.seq, self._next_seq = self._next_seq, self._next_seq + 1
         self.rows[row.id] = row
-        position = self.position(row.id)
         wanted = self._accepts(row)
-        moved = (position is not None and wanted and old is not None and self.sort_column is not None
-                 and self._sort_key(old) != self._sort_key(row))
-        if position is not None and wanted and not moved:
+        key = self._key(row) if wanted else None
+        if at is not None and wanted and self._keys[at] == key:
+            position = self._display(at)
             self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
             return
-        if position is not None:
-            self._hide(position)  # filtered out now, or its place in the sorted order changed
+        if at is not None:
+            self._hide(at)  # filtered out now, or its place in the sorted order changed
         if wanted:
-            at = self._sorted_position(row) if self.sort_column is not None else len(self._visible)
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._visible.insert(at, row.id)
-            if self._positions is not None and at == len(self._visible) - 1:
-                self._positions[row.id] = at  # appended: no other row moved
-            else:
-                self._positions = None
+            i = bisect_left(self._keys, key)
+            position = i if not self._descending else len(self._visible) - i
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._visible.insert(i, row.id)
+            self._keys.insert(i, key)
             self.endInsertRows()
 
     def remove(self, claim_id: str) -> None:
-        position = self.position(claim_id)
-        if position is not None:
-            self._hide(position)  # while its row can still be read
+        row = self.rows.get(claim_id)
+        at = self._index_of(row) if row is not None else None
+        if at is not None:
+            self._hide(at)  # while its row can still be read
         self.rows.pop(claim_id, None)
 
-    def _hide(self, position: int) -> None:
+    def _hide(self, at: int) -> None:
+        position = self._display(at)
         self.beginRemoveRows(QModelIndex(), position, position)
-        removed = self._visible.pop(position)
-        if self._positions is not None and position == len(self._visible):
-            self._positions.pop(removed, None)  # the last row: no other row moved
-        else:
-            self._positions = None
+        del self._visible[at]
+        del self._keys[at]
         self.endRemoveRows()
+
+    @property
+    def _descending(self) -> bool:
+        return self.sort_column is not None and self.sort_order == Qt.SortOrder.DescendingOrder
+
+    def _display(self, at: int) -> int:
+        """The row shown for an index into the ascending list."""
+        return len(self._visible) - 1 - at if self._descending else at
+
+    def _index_of(self, row: ClaimRow) -> int | None:
+        """Where a row is in the ascending list, or None when it is not shown."""
+        key = self._key(row)
+        i = bisect_left(self._keys, key)
+        if i < len(self._visible) and self._visible[i] == row.id:
+            return i
+        return None
 
     def position(self, claim_id: str | None) -> int | None:
         """The row a claim is shown in, or None when it is filtered out or unknown."""
-        if claim_id is None or claim_id not in self.rows:
-            return None
-        if self._positions is None:
-            self._positions = {cid: i for i, cid in enumerate(self._visible)}
-        return self._positions.get(claim_id)
+        row = self.rows.get(claim_id) if claim_id is not None else None
+        at = self._index_of(row) if row is not None else None
+        return None if at is None else self._display(at)
+
+    def claim_at(self, position: int) -> str:
+        return self._visible[self._display(position)]
 
     def visible_ids(self) -> list[str]:
-        return list(self._visible)
+        return self._visible[::-1] if self._descending else list(self._visible)
 
     def display(self, claim_id: str) -> dict:
         """A claim's row as shown: names resolved (for tooltips and tests)."""
@@ -147,15 +174,19 @@ class ClaimsModel(QAbstractTableModel):
                 return
             narrowing = bool(self.text) and self.text in text  # typing on: only the shown rows can match
             self.text = text
-            candidates = [self.rows[i] for i in self._visible] if narrowing else self.rows.values()
+            if narrowing:
+                rows = self.rows
+                kept = [(k, i) for k, i in zip(self._keys, self._visible, strict=True) if text in rows[i].haystack]
+                self.beginResetModel()
+                self._keys, self._visible = [k for k, _ in kept], [i for _, i in kept]
+                self.endResetModel()
+                return
         else:
             if self.filters.get(key) == value:
                 return
             self.filters[key] = value
-            candidates = self.rows.values()
         self.beginResetModel()
-        self._visible = self._filtered(candidates, keep_order=key == "text" and narrowing)
-        self._positions = None
+        self._keys, self._visible = self._filtered(self.rows.values())
         self.endResetModel()
 
     def _accepts(self, row: ClaimRow) -> bool:
@@ -171,7 +202,9 @@ class ClaimsModel(QAbstractTableModel):
             return False
         return not self.text or self.text in row.haystack
 
-    def _filtered(self, rows, keep_order: bool = False) -> list[str]:
+    def _filtered(self, rows) -> tuple[list, list[str]]:
+        """(keys, ids) of the rows that pass the filters, ascending by key. ``rows`` come
+        in seq order (the order of ``self.rows``), which is the order when unsorted."""
         f, text = self.filters, self.text
         selected = list(rows)
         for key in ("document_id", "source_id", "type_id"):
@@ -183,36 +216,37 @@ class ClaimsModel(QAbstractTableModel):
             selected = [r for r in selected if r.verdict == f["verdict"]]
         if text:
             selected = [r for r in selected if text in r.haystack]
-        if self.sort_column is not None and not keep_order:
-            selected.sort(key=self._sort_key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        return [r.id for r in selected]
+        if self.sort_column is None:
+            return [r.seq for r in selected], [r.id for r in selected]
+        pairs = sorted((self._key(r), r.id) for r in selected)
+        return [k for k, _ in pairs], [i for _, i in pairs]
 
-    def _sort_key(self, row: ClaimRow):
-        column = COLUMNS[self.sort_column or 0]
+    def _key(self, row: ClaimRow):
+        """A row's place in the ascending order: unique, so binary search finds exactly it."""
+        if self.sort_column is None:
+            return row.seq
+        column = COLUMNS[self.sort_column]
         if column == "Verdict":
-            return Rating(row.verdict).label if row.verdict else ""
-        return (self._text(row, column) or "").casefold()
-
-    def _sorted_position(self, row: ClaimRow) -> int:
-        import bisect
-
-        keys = [self._sort_key(self.rows[i]) for i in self._visible]
-        if self.sort_order == Qt.SortOrder.DescendingOrder:
-            return len(keys) - bisect.bisect_left(list(reversed(keys)), self._sort_key(row))
-        return bisect.bisect_right(keys, self._sort_key(row))
+            value = Rating(row.verdict).label if row.verdict else ""
+        else:
+            value = (self._text(row, column) or "").casefold()
+        return (value, row.seq)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()  # the selection and current row follow their claims
-        claims = [self._visible[i.row()] if i.isValid() and i.row() < len(self._visible) else None
+        claims = [self.claim_at(i.row()) if i.isValid() and i.row() < len(self._visible) else None
                   for i in persistent]
         if column < 0:
-            self.sort_column = None
-            self._visible = self._filtered(self.rows.values())
+            self.sort_column, self.sort_order = None, Qt.SortOrder.AscendingOrder
+            self._keys, self._visible = self._filtered(self.rows.values())
+        elif column == self.sort_column:
+            self.sort_order = order  # the same ascending list, read from the other end
         else:
             self.sort_column, self.sort_order = column, order
-            self._visible = self._filtered(self.rows[i] for i in self._visible)
-        self._positions = None
+            shown = [self.rows[i] for i in self._visible]
+            pairs = sorted((self._key(r), r.id) for r in shown)
+            self._keys, self._visible = [k for k, _ in pairs], [i for _, i in pairs]
         moved = []
         for index, claim_id in zip(persistent, claims, strict=True):
             position = self.position(claim_id)
@@ -248,7 +282,7 @@ class ClaimsModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._visible):
             return None
-        row = self.rows[self._visible[index.row()]]
+        row = self.rows[self.claim_at(index.row())]
         column = COLUMNS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == "Verdict" and not row.verdict:

@@ -111,6 +111,7 @@ def test_the_model_keeps_qts_rules_through_edits_filters_and_sorts(qtbot):
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     rng = random.Random(5)
     words = ["alpha", "bravo", "charlie", "delta", "echo"]
+    asked = {"text": "", "sort": (-1, Qt.SortOrder.AscendingOrder)}
     for step in range(300):
         roll = rng.random()
         claim_id = f"c{rng.randrange(12)}"
@@ -121,11 +122,28 @@ def test_the_model_keeps_qts_rules_through_edits_filters_and_sorts(qtbot):
         elif roll < 0.7:
             model.remove(claim_id)
         elif roll < 0.85:
-            model.set_filter("text", rng.choice(["", "a", "al", "e"]))
+            asked["text"] = rng.choice(["", "a", "al", "e"])
+            model.set_filter("text", asked["text"])
         else:
-            model.sort(rng.choice([-1, 0, 1, 4]), rng.choice(list(Qt.SortOrder)))
+            asked["sort"] = (rng.choice([-1, 0, 1, 4]), rng.choice(list(Qt.SortOrder)))
+            model.sort(*asked["sort"])
         shown = model.visible_ids()
         assert len(shown) == len(set(shown)) and all(model.position(c) == i for i, c in enumerate(shown))
+        assert shown == _expected_order(model, asked["text"], *asked["sort"])
+
+
+def _expected_order(model, typed: str, column: int, order) -> list[str]:
+    """The rows a person should see, worked out from scratch: those passing the filters,
+    in load order (new claims last), stably sorted by the column's text."""
+    from annotator.core.model import Rating
+
+    passing = [r for r in model.rows.values() if typed in f"{r.quote} {r.note or ''}".casefold()]
+    if column < 0:
+        return [r.id for r in passing]
+    text = {0: lambda r: r.quote, 1: lambda r: model.sources.get(r.source_id, "No source"),
+            4: lambda r: Rating(r.verdict).label if r.verdict else ""}[column]
+    ordered = [r.id for r in sorted(passing, key=lambda r: text(r).casefold())]
+    return ordered[::-1] if order == Qt.SortOrder.DescendingOrder else ordered
 
 
 def test_sorting_keeps_the_selected_claim_selected(window, user):
