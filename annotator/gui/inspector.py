@@ -98,7 +98,7 @@ class Inspector(QWidget):
         self.assessment.setWordWrap(True)
         self.assessment.setTextFormat(Qt.TextFormat.RichText)
         self.assessment.setAccessibleName("How the reliability model sees this claim")
-        self.scores_provider = None  # callable returning the latest ProjectScores or None
+        self.scores_provider = None  # callable returning the latest ScoreSummary or None
 
         self.links = QListWidget()
         self.links.setAccessibleName("Links of the selected claim")
@@ -237,11 +237,9 @@ class Inspector(QWidget):
     def _assessment(self, claim_id: str) -> str:
         """One line on what the scores make of this claim: settled, or inferred and by whom."""
         scores = self.scores_provider() if self.scores_provider else None
-        if scores is None or claim_id not in scores.inputs.claim_prop:
+        estimate = scores.estimate(claim_id) if scores is not None else None
+        if estimate is None:
             return ""
-        from annotator.services.reliability import explain_claim
-
-        estimate = explain_claim(scores, claim_id)
         if estimate.settled:
             return f"<small>Settled by a verdict ({escape(estimate.verdict or '')}).</small>"
         pushes = sorted(estimate.pushes, key=lambda p: -abs(p.weight))[:4]

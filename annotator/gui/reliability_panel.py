@@ -260,8 +260,6 @@ class ReliabilityPanel(QWidget):
         return next((s for s in self.scores.sources if s.source_id == source_id), None)
 
     def show_explanation(self, source_id: str) -> None:
-        from annotator.services.reliability import explain_source
-
         score = self.score_of(source_id)
         self.explanation.clear()
         if score is None:
@@ -272,7 +270,7 @@ class ReliabilityPanel(QWidget):
                  + f"; {score.claim_count} claims."]
         lines += [f"<span style='color:{COPY_COLOR.name()}'>{note}</span>" for note in score.copy_notes]
         self.explain_title.setText("<br>".join(lines))
-        for row in explain_source(self.scores, source_id, limit=25):
+        for row in self.scores.explanation(source_id):
             effect = f"{row.effect * 100:+.0f} pts"
             if row.kind == "checked":
                 verdict = f"checked: {row.verdict}" + (" (held up)" if row.held_up else " (did not hold up)")
@@ -362,13 +360,13 @@ class ScoringProcess:
 
     def score(self, path, cancelled):
         """Score in the child; give up (and stop the child) when ``cancelled()`` turns true."""
-        from annotator.services.reliability import score_file
+        from annotator.services.reliability.summary import summarize_file
 
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_exit_with_parent)
-            future = self._pool.submit(score_file, str(path))
+            future = self._pool.submit(summarize_file, str(path))
         while True:
             try:
                 return future.result(timeout=0.1)
@@ -413,10 +411,14 @@ def _score(path, text_cache, progress, cancelled):
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return SCORING.score(path, cancelled)
+        summary = SCORING.score(path, cancelled)
     except (BrokenProcessPool, OSError, RuntimeError):
         SCORING.stop()
         from annotator.services.reliability import score_project
+        from annotator.services.reliability.summary import summarize
         from annotator.services.snapshot import snapshot_of_file
 
-        return score_project(snapshot_of_file(path, text_cache=text_cache))
+        summary = summarize(score_project(snapshot_of_file(path, text_cache=text_cache)))
+    if summary is not None:
+        summary.index()  # the claim lookup, built here rather than on the GUI thread
+    return summary

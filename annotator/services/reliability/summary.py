@@ -1,0 +1,141 @@
+"""What the window shows of a scoring, small enough to cross a process boundary quickly.
+
+A :class:`~annotator.services.reliability.scores.ProjectScores` of a 100,000-claim project
+pickles to ~17 MB of Python objects (dicts keyed by claim id, per-assertion lists), and
+unpickling it holds the interpreter lock for ~0.4 s: long enough for the window to
+freeze while new scores arrive. The window needs far less: the sources' scores, the top
+rows of each source's explanation, and for any claim the handful of pushes the inspector
+lists. :func:`summarize` computes exactly that where the scoring ran (in the scoring
+process), as a few lists and NumPy arrays indexed by proposition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.services.reliability.scores import (
+    ClaimEstimate,
+    ExplanationRow,
+    ProjectScores,
+    Push,
+    SourceScore,
+    _verdict_label,
+    explain_source,
+    score_file,
+)
+
+EXPLAIN_ROWS = 25  # rows of a source's explanation the panel lists
+CLAIM_PUSHES = 4  # sources named for an unchecked claim in the inspector
+
+
+@dataclass
+class ScoreSummary:
+    sources: list[SourceScore]
+    base_rate: float
+    verdict_count: int
+    proposition_count: int
+    notes: list[str]
+    explanations: dict[str, list[ExplanationRow]]  # source id -> biggest effects first
+    source_names: list[str]
+    claim_ids: str  # newline-joined: one string pickles and loads as fast as a copy
+    claim_prop: np.ndarray  # int32, the proposition of each claim in ``claim_ids`` order
+    probability: np.ndarray  # float64 per proposition: P(true)
+    settled: np.ndarray  # bool per proposition
+    verdict_labels: list[str]
+    verdict: np.ndarray  # int16 per proposition: index into ``verdict_labels``, -1 for none
+    push_source: np.ndarray  # int32 (propositions, CLAIM_PUSHES): source index, -1 for none
+    push_weight: np.ndarray  # float64, log-odds toward "true"; biggest first
+    push_copy: np.ndarray  # bool: a copy, not counted
+    _index: dict[str, int] | None = field(default=None, repr=False)
+
+    def index(self) -> dict[str, int]:
+        """claim id -> row; built once (the app builds it in its worker thread)."""
+        if self._index is None:
+            ids = self.claim_ids.split("\n") if self.claim_ids else []
+            self._index = {claim_id: i for i, claim_id in enumerate(ids)}
+        return self._index
+
+    def source(self, source_id: str) -> SourceScore:
+        for s in self.sources:
+            if s.source_id == source_id:
+                return s
+        raise KeyError(source_id)
+
+    def explanation(self, source_id: str) -> list[ExplanationRow]:
+        return self.explanations.get(source_id, [])
+
+    def estimate(self, claim_id: str) -> ClaimEstimate | None:
+        """The claim's probability and the sources that pushed it most, or None when the
+        scores do not know the claim (it was added after they were computed)."""
+        row = self.index().get(claim_id)
+        if row is None:
+            return None
+        p = int(self.claim_prop[row])
+        pushes = []
+        for k in range(self.push_source.shape[1]):
+            s = int(self.push_source[p, k])
+            if s < 0:
+                break
+            weight = float(self.push_weight[p, k])
+            copy = bool(self.push_copy[p, k])
+            pushes.append(Push("", self.source_names[s], "", weight,
+                               "none" if copy else ("true" if weight > 0 else "false")))
+        label = int(self.verdict[p])
+        return ClaimEstimate(claim_id=claim_id, quote="", probability=float(self.probability[p]),
+                             verdict=self.verdict_labels[label] if label >= 0 else None,
+                             settled=bool(self.settled[p]), prior=0.0, pushes=pushes)
+
+
+def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
+              claim_pushes: int = CLAIM_PUSHES) -> ScoreSummary:
+    inputs, res = scores.inputs, scores.result
+    pb = inputs.problem
+    n_props = len(res.prob)
+    names = inputs.source_names
+
+    by_prop: dict[int, list[int]] = {}
+    for a, p in enumerate(np.asarray(pb.prop).tolist()):
+        by_prop.setdefault(p, []).append(a)
+    groups: dict[int, list[int]] = {}
+    group = np.asarray(pb.group).tolist() if pb.group is not None else [-1] * n_props
+    for p, g in enumerate(group):
+        if g >= 0:
+            groups.setdefault(g, []).append(p)
+
+    push_source = np.full((n_props, claim_pushes), -1, dtype=np.int32)
+    push_weight = np.zeros((n_props, claim_pushes), dtype=np.float64)
+    push_copy = np.zeros((n_props, claim_pushes), dtype=bool)
+    push, weight, source = res.push.tolist(), res.weight.tolist(), np.asarray(pb.source).tolist()
+    labels: dict[str, int] = {}
+    verdict = np.full(n_props, -1, dtype=np.int16)
+    for p in range(n_props):
+        # The same ledger as explain_claim: this proposition's assertions, and its rivals'
+        # with the sign turned (backing a rival pushes this one toward false).
+        members = groups[group[p]] if group[p] >= 0 else [p]
+        ledger = [(push[a] * (1.0 if q == p else -1.0), source[a], weight[a] == 0)
+                  for q in members for a in by_prop.get(q, ())]
+        ledger.sort(key=lambda x: (-abs(x[0]), names[x[1]]))
+        for k, (w, s, copy) in enumerate(ledger[:claim_pushes]):
+            push_source[p, k], push_weight[p, k], push_copy[p, k] = s, w, copy
+        label = _verdict_label(inputs, res, p)
+        if label is not None:
+            verdict[p] = labels.setdefault(label, len(labels))
+
+    claim_ids = list(inputs.claim_prop)
+    return ScoreSummary(
+        sources=scores.sources, base_rate=scores.base_rate, verdict_count=scores.verdict_count,
+        proposition_count=scores.proposition_count, notes=scores.notes,
+        explanations={s.source_id: explain_source(scores, s.source_id, limit=explain_rows)
+                      for s in scores.sources if s.source_id in inputs.source_ids},
+        source_names=list(names), claim_ids="\n".join(claim_ids),
+        claim_prop=np.array([inputs.claim_prop[c] for c in claim_ids], dtype=np.int32),
+        probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
+        verdict_labels=list(labels), verdict=verdict,
+        push_source=push_source, push_weight=push_weight, push_copy=push_copy)
+
+
+def summarize_file(path: str) -> ScoreSummary:
+    """Score the project at ``path`` (see ``score_file``) and keep what the window shows."""
+    return summarize(score_file(path))

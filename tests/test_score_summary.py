@@ -1,0 +1,46 @@
+"""The scores the window receives agree with the full scoring they summarise."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from annotator.services.reliability import explain_claim, explain_source, score_project
+from annotator.services.reliability.summary import CLAIM_PUSHES, EXPLAIN_ROWS, summarize
+from annotator.store import open_project
+from bench.bench_scale import build_project
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A generated newsroom project: rival claims, copies, verdicts and unchecked claims."""
+    path = tmp_path_factory.mktemp("summary") / "newsroom.annotator"
+    build_project(path, size=0.004)
+    return path
+
+
+def test_every_claim_and_source_reads_as_the_full_explanation(project):
+    store = open_project(project)
+    try:
+        scores = score_project(store)
+    finally:
+        store.close()
+    summary = pickle.loads(pickle.dumps(summarize(scores)))  # as it crosses from the scoring process
+    claims = list(scores.inputs.claim_prop)
+    assert len(claims) > 300 and summary.index().keys() == set(claims)
+    rivals = settled = 0
+    for claim_id in claims:
+        full, short = explain_claim(scores, claim_id), summary.estimate(claim_id)
+        assert (short.probability, short.settled, short.verdict) == (full.probability, full.settled, full.verdict)
+        expected = full.pushes[:CLAIM_PUSHES]
+        assert [(p.source_name, p.direction) for p in short.pushes] == [(p.source_name, p.direction) for p in expected]
+        assert [p.weight for p in short.pushes] == pytest.approx([p.weight for p in expected])
+        rivals += any(p.weight < 0 for p in full.pushes)
+        settled += full.settled
+    assert rivals and settled and settled < len(claims), "the project has all kinds of claims"
+    for source in scores.sources:
+        assert summary.explanation(source.source_id) == explain_source(scores, source.source_id, limit=EXPLAIN_ROWS)
+    assert summary.sources == scores.sources and summary.base_rate == scores.base_rate
+    assert summary.estimate("a claim added after the scoring") is None
+
