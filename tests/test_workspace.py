@@ -149,3 +149,15 @@ def test_a_bulk_change_reloads_the_index_and_drops_vanished_claims(project):
     assert ws.links.loaded_documents == set()
     assert ws.selected_claim_id is None
     assert LinksChanged(None, None) in heard
+
+
+def test_the_document_list_is_read_again_only_after_a_document_changed(project):
+    from annotator.services.importing import ImportService
+
+    store, service, docs, ws, _heard = project
+    first = ws.documents()
+    assert sorted(d.title for d in first) == ["Doc a", "Doc b", "Doc c"]
+    _claim(service, store, docs["a"], "3 million photos")
+    assert ws.documents() is first, "a claim does not change the documents"
+    ImportService(store, service.events).import_text("A fourth story.", title="Doc d")
+    assert sorted(d.title for d in ws.documents()) == ["Doc a", "Doc b", "Doc c", "Doc d"]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from annotator.core.model import Document
 from annotator.gui.prompts import Feedback
 from annotator.gui.workers import Worker
 from annotator.services.projects import ProjectStore
@@ -37,9 +38,11 @@ def _find(texts: list[tuple[str, str, str]], *, progress, cancelled) -> dict:
 
 class HintsController(QObject):
     def __init__(self, *, parent: QObject, action: QAction, panes: Callable[[], list],
-                 focused_pane: Callable[[], object | None], feedback: Feedback):
+                 focused_pane: Callable[[], object | None], feedback: Feedback,
+                 documents: Callable[[], list[Document]]):
         super().__init__(parent)
         self.action, self.panes, self.focused_pane, self.feedback = action, panes, focused_pane, feedback
+        self.documents = documents  # the open project's documents (kept by the workspace)
         self.store: ProjectStore | None = None
         self._cache: dict[tuple[str, str], list] = {}
         self.worker: Worker | None = None
@@ -68,7 +71,7 @@ class HintsController(QObject):
         """Underline the sentences worth checking in every pane (finding them if needed)."""
         if self.store is None or not self.action.isChecked():
             return
-        docs = {d.id: d.sha256 or "" for d in self.store.documents()}
+        docs = {d.id: d.sha256 or "" for d in self.documents()}
         missing = [(doc_id, docs[doc_id]) for doc_id in {p.document_id for p in self.panes() if p.document_id}
                    if doc_id in docs and (doc_id, docs[doc_id]) not in self._cache]
         if missing and (self.worker is None or self.worker.done):

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Relation
+from annotator.core.model import Document, Relation
 from annotator.gui import commands
 from annotator.gui.prompts import Feedback
 from annotator.gui.similar_panel import SimilarPanel
@@ -65,8 +65,9 @@ class SimilarController(QObject):
                  new_claim_type: Callable[[], str | None], open_at: Callable[[str, int, int], None],
                  link: Callable[[str, str, Relation], bool],
                  push_pair: Callable[[str, commands.Command, Callable[[], commands.Command]], bool],
-                 feedback: Feedback):
+                 feedback: Feedback, documents: Callable[[], list[Document]]):
         super().__init__(dock)
+        self.documents = documents  # the open project's documents (kept by the workspace)
         self.panel, self.dock, self.selected_claim, self.new_claim_type = panel, dock, selected_claim, new_claim_type
         self.link, self.push_pair, self.feedback = link, push_pair, feedback
         self.store: ProjectStore | None = None
@@ -135,7 +136,7 @@ class SimilarController(QObject):
 
         if self.match_index is None:
             self.match_index = matching.MatchIndex()
-        documents = [(d.id, d.sha256 or "") for d in self.store.documents()]
+        documents = [(d.id, d.sha256 or "") for d in self.documents()]
         self.match_index.retain(doc_id for doc_id, _ in documents)
         missing = self.match_index.missing(documents)
         if missing:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from annotator.core.errors import NotFoundError
 from annotator.core.events import Bus, Change, Events
-from annotator.core.model import LinkEnds, Relation
+from annotator.core.model import Document, LinkEnds, Relation
 from annotator.store.project import ProjectStore
 
 # -- notifications -------------------------------------------------------------------
@@ -175,6 +175,7 @@ class Workspace:
         self.selected_claim_id: str | None = None
         self.pending_link_from: str | None = None
         self.pane_documents: list[str | None] = []
+        self._documents: list[Document] | None = None
         self._notifications: Bus[Notification] = Bus()
         self._unsubscribe = events.subscribe(self._on_change)
 
@@ -230,8 +231,17 @@ class Workspace:
             return False
         return True
 
+    def documents(self) -> list[Document]:
+        """Every document (without its text) in the store's order; read again only after
+        a document, a source or the whole project changed."""
+        if self._documents is None:
+            self._documents = self.store.documents()
+        return self._documents
+
     # -- what the services report ------------------------------------------------------
     def _on_change(self, change: Change) -> None:
+        if change.kind in ("document", "source", "project"):
+            self._documents = None
         links = self.links.apply(change)
         if change.kind == "claim" and change.action == "removed":
             if change.id == self.selected_claim_id:
