@@ -25,7 +25,7 @@ from annotator.core.events import Change, Events
 from annotator.core.model import Rating
 from annotator.services.annotations import AnnotationService
 from annotator.services.importing import ImportService
-from annotator.services.workspace import Edited, LinksChanged, Workspace
+from annotator.services.workspace import Edited, LinksChanged, SelectionChanged, Workspace
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
@@ -51,6 +51,7 @@ from annotator.gui.workers import Worker
 
 if TYPE_CHECKING:
     from annotator.store import ProjectStore
+    from annotator.services.reliability.scores import SourceScore
 
 MIN_PANES, MAX_PANES = 1, 4
 BACKGROUND_TABLE_ABOVE = 5_000  # claims; a larger table is filled in a worker after the window shows
@@ -64,14 +65,21 @@ LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockW
 
 
 class MainWindow(QMainWindow):
+    # Built in __init__ and _build_actions; declared here so that the lambdas wired before
+    # them are typed.
+    reliability: ReliabilityPanel
+    linking: LinkingController
+    delete_action: QAction
+    verdict_actions: list[QAction]
+
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
         self.prompts: Prompts = prompts if prompts is not None else QtPrompts(self)
-        self.store: ProjectStore | None = None
+        self._store: ProjectStore | None = None  # None only while building and once closed
         self.events = Events()
         self.undo_stack = QUndoStack(self)
         self.panes: list[DocumentPane] = []
-        self.workspace: Workspace | None = None
+        self._workspace: Workspace | None = None
         self._syncing = False  # one pane's scroll is being copied to the others
         self._claims_loader: Worker | None = None
         self._claims_touched: set[str] | None = None  # edited while the table's rows are read
@@ -113,12 +121,13 @@ class MainWindow(QMainWindow):
         self.sources_tree.customContextMenuRequested.connect(self._tree_menu)
         self.reliability = ReliabilityPanel()
         self.reliability.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
-        self.help = HelpController(self, lambda: self.store.path if self.store is not None else None)
+        self.help = HelpController(self, lambda: self._store.path if self._store is not None else None)
         self.reliability.helpRequested.connect(lambda: self.help.show_page("How Scores Are Computed", "scores.md"))
         self.reliability_dock = self.add_dock("Reliability", "reliabilityDock", self.reliability, RIGHT,
                                               tab_with=claims_dock)
-        self.source_scores: dict[str, object] = {}
-        self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready)
+        self.source_scores: dict[str, SourceScore] = {}
+        self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready,
+                                         lambda: self._store.path if self._store is not None else None)
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
 
         self.interchange = InterchangeController(
@@ -304,15 +313,15 @@ class MainWindow(QMainWindow):
 
     # -- project ---------------------------------------------------------------------
     def set_project(self, store: ProjectStore) -> None:
-        if self.store is not None:
+        if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
             self.store.close()
             gc.unfreeze()  # the last project's rows may go now (see _claims_read)
-        self.store = store
-        if self.workspace is not None:
-            self.workspace.close()
-        self.workspace = Workspace(store, self.events)
+        self._store = store
+        if self._workspace is not None:
+            self._workspace.close()
+        self._workspace = Workspace(store, self.events)
         self.workspace.subscribe(self._on_workspace)
         self.annotations = AnnotationService(store, self.events)
         self.importer = ImportService(store, self.events)
@@ -330,17 +339,17 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(store.path))
         app_settings.remember_project(store.path)
         self._refresh_tree()
-        saved = app_settings.settings().value(self._panes_key(), [])
-        saved = [saved] if isinstance(saved, str) else list(saved or [])
+        value = app_settings.settings().value(self._panes_key(), [])
+        saved = [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
         known = {d.id for d in self.workspace.documents()}
         if not saved:  # first time: the first documents, one per pane
             saved = [d.id for d in self.workspace.documents()[:2]]
         for pane in list(self.panes):
             self._drop_pane(pane)
         for doc_id in [*saved, "", ""][:max(2, min(len(saved), MAX_PANES))]:
-            pane = self.add_pane()
-            if doc_id in known:
-                self.show_in_pane(pane, doc_id)
+            added = self.add_pane()
+            if added is not None and doc_id in known:
+                self.show_in_pane(added, doc_id)
         self._refresh_claims()
         self.source_scores = {}
         self.score_updater.schedule()
@@ -350,7 +359,7 @@ class MainWindow(QMainWindow):
         return "panes/" + str(Path(self.store.path).resolve()).replace("/", "|").replace("\\", "|")
 
     def _save_panes(self) -> None:
-        if self.store is not None:
+        if self._store is not None:
             app_settings.settings().setValue(self._panes_key(), [p.document_id or "" for p in self.panes])
 
     def open_project_path(self, path: str | Path) -> bool:
@@ -385,14 +394,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_tree(self) -> None:
         tree = self.sources_tree
-        expanded = {tree.topLevelItem(i).data(0, SOURCE_ROLE)
-                    for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).isExpanded()}
+        expanded = {item.data(0, SOURCE_ROLE) for item in _top_level_items(tree) if item.isExpanded()}
         tree.clear()
         documents = self.workspace.documents()
         by_source: dict[str | None, list] = {}
         for doc in documents:
             by_source.setdefault(doc.source_id, []).append(doc)
-        groups = [(s.name, s.id) for s in self.store.sources()]
+        groups: list[tuple[str, str | None]] = [(s.name, s.id) for s in self.store.sources()]
         if None in by_source:
             groups.append(("No source", None))
         for name, source_id in groups:
@@ -568,20 +576,30 @@ class MainWindow(QMainWindow):
 
     # -- refresh ---------------------------------------------------------------------
     @property
-    def selected_claim_id(self) -> str | None:
-        return self.workspace.selected_claim_id if self.workspace is not None else None
+    def store(self) -> ProjectStore:
+        """The open project (a window always has one, from its construction to its close)."""
+        if self._store is None:
+            raise RuntimeError("the window has no open project")
+        return self._store
 
-    @selected_claim_id.setter
-    def selected_claim_id(self, claim_id: str | None) -> None:
-        if self.workspace is not None:
-            self.workspace.select(claim_id)
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            raise RuntimeError("the window has no open project")
+        return self._workspace
+
+    @property
+    def selected_claim_id(self) -> str | None:
+        return self._workspace.selected_claim_id if self._workspace is not None else None
 
     @property
     def pending_link_from(self) -> str | None:
-        return self.workspace.pending_link_from if self.workspace is not None else None
+        return self._workspace.pending_link_from if self._workspace is not None else None
 
     def _on_workspace(self, notification) -> None:
-        if isinstance(notification, LinksChanged):
+        if isinstance(notification, SelectionChanged):
+            self._show_selection(notification.new)
+        elif isinstance(notification, LinksChanged):
             if notification.claim_ids is None or self._link_claims is None:
                 self._link_claims = None
             else:
@@ -590,7 +608,7 @@ class MainWindow(QMainWindow):
             self._on_change(notification.change)
 
     def _sync_pane_documents(self) -> None:
-        if self.workspace is not None:
+        if self._workspace is not None:
             self.workspace.set_pane_count(len(self.panes))
             for index, pane in enumerate(self.panes):
                 self.workspace.show(index, pane.document_id)
@@ -605,7 +623,7 @@ class MainWindow(QMainWindow):
 
     def _apply_changes(self) -> None:
         changes, self._changes = self._changes, []
-        if not changes or self.store is None:
+        if not changes or self._store is None:
             return
         self.score_updater.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
@@ -621,7 +639,7 @@ class MainWindow(QMainWindow):
             self._refresh_claims()
             return
         link_claims, self._link_claims = self._link_claims, set()
-        claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict")} | (link_claims or set())
+        claim_ids = {c.id for c in changes if c.kind in ("claim", "verdict") and c.id} | (link_claims or set())
         if self._claims_touched is not None:
             self._claims_touched |= claim_ids
         ribbons_moved = bool(link_claims)  # the link bands repaint only if a ribbon changed
@@ -641,6 +659,8 @@ class MainWindow(QMainWindow):
                     pane.view.update_span(claim_id, None)
         if ribbons_moved:
             self.splitter.update_bands()
+        if self.selected_claim_id is None:  # Qt selects the row below a removed selected row
+            self.claims_panel.select_claim(None)
         self.inspector.show_claim(self.selected_claim_id)
 
     # -- claims ----------------------------------------------------------------------
@@ -717,7 +737,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_claims(self) -> None:
         """Re-read all claims: highlights, link bands, table, inspector."""
-        if self.store is None:
+        if self._store is None:
             return
         self._forget_missing()
         for pane in self.panes:
@@ -818,7 +838,8 @@ class MainWindow(QMainWindow):
 
     def focused_pane(self) -> DocumentPane | None:
         for pane in self.panes:
-            if pane.view.hasFocus() or pane.isAncestorOf(QApplication.focusWidget()):
+            focus = QApplication.focusWidget()
+            if pane.view.hasFocus() or (focus is not None and pane.isAncestorOf(focus)):
                 return pane
         return None
 
@@ -871,7 +892,6 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("That claim is no longer in the project.", 5000)
                 return
         self.inspector.commit_pending()
-        self.selected_claim_id = claim_id
         if claim_id is not None:
             pane = next((p for p in self.panes if p.document_id == claim.document_id), None)
             if pane is None:
@@ -881,6 +901,11 @@ class MainWindow(QMainWindow):
                 pane.view.scroll_to(claim.start)
             if focus_text:
                 pane.view.setFocus()
+        self.workspace.select(claim_id)  # the views follow in _show_selection
+
+    def _show_selection(self, claim_id: str | None) -> None:
+        """The views follow the workspace's selection: a click, a row of the table, a jump
+        from a report, or the selected claim deleted (by an edit, an undo or a bulk change)."""
         for pane in self.panes:
             pane.view.set_selected_span(claim_id)
         self.claims_panel.select_claim(claim_id)
@@ -914,7 +939,7 @@ class MainWindow(QMainWindow):
     def resize_claim_to_selection(self) -> None:
         pane = self.focused_pane() or next((p for p in self.panes if p.view.textCursor().hasSelection()), None)
         span = pane.view.selection_span() if pane is not None else None
-        if not self.selected_claim_id or span is None:
+        if pane is None or not self.selected_claim_id or span is None:
             self.hint("Select a claim, then select the text it should cover and press Ctrl+Shift+E.")
             return
         claim = self.store.claim(self.selected_claim_id)
@@ -977,8 +1002,8 @@ class MainWindow(QMainWindow):
         """New scores change one badge per source; the tree is not rebuilt."""
         self.source_scores = {s.source_id: s for s in scores.sources}
         tree = self.sources_tree
-        for i in range(tree.topLevelItemCount()):
-            self._show_score(tree.topLevelItem(i))
+        for item in _top_level_items(tree):
+            self._show_score(item)
         self.inspector.show_claim(self.selected_claim_id)
 
     def edit_claim_types(self) -> None:
@@ -998,10 +1023,15 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         self._save_panes()
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
         super().closeEvent(event)
+
+
+def _top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+    return [item for item in items if item is not None]
 
 
 def _read_claim_rows(path, progress, cancelled) -> list[ClaimRow]:

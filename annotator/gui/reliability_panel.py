@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
@@ -26,6 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
     QSizePolicy,
 )
+
+if TYPE_CHECKING:
+    from annotator.services.reliability.summary import ScoreSummary
 
 ESTIMATE_COLOR = QColor("#3d8bd9")
 RECORD_COLOR = QColor("#2e9e62")
@@ -290,9 +296,10 @@ class ScoreUpdater:
 
     DELAY_MS = 350
 
-    def __init__(self, window, panel: ReliabilityPanel, on_scores):
-        self.window, self.panel, self.on_scores = window, panel, on_scores
-        self.timer = QTimer(window)
+    def __init__(self, parent: QWidget, panel: ReliabilityPanel, on_scores: Callable[[ScoreSummary], None],
+                 project_path: Callable[[], Path | None]):
+        self.panel, self.on_scores, self.project_path = panel, on_scores, project_path
+        self.timer = QTimer(parent)
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.DELAY_MS)
         self.timer.timeout.connect(self._start)
@@ -308,17 +315,17 @@ class ScoreUpdater:
         if self.worker is not None:
             self.dirty = True
             return
-        store = self.window.store
-        if store is None:
+        path = self.project_path()
+        if path is None:
             return
-        if getattr(self, "_cache_path", None) != store.path:
-            self._texts, self._cache_path = {}, store.path
-        self._scoring_path = store.path
+        if getattr(self, "_cache_path", None) != path:
+            self._texts, self._cache_path = {}, path
+        self._scoring_path = path
         self.dirty = False
         self.panel.set_busy(True)
         # The worker reads the project through its own connection: nothing project-sized
         # happens on the GUI thread. Text cache: used by one scoring at a time.
-        self.worker = Worker(_score, store.path, self._texts)
+        self.worker = Worker(_score, path, self._texts)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.start()
@@ -331,10 +338,10 @@ class ScoreUpdater:
 
     def _finished(self, scores) -> None:
         self.worker = None
-        store = self.window.store
-        if store is None or scores is None:  # closed, or the scoring was abandoned
+        path = self.project_path()
+        if path is None or scores is None:  # closed, or the scoring was abandoned
             return
-        if self.dirty or store.path != self._scoring_path:  # edited, or another project opened
+        if self.dirty or path != self._scoring_path:  # edited, or another project opened
             self._start()
             return
         self.panel.set_scores(scores)

@@ -168,10 +168,16 @@ def test_deleting_a_claim_removes_links_and_undo_restores_them(window, user):
     win.linking.link(a, b, Relation.SUPPORTS)
     win.select_claim(a)
     win.set_verdict(Rating.TRUE)
+    assert win.claims_panel.table.selectionModel().selectedRows(), "the table shows the selection"
+    assert "Clarifai" in win.inspector.quote.text()
     user.focus(win, left.view)
     user.press(left.view, Qt.Key.Key_Delete)
     assert win.store.links(a) == [] and a not in left.view.span_ids()
     assert not _claim_exists(win.store, a)
+    # The selection went with the claim, everywhere it was shown.
+    assert win.selected_claim_id is None and left.view._selected_id is None
+    assert not win.claims_panel.table.selectionModel().selectedRows()
+    assert "Clarifai" not in win.inspector.quote.text()
     win.undo_stack.undo()
     assert win.store.claim(a) and [link.to_claim_id for link in win.store.links(a)] == [b]
     assert win.store.verdict(a).rating is Rating.TRUE
