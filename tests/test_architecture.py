@@ -18,7 +18,7 @@ def test_import_contracts_hold():
     result = _run("-c", "import sys; from importlinter.cli import lint_imports; "
                         "sys.exit(lint_imports(no_cache=True, no_logo=True))")
     assert "BROKEN" not in result.stdout and result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("KEPT") >= 4, result.stdout
+    assert result.stdout.count("KEPT") >= 6, result.stdout  # none was dropped from the configuration
 
 
 def test_ruff_finds_nothing():
