@@ -8,6 +8,7 @@ the project through its own connection, so typing and clicking never wait for th
 from __future__ import annotations
 
 import multiprocessing
+from html import escape
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +38,7 @@ ESTIMATE_COLOR = QColor("#3d8bd9")
 RECORD_COLOR = QColor("#2e9e62")
 COPY_COLOR = QColor("#9b6bd6")
 ROW_HEIGHT = 46
+COPY_NOTES_SHOWN = 3  # notes on copying listed under a source; the rest in a tooltip
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -220,6 +222,7 @@ class ReliabilityPanel(QWidget):
         self.chart_scroll.setWidgetResizable(True)
         self.chart_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.chart_scroll.setMinimumHeight(22 + 3 * ROW_HEIGHT)  # the scale and three sources at least
         top_layout.addWidget(self.chart_scroll, 1)
         top_layout.addWidget(self.status)
         bottom = QWidget()
@@ -270,11 +273,17 @@ class ReliabilityPanel(QWidget):
         self.explanation.clear()
         if score is None:
             return
-        lines = [f"<b>{score.name}</b>: {score.record_text}; estimate {fmt(score.estimate)}"
+        lines = [f"<b>{escape(score.name)}</b>: {score.record_text}; estimate {fmt(score.estimate)}"
                  + (f" (90%: {fmt(score.estimate_interval[0])}–{fmt(score.estimate_interval[1])})"
                     if score.estimate_interval else "")
                  + f"; {score.claim_count} claims."]
-        lines += [f"<span style='color:{COPY_COLOR.name()}'>{note}</span>" for note in score.copy_notes]
+        notes = score.copy_notes
+        shown = notes if len(notes) <= COPY_NOTES_SHOWN + 1 else notes[:COPY_NOTES_SHOWN]
+        lines += [f"<span style='color:{COPY_COLOR.name()}'>{escape(note)}</span>" for note in shown]
+        if len(shown) < len(notes):  # a source that copies many others: the rest on hover
+            lines.append(f"<span style='color:{COPY_COLOR.name()}'>… and {len(notes) - len(shown)} more "
+                         "notes on copying (hover to read them)</span>")
+        self.explain_title.setToolTip("\n".join(notes) if len(shown) < len(notes) else "")
         self.explain_title.setText("<br>".join(lines))
         for row in self.scores.explanation(source_id):
             effect = f"{row.effect * 100:+.0f} pts"
