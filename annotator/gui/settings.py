@@ -26,7 +26,9 @@ def recent_projects() -> list[str]:
     value = settings().value("recentProjects", [])
     if isinstance(value, str):
         value = [value]
-    return [p for p in (value or []) if p]
+    if not isinstance(value, list):  # nothing stored yet (QSettings gives a list or a single string)
+        return []
+    return [p for p in value if p]
 
 
 def remember_project(path: str | Path) -> None:
