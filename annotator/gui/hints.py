@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from annotator.core.model import Document
+from annotator.gui.document_pane import DocumentPane
 from annotator.gui.prompts import Feedback
 from annotator.gui.workers import Worker
 from annotator.services.projects import ProjectStore
@@ -37,8 +38,8 @@ def _find(texts: list[tuple[str, str, str]], *, progress, cancelled) -> dict:
 
 
 class HintsController(QObject):
-    def __init__(self, *, parent: QObject, action: QAction, panes: Callable[[], list],
-                 focused_pane: Callable[[], object | None], feedback: Feedback,
+    def __init__(self, *, parent: QObject, action: QAction, panes: Callable[[], list[DocumentPane]],
+                 focused_pane: Callable[[], DocumentPane | None], feedback: Feedback,
                  documents: Callable[[], list[Document]]):
         super().__init__(parent)
         self.action, self.panes, self.focused_pane, self.feedback = action, panes, focused_pane, feedback
@@ -86,11 +87,12 @@ class HintsController(QObject):
         from annotator.services import checkworthy
 
         for pane in self.panes():
-            found = self._cache.get((pane.document_id, docs.get(pane.document_id, "")))
-            if pane.document_id is None or found is None:
+            doc_id = pane.document_id
+            found = None if doc_id is None else self._cache.get((doc_id, docs.get(doc_id, "")))
+            if doc_id is None or found is None:
                 pane.view.set_hints([])
                 continue
-            open_ = checkworthy.unclaimed(found, self.store.claims(pane.document_id))
+            open_ = checkworthy.unclaimed(found, self.store.claims(doc_id))
             pane.view.set_hints([(h.start, h.end, "Worth checking: " + ", ".join(h.reasons)) for h in open_])
 
     def _found(self, worker: Worker, store, found: dict) -> None:
