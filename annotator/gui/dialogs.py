@@ -39,7 +39,9 @@ class PasteDialog(QDialog):
         self.source.setEditable(True)
         self.source.addItem("")
         self.source.addItems(source_names)
-        self.source.lineEdit().setPlaceholderText("Outlet (new names create a source)")
+        line = self.source.lineEdit()
+        assert line is not None  # an editable combo box always has its line edit
+        line.setPlaceholderText("Outlet (new names create a source)")
         self.text = QPlainTextEdit()
         self.text.setPlainText(text)
         self.text.setAccessibleName("Pasted text")
