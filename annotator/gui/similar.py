@@ -17,14 +17,14 @@ and the feedback interface; ``bind`` gives it the open project.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Relation
+from annotator.core.model import Claim, Document, Relation
 from annotator.gui import commands
 from annotator.gui.prompts import Feedback
 from annotator.gui.similar_panel import SimilarPanel
@@ -36,11 +36,12 @@ if TYPE_CHECKING:
     from annotator.services import matching
 
 
-def _index_documents(texts: list[tuple[str, str, str]], *, progress, cancelled) -> list[matching.DocumentIndex]:
+def _index_documents(texts: list[tuple[str, str, str]], *, progress: Callable[[int, int, str], None],
+                     cancelled: Callable[[], bool]) -> list[matching.DocumentIndex]:
     """Worker: cut each (id, sha256, text) into sentences and index them."""
     from annotator.services import matching
 
-    out = []
+    out: list[matching.DocumentIndex] = []
     total = sum(len(text) for _, _, text in texts) or 1
     done = 0
     for doc_id, sha, text in texts:
@@ -53,7 +54,8 @@ def _index_documents(texts: list[tuple[str, str, str]], *, progress, cancelled) 
     return out
 
 
-def _query(indexes, quote: str, exclude_document_id: str, *, progress, cancelled):
+def _query(indexes: Sequence[matching.DocumentIndex], quote: str, exclude_document_id: str, *,
+           progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> list[matching.Match]:
     """Worker: the passages like ``quote`` (a few ms; up to a few hundred on huge projects)."""
     from annotator.services import matching
 
@@ -75,7 +77,7 @@ class SimilarController(QObject):
         panel.openRequested.connect(open_at)
         panel.linkRequested.connect(self.link_to_passage)
         panel.cancelRequested.connect(self.cancel)
-        dock.visibilityChanged.connect(lambda visible: visible and self.schedule())
+        dock.visibilityChanged.connect(self._visibility_changed)
         self.match_index: matching.MatchIndex | None = None  # built with the first search
         self.worker: Worker | None = None
         self._generation = 0  # answers to older questions are dropped
@@ -116,6 +118,10 @@ class SimilarController(QObject):
         dock = self.dock
         return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
+    def _visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.schedule()
+
     def schedule(self) -> None:
         if self.on_screen():
             self.timer.start()
@@ -150,14 +156,21 @@ class SimilarController(QObject):
         worker = Worker(_query, self.match_index.snapshot(), claim.quote, claim.document_id)
         # The signals live on the worker: keep it until it answers, and let it go on this thread.
         self.queries.add(worker)
-        worker.finished.connect(lambda matches, w=worker: (self.queries.discard(w),
-                                                           self._answered(generation, store, claim, matches)))
         status = self.panel.status
-        worker.failed.connect(lambda message, w=worker: (self.queries.discard(w),
-                                                         status.setText(f"Could not look: {message}")))
+
+        def answered(matches: list[matching.Match]) -> None:
+            self.queries.discard(worker)
+            self._answered(generation, store, claim, matches)
+
+        def failed(message: str) -> None:
+            self.queries.discard(worker)
+            status.setText(f"Could not look: {message}")
+
+        worker.finished.connect(answered)
+        worker.failed.connect(failed)
         worker.start()
 
-    def _answered(self, generation: int, store, claim, matches) -> None:
+    def _answered(self, generation: int, store: ProjectStore, claim: Claim, matches: list[matching.Match]) -> None:
         if generation != self._generation or store is not self.store or claim.id != self.selected_claim():
             return  # an older question, or the project or selection changed meanwhile
         from annotator.services import matching
@@ -172,9 +185,10 @@ class SimilarController(QObject):
     def _index(self, missing: list[str], shas: dict[str, str]) -> None:
         if self.worker is not None and not self.worker.done:
             return  # the running worker's result triggers another refresh
-        texts = [(doc_id, shas[doc_id], self.store.document_text(doc_id)) for doc_id in missing]
-        worker = Worker(_index_documents, texts)
         store = self.store
+        assert store is not None, "refresh() indexes only with a project open"
+        texts = [(doc_id, shas[doc_id], store.document_text(doc_id)) for doc_id in missing]
+        worker = Worker(_index_documents, texts)
         worker.progress.connect(lambda done, total, label: self.panel.set_busy(
             f"{label} ({len(texts)} document{'s' if len(texts) != 1 else ''})", done, total))
         worker.finished.connect(lambda result, w=worker: self._indexed(w, store, result))
@@ -183,9 +197,11 @@ class SimilarController(QObject):
         self.panel.set_busy(f"Finding sentences ({len(texts)} document{'s' if len(texts) != 1 else ''})…")
         worker.start()
 
-    def _indexed(self, worker: Worker, store, result: list[matching.DocumentIndex]) -> None:
+    def _indexed(self, worker: Worker, store: ProjectStore, result: list[matching.DocumentIndex]) -> None:
         if worker is not self.worker or store is not self.store:
             return  # cancelled, or the project changed meanwhile
+        # refresh() built the index before starting this worker; reset() drops both together.
+        assert self.match_index is not None
         self.worker = None
         self.panel.set_busy(None)
         for index in result:
