@@ -84,7 +84,7 @@ class _SuggestionDelegate(QStyledItemDelegate):
         if suggestion.relation:
             relation = next((r for r in Relation if r.label == suggestion.relation), None)
             state = f"linked: {suggestion.relation}"
-            state_color = text_color if selected else RELATION_COLORS.get(relation, text_color)
+            state_color = text_color if selected or relation is None else RELATION_COLORS.get(relation, text_color)
         elif suggestion.claim_id:
             state = "a claim"
         painter.setPen(state_color)
@@ -111,7 +111,7 @@ class SimilarPanel(QWidget):
     linkRequested = Signal(object, object)  # Suggestion, Relation
     cancelRequested = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -163,7 +163,7 @@ class SimilarPanel(QWidget):
         busy = message is not None
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
-        if busy:
+        if message is not None:
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done)
             self.status.setText(message)
