@@ -11,15 +11,45 @@ nothing is mixed into the document's character formats.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen, QTextCursor, QTextOption
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
 
 CLAIM_MIME = "application/x-annotator-claim"
+
+#: Where a claim is on screen: (top, bottom) in viewport pixels, scrolled "above" or
+#: "below" the visible lines, or None if the view does not show it.
+Vertical = tuple[float, float] | Literal["above", "below"] | None
+
+
+def _cursor_x(line: QTextLine, position: int) -> float:
+    """The x of a text position in a laid-out line."""
+    # PySide6's stubs say cursorToX returns object; it returns (x, position) for the C++ in/out int*.
+    x_and_position: tuple[float, int] = line.cursorToX(position)  # type: ignore[assignment]
+    return x_and_position[0]
 
 
 @dataclass
@@ -50,7 +80,7 @@ class DocumentView(QPlainTextEdit):
     viewportMoved = Signal()  # scrolled or resized: link bands follow
     claimDropped = Signal(str, str)  # dragged claim id, claim id it was dropped on
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -68,12 +98,12 @@ class DocumentView(QPlainTextEdit):
         self._selected_id: str | None = None
         self._by_id: dict[str, Span] = {}
         self._drag_claim: str | None = None
-        self._drag_origin = None
+        self._drag_origin: QPoint | None = None  # set with _drag_claim
         self._drop_target: str | None = None
         self._hints: list[Hint] = []  # sorted, never overlapping (sentences)
         self._hint_starts: list[int] = []
         self._geometry_cache: dict[int, QRectF] | None = None  # set while painting
-        self.tooltip_provider = None  # callable(claim id) -> str, set by the window
+        self.tooltip_provider: Callable[[str], str] | None = None  # set by the window
         self.gutters: tuple[bool, bool] = (False, False)  # (left, right) edges that face a link band
         self.setAcceptDrops(True)
         self.viewport().setMouseTracking(True)
@@ -238,14 +268,14 @@ class DocumentView(QPlainTextEdit):
                     s, e = max(a, la), min(b, la + line.textLength())
                     if e <= s:
                         continue
-                    x1, _ = line.cursorToX(s)
-                    x2, _ = line.cursorToX(e)
+                    x1 = _cursor_x(line, s)
+                    x2 = _cursor_x(line, e)
                     r = line.rect()
                     rects.append(QRectF(geometry.left() + x1, geometry.top() + r.top(), x2 - x1, r.height()))
             block = block.next()
         return rects
 
-    def _block_geometry(self, block) -> QRectF:
+    def _block_geometry(self, block: QTextBlock) -> QRectF:
         """A block's rectangle in viewport pixels; remembered for the length of one paint."""
         cache = self._geometry_cache
         if cache is None:
@@ -256,18 +286,18 @@ class DocumentView(QPlainTextEdit):
             geometry = cache[number] = self.blockBoundingGeometry(block).translated(self.contentOffset())
         return geometry
 
-    def claim_vertical(self, claim_id: str):
+    def claim_vertical(self, claim_id: str) -> Vertical:
         """Where a claim is on screen: (top, bottom) in viewport pixels, "above",
         "below", or None if this view does not show it."""
         return self.claim_verticals([claim_id])[claim_id]
 
-    def claim_verticals(self, claim_ids) -> dict:
+    def claim_verticals(self, claim_ids: Iterable[str]) -> dict[str, Vertical]:
         """``claim_vertical`` for many claims at once (the link bands ask for every end
         of every link): the visible range and each block's geometry are found once."""
         start, end = self._visible_range()
         outer, self._geometry_cache = self._geometry_cache, self._geometry_cache or {}
         try:
-            found: dict = {}
+            found: dict[str, Vertical] = {}
             for claim_id in claim_ids:
                 span = self._by_id.get(claim_id)
                 if span is None:
@@ -290,11 +320,11 @@ class DocumentView(QPlainTextEdit):
         """Claim ids in reading order."""
         return [s.id for s in self._spans]
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.viewportMoved.emit()
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self._hints or self._spans:
             self._geometry_cache = {}
             try:
@@ -307,7 +337,7 @@ class DocumentView(QPlainTextEdit):
                 self._geometry_cache = None
         super().paintEvent(event)
 
-    def _range_in(self, rect) -> tuple[int, int]:
+    def _range_in(self, rect: QRect) -> tuple[int, int]:
         """The UTF-16 range of the lines a viewport rectangle touches."""
         width, line = self.viewport().width(), self.fontMetrics().height()  # a line more each way
         start = self.cursorForPosition(QPoint(0, max(rect.top() - line, 0))).position()
@@ -363,7 +393,7 @@ class DocumentView(QPlainTextEdit):
                 painter.drawRoundedRect(QRectF(last.right() - 1, last.top() + 2, 5, last.height() - 4), 2, 2)
         painter.end()
 
-    def _hint_under(self, point) -> Hint | None:
+    def _hint_under(self, point: QPoint) -> Hint | None:
         if not self._hints:
             return None
         position = self.cursorForPosition(point).position()
@@ -372,7 +402,7 @@ class DocumentView(QPlainTextEdit):
             return None  # the blank space beside or below a sentence is not the sentence
         return found[0]
 
-    def _span_under(self, point) -> Span | None:
+    def _span_under(self, point: QPoint) -> Span | None:
         cursor = self.cursorForPosition(point)
         rect = self.cursorRect(cursor)
         if abs(rect.center().y() - point.y()) > rect.height():  # below the last line
@@ -380,7 +410,7 @@ class DocumentView(QPlainTextEdit):
         return self.span_at(cursor.position())
 
     # -- mouse: click selects a claim; dragging the selected claim links it ----------
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             span = self._span_under(event.position().toPoint())
             if span is not None and span.id == self._selected_id and not self.textCursor().hasSelection():
@@ -390,8 +420,9 @@ class DocumentView(QPlainTextEdit):
         self._drag_claim = None
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag_claim is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            assert self._drag_origin is not None  # mousePressEvent sets both
             if (event.position().toPoint() - self._drag_origin).manhattanLength() >= QApplication.startDragDistance():
                 claim_id, self._drag_claim = self._drag_claim, None
                 mime = QMimeData()
@@ -411,7 +442,7 @@ class DocumentView(QPlainTextEdit):
             else:
                 QToolTip.hideText()
 
-    def mouseReleaseEvent(self, event) -> None:
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag_claim is not None:  # a click on the selected claim, no drag
             self._drag_claim = None
             return
@@ -421,13 +452,13 @@ class DocumentView(QPlainTextEdit):
             if span is not None:
                 self.spanClicked.emit(span.id)
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasFormat(CLAIM_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()  # files go to the window, which imports them
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if not event.mimeData().hasFormat(CLAIM_MIME):
             event.ignore()
             return
@@ -441,11 +472,11 @@ class DocumentView(QPlainTextEdit):
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._drop_target = None
         self.viewport().update()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         self._drop_target = None
         self.viewport().update()
         if not event.mimeData().hasFormat(CLAIM_MIME):
@@ -456,5 +487,5 @@ class DocumentView(QPlainTextEdit):
             event.ignore()
             return
         event.acceptProposedAction()
-        source_id = bytes(event.mimeData().data(CLAIM_MIME)).decode()
+        source_id = bytes(event.mimeData().data(CLAIM_MIME).data()).decode()
         self.claimDropped.emit(source_id, span.id)
