@@ -13,35 +13,44 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QSplitter, QSplitterHandle
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSplitter, QSplitterHandle, QWidget
 
 from annotator.core.model import Relation
+from annotator.gui.document_pane import DocumentPane
+from annotator.gui.document_view import DocumentView
 from annotator.gui.palette import RELATION_COLORS
 
 BAND_WIDTH = 56
 
 #: (left claim id, right claim id, relation) for the documents shown either side.
-LinkProvider = Callable[[object, object], list[tuple[str, str, Relation]]]
+LinkProvider = Callable[[DocumentPane, DocumentPane], list[tuple[str, str, Relation]]]
 
 
 class LinkBand(QSplitterHandle):
-    def __init__(self, orientation, parent: LinkSplitter):
+    def __init__(self, orientation: Qt.Orientation, parent: LinkSplitter) -> None:
         super().__init__(orientation, parent)
         self.setMouseTracking(True)
 
-    def _neighbours(self):
-        splitter: LinkSplitter = self.splitter()
+    def _link_splitter(self) -> LinkSplitter:
+        splitter = self.splitter()
+        assert isinstance(splitter, LinkSplitter)  # bands are made only by LinkSplitter.createHandle
+        return splitter
+
+    def _neighbours(self) -> tuple[DocumentPane, DocumentPane] | tuple[None, None]:
+        splitter = self._link_splitter()
         index = splitter.indexOf(self)
         if index <= 0:
             return None, None
-        return splitter.widget(index - 1), splitter.widget(index)
+        left, right = splitter.widget(index - 1), splitter.widget(index)
+        assert isinstance(left, DocumentPane) and isinstance(right, DocumentPane)  # the window adds only panes
+        return left, right
 
-    def _y_ranges(self, view, claim_ids) -> dict[str, tuple[float, float, bool]]:
+    def _y_ranges(self, view: DocumentView, claim_ids: set[str]) -> dict[str, tuple[float, float, bool]]:
         """(top, bottom) of each claim in this band's coordinates; bool = visible."""
         height = self.height()
         origin = self.mapFromGlobal(view.viewport().mapToGlobal(QPoint(0, 0))).y()
-        ranges = {}
+        ranges: dict[str, tuple[float, float, bool]] = {}
         for claim_id, where in view.claim_verticals(claim_ids).items():
             if where is None:
                 ranges[claim_id] = (-1.0, -1.0, False)
@@ -54,12 +63,12 @@ class LinkBand(QSplitterHandle):
                 ranges[claim_id] = (max(0.0, origin + top), min(float(height), origin + bottom), True)
         return ranges
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
         left, right = self._neighbours()
-        splitter: LinkSplitter = self.splitter()
-        if left is None or splitter.link_provider is None:
+        splitter = self._link_splitter()
+        if left is None or right is None or splitter.link_provider is None:
             painter.end()
             return
         links = splitter.link_provider(left, right)
@@ -114,7 +123,7 @@ class LinkBand(QSplitterHandle):
 class LinkSplitter(QSplitter):
     """A horizontal splitter whose handles draw the links between neighbouring panes."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.link_provider: LinkProvider | None = None
         self.setHandleWidth(BAND_WIDTH)
