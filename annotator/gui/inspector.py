@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +29,9 @@ from annotator.gui import commands
 from annotator.gui.palette import RELATION_COLORS, VERDICT_KEYS
 from annotator.services.annotations import AnnotationService
 
+if TYPE_CHECKING:  # the scores' code (NumPy) loads with the first scoring, not at start-up
+    from annotator.services.reliability.summary import ScoreSummary
+
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -35,11 +40,11 @@ class NoteEdit(QPlainTextEdit):
 
     committed = Signal()
 
-    def focusOutEvent(self, event) -> None:
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.committed.emit()
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
             self.committed.emit()
@@ -52,7 +57,8 @@ class Inspector(QWidget):
     deleteRequested = Signal(str)
     claimShown = Signal(object)  # the claim id shown (or None), after every refresh
 
-    def __init__(self, push: Callable, report_error: Callable[[str], None], parent=None):
+    def __init__(self, push: Callable[[commands.Command], object], report_error: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.push, self.report_error = push, report_error
         self.service: AnnotationService | None = None
@@ -98,7 +104,7 @@ class Inspector(QWidget):
         self.assessment.setWordWrap(True)
         self.assessment.setTextFormat(Qt.TextFormat.RichText)
         self.assessment.setAccessibleName("How the reliability model sees this claim")
-        self.scores_provider = None  # callable returning the latest ScoreSummary or None
+        self.scores_provider: Callable[[], ScoreSummary | None] | None = None  # the latest scores, if any
 
         self.links = QListWidget()
         self.links.setAccessibleName("Links of the selected claim")
@@ -176,7 +182,7 @@ class Inspector(QWidget):
         for widget in (self.type_combo, self.note, self.verdict_combo, self.verdict_note, self.evidence,
                        self.links, self.unlink_button, self.delete_button):
             widget.setEnabled(enabled)
-        if not enabled:
+        if claim_id is None or self.service is None:  # not enabled
             self.quote.setText("<i>Select a highlight, or select text and press Ctrl+E to create a claim.</i>")
             self.where.clear()
             self.note.clear()
@@ -253,34 +259,44 @@ class Inspector(QWidget):
                 f"likely true.{by}</small>")
 
     # -- edits -----------------------------------------------------------------------
-    def _run(self, command_factory) -> None:
+    def _run(self, command_factory: Callable[[], commands.Command]) -> None:
         try:
             self.push(command_factory())
         except AnnotatorError as exc:
             self.report_error(str(exc))
 
-    def _type_changed(self, _index: int) -> None:
+    def _editing(self) -> tuple[AnnotationService, str] | None:
+        """The service and the claim an edit in the fields is for; None while loading or with no claim."""
         if self._loading or not self.claim_id:
+            return None
+        assert self.service is not None, "the fields are enabled only with a project open"
+        return self.service, self.claim_id
+
+    def _type_changed(self, _index: int) -> None:
+        if (editing := self._editing()) is None:
             return
+        service, claim_id = editing
         type_id = self.type_combo.currentData()
-        if type_id != self.service.store.claim(self.claim_id).type_id:
-            self._run(lambda: commands.EditClaim(self.service, self.claim_id, type_id=type_id))
+        if type_id != service.store.claim(claim_id).type_id:
+            self._run(lambda: commands.EditClaim(service, claim_id, type_id=type_id))
 
     def _note_committed(self) -> None:
-        if self._loading or not self.claim_id:
+        if (editing := self._editing()) is None:
             return
+        service, claim_id = editing
         note = self.note.toPlainText().strip() or None
-        if note != self.service.store.claim(self.claim_id).note:
-            self._run(lambda: commands.EditClaim(self.service, self.claim_id, note=note))
+        if note != service.store.claim(claim_id).note:
+            self._run(lambda: commands.EditClaim(service, claim_id, note=note))
 
-    def _verdict_changed(self, *_args) -> None:
-        if self._loading or not self.claim_id:
+    def _verdict_changed(self, *_args: object) -> None:
+        if (editing := self._editing()) is None:
             return
+        service, claim_id = editing
         value = self.verdict_combo.currentData()
         rating = Rating(value) if value else None
         note = self.verdict_note.text().strip() or None
         url = self.evidence.text().strip() or None
-        current = self.service.store.verdict(self.claim_id, annotator=self.service.annotator)
+        current = service.store.verdict(claim_id, annotator=service.annotator)
         if current is None and rating is None:
             return
         if current is not None and (current.rating, current.note, current.evidence_url) == (rating, note, url):
@@ -288,7 +304,7 @@ class Inspector(QWidget):
         if rating is None and (note or url):
             self.report_error("Choose a rating before adding a verdict note or evidence.")
             return
-        self._run(lambda: commands.SetVerdict(self.service, self.claim_id, rating, note, url))
+        self._run(lambda: commands.SetVerdict(service, claim_id, rating, note, url))
 
     def _unlink(self) -> None:
         item = self.links.currentItem()
@@ -296,4 +312,6 @@ class Inspector(QWidget):
             self.report_error("Select a link in the list first.")
             return
         link_id = item.data(ID_ROLE + 1)
-        self._run(lambda: commands.Unlink(self.service, link_id))
+        service = self.service
+        assert service is not None, "the list of links is enabled only with a project open"
+        self._run(lambda: commands.Unlink(service, link_id))
