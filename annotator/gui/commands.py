@@ -8,12 +8,17 @@ edit never lands on the undo stack.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import new_id
-from annotator.core.model import AddedRows, Rating, Relation
+from annotator.core.model import AddedRows, ClaimType, Rating, Relation
 from annotator.services.annotations import AnnotationService, ClaimSnapshot
+
+T = TypeVar("T")
 
 
 class Command(QUndoCommand):
@@ -246,25 +251,26 @@ class DeleteClaimType(Command):
         ctype = next(t for t in service.store.claim_types() if t.id == type_id)
         super().__init__(f"Delete claim type “{ctype.name}”")
         self.service, self.type_id = service, type_id
-        self.saved = None
+        self.saved: tuple[ClaimType, list[str]] | None = None  # the type and its claims' ids, for undo
 
     def _redo(self) -> None:
         self.saved = self.service.delete_claim_type(self.type_id)
 
     def _undo(self) -> None:
+        assert self.saved is not None  # the undo stack undoes only what it has done
         self.service.restore_claim_type(*self.saved)
 
 
-class AddRows(Command):
+class AddRows(Command, Generic[T]):
     """Run a bulk operation that only adds rows (loading CSVs, merging a project) as one step.
 
     The service records the rows the operation added; undo removes exactly those, redo puts
     the same rows back. Sources and claim types it created stay (they hold nothing)."""
 
-    def __init__(self, service: AnnotationService, label: str, run):
+    def __init__(self, service: AnnotationService, label: str, run: Callable[[], T]):
         super().__init__(label)
         self.service, self._run = service, run
-        self.report = None
+        self.report: T | None = None  # what the operation returned, after the first redo
         self.added: AddedRows | None = None
 
     def _redo(self) -> None:
