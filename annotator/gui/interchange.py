@@ -9,7 +9,7 @@ project's annotation service."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from collections.abc import Callable
 
@@ -21,6 +21,11 @@ from annotator.gui import commands
 from annotator.gui.prompts import Feedback, Prompts
 from annotator.services.annotations import AnnotationService
 from annotator.services.projects import PROJECT_FILTER, ProjectStore
+
+if TYPE_CHECKING:  # the interchange code loads with the first export, load or merge
+    from annotator.services.interchange import ExportSummary, LoadReport
+    from annotator.services.interchange.webannotation import JsonExportSummary
+    from annotator.services.merge import MergeReport
 
 
 class InterchangeController:
@@ -36,11 +41,16 @@ class InterchangeController:
         self.annotations = annotations
 
     @property
-    def store(self) -> ProjectStore:
+    def service(self) -> AnnotationService:
+        """The open project's annotation service."""
         assert self.annotations is not None, "no project is open"
-        return self.annotations.store
+        return self.annotations
 
-    def _push_busy(self, command) -> None:
+    @property
+    def store(self) -> ProjectStore:
+        return self.service.store
+
+    def _push_busy(self, command: commands.Command) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.push(command)
@@ -61,12 +71,14 @@ class InterchangeController:
         if folder:
             self.export(folder, self.EXPORT_FORMATS[label])
 
-    def export(self, folder: str, fmt: str = "csv"):
+    def export(self, folder: str, fmt: str = "csv") -> ExportSummary | JsonExportSummary | None:
         from annotator.services.interchange import export_csv
         from annotator.services.interchange.claimreview import export_claimreview
         from annotator.services.interchange.webannotation import export_webannotation
 
-        writer = {"csv": export_csv, "webannotation": export_webannotation, "claimreview": export_claimreview}[fmt]
+        writers: dict[str, Callable[[ProjectStore, str], ExportSummary | JsonExportSummary]] = {
+            "csv": export_csv, "webannotation": export_webannotation, "claimreview": export_claimreview}
+        writer = writers[fmt]
         try:
             summary = writer(self.store, folder)
         except AnnotatorError as exc:
@@ -80,7 +92,7 @@ class InterchangeController:
         if path:
             self.merge(path)
 
-    def merge(self, path: str):
+    def merge(self, path: str) -> MergeReport | None:
         """Merge another project in as one undoable step; list verdict conflicts to resolve."""
         from annotator.gui.dialogs import ReportDialog
         from annotator.services.merge import merge_project_file
@@ -88,7 +100,7 @@ class InterchangeController:
         if Path(path).resolve() == Path(self.store.path).resolve():
             self.feedback.show_error("A project cannot be merged into itself.")
             return None
-        command = commands.AddRows(self.annotations, f"Merge {Path(path).name}",
+        command = commands.AddRows(self.service, f"Merge {Path(path).name}",
                                    lambda: merge_project_file(self.store, path))
         self._push_busy(command)
         report = command.report
@@ -126,7 +138,7 @@ class InterchangeController:
             return
         for key, value in dialog.values().items():
             if self.store.meta().get(key, "") != value:
-                self.push(commands.SetProjectMeta(self.annotations, key, value))
+                self.push(commands.SetProjectMeta(self.service, key, value))
         self.project_renamed()
 
     def load_annotations_dialog(self) -> None:
@@ -134,11 +146,11 @@ class InterchangeController:
         if folder:
             self.load_annotations(folder)
 
-    def load_annotations(self, folder: str, accept_valid: bool = False):
+    def load_annotations(self, folder: str, accept_valid: bool = False) -> LoadReport | None:
         """Load CSVs as one undoable step; with row errors, offer to load the valid rows."""
         from annotator.services.interchange import load_csv
 
-        command = commands.AddRows(self.annotations, "Load annotations",
+        command = commands.AddRows(self.service, "Load annotations",
                                    lambda: load_csv(self.store, folder, accept_valid=accept_valid))
         self._push_busy(command)
         report = command.report
