@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,7 +62,7 @@ class ClaimsModel(QAbstractTableModel):
     then the load order), with the keys alongside: finding, inserting or removing a row is
     a binary search, at any size. A descending sort shows the same list from its end."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: dict[str, ClaimRow] = {}  # in load order (= seq order)
         self._visible: list[str] = []  # ids of the rows shown, ascending by key
@@ -232,7 +232,7 @@ class ClaimsModel(QAbstractTableModel):
             value = (self._text(row, column) or "").casefold()
         return (value, row.seq)
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()  # the selection and current row follow their claims
         claims = [self.claim_at(i.row()) if i.isValid() and i.row() < len(self._visible) else None
@@ -255,13 +255,14 @@ class ClaimsModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     # -- Qt's model interface ----------------------------------------------------------
-    def rowCount(self, parent=_ROOT) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._visible)
 
-    def columnCount(self, parent=_ROOT) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -279,7 +280,7 @@ class ClaimsModel(QAbstractTableModel):
             return row.note
         return Rating(row.verdict).label if row.verdict else None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self._visible):
             return None
         row = self.rows[self.claim_at(index.row())]
@@ -302,7 +303,7 @@ class ClaimsPanel(QWidget):
     claimActivated = Signal(str)
     claimSelected = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ClaimsModel(self)
         self.search = QLineEdit()
@@ -353,13 +354,13 @@ class ClaimsPanel(QWidget):
         layout.addWidget(self.loading)
         layout.addWidget(self.table, 1)
 
-    def _current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         # Only a person moving through the table selects a claim; rows that move under the
         # cursor because of a delete, an undo or a filter must not change the selection.
         if current.isValid() and self.table.hasFocus():
             self.claimSelected.emit(current.data(ID_ROLE))
 
-    def _column_menu(self, pos) -> None:
+    def _column_menu(self, pos: QPoint) -> None:
         from PySide6.QtWidgets import QMenu
 
         menu = QMenu(self)
