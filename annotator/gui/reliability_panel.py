@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
     QSizePolicy,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scores' code (NumPy) loads with the first scoring, not at start-up
+    from annotator.gui.workers import Worker
+    from annotator.services.reliability.scores import SourceScore
     from annotator.services.reliability.summary import ScoreSummary
 
 ESTIMATE_COLOR = QColor("#3d8bd9")
@@ -52,16 +54,16 @@ class ScoreChart(QWidget):
 
     sourceSelected = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.scores: list = []
+        self.scores: list[SourceScore] = []
         self.selected: str | None = None
         self.setAccessibleName("Reliability of each source")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def set_scores(self, scores: list) -> None:
-        def key(s):
+    def set_scores(self, scores: list[SourceScore]) -> None:
+        def key(s: SourceScore) -> tuple[bool, float, str]:
             value = s.estimate if s.estimate is not None else s.record
             return (value is None, -(value or 0.0), s.name.casefold())
 
@@ -81,7 +83,7 @@ class ScoreChart(QWidget):
         right = width - text_w - 8
         return name_w, left, max(right, left + 40)
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -161,12 +163,12 @@ class ScoreChart(QWidget):
         painter.drawLine(QPointF(x1, y - cap), QPointF(x1, y + cap))
         painter.drawLine(QPointF(x2, y - cap), QPointF(x2, y + cap))
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         index = int((event.position().y() - 22) // ROW_HEIGHT)
         if 0 <= index < len(self.scores):
             self.select(self.scores[index].source_id)
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         ids = [s.source_id for s in self.scores]
         if not ids or event.key() not in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             return super().keyPressEvent(event)
@@ -185,9 +187,9 @@ class ReliabilityPanel(QWidget):
     claimActivated = Signal(str)
     helpRequested = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.scores = None
+        self.scores: ScoreSummary | None = None
         self.summary = QLabel("Scores appear after the first claims and verdicts.")
         self.summary.setWordWrap(True)
         self.status = QLabel()
@@ -249,7 +251,7 @@ class ReliabilityPanel(QWidget):
     def set_error(self, message: str) -> None:
         self.status.setText(f"Scores could not be computed: {message}")
 
-    def set_scores(self, scores) -> None:
+    def set_scores(self, scores: ScoreSummary) -> None:
         self.scores = scores
         self.summary.setText(
             f"From {scores.verdict_count} verdict{'s' if scores.verdict_count != 1 else ''} on "
@@ -263,7 +265,7 @@ class ReliabilityPanel(QWidget):
             self.chart.select(self.chart.scores[0].source_id)
         self.set_busy(False)
 
-    def score_of(self, source_id: str):
+    def score_of(self, source_id: str) -> SourceScore | None:
         if self.scores is None:
             return None
         return next((s for s in self.scores.sources if s.source_id == source_id), None)
@@ -271,7 +273,7 @@ class ReliabilityPanel(QWidget):
     def show_explanation(self, source_id: str) -> None:
         score = self.score_of(source_id)
         self.explanation.clear()
-        if score is None:
+        if score is None or self.scores is None:  # (score_of finds a score only in self.scores)
             return
         lines = [f"<b>{escape(score.name)}</b>: {score.record_text}; estimate {fmt(score.estimate)}"
                  + (f" (90%: {fmt(score.estimate_interval[0])}–{fmt(score.estimate_interval[1])})"
@@ -312,8 +314,10 @@ class ScoreUpdater:
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.DELAY_MS)
         self.timer.timeout.connect(self._start)
-        self.worker = None
+        self.worker: Worker | None = None
         self.dirty = False
+        self._cache_path: Path | None = None  # the project whose texts _texts holds
+        self._texts: dict[tuple[str, str], str] = {}
 
     def schedule(self) -> None:
         self.timer.start()
@@ -327,7 +331,7 @@ class ScoreUpdater:
         path = self.project_path()
         if path is None:
             return
-        if getattr(self, "_cache_path", None) != path:
+        if self._cache_path != path:
             self._texts, self._cache_path = {}, path
         self._scoring_path = path
         self.dirty = False
@@ -345,7 +349,7 @@ class ScoreUpdater:
         if self.worker is not None:
             self.worker.cancel()
 
-    def _finished(self, scores) -> None:
+    def _finished(self, scores: ScoreSummary | None) -> None:
         self.worker = None
         path = self.project_path()
         if path is None or scores is None:  # closed, or the scoring was abandoned
