@@ -38,7 +38,8 @@ def run_gui(project: str | None = None) -> int:
     from annotator import __version__
     from annotator.core.errors import AnnotatorError
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setApplicationDisplayName("annotator")
     app.setApplicationVersion(__version__)

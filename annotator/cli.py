@@ -100,7 +100,7 @@ def cmd_import(args) -> int:
         store.close()
     failed = 0
     for result in results:
-        if result.status == IMPORTED:
+        if result.status == IMPORTED and result.document is not None:
             extra = f" ({result.message})" if result.message else ""
             print(f"imported  {result.name} -> “{result.document.title}”{extra}")
         elif result.status == DUPLICATE:
@@ -186,21 +186,24 @@ def cmd_similar(args) -> int:
     if not rows:
         print(f"Nothing in the other documents resembles “{' '.join(query.split())}”.")
         return EXIT_OK
-    for row in rows:
-        where = f"{row['source']}: " if row["source"] else ""
-        state = (f"  [claim {row['claim_id']}" + (f", linked: {row['linked_as']}" if row["linked_as"] else "") + "]"
-                 if row["claim_id"] else "")
-        print(f"{row['score']:5.1f}  {where}{row['document']}  @{row['start']}–{row['end']}{state}")
-        print(f"       {' '.join(row['text'].split())}")
+    for s in suggestions:
+        passage = s.match.passage
+        where = f"{s.source_name}: " if s.source_name else ""
+        state = (f"  [claim {s.claim_id}" + (f", linked: {s.relation}" if s.relation else "") + "]"
+                 if s.claim_id else "")
+        print(f"{s.match.score:5.1f}  {where}{s.document_title}  @{passage.start}–{passage.end}{state}")
+        print(f"       {' '.join(passage.text.split())}")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from annotator.services.interchange import export_csv
     from annotator.services.interchange.claimreview import export_claimreview
-    from annotator.services.interchange.webannotation import export_webannotation
+    from annotator.services.interchange.csv_export import ExportSummary
+    from annotator.services.interchange.webannotation import JsonExportSummary, export_webannotation
 
     store = _open(args.project)
+    summary: ExportSummary | JsonExportSummary
     try:
         if args.format == "webannotation":
             summary = export_webannotation(store, args.folder)
