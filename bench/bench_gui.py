@@ -36,6 +36,57 @@ def _ok(value: float, target: float) -> str:
     return "yes" if value <= target else "NO"
 
 
+def _qualcoder_style(tmp: Path, app, big: Path, text: str, rows: list) -> None:
+    """The comparison with QualCoder: one 5.5 MB article with 1k, 10k and 50k random,
+    overlapping claims; open the project to first paint, then Ctrl+E as a person does."""
+    from annotator.core.ids import new_id
+    from annotator.core.model import Claim
+    from annotator.gui.main_window import MainWindow
+    from annotator.services.importing import ImportService
+    from annotator.store import create_project, open_project
+    from bench.bench_scale import _add_claim_samples, _percentiles, _Prompts, _Pump
+
+    targets = {1_000: None, 10_000: 0.9, 50_000: None}  # 10k: stay at or under 0.9 s (845 ms before)
+    for n, target in targets.items():
+        path = tmp / f"gui-qualcoder-{n}.annotator"
+        if not path.exists():
+            store = create_project(path)
+            doc = ImportService(store).import_files([big])[0].document
+            rng = random.Random(n)
+            with store.transaction():
+                for _ in range(n):
+                    start = rng.randrange(0, len(text) - 60)
+                    end = start + rng.randint(8, 60)
+                    store.insert_claim(Claim(new_id(), doc.id, start, end, text[start:end]))
+            store.close()
+        opens = []
+        for attempt in range(3):
+            t0 = time.perf_counter()
+            win = MainWindow(open_project(path), _Prompts())
+            win.resize(1500, 900)
+            win.show()
+            win.repaint()
+            app.processEvents()
+            opens.append(time.perf_counter() - t0)
+            if attempt < 2:
+                win.close()
+                win.deleteLater()
+                app.processEvents()
+        t = statistics.median(opens)
+        rows.append((f"5.5 MB article, {n:,} claims: open the project to first paint (median of 3)", _ms(t),
+                     f"≤ {target * 1000:.0f} ms" if target else "-", _ok(t, target) if target else ""))
+        pump = _Pump(app, win)
+        pump.settle(60.0)
+        samples = _add_claim_samples(pump, win, 15, 30.0, seed=n)
+        p50, p99 = _percentiles(samples.values)
+        rows.append((f"5.5 MB article, {n:,} claims: add one claim (Ctrl+E), p50 / p99 of {len(samples.values)}",
+                     f"{_ms(p50)} / {_ms(p99)}", "≤ 30 / 60 ms (QualCoder: 75 ms at 1k)",
+                     "yes" if p50 <= 0.030 and p99 <= 0.060 else "NO"))
+        win.close()
+        win.deleteLater()
+        app.processEvents()
+
+
 def run(tmp: Path):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -70,6 +121,7 @@ def run(tmp: Path):
 
     t = _median(first_paint, 5)
     rows.append(("open a 5 MB document to first paint", _ms(t), "≤ 300 ms", _ok(t, 0.300)))
+    _qualcoder_style(tmp, app, big, text, rows)  # first, in a process not yet holding the 50k-claim window
 
     store = create_project(tmp / "gui.annotator")
     doc = ImportService(store).import_files([big])[0].document

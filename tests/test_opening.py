@@ -149,3 +149,32 @@ def test_create_refuses_to_overwrite(tmp_path):
         create_project(path)
     assert path.read_text() == "precious"
     assert [p.name for p in tmp_path.iterdir()] == ["p.annotator"]
+
+
+def _wal_frames(path: Path) -> tuple[int, int]:
+    """(frames in the write-ahead log, frames of it already copied into the file)."""
+    size = Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else 0
+    page = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
+    return max(0, (size - 32) // (page + 24)), page
+
+
+def test_deferred_checkpoints_leave_the_copy_to_a_worker_and_lose_nothing(tmp_path):
+    from annotator.store.opening import checkpoint
+
+    path = tmp_path / "p.annotator"
+    store = create_project(path)
+    store.defer_checkpoints()
+    doc = store.add_document("x" * 200_000, "Long")  # ~50 pages per copy of the text
+    for i in range(30):  # well past SQLite's automatic checkpoint at 1,000 pages
+        store.add_document(f"{i} " + "y" * 200_000, f"Long {i}")
+    frames, _page = _wal_frames(path)
+    assert frames > 1_400, f"an edit copied the log into the file and started it over ({frames} frames)"
+    assert checkpoint(path) == 0, "a checkpoint from another connection copies it all"
+    reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == 31
+    reader.close()
+    store.close()  # and closing still empties the log
+    assert _wal_frames(path)[0] == 0
+    reopened = open_project(path)
+    assert reopened.document(doc.id, with_text=True).text == "x" * 200_000
+    reopened.close()

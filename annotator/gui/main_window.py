@@ -40,6 +40,7 @@ from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.importing import ImportController
+from annotator.gui.journal import JournalTidier
 from annotator.gui.interchange import InterchangeController
 from annotator.gui.hints import HintsController
 from annotator.gui.docks import hide_stale_tab_bars
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.reliability_dock = self.add_dock("Reliability", "reliabilityDock", self.reliability, RIGHT,
                                               tab_with=claims_dock)
         self.source_scores: dict[str, SourceScore] = {}
+        self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
         self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready,
                                          lambda: self._store.path if self._store is not None else None)
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
@@ -319,6 +321,7 @@ class MainWindow(QMainWindow):
             self.store.close()
             gc.unfreeze()  # the last project's rows may go now (see _claims_read)
         self._store = store
+        store.defer_checkpoints()  # the journal tidier copies the log off the GUI thread
         if self._workspace is not None:
             self._workspace.close()
         self._workspace = Workspace(store, self.events)
@@ -626,6 +629,7 @@ class MainWindow(QMainWindow):
         if not changes or self._store is None:
             return
         self.score_updater.schedule()
+        self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
                 or self._link_claims is None:
             self._link_claims = set()
@@ -1016,6 +1020,7 @@ class MainWindow(QMainWindow):
             self._claims_loader.cancel()
             self._claims_loader = None
         self.score_updater.stop()
+        self.journal.stop()
         self.similar.bind(None, None)
         self.hints.bind(None)
         Worker.wait_all()

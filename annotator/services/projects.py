@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.store import PROJECT_SUFFIX, ProjectStore, create_project, open_project
-from annotator.store.opening import open_reader
+from annotator.store.opening import checkpoint, open_reader
 
 PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
@@ -40,5 +40,11 @@ def read_claim_table_rows(path: str | Path) -> list[tuple]:
         reader.db.close()
 
 
+def tidy_journal(path: str | Path) -> int:
+    """Copy committed edits from the project's write-ahead log into its file (for a worker;
+    see ``ProjectStore.defer_checkpoints``); the pages left for a later call."""
+    return checkpoint(path)
+
+
 __all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "open_project_file",
-           "read_claim_table_rows", "with_project_suffix"]
+           "read_claim_table_rows", "tidy_journal", "with_project_suffix"]

@@ -233,6 +233,27 @@ def open_reader(path: str | os.PathLike):
     return ProjectStore(Database(conn), path)
 
 
+def checkpoint(path: str | os.PathLike) -> int:
+    """Copy what the project's write-ahead log holds into the file, through a connection of
+    this thread's own, without waiting for readers or blocking the writer (SQLite's PASSIVE
+    checkpoint). A window that turned off the automatic checkpoint of its own connection
+    (``ProjectStore.defer_checkpoints``) calls this from a worker now and then, so that no
+    edit pays for the copy on the GUI thread. Returns the pages still to copy (0: all done)."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Cannot open {path.name} to tidy its journal: {exc}.") from None
+    try:
+        conn.execute("PRAGMA busy_timeout = 1000")
+        _busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return max(0, log - copied) if log >= 0 else 0
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Cannot tidy the journal of {path.name}: {exc}.") from None
+    finally:
+        conn.close()
+
+
 def _backup(path: Path, backup: Path) -> None:
     """Copy a project, including anything still in its WAL, with SQLite's backup API."""
     src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)

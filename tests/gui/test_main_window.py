@@ -92,3 +92,13 @@ def test_pyside_survives_many_void_calls(qapp):
     for _ in range(100_000):
         QApplication.processEvents()
     assert Qt.AlignmentFlag.AlignLeft  # still alive
+
+
+def test_edits_reach_the_project_file_through_a_worker_not_the_keystroke(window, user, qtbot):
+    """The window's connection never checkpoints during an edit; the journal tidier copies
+    the log into the file once the edits pause."""
+    win = window
+    assert win.store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    qtbot.waitUntil(lambda: win.journal.pages_left == 0)
+    win.close()
