@@ -1,0 +1,38 @@
+"""The window fits a laptop screen, however many sources the project has."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from annotator.services.reliability.scores import SourceScore
+
+
+def _many_sources(n: int) -> list[SourceScore]:
+    return [SourceScore(f"s{i}", f"Outlet {i}", 0.7, (0.6, 0.8), 10, 7, 0.72, (0.6, 0.8), 20, 18.0)
+            for i in range(n)]
+
+
+def test_the_window_can_shrink_to_1000_by_600_with_fifty_sources(window, qtbot):
+    window.reliability.chart.set_scores(_many_sources(50))
+    window.reliability_dock.show()
+    window.reliability_dock.raise_()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1000 and hint.height() <= 600, hint
+    window.resize(1000, 600)
+    qtbot.waitUntil(lambda: window.height() <= 600 and window.width() <= 1000)
+    assert window.reliability.chart_scroll.verticalScrollBar().maximum() > 0, "the chart scrolls instead"
+
+
+def test_every_panel_scrolls_inside_its_dock(window):
+    from PySide6.QtWidgets import QDockWidget, QScrollArea
+
+    docks = window.findChildren(QDockWidget)
+    assert len(docks) >= 6
+    assert all(isinstance(d.widget(), QScrollArea) for d in docks)
+
+
+def test_a_first_start_fits_the_screen(window):
+    free = window.screen().availableGeometry()
+    assert window.width() <= free.width() and window.height() <= free.height()
