@@ -42,7 +42,7 @@ class HelpController:
                 continue
             for path, action in _walk(menu_action.menu(), [_label(menu_action)]):
                 keys = " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                   for k in action.shortcuts()[:2])  # the platform's first two bindings
+                                   for k in [k for k in action.shortcuts() if _on_keyboards(k)][:2])
                 if keys and (keys, _label(action)) not in seen:
                     seen.add((keys, _label(action)))
                     rows.append((keys, f"{_label(action)}  ({' › '.join(path)})"))
@@ -116,3 +116,10 @@ def _walk(menu, path: list[str]):
             yield from _walk(action.menu(), [*path, _label(action)])
         elif not action.isSeparator():
             yield path, action
+
+
+def _on_keyboards(key: QKeySequence) -> bool:
+    """Whether people have the key: F13 and above (some platforms bind Undo to F14) exist on
+    few keyboards and only puzzle a reader of the list."""
+    name = key.toString(QKeySequence.SequenceFormat.PortableText)
+    return not (name[:1] == "F" and name[1:].isdigit() and int(name[1:]) > 12)

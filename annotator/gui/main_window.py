@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.sources_tree.setAccessibleName("Sources and documents")
         self.sources_tree.itemActivated.connect(self._tree_activated)
-        dock = self.add_dock("Sources", "sourcesDock", self.sources_tree, LEFT)
+        self.sources_dock = dock = self.add_dock("Sources", "sourcesDock", self.sources_tree, LEFT)
 
         self.splitter = LinkSplitter()
         self.splitter.link_provider = self._links_between
@@ -108,12 +108,12 @@ class MainWindow(QMainWindow):
         self.claims_panel = ClaimsPanel()
         self.claims_panel.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
         self.claims_panel.claimSelected.connect(self.select_claim)
-        claims_dock = self.add_dock("Claims", "claimsDock", self.claims_panel, RIGHT)
+        self.claims_dock = claims_dock = self.add_dock("Claims", "claimsDock", self.claims_panel, RIGHT)
         self.inspector = Inspector(self.push, self.show_error)
         self.inspector.scores_provider = lambda: self.reliability.scores
         self.inspector.jumpRequested.connect(self.select_claim)
         self.inspector.deleteRequested.connect(lambda cid: self.delete_claim(cid))
-        self.add_dock("Inspector", "inspectorDock", self.inspector, RIGHT)
+        self.inspector_dock = self.add_dock("Inspector", "inspectorDock", self.inspector, RIGHT)
         self.search_panel = SearchPanel()
         self.search_panel.hitActivated.connect(self.open_at)
         self.search_dock = self.add_dock("Search", "searchDock", self.search_panel, LEFT)
@@ -157,8 +157,20 @@ class MainWindow(QMainWindow):
         geometry = app_settings.settings().value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        self._first_layout = self.saveState()  # what Reset Layout returns to
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self._fit_screen()
+
+    def reset_layout(self) -> None:
+        """Every panel visible and where a first start puts it."""
+        self.restoreState(self._first_layout)
+        for dock in self.findChildren(QDockWidget):
+            dock.setFloating(False)
+            dock.show()
+        self.claims_dock.raise_()
+        self.search_dock.raise_()
+        self.resizeDocks([self.sources_dock, self.claims_dock], [270, 470], Qt.Orientation.Horizontal)
         self._fit_screen()
 
     def _fit_screen(self) -> None:
@@ -223,8 +235,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = bar.addMenu("&Edit")
-        undo = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        redo = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        undo = self._action("&Undo", self.undo, "Ctrl+Z")
+        redo = self._action("&Redo", self.redo)
+        # Ctrl+Y and Ctrl+Shift+Z on every system (Qt's standard Redo on Linux lacks Ctrl+Y).
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         undo.setEnabled(False)
         redo.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
@@ -307,10 +321,19 @@ class MainWindow(QMainWindow):
                                      focused_pane=self.focused_pane, feedback=self,
                                      documents=lambda: self.workspace.documents())
         view_menu.addAction(self.hints_action)
+        view_menu.addSeparator()
+        panels = view_menu.addMenu("&Panels")
+        for dock in (self.sources_dock, self.search_dock, self.similar_dock, self.claims_dock,
+                     self.reliability_dock, self.inspector_dock):
+            panels.addAction(dock.toggleViewAction())  # a closed panel comes back from here
+        view_menu.addAction(self._action("Reset &Layout", self.reset_layout, None,
+                                         "Every panel back where it was on the first start"))
+        # F8 / Shift+F8 as in editors' "next problem"; Alt+Shift+arrows move between
+        # workspaces on common Linux desktops and never reach the app there.
         claim_menu.addAction(self._action("Select Next Sentence Worth Checking", lambda: self.hints.select(+1),
-                                          "Alt+Shift+Down"))
+                                          "F8"))
         claim_menu.addAction(self._action("Select Previous Sentence Worth Checking", lambda: self.hints.select(-1),
-                                          "Alt+Shift+Up"))
+                                          "Shift+F8"))
         self.inspector.claimShown.connect(lambda _cid: self.hints.refresh())
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard Shortcuts", self.help.show_shortcuts, "F1",

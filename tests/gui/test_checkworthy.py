@@ -11,9 +11,6 @@ from PySide6.QtCore import Qt
 from annotator.gui.workers import Worker
 
 
-ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
-
-
 def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot, open_window):
     win = open_window()
     pane = win.panes[0]
@@ -21,10 +18,10 @@ def test_select_the_next_sentence_worth_checking_and_claim_it(qtbot, open_window
     cursor = pane.view.textCursor()
     cursor.setPosition(0)
     pane.view.setTextCursor(cursor)
-    qtbot.keyClick(pane.view, Qt.Key.Key_Down, ALT_SHIFT)  # turns the underlines on, finds sentences
+    qtbot.keyClick(pane.view, Qt.Key.Key_F8)  # turns the underlines on, finds sentences
     assert win.hints_action.isChecked()
     qtbot.waitUntil(lambda: bool(pane.view._hints))
-    qtbot.keyClick(pane.view, Qt.Key.Key_Down, ALT_SHIFT)
+    qtbot.keyClick(pane.view, Qt.Key.Key_F8)
     span = pane.view.selection_span()
     assert span is not None
     text = win.store.document_text(pane.document_id)

@@ -8,11 +8,11 @@ list, Ctrl+Enter in a note).
 Key names are compared as Qt spells them: each README key goes through QKeySequence, so
 "Delete" and "Del", "Escape" and "Esc", "Shift+Ctrl+Z" and "Ctrl+Shift+Z" are the same key.
 
-Undo, redo, delete, find, new, open and quit use Qt's standard keys, which differ by platform
-(Linux: redo is Ctrl+Shift+Z only, delete also Ctrl+D, quit Ctrl+Q; Windows: Ctrl+Y redoes, no
-quit key). Qt's offscreen platform, which the tests use, takes the Windows keys. So for those
-actions the README must give the first (primary) key of the platform the test runs on, and a
-README key marked for a platform ("also Ctrl+Y on Windows", "Ctrl+Q (on Linux and macOS)") is
+Delete, find, new, open and quit use Qt's standard keys, which differ by platform (Linux:
+delete also Ctrl+D, quit Ctrl+Q; Windows: no quit key); undo and redo are the same everywhere.
+Qt's offscreen platform, which the tests use, takes the Windows keys. So for those actions the
+README must give the first (primary) key of the platform the test runs on, and a README key
+marked for a platform ("Delete (also Ctrl+D on Linux)", "Ctrl+Q (on Linux and macOS)") is
 required to be bound only when the test runs with that platform's keys.
 """
 

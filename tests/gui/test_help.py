@@ -28,7 +28,8 @@ def test_f1_lists_the_shortcuts_of_the_menus(qtbot, open_window):
     dialog.close()
 
 
-def test_redo_answers_every_platform_binding(qtbot, open_window):
+def test_redo_answers_ctrl_y_and_ctrl_shift_z_on_every_system(qtbot, open_window):
+    """The README promises both; Qt's own Redo key on Linux has no Ctrl+Y."""
     from PySide6.QtGui import QKeySequence
 
     win = open_window()
@@ -38,9 +39,7 @@ def test_redo_answers_every_platform_binding(qtbot, open_window):
     pane.view.select_span(start, start + 8)
     win.create_claim_from_selection()
     count = len(win.store.claims())
-    bindings = [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if "+" in k.toString()]
-    assert len(bindings) >= 1
-    for binding in bindings:
+    for binding in (QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")):
         qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert len(win.store.claims()) == count - 1
         combo = binding[0]

@@ -1,10 +1,13 @@
-"""The window fits a laptop screen, however many sources the project has."""
+"""The window fits a laptop screen however many sources there are; its panels and keys can be found."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 pytest.importorskip("PySide6")
+
 
 from annotator.services.reliability.scores import SourceScore
 
@@ -36,3 +39,27 @@ def test_every_panel_scrolls_inside_its_dock(window):
 def test_a_first_start_fits_the_screen(window):
     free = window.screen().availableGeometry()
     assert window.width() <= free.width() and window.height() <= free.height()
+
+
+def test_the_key_list_names_keys_people_have(window):
+    rows = window.help.shortcut_rows()
+    assert any(keys.startswith("Ctrl+Y") for keys, _what in rows)
+    assert not any(re.search(r"\bF(1[3-9]|[2-3]\d)\b", keys) for keys, _what in rows), rows
+
+
+def test_a_closed_panel_comes_back_from_the_view_menu_and_reset_layout(window, qtbot):
+    win = window
+    view_menu = next(a.menu() for a in win.menuBar().actions() if a.text().replace("&", "") == "View")
+    panels = next(a.menu() for a in view_menu.actions() if a.menu() and a.text().replace("&", "") == "Panels")
+    names = [a.text() for a in panels.actions()]
+    assert names == ["Sources", "Search", "Similar", "Claims", "Reliability", "Inspector"]
+    win.inspector_dock.close()
+    qtbot.waitUntil(lambda: not win.inspector_dock.isVisible())
+    inspector = next(a for a in panels.actions() if a.text() == "Inspector")
+    inspector.trigger()
+    qtbot.waitUntil(win.inspector_dock.isVisible)
+    win.sources_dock.close()
+    win.search_dock.setFloating(True)
+    reset = next(a for a in view_menu.actions() if a.text().replace("&", "") == "Reset Layout")
+    reset.trigger()
+    qtbot.waitUntil(lambda: win.sources_dock.isVisible() and not win.search_dock.isFloating())
