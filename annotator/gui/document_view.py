@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
+from annotator.core.text import snap_to_words
 
 CLAIM_MIME = "application/x-annotator-claim"
 
@@ -92,6 +93,7 @@ class DocumentView(QPlainTextEdit):
         self.setFont(font)
         self.document().setDocumentMargin(14)
         self._offsets = OffsetMap("")
+        self._text = ""
         self._spans: list[Span] = []
         self._starts: list[int] = []
         self._max_len = 0
@@ -112,6 +114,7 @@ class DocumentView(QPlainTextEdit):
 
     # -- text ------------------------------------------------------------------------
     def set_text(self, text: str) -> None:
+        self._text = text
         self._offsets = OffsetMap(text)
         self.set_spans([])
         self.set_hints([])
@@ -128,6 +131,19 @@ class DocumentView(QPlainTextEdit):
             return None
         return (self._offsets.to_codepoint(cursor.selectionStart()),
                 self._offsets.to_codepoint(cursor.selectionEnd()))
+
+    def _snap_selection_to_words(self) -> None:
+        span = self.selection_span()
+        if span is None:
+            return
+        snapped = snap_to_words(self._text, *span)
+        if snapped != span:
+            cursor = self.textCursor()
+            forward = cursor.position() >= cursor.anchor()
+            start, end = snapped if forward else snapped[::-1]
+            cursor.setPosition(self._offsets.to_utf16(start))
+            cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
 
     def select_span(self, start: int, end: int) -> None:
         cursor = self.textCursor()
@@ -447,6 +463,9 @@ class DocumentView(QPlainTextEdit):
             self._drag_claim = None
             return
         super().mouseReleaseEvent(event)
+        if (event.button() == Qt.MouseButton.LeftButton and self.textCursor().hasSelection()
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self._snap_selection_to_words()  # Ctrl held: exactly the characters (Alt+drag moves windows)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             span = self._span_under(event.position().toPoint())
             if span is not None:

@@ -62,3 +62,45 @@ def test_selected_highlight_keeps_its_own_colour(qtbot):
     rect = view.span_rects(view._by_id["b"])[0]
     pixel = image.pixelColor(int(rect.center().x()), int(rect.top() + 3))
     assert abs(pixel.red() - pixel.blue()) < 60, f"selected claim painted {pixel.name()}, not its own purple"
+
+
+def _drag(qtbot, view, start: int, end: int, modifier=None):
+    """Press at one character, move to another with the button held, and release, as a mouse does."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent, QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    def point(position):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(position)
+        return QPointF(view.cursorRect(cursor).center())
+
+    modifiers = modifier or Qt.KeyboardModifier.NoModifier
+    viewport = view.viewport()
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    steps = [(QEvent.Type.MouseButtonPress, start, left, left),
+             (QEvent.Type.MouseMove, (start + end) // 2, none, left),
+             (QEvent.Type.MouseMove, end, none, left),
+             (QEvent.Type.MouseButtonRelease, end, left, none)]
+    for kind, position, button, buttons in steps:
+        at = point(position)
+        event = QMouseEvent(kind, at, viewport.mapToGlobal(at), button, buttons, modifiers)
+        QApplication.sendEvent(viewport, event)
+
+
+def test_a_mouse_selection_snaps_to_words_unless_ctrl_is_held(qtbot):
+    from PySide6.QtCore import Qt
+
+    text = "Clarifai deleted photos it had received from OkCupid in 2014."
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.resize(700, 300)
+    view.set_text(text)
+    with qtbot.waitExposed(view):
+        view.show()
+    start, end = text.index("deleted") + 3, text.index("OkCupid") + 5  # "eted photos … OkCup"
+    _drag(qtbot, view, start, end)
+    assert view.selection_span() == (text.index("deleted"), text.index("OkCupid") + len("OkCupid"))
+    view.select_span(0, 0)  # a press inside a selection would drag the text instead
+    _drag(qtbot, view, start, end, Qt.KeyboardModifier.ControlModifier)
+    assert view.selection_span() == (start, end), "Ctrl selects exactly the characters dragged over"
