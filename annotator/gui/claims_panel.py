@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -299,6 +301,14 @@ class ClaimsModel(QAbstractTableModel):
         return None
 
 
+class _MiddleElided(QStyledItemDelegate):
+    """Quotes show their start and their end, the middle elided (the whole quote on hover)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
 class ClaimsPanel(QWidget):
     claimActivated = Signal(str)
     claimSelected = Signal(str)
@@ -333,7 +343,7 @@ class ClaimsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a quote's start and end; all of it on hover
+        self.table.setItemDelegateForColumn(0, _MiddleElided(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):

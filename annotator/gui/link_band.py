@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSplitter, QSplitterHandle, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSplitter, QSplitterHandle, QToolTip, QWidget
 
 from annotator.core.model import Relation
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import DocumentView
-from annotator.gui.palette import RELATION_COLORS
+from annotator.gui.palette import RELATION_COLORS, RELATION_GLYPHS, RELATION_PEN_STYLES
 
 BAND_WIDTH = 56
 
@@ -31,6 +31,8 @@ class LinkBand(QSplitterHandle):
     def __init__(self, orientation: Qt.Orientation, parent: LinkSplitter) -> None:
         super().__init__(orientation, parent)
         self.setMouseTracking(True)
+        # What was drawn, topmost last, for the tooltip: (ribbon and badge, left, right, relation).
+        self._drawn: list[tuple[QPainterPath, str, str, Relation]] = []
 
     def _link_splitter(self) -> LinkSplitter:
         splitter = self.splitter()
@@ -74,6 +76,10 @@ class LinkBand(QSplitterHandle):
         links = splitter.link_provider(left, right)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         w = float(self.width())
+        selected = splitter.selected_claim() if splitter.selected_claim is not None else None
+        # The selected claim's ribbons are drawn last (on top) and strong; the others fade.
+        links = sorted(links, key=lambda link: selected in (link[0], link[1]))
+        self._drawn = []
         left_ranges = self._y_ranges(left.view, {left_id for left_id, _r, _k in links})
         right_ranges = self._y_ranges(right.view, {right_id for _l, right_id, _k in links})
         for left_id, right_id, relation in links:
@@ -81,7 +87,10 @@ class LinkBand(QSplitterHandle):
             rt, rb, rvis = right_ranges[right_id]
             if lt < 0 or rt < 0 or (not lvis and not rvis):
                 continue
-            color = QColor(RELATION_COLORS[Relation(relation)])
+            relation = Relation(relation)
+            color = QColor(RELATION_COLORS[relation])
+            focus = selected is None or selected in (left_id, right_id)
+            fade = 1.0 if focus else 0.3
             path = QPainterPath()
             path.moveTo(0, lt)
             path.cubicTo(QPointF(w / 2, lt), QPointF(w / 2, rt), QPointF(w, rt))
@@ -89,26 +98,43 @@ class LinkBand(QSplitterHandle):
             path.cubicTo(QPointF(w / 2, rb), QPointF(w / 2, lb), QPointF(0, lb))
             path.closeSubpath()
             fill = QColor(color)
-            fill.setAlpha(120 if (lvis and rvis) else 40)
+            fill.setAlpha(int((120 if (lvis and rvis) else 40) * fade))
             painter.fillPath(path, fill)
             edge = QColor(color)
-            edge.setAlpha(230 if (lvis and rvis) else 90)
-            pen = QPen(edge, 1.6)
-            if relation == Relation.CONTRADICTS:
-                pen.setStyle(Qt.PenStyle.DashLine)
+            edge.setAlpha(int((230 if (lvis and rvis) else 90) * fade))
+            pen = QPen(edge, 2.4 if selected is not None and focus else 1.6)
+            pen.setStyle(RELATION_PEN_STYLES[relation])
             painter.setPen(pen)
             mid_l, mid_r = (lt + lb) / 2, (rt + rb) / 2
             centre = QPainterPath()
             centre.moveTo(0, mid_l)
             centre.cubicTo(QPointF(w / 2, mid_l), QPointF(w / 2, mid_r), QPointF(w, mid_r))
             painter.drawPath(centre)
+            hit = QPainterPath(path)
             if lvis and rvis:
-                self._badge(painter, QPointF(w / 2, (mid_l + mid_r) / 2), relation, color)
+                badge = QPointF(w / 2, (mid_l + mid_r) / 2)
+                badge_color = QColor(color)
+                badge_color.setAlpha(int(255 * fade))
+                self._badge(painter, badge, relation, badge_color)
+                hit.addEllipse(badge, 9, 9)
+            self._drawn.append((hit, left_id, right_id, relation))
         painter.end()
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)  # a drag with the button held still resizes the panes
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        splitter = self._link_splitter()
+        point = event.position()
+        for hit, left_id, right_id, relation in reversed(self._drawn):  # topmost first
+            if hit.contains(point) and splitter.describe_link is not None:
+                QToolTip.showText(event.globalPosition().toPoint(),
+                                  splitter.describe_link(left_id, right_id, relation), self)
+                return
+        QToolTip.hideText()
+
     def _badge(self, painter: QPainter, at: QPointF, relation: Relation, color: QColor) -> None:
-        glyph = {Relation.SAME: "=", Relation.SUPPORTS: "+", Relation.CONTRADICTS: "≠",
-                 Relation.DERIVED: "→"}[Relation(relation)]
+        glyph = RELATION_GLYPHS[Relation(relation)]
         rect = QRectF(at.x() - 8, at.y() - 8, 16, 16)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
@@ -126,6 +152,8 @@ class LinkSplitter(QSplitter):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.link_provider: LinkProvider | None = None
+        self.selected_claim: Callable[[], str | None] | None = None  # its ribbons stand out
+        self.describe_link: Callable[[str, str, Relation], str] | None = None  # a ribbon's tooltip
         self.setHandleWidth(BAND_WIDTH)
         self.setChildrenCollapsible(False)
 
@@ -135,3 +163,46 @@ class LinkSplitter(QSplitter):
     def update_bands(self) -> None:
         for i in range(1, self.count()):
             self.handle(i).update()
+
+
+class RelationLegend(QWidget):
+    """What the ribbons mean: each relation's line (colour and style), badge and name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Ribbon legend: " + ", ".join(f"{RELATION_GLYPHS[r]} {r.label}" for r in Relation))
+        self.setToolTip("The ribbons between panes: one line style and colour per relation")
+
+    def _widths(self) -> list[int]:
+        """Pixels per relation: line, badge, name and a gap."""
+        metrics = self.fontMetrics()
+        return [48 + metrics.horizontalAdvance(r.label) + 14 for r in Relation]
+
+    def sizeHint(self) -> QSize:
+        return QSize(sum(self._widths()), 22)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        middle = self.height() / 2
+        x = 4
+        for relation, width in zip(Relation, self._widths(), strict=True):
+            color = RELATION_COLORS[relation]
+            pen = QPen(color, 2.0)
+            pen.setStyle(RELATION_PEN_STYLES[relation])
+            painter.setPen(pen)
+            painter.drawLine(QPointF(x, middle), QPointF(x + 26, middle))
+            badge = QRectF(x + 30, middle - 7, 14, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawEllipse(badge)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, RELATION_GLYPHS[relation])
+            painter.setPen(self.palette().text().color())
+            painter.drawText(QRectF(x + 48, 0, width - 48, self.height()),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, relation.label)
+            x += width
+        painter.end()

@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QScrollArea,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
+    QWidget,
 )
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change, Events
-from annotator.core.model import Rating
+from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService
 from annotator.services.importing import ImportService
 from annotator.services.workspace import Edited, LinksChanged, SelectionChanged, Workspace
@@ -35,7 +37,7 @@ from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
 from annotator.gui.inspector import Inspector
-from annotator.gui.link_band import LinkSplitter
+from annotator.gui.link_band import LinkSplitter, RelationLegend
 from annotator.gui.prompts import Prompts, QtPrompts
 from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
 
         self.splitter = LinkSplitter()
         self.splitter.link_provider = self._links_between
+        self.splitter.selected_claim = lambda: self.selected_claim_id
+        self.splitter.describe_link = self._describe_link
         self.setCentralWidget(self.splitter)
 
         self.claims_panel = ClaimsPanel()
@@ -295,6 +299,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.link_action)
         toolbar.addSeparator()
         toolbar.addWidget(self.link_hint)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(RelationLegend())
 
         tools_menu = bar.addMenu("&Tools")
         tools_menu.addAction(self._action("&Agreement Between Annotators…",
@@ -889,6 +897,18 @@ class MainWindow(QMainWindow):
             return []
         return self.workspace.links.links_between(left.document_id, right.document_id)
 
+    def _describe_link(self, left_id: str, right_id: str, relation: Relation) -> str:
+        """A ribbon's tooltip: “quote” relation “quote”, in the link's own direction."""
+        def quote(claim_id: str) -> str:
+            text = " ".join(self.store.claim(claim_id).quote.split())
+            return f"“{text if len(text) <= 90 else text[:89] + '…'}”"
+
+        link = next((link for link in self.store.links(left_id)
+                     if {link.from_claim_id, link.to_claim_id} == {left_id, right_id} and link.relation == relation),
+                    None)
+        first, second = (link.from_claim_id, link.to_claim_id) if link is not None else (left_id, right_id)
+        return f"{quote(first)}\n{relation.label}\n{quote(second)}"
+
     def focused_pane(self) -> DocumentPane | None:
         for pane in self.panes:
             focus = QApplication.focusWidget()
@@ -963,6 +983,7 @@ class MainWindow(QMainWindow):
             pane.view.set_selected_span(claim_id)
         self.claims_panel.select_claim(claim_id)
         self.inspector.show_claim(claim_id)
+        self.splitter.update_bands()  # the selected claim's ribbons stand out
 
     def _pane_for_jump(self) -> DocumentPane:
         """Where to open a document that no pane shows: not the pane of the selected claim."""

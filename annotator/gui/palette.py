@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from annotator.core.model import Rating, Relation
 
+# Okabe and Ito's colour-blind-safe palette; each relation also has its own line style and
+# badge glyph, so none is told apart by hue alone (contradicts is not "the red one").
 RELATION_COLORS = {
-    Relation.SAME: QColor("#3d8bd9"),
-    Relation.SUPPORTS: QColor("#2e9e62"),
-    Relation.CONTRADICTS: QColor("#d64545"),
-    Relation.DERIVED: QColor("#9b6bd6"),
+    Relation.SAME: QColor("#0072b2"),  # blue
+    Relation.SUPPORTS: QColor("#009e73"),  # bluish green
+    Relation.CONTRADICTS: QColor("#d55e00"),  # vermilion
+    Relation.DERIVED: QColor("#cc79a7"),  # reddish purple
 }
+
+RELATION_PEN_STYLES = {
+    Relation.SAME: Qt.PenStyle.SolidLine,
+    Relation.SUPPORTS: Qt.PenStyle.DashDotLine,
+    Relation.CONTRADICTS: Qt.PenStyle.DashLine,
+    Relation.DERIVED: Qt.PenStyle.DotLine,
+}
+
+RELATION_GLYPHS = {Relation.SAME: "=", Relation.SUPPORTS: "+", Relation.CONTRADICTS: "≠", Relation.DERIVED: "→"}
 
 VERDICT_COLORS = {
     Rating.TRUE: QColor("#1f9d55"),
