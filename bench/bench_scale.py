@@ -389,6 +389,9 @@ class _Prompts:
     def folder(self, *args):
         return None
 
+    def text(self, title, label, default):
+        return default  # the name a new user is asked for: the login, as offered
+
 
 class _Pump:
     """Runs the event loop the way the app's own loop would, timing every block.

@@ -19,6 +19,10 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("ANNOTATOR_SETTINGS_DIR", str(home / "settings"))
+    # The window asks a new user's name once; tests start as a user who has answered.
+    # (QSettings' INI format: the key "annotator/name".)
+    (home / "settings").mkdir(parents=True, exist_ok=True)
+    (home / "settings" / "annotator.ini").write_text("[annotator]\nname=tester\n", encoding="utf-8")
     yield
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change, Events
 from annotator.core.model import Rating, Relation
-from annotator.services.annotations import AnnotationService
+from annotator.services.annotations import AnnotationService, default_annotator
 from annotator.services.importing import ImportService
 from annotator.services.workspace import Edited, LinksChanged, SelectionChanged, Workspace
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
@@ -257,6 +257,13 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("&Search All Documents…", self.focus_search, "Ctrl+Shift+F"))
         edit_menu.addAction(self._action("Find Si&milar Passages", lambda: self.similar.show(), "Ctrl+Shift+M",
                                          "Where other documents say something like the selected claim"))
+        edit_menu.addSeparator()
+        self.preferences_action = self._action("&Preferences…", self.preferences, "Ctrl+,",
+                                               "Your name, recorded with what you annotate")
+        edit_menu.addAction(self.preferences_action)
+        self.annotator_label = QLabel(f"Annotating as {self.annotator_name}")
+        self.annotator_label.setToolTip("Recorded with your claims, links and verdicts (Edit › Preferences)")
+        self.statusBar().addPermanentWidget(self.annotator_label)
 
         claim_menu = bar.addMenu("&Claim")
         self.create_action = self._action("&Create Claim from Selection", self.create_claim_from_selection,
@@ -375,7 +382,7 @@ class MainWindow(QMainWindow):
             self._workspace.close()
         self._workspace = Workspace(store, self.events)
         self.workspace.subscribe(self._on_workspace)
-        self.annotations = AnnotationService(store, self.events)
+        self.annotations = AnnotationService(store, self.events, annotator=self.annotator_name)
         self.importer = ImportService(store, self.events)
         self.linking.bind(self.workspace, self.annotations)
         self.interchange.bind(self.annotations)
@@ -490,6 +497,34 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: hide_stale_tab_bars(self))
+        if app_settings.annotator_name() is None:
+            QTimer.singleShot(0, self._ask_name_once)
+
+    # -- who is annotating ---------------------------------------------------------------
+    @property
+    def annotator_name(self) -> str:
+        return app_settings.annotator_name() or default_annotator()
+
+    def _ask_name_once(self) -> None:
+        """A new user says once what name goes with their claims, links and verdicts (the
+        login is offered; closing the question keeps it). Preferences changes it later."""
+        if app_settings.annotator_name() is not None:
+            return
+        name = self.prompts.text("Your name", "The name recorded with your claims, links and verdicts "
+                                 "(change it later in Edit › Preferences):", default_annotator())
+        self._set_annotator((name or "").strip() or default_annotator())
+
+    def preferences(self) -> None:
+        name = self.prompts.text("Preferences", "Your name, recorded with the claims, links and verdicts "
+                                 "you make from now on:", self.annotator_name)
+        if name is not None and name.strip():
+            self._set_annotator(name.strip())
+
+    def _set_annotator(self, name: str) -> None:
+        app_settings.set_annotator_name(name)
+        if self._store is not None:
+            self.annotations.annotator = name
+        self.annotator_label.setText(f"Annotating as {name}")
 
     def add_dock(self, title: str, name: str, widget, area, *, tab_with: QDockWidget | None = None) -> QDockWidget:
         """A dock with a stable object name (the saved layout refers to it); with ``tab_with``

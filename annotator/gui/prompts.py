@@ -48,6 +48,9 @@ class Prompts(Protocol):
     def folder(self, title: str, start: str | Path) -> str | None:
         """An existing folder, or None."""
 
+    def text(self, title: str, label: str, default: str) -> str | None:
+        """A line of text (``default`` filled in), or None."""
+
 
 class Feedback(Protocol):
     """How a controller tells the user something without owning a window: a hint for a
@@ -104,3 +107,7 @@ class QtPrompts:
 
     def folder(self, title: str, start: str | Path) -> str | None:
         return QFileDialog.getExistingDirectory(self.window, title, str(start)) or None
+
+    def text(self, title: str, label: str, default: str) -> str | None:
+        value, ok = QInputDialog.getText(self.window, title, label, text=default)
+        return value if ok else None

@@ -47,6 +47,19 @@ def forget_project(path: str | Path) -> None:
         s.remove("lastProject")
 
 
+def annotator_name() -> str | None:
+    """The name recorded with this user's claims, links and verdicts; None until asked.
+    ``ANNOTATOR_NAME`` in the environment gives it without asking (scripts, shared machines)."""
+    if os.environ.get("ANNOTATOR_NAME", "").strip():
+        return os.environ["ANNOTATOR_NAME"].strip()
+    value = settings().value("annotator/name")
+    return str(value).strip() or None if value else None
+
+
+def set_annotator_name(name: str) -> None:
+    settings().setValue("annotator/name", name.strip())
+
+
 def last_project() -> str | None:
     value = settings().value("lastProject")
     return str(value) if value else None

@@ -75,6 +75,9 @@ class ScriptedPrompts:
     def folder(self, title, start) -> str | None:
         return self._ask("folder", title)
 
+    def text(self, title, label, default) -> str | None:
+        return self._ask("text", title, label)
+
 
 PATIENCE_MS = 60_000  # a loaded 2-core CI machine can take seconds where a laptop takes milliseconds
 

@@ -33,9 +33,10 @@ PORTABLE = QKeySequence.SequenceFormat.PortableText
 KEYS_HEADER = ("keys", "what they do")
 PLATFORMS = ("Linux", "Windows", "macOS")
 # One key combination as people write it: modifiers, then a named key, a capital letter, a digit.
-KEY = re.compile(r"(?<![\w+])(?:(?:Ctrl|Alt|Shift|Meta)\+)*"
+# A comma counts as a key only after a modifier ("Ctrl+,"), never in prose.
+KEY = re.compile(r"(?<![\w+])(?:(?:(?:Ctrl|Alt|Shift|Meta)\+)+,|(?:(?:Ctrl|Alt|Shift|Meta)\+)*"
                  r"(?:F\d{1,2}|Up|Down|Left|Right|Enter|Return|Esc|Escape|Delete|Del|Backspace|Tab|Space"
-                 r"|Home|End|PgUp|PgDown|Insert|[A-Z0-9])(?![\w+])")
+                 r"|Home|End|PgUp|PgDown|Insert|[A-Z0-9])(?![\w+]))")
 
 
 def normal(key: str) -> str:
@@ -152,3 +153,4 @@ def test_the_key_reader_understands_the_readme_shorthand():
     assert keys_in("drag a selected highlight onto another") == []
     assert [k for k, _ in keys_in("Enter in the Search or Similar list")] == ["Enter"]
     assert normal("Shift+Ctrl+Z") == "Ctrl+Shift+Z" and normal("Escape") == "Esc"
+    assert [k for k, _ in keys_in("Ctrl+, | preferences (asked once, then kept)")] == ["Ctrl+,"]

@@ -102,7 +102,8 @@ def test_spacy_loads_only_once_the_similar_dock_is_used(tmp_path):
     import subprocess
     import sys
 
-    env = dict(os.environ, ANNOTATOR_DATA_DIR=str(tmp_path / "data"), ANNOTATOR_SETTINGS_DIR=str(tmp_path / "s"))
+    env = dict(os.environ, ANNOTATOR_DATA_DIR=str(tmp_path / "data"), ANNOTATOR_SETTINGS_DIR=str(tmp_path / "s"),
+               ANNOTATOR_NAME="tester")  # no first-start question to answer
     out = subprocess.run([sys.executable, "-c", SPACY_PROBE], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "after start: False" in out.stdout

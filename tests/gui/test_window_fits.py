@@ -63,3 +63,24 @@ def test_a_closed_panel_comes_back_from_the_view_menu_and_reset_layout(window, q
     reset = next(a for a in view_menu.actions() if a.text().replace("&", "") == "Reset Layout")
     reset.trigger()
     qtbot.waitUntil(lambda: win.sources_dock.isVisible() and not win.search_dock.isFloating())
+
+
+def test_a_new_user_is_asked_their_name_once_and_can_change_it(open_window, prompts, user, qtbot):
+    from annotator.gui import settings as app_settings
+
+    app_settings.settings().remove("annotator/name")  # a first start
+    prompts.answer("text", "maria.k")
+    win = open_window()
+    qtbot.waitUntil(lambda: app_settings.annotator_name() == "maria.k")
+    assert win.annotator_label.text() == "Annotating as maria.k"
+    first = user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    assert win.store.claim(first).annotator == "maria.k"
+    win.close()
+
+    again = open_window()  # asked once: an unexpected question would fail the test
+    prompts.answer("text", "maria.kowalska")
+    again.preferences_action.trigger()
+    second = user.claim(again, again.panes[1], "approximately 3 million")
+    assert again.store.claim(second).annotator == "maria.kowalska"
+    assert again.store.claim(first).annotator == "maria.k", "what was recorded keeps its name"
+    assert not prompts.unanswered()
