@@ -122,7 +122,7 @@ class ScoreChart(QWidget):
                              metrics.elidedText(score.name, Qt.TextElideMode.ElideRight, name_w - 8))
             painter.setFont(small)
             painter.setPen(COPY_COLOR if score.copies_of else muted)
-            sub = f"⧉ copies {', '.join(score.copies_of)}" if score.copies_of else score.record_text
+            sub = f"copies {', '.join(score.copies_of)}" if score.copies_of else score.record_text
             painter.drawText(QRectF(6, y + 22, name_w - 6, 16), left_middle,
                              painter.fontMetrics().elidedText(sub, Qt.TextElideMode.ElideRight, name_w - 8))
             span = right - left
