@@ -332,6 +332,11 @@ class DocumentView(QPlainTextEdit):
         finally:
             self._geometry_cache = outer
 
+    def has_links(self, claim_id: str) -> bool:
+        """Whether this view shows the claim and it has links (ribbons may start at it)."""
+        span = self._by_id.get(claim_id)
+        return span is not None and bool(span.links)
+
     def span_ids(self) -> list[str]:
         """Claim ids in reading order."""
         return [s.id for s in self._spans]

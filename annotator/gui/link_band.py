@@ -77,6 +77,8 @@ class LinkBand(QSplitterHandle):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         w = float(self.width())
         selected = splitter.selected_claim() if splitter.selected_claim is not None else None
+        if not any(selected in (left_id, right_id) for left_id, right_id, _r in links):
+            selected = None  # no ribbon of the selected claim here: none fades
         # The selected claim's ribbons are drawn last (on top) and strong; the others fade.
         links = sorted(links, key=lambda link: selected in (link[0], link[1]))
         self._drawn = []

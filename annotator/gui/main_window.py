@@ -694,6 +694,9 @@ class MainWindow(QMainWindow):
     def _on_workspace(self, notification) -> None:
         if isinstance(notification, SelectionChanged):
             self._show_selection(notification.new)
+            if any(pane.view.has_links(claim_id) for pane in self.panes
+                   for claim_id in (notification.old, notification.new) if claim_id):
+                self.splitter.update_bands()  # the ribbons of the selected claim stand out
         elif isinstance(notification, LinksChanged):
             if notification.claim_ids is None or self._link_claims is None:
                 self._link_claims = None
@@ -1018,7 +1021,6 @@ class MainWindow(QMainWindow):
             pane.view.set_selected_span(claim_id)
         self.claims_panel.select_claim(claim_id)
         self.inspector.show_claim(claim_id)
-        self.splitter.update_bands()  # the selected claim's ribbons stand out
 
     def _pane_for_jump(self) -> DocumentPane:
         """Where to open a document that no pane shows: not the pane of the selected claim."""
