@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from contextlib import suppress
 
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
         self._link_claims: set[str] | None = set()  # claims whose links changed in this batch (None: all)
         self._batch_depth = 0
         self._changes: list[Change] = []
+        self._last_pane: DocumentPane | None = None  # the pane last typed or clicked in
+        self._reference_pane: DocumentPane | None = None  # where the last jump opened a document
+        self._jumping = False  # focus moved by a jump, not by the person
         self.setAcceptDrops(True)
         self.resize(1400, 860)
 
@@ -156,6 +160,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         for action in (*self.verdict_actions, self.delete_action):  # also from the claims table
             self.claims_panel.table.addAction(action)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
         self.set_project(store)
         state = app_settings.settings().value("window/state")
         geometry = app_settings.settings().value("window/geometry")
@@ -567,7 +574,11 @@ class MainWindow(QMainWindow):
             pane.view.centerCursor()
         else:
             pane.view.scroll_to(start)
-        pane.view.setFocus()
+        self._jumping = True
+        try:
+            pane.view.setFocus()
+        finally:
+            self._jumping = False
 
     def _sync_scroll(self, source: DocumentPane, value: int) -> None:
         if not self.sync_action.isChecked() or self._syncing:
@@ -1023,14 +1034,45 @@ class MainWindow(QMainWindow):
         self.inspector.show_claim(claim_id)
 
     def _pane_for_jump(self) -> DocumentPane:
-        """Where to open a document that no pane shows: not the pane of the selected claim."""
-        keep = None
-        if self.pending_link_from:
-            keep = self.store.claim(self.pending_link_from).document_id
+        """Where to open a document that no pane shows, never over the one being annotated:
+        an empty pane, else one showing neither the selected claim's document, nor the
+        pending link's, nor the one last typed or clicked in; else a new pane if there is
+        room; else the rightmost pane other than the last one used."""
+        busy: set[str | None] = set()
+        for claim_id in (self.selected_claim_id, self.pending_link_from):
+            if claim_id:
+                with suppress(AnnotatorError):  # a claim just deleted shows nowhere
+                    busy.add(self.store.claim(claim_id).document_id)
+        last = self._last_pane if self._last_pane in self.panes else None
+        if last is not None:
+            busy.add(last.document_id)
+        for pane in self.panes:
+            if pane.document_id is None:
+                return self._as_reference(pane)
+        reference = self._reference_pane
+        if reference in self.panes and reference is not None and reference.document_id not in busy:
+            return reference  # where the last jump went: the reading pane, not the work
         for pane in reversed(self.panes):
-            if pane.document_id != keep:
-                return pane
-        return self.panes[-1]
+            if pane.document_id not in busy:
+                return self._as_reference(pane)
+        if len(self.panes) < MAX_PANES:
+            added = self.add_pane()
+            if added is not None:
+                return self._as_reference(added)
+        return self._as_reference(next((p for p in reversed(self.panes) if p is not last), self.panes[-1]))
+
+    def _as_reference(self, pane: DocumentPane) -> DocumentPane:
+        self._reference_pane = pane
+        return pane
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Remember the pane last worked in (a click in a result list must not replace it)."""
+        if new is None or self._jumping:
+            return
+        for pane in self.panes:
+            if new is pane.view or pane.isAncestorOf(new):
+                self._last_pane = pane
+                return
 
     def step_claim(self, step: int) -> None:
         """Move to the next/previous claim of the focused pane, in reading order."""

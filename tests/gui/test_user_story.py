@@ -223,3 +223,25 @@ def test_claims_table_filters(qtbot, window, user):
     assert b in shown and a not in shown
     assert all(panel.model.display(c)["source"] == "AIChief" for c in shown)
     win.close()
+
+
+def test_a_search_result_never_replaces_the_document_being_annotated(window, user, qtbot):
+    """Working in the left pane with a claim of the right pane selected, a third article
+    opened from a result list gets a pane of its own; both documents stay where they were."""
+    win = window
+    left, right = win.panes
+    shown = (left.document_id, right.document_id)
+    claim = user.claim(win, right, "approximately 3 million images")
+    user.focus(win, left.view)
+    win.select_claim(claim)
+    other = next(d.id for d in win.store.documents() if d.id not in shown)
+    win.search_panel.field.setFocus()  # the person moves to the search list
+    win.open_at(other, 0, 10)
+    assert (left.document_id, right.document_id) == shown
+    assert len(win.panes) == 3 and win.panes[2].document_id == other
+    # The next one goes over the reference pane just opened, not over the work.
+    win.search_panel.field.setFocus()
+    last = next(d.id for d in win.store.documents() if d.id not in (*shown, other))
+    win.open_at(last, 0, 10)
+    assert (left.document_id, right.document_id) == shown
+    assert win.panes[2].document_id == last and len(win.panes) == 3, "it replaces the reference pane"
