@@ -595,10 +595,18 @@ class MainWindow(QMainWindow):
             self._syncing = False
 
     def _open_in_empty_panes(self, doc_ids: list[str]) -> None:
-        """Newly imported documents: in the panes that show nothing (the rest wait in the list)."""
+        """Newly imported documents: in the panes that show nothing, else the first in a new
+        pane while there is room, never over a document being read; the rest are offered."""
         empty = [p for p in self.panes if p.document_id is None]
+        if not empty and doc_ids and len(self.panes) < MAX_PANES:
+            added = self.add_pane()
+            empty = [added] if added is not None else []
         for pane, doc_id in zip(empty, doc_ids, strict=False):
             self.show_in_pane(pane, doc_id)
+        waiting = len(doc_ids) - min(len(empty), len(doc_ids))
+        if waiting:
+            self.status(f"{waiting} more imported document{'s' if waiting != 1 else ''} in the Sources list: "
+                        "double-click one to open it.", 10000)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

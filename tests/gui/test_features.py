@@ -95,6 +95,8 @@ def test_file_import_is_undoable(qtbot, tmp_path, open_window):
     win.importing.import_paths([str(f)])
     qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
     doc = next(d for d in win.store.documents() if d.title == "Brief")
+    shown = [p.document_id for p in win.panes]
+    assert doc.id in shown and len(win.panes) == 3, "a new pane, the two documents read before untouched"
     win.undo_stack.undo()
     assert all(d.id != doc.id for d in win.store.documents())
     win.undo_stack.redo()
