@@ -50,7 +50,8 @@ class Command(QUndoCommand):
         raise NotImplementedError
 
 
-def _short(text: str, limit: int = 40) -> str:
+def short(text: str, limit: int = 40) -> str:
+    """Text on one line, cut with an ellipsis at ``limit`` characters (undo labels, tooltips)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -60,7 +61,7 @@ class CreateClaim(Command):
                  type_id: str | None = None, note: str | None = None):
         text = service.store.document_text(document_id)
         start, end = service.check_span(text, start, end)  # refuse before the command is pushed
-        super().__init__(f"Create claim “{_short(text[start:end])}”")
+        super().__init__(f"Create claim “{short(text[start:end])}”")
         self.service, self.document_id, self.start, self.end = service, document_id, start, end
         self.type_id, self.note = type_id, note
         self.claim_id = new_id()
@@ -78,7 +79,7 @@ class DeleteClaim(Command):
 
     def __init__(self, service: AnnotationService, claim_id: str):
         claim = service.store.claim(claim_id)
-        super().__init__(f"Delete claim “{_short(claim.quote)}”")
+        super().__init__(f"Delete claim “{short(claim.quote)}”")
         self.service, self.claim_id = service, claim_id
         self.snapshot: ClaimSnapshot | None = None
 

@@ -30,10 +30,9 @@ if TYPE_CHECKING:  # the interchange code loads with the first export, load or m
 
 class InterchangeController:
     def __init__(self, *, parent: QWidget, prompts: Prompts, feedback: Feedback,
-                 push: Callable[[commands.Command], bool], select_claim: Callable[..., None],
-                 project_renamed: Callable[[], None]):
+                 push: Callable[[commands.Command], bool], select_claim: Callable[..., None]):
         self.parent, self.prompts, self.feedback, self.push = parent, prompts, feedback, push
-        self.select_claim, self.project_renamed = select_claim, project_renamed
+        self.select_claim = select_claim
         self.annotations: AnnotationService | None = None
         self.last_report_dialog: QDialog | None = None
 
@@ -138,8 +137,7 @@ class InterchangeController:
             return
         for key, value in dialog.values().items():
             if self.store.meta().get(key, "") != value:
-                self.push(commands.SetProjectMeta(self.service, key, value))
-        self.project_renamed()
+                self.push(commands.SetProjectMeta(self.service, key, value))  # its "project" event retitles
 
     def load_annotations_dialog(self) -> None:
         folder = self.prompts.folder("Folder with annotation CSV files", Path.home())

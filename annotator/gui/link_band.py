@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSplitter, QSplitterHandle, QToolTip, QWidget
 
 from annotator.core.model import Relation
@@ -122,18 +122,20 @@ class LinkBand(QSplitterHandle):
             self._drawn.append((hit, left_id, right_id, relation))
         painter.end()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        super().mouseMoveEvent(event)  # a drag with the button held still resizes the panes
-        if event.buttons() != Qt.MouseButton.NoButton:
-            return
-        splitter = self._link_splitter()
-        point = event.position()
+    def event(self, event: QEvent) -> bool:
+        """Hovering a ribbon or its badge (Qt's tooltip event, once per pause of the mouse)
+        names both claims and the relation."""
+        if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
+            return super().event(event)
+        describe = self._link_splitter().describe_link
+        point = QPointF(event.pos())
         for hit, left_id, right_id, relation in reversed(self._drawn):  # topmost first
-            if hit.contains(point) and splitter.describe_link is not None:
-                QToolTip.showText(event.globalPosition().toPoint(),
-                                  splitter.describe_link(left_id, right_id, relation), self)
-                return
+            if hit.contains(point) and describe is not None:
+                QToolTip.showText(event.globalPos(), describe(left_id, right_id, relation), self)
+                return True
         QToolTip.hideText()
+        event.ignore()
+        return True
 
     def _badge(self, painter: QPainter, at: QPointF, relation: Relation, color: QColor) -> None:
         glyph = RELATION_GLYPHS[Relation(relation)]

@@ -142,8 +142,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
 
         self.interchange = InterchangeController(
-            parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim,
-            project_renamed=lambda: self.setWindowTitle(f"{self.store.name} — annotator"))
+            parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim)
         self.importing = ImportController(parent=self, prompts=self.prompts, feedback=self, push=self.push,
                                           open_documents=self._open_in_empty_panes,
                                           open_document=lambda doc_id: self.show_in_pane(self._target_pane(), doc_id))
@@ -957,13 +956,11 @@ class MainWindow(QMainWindow):
     def _describe_link(self, left_id: str, right_id: str, relation: Relation) -> str:
         """A ribbon's tooltip: “quote” relation “quote”, in the link's own direction."""
         def quote(claim_id: str) -> str:
-            text = " ".join(self.store.claim(claim_id).quote.split())
-            return f"“{text if len(text) <= 90 else text[:89] + '…'}”"
+            return f"“{commands.short(self.store.claim(claim_id).quote, 90)}”"
 
-        link = next((link for link in self.store.links(left_id)
-                     if {link.from_claim_id, link.to_claim_id} == {left_id, right_id} and link.relation == relation),
-                    None)
-        first, second = (link.from_claim_id, link.to_claim_id) if link is not None else (left_id, right_id)
+        first, second = left_id, right_id
+        if self.store.find_link(left_id, right_id, relation) is None:  # a one-way link drawn right to left
+            first, second = right_id, left_id
         return f"{quote(first)}\n{relation.label}\n{quote(second)}"
 
     def focused_pane(self) -> DocumentPane | None:

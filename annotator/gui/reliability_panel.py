@@ -7,12 +7,9 @@ the project through its own connection, so typing and clicking never wait for th
 
 from __future__ import annotations
 
-import multiprocessing
-from html import escape
 import threading
+from html import escape
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the scores' code (NumPy) loads with the first scoring, not at start-up
+    from concurrent.futures import ProcessPoolExecutor
+
     from annotator.gui.workers import Worker
     from annotator.services.reliability.scores import SourceScore
     from annotator.services.reliability.summary import ScoreSummary
@@ -316,8 +315,6 @@ class ScoreUpdater:
         self.timer.timeout.connect(self._start)
         self.worker: Worker | None = None
         self.dirty = False
-        self._cache_path: Path | None = None  # the project whose texts _texts holds
-        self._texts: dict[tuple[str, str], str] = {}
 
     def schedule(self) -> None:
         self.timer.start()
@@ -331,14 +328,12 @@ class ScoreUpdater:
         path = self.project_path()
         if path is None:
             return
-        if self._cache_path != path:
-            self._texts, self._cache_path = {}, path
         self._scoring_path = path
         self.dirty = False
         self.panel.set_busy(True)
         # The worker reads the project through its own connection: nothing project-sized
-        # happens on the GUI thread. Text cache: used by one scoring at a time.
-        self.worker = Worker(_score, path, self._texts)
+        # happens on the GUI thread.
+        self.worker = Worker(_score, path)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.start()
@@ -375,11 +370,15 @@ class ScoringProcess:
     scoring and kept for the next ones (it keeps the texts it has read)."""
 
     def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | None = None  # made with the first scoring
         self._lock = threading.Lock()
 
     def score(self, path, cancelled):
         """Score in the child; give up (and stop the child) when ``cancelled()`` turns true."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import TimeoutError as FuturesTimeout
+
         from annotator.services.reliability.summary import summarize_file
 
         with self._lock:
@@ -412,6 +411,7 @@ SCORING = ScoringProcess()
 def _exit_with_parent() -> None:
     """In the scoring child: leave as soon as the app's process is gone, even when it was
     killed or crashed and could not say goodbye (an orphan would hold memory for nothing)."""
+    import multiprocessing
     import os
     from multiprocessing.connection import wait
 
@@ -426,19 +426,17 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _score(path, text_cache, progress, cancelled):
+def _score(path, progress, cancelled):
     """Worker: scores from the scoring process; in this process if a child cannot run."""
     from concurrent.futures.process import BrokenProcessPool
+
+    from annotator.services.reliability.summary import summarize_file
 
     try:
         summary = SCORING.score(path, cancelled)
     except (BrokenProcessPool, OSError, RuntimeError):
         SCORING.stop()
-        from annotator.services.reliability import score_project
-        from annotator.services.reliability.summary import summarize
-        from annotator.services.snapshot import snapshot_of_file
-
-        summary = summarize(score_project(snapshot_of_file(path, text_cache=text_cache)))
+        summary = summarize_file(str(path))
     if summary is not None:
         summary.index()  # the claim lookup, built here rather than on the GUI thread
     return summary

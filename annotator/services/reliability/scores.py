@@ -287,7 +287,8 @@ def explain_claim(scores: ProjectScores, claim_id: str) -> ClaimEstimate:
                          prior=res.prior_logit, pushes=pushes)
 
 
-_TEXTS: dict[tuple[str, str], str] = {}  # document texts kept between scorings in one process
+_TEXTS: dict[tuple[str, str], str] = {}  # document texts kept between scorings of one project
+_TEXTS_OF: list[str] = []  # ... and that project's path
 
 
 def score_file(path: str) -> ProjectScores:
@@ -296,4 +297,7 @@ def score_file(path: str) -> ProjectScores:
     with the window for Python's interpreter lock; texts are kept between calls."""
     from annotator.services.snapshot import snapshot_of_file
 
+    if str(path) not in _TEXTS_OF:  # another project: the last one's texts go
+        _TEXTS.clear()
+        _TEXTS_OF[:] = [str(path)]
     return score_project(snapshot_of_file(path, text_cache=_TEXTS))
