@@ -7,9 +7,12 @@ the project through its own connection, so typing and clicking never wait for th
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
-from html import escape
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the scores' code (NumPy) loads with the first scoring, not at start-up
-    from concurrent.futures import ProcessPoolExecutor
-
     from annotator.gui.workers import Worker
     from annotator.services.reliability.scores import SourceScore
     from annotator.services.reliability.summary import ScoreSummary
@@ -375,10 +376,6 @@ class ScoringProcess:
 
     def score(self, path, cancelled):
         """Score in the child; give up (and stop the child) when ``cancelled()`` turns true."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures import TimeoutError as FuturesTimeout
-
         from annotator.services.reliability.summary import summarize_file
 
         with self._lock:
@@ -411,7 +408,6 @@ SCORING = ScoringProcess()
 def _exit_with_parent() -> None:
     """In the scoring child: leave as soon as the app's process is gone, even when it was
     killed or crashed and could not say goodbye (an orphan would hold memory for nothing)."""
-    import multiprocessing
     import os
     from multiprocessing.connection import wait
 
