@@ -240,6 +240,10 @@ class Inspector(QWidget):
         self._loading = False
         self.claimShown.emit(claim_id)
 
+    def refresh_assessment(self) -> None:
+        """New scores change only the line on what they make of the shown claim."""
+        self.assessment.setText(self._assessment(self.claim_id) if self.claim_id and self.service else "")
+
     def _assessment(self, claim_id: str) -> str:
         """One line on what the scores make of this claim: settled, or inferred and by whom."""
         scores = self.scores_provider() if self.scores_provider else None

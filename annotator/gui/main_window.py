@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._claims_touched: set[str] | None = None  # edited while the table's rows are read
         self._link_claims: set[str] | None = set()  # claims whose links changed in this batch (None: all)
         self._batch_depth = 0
+        self._selection_moved: set[str] = set()  # claims (de)selected, not yet shown
         self._changes: list[Change] = []
         self._last_pane: DocumentPane | None = None  # the pane last typed or clicked in
         self._reference_pane: DocumentPane | None = None  # where the last jump opened a document
@@ -414,8 +415,9 @@ class MainWindow(QMainWindow):
         for doc_id in [*saved, "", ""][:max(2, min(len(saved), MAX_PANES))]:
             added = self.add_pane()
             if added is not None and doc_id in known:
-                self.show_in_pane(added, doc_id)
-        self._refresh_claims()
+                self.show_in_pane(added, doc_id, draw=False)
+        self._refresh_claims()  # draws every pane's highlights and ribbons once
+        self.hints.refresh()
         self.source_scores = {}
         self.score_updater.schedule()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
@@ -668,7 +670,9 @@ class MainWindow(QMainWindow):
         pane.deleteLater()
         self._sync_pane_documents()
 
-    def show_in_pane(self, pane: DocumentPane, doc_id: str | None) -> None:
+    def show_in_pane(self, pane: DocumentPane, doc_id: str | None, *, draw: bool = True) -> None:
+        """Show a document in a pane; ``draw=False`` leaves its highlights, ribbons and hints
+        to the caller, which draws every pane at once (opening a project)."""
         if doc_id is None:
             pane.show_document(None, None)
             self._sync_pane_documents()
@@ -683,9 +687,10 @@ class MainWindow(QMainWindow):
         source = self.store.source(doc.source_id).name if doc.source_id else None
         pane.show_document(doc, source)
         self._sync_pane_documents()
-        self._refresh_spans(pane)
-        self.hints.refresh()
-        self.splitter.update_bands()
+        if draw:
+            self._refresh_spans(pane)
+            self.hints.refresh()
+            self.splitter.update_bands()
 
     # -- refresh ---------------------------------------------------------------------
     @property
@@ -711,10 +716,9 @@ class MainWindow(QMainWindow):
 
     def _on_workspace(self, notification) -> None:
         if isinstance(notification, SelectionChanged):
-            self._show_selection(notification.new)
-            if any(pane.view.has_links(claim_id) for pane in self.panes
-                   for claim_id in (notification.old, notification.new) if claim_id):
-                self.splitter.update_bands()  # the ribbons of the selected claim stand out
+            self._selection_moved |= {c for c in (notification.old, notification.new) if c}
+            if not self._batch_depth:  # in an edit, the views follow once it is applied
+                self._show_moved_selection()
         elif isinstance(notification, LinksChanged):
             if notification.claim_ids is None or self._link_claims is None:
                 self._link_claims = None
@@ -776,9 +780,8 @@ class MainWindow(QMainWindow):
                     pane.view.update_span(claim_id, None)
         if ribbons_moved:
             self.splitter.update_bands()
-        if self.selected_claim_id is None:  # Qt selects the row below a removed selected row
-            self.claims_panel.select_claim(None)
-        self.inspector.show_claim(self.selected_claim_id)
+        if self.selected_claim_id in claim_ids and not self._selection_moved:
+            self.inspector.show_claim(self.selected_claim_id)  # e.g. its verdict or links changed
 
     # -- claims ----------------------------------------------------------------------
     def push(self, command) -> bool:
@@ -828,6 +831,7 @@ class MainWindow(QMainWindow):
             self._batch_depth -= 1
             if not self._batch_depth:
                 self._apply_changes()
+                self._show_moved_selection()
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -1030,6 +1034,15 @@ class MainWindow(QMainWindow):
                 pane.view.setFocus()
         self.workspace.select(claim_id)  # the views follow in _show_selection
 
+    def _show_moved_selection(self) -> None:
+        """Once per change of selection (an edit's own changes are applied first)."""
+        moved, self._selection_moved = self._selection_moved, set()
+        if not moved or self._store is None:
+            return
+        self._show_selection(self.selected_claim_id)
+        if any(pane.view.has_links(claim_id) for pane in self.panes for claim_id in moved):
+            self.splitter.update_bands()  # the ribbons of the selected claim stand out
+
     def _show_selection(self, claim_id: str | None) -> None:
         """The views follow the workspace's selection: a click, a row of the table, a jump
         from a report, or the selected claim deleted (by an edit, an undo or a bulk change)."""
@@ -1162,7 +1175,7 @@ class MainWindow(QMainWindow):
         tree = self.sources_tree
         for item in _top_level_items(tree):
             self._show_score(item)
-        self.inspector.show_claim(self.selected_claim_id)
+        self.inspector.refresh_assessment()
 
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()

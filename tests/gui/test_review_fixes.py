@@ -130,3 +130,34 @@ def test_an_empty_project_opens_with_two_panes(qtbot, tmp_path):
     qtbot.addWidget(w)
     assert len(w.panes) == 2
     w.close()
+
+
+def test_opening_a_project_draws_each_pane_once(qtbot, monkeypatch, open_window):
+    from annotator.gui.document_view import DocumentView
+
+    drawn: list[int] = []
+    original = DocumentView.set_spans
+    def spy(view, spans):
+        if spans:  # a new text clears its highlights first; that costs nothing
+            drawn.append(id(view))
+        return original(view, spans)
+
+    monkeypatch.setattr(DocumentView, "set_spans", spy)
+    w = open_window()
+    shown = [id(p.view) for p in w.panes if p.document_id]
+    assert len(shown) == 2
+    assert sorted(v for v in drawn if v in shown) == sorted(shown)  # each shown pane once, not twice
+    w.close()
+
+
+def test_deleting_the_selected_claim_clears_the_views_once(qtbot, win, user):
+    pane = win.panes[0]
+    claim_id = user.claim(win, pane, "Clarifai is a US-based company")
+    shown: list[object] = []
+    win.inspector.claimShown.connect(shown.append)
+    user.press(pane.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: win.selected_claim_id is None)
+    assert shown == [None]  # one refresh, after the edit's own changes
+    assert win.claims_panel.model.position(claim_id) is None
+    assert not win.claims_panel.table.selectionModel().hasSelection()  # no row below picked up
+    assert win.inspector.claim_id is None
