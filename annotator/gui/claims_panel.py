@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Rating
+from annotator.gui.choices import ChoiceList
 from annotator.gui.palette import VERDICT_COLORS
 
 COLUMNS = ("Quote", "Source", "Document", "Type", "Verdict", "Note")
@@ -329,7 +330,7 @@ class ClaimsPanel(QWidget):
                                           ("type_id", "All types"), ("verdict", "Any verdict")]):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter claims: {label.lower()}")
-            combo.addItem(label, None)
+            combo.setModel(ChoiceList((label, None), combo))
             combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._filter(k, c.currentData()))
             self.combos[key] = combo
             grid.addWidget(combo, 1 + i // 2, i % 2)
@@ -419,13 +420,11 @@ class ClaimsPanel(QWidget):
         }
         for key, combo in self.combos.items():
             current = combo.currentData()
+            listed = combo.model()
+            assert isinstance(listed, ChoiceList)
             combo.blockSignals(True)
-            while combo.count() > 1:
-                combo.removeItem(1)
-            for label, value in choices[key]:
-                combo.addItem(label, value)
-            index = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(index, 0))
+            listed.set_choices(choices[key])
+            combo.setCurrentIndex(listed.row_of(current))
             combo.blockSignals(False)
             self.model.filters[key] = combo.currentData()
 

@@ -7,17 +7,20 @@ from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from annotator.core.model import Document
+from annotator.gui.choices import DocumentChoices
 from annotator.gui.document_view import DocumentView
 
 
 class DocumentPane(QWidget):
     documentChosen = Signal(object)  # document id or None
 
-    def __init__(self, index: int, parent=None):
+    def __init__(self, index: int, choices: DocumentChoices | None = None, parent=None):
         super().__init__(parent)
         self.index = index
         self.document_id: str | None = None
+        self.choices = choices if choices is not None else DocumentChoices(self)
         self.picker = QComboBox()
+        self.picker.setModel(self.choices)
         self.picker.setAccessibleName(f"Document shown in pane {index + 1}")
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.setMinimumContentsLength(20)
@@ -93,25 +96,16 @@ class DocumentPane(QWidget):
         self.find_status.setText(f"{count} found" if found else "not found")
         return found
 
-    def set_choices(self, documents: list[Document], source_names: dict[str, str]) -> None:
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        self.picker.addItem("— choose a document —", None)
-        for doc in documents:
-            source = source_names.get(doc.source_id or "", "")
-            label = f"{source}: {doc.title}" if source else doc.title
-            self.picker.addItem(label, doc.id)
-        index = self.picker.findData(self.document_id) if self.document_id else 0
-        self.picker.setCurrentIndex(max(index, 0))
-        self.picker.blockSignals(False)
+    def sync_picker(self) -> None:
+        """Show this pane's document in its picker (after the list of choices changed)."""
+        self.picker.setCurrentIndex(self.choices.row_of(self.document_id))
 
     def _picked(self, index: int) -> None:
         self.documentChosen.emit(self.picker.itemData(index))
 
     def show_document(self, doc: Document | None, source_name: str | None) -> None:
         self.document_id = doc.id if doc else None
-        index = self.picker.findData(self.document_id) if doc else 0
-        self.picker.setCurrentIndex(max(index, 0))
+        self.sync_picker()
         if doc is None:
             self.header.setText("<i>No document in this pane. Pick one above or double-click "
                                 "one in the Sources list.</i>")

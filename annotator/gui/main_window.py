@@ -35,6 +35,7 @@ from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
+from annotator.gui.choices import DocumentChoices
 from annotator.gui.document_pane import DocumentPane
 from annotator.gui.document_view import Span
 from annotator.gui.inspector import Inspector
@@ -52,7 +53,7 @@ from annotator.gui.help import PAGES, HelpController
 from annotator.gui.linking import LinkingController
 from annotator.gui.similar import SimilarController
 from annotator.gui.similar_panel import SimilarPanel
-from annotator.gui.workers import Worker
+from annotator.gui.workers import Worker, favour_the_gui_thread
 
 if TYPE_CHECKING:
     from annotator.store import ProjectStore
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: ProjectStore, prompts: Prompts | None = None):
         super().__init__()
+        favour_the_gui_thread()
         self.prompts: Prompts = prompts if prompts is not None else QtPrompts(self)
         self._store: ProjectStore | None = None  # None only while building and once closed
         self.events = Events()
@@ -98,6 +100,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 860)
 
+        self.document_choices = DocumentChoices(self)
+        self._tree_timer = QTimer(self)  # the tree refills once per burst of changes, after a paint
+        self._tree_timer.setSingleShot(True)
+        self._tree_timer.setInterval(0)
+        self._tree_timer.timeout.connect(self._refresh_tree)
         self.sources_tree = QTreeWidget()
         self.sources_tree.setHeaderLabels(["Sources and documents", "Score"])
         header = self.sources_tree.header()
@@ -404,7 +411,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{store.name} — annotator")
         self.setWindowFilePath(str(store.path))
         app_settings.remember_project(store.path)
-        self._refresh_tree()
+        self._refresh_documents()
         value = app_settings.settings().value(self._panes_key(), [])
         saved = [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
         known = {d.id for d in self.workspace.documents()}
@@ -459,7 +466,17 @@ class MainWindow(QMainWindow):
     def _source_names(self) -> dict[str, str]:
         return {s.id: s.name for s in self.store.sources()}
 
+    def _refresh_documents(self) -> None:
+        """Documents or sources changed: the panes' pickers at once, the tree (a row per
+        document) in the next turn of the event loop, so a large project paints first."""
+        self.document_choices.set_documents(self.workspace.documents(), self._source_names())
+        for pane in self.panes:
+            pane.sync_picker()
+        self._tree_timer.start()
+
     def _refresh_tree(self) -> None:
+        if self._store is None:
+            return
         tree = self.sources_tree
         expanded = {item.data(0, SOURCE_ROLE) for item in _top_level_items(tree) if item.isExpanded()}
         tree.clear()
@@ -484,9 +501,6 @@ class MainWindow(QMainWindow):
                 item.addChild(child)
             tree.addTopLevelItem(item)
             item.setExpanded(not expanded or source_id in expanded)
-        names = self._source_names()
-        for pane in self.panes:
-            pane.set_choices(documents, names)
 
     def _show_score(self, item: QTreeWidgetItem) -> None:
         """A source's row: its score badge and the record in the tooltip."""
@@ -634,7 +648,7 @@ class MainWindow(QMainWindow):
         if len(self.panes) >= MAX_PANES:
             self.statusBar().showMessage(f"At most {MAX_PANES} panes side by side.", 4000)
             return None
-        pane = DocumentPane(len(self.panes))
+        pane = DocumentPane(len(self.panes), self.document_choices)
         pane.documentChosen.connect(lambda doc_id, p=pane: self.show_in_pane(p, doc_id))
         pane.view.spanClicked.connect(self.select_claim)
         pane.view.claimDropped.connect(lambda a, b: self.linking.dropped(a, b))
@@ -647,7 +661,6 @@ class MainWindow(QMainWindow):
             pane.addAction(action)
         self.panes.append(pane)
         self.splitter.addWidget(pane)
-        pane.set_choices(self.workspace.documents(), self._source_names())
         pane.show_document(None, None)
         self._sync_pane_documents()
         self._update_gutters()
@@ -751,7 +764,7 @@ class MainWindow(QMainWindow):
                 or self._link_claims is None:
             self._link_claims = set()
             if any(c.kind in ("source", "document") for c in changes):
-                self._refresh_tree()
+                self._refresh_documents()
             if any(c.kind == "project" for c in changes):
                 self.setWindowTitle(f"{self.store.name} — annotator")
             if any(c.kind == "claim_type" for c in changes):

@@ -82,3 +82,21 @@ def test_how_scores_are_computed_page_opens_from_the_panel(qtbot, open_window):
     assert "record" in shown and "estimate" in shown
     dialog.close()
     win.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getpriority"), reason="process priorities are POSIX here")
+def test_scores_are_computed_at_a_lower_priority_than_the_window(qtbot, open_window):
+    import os
+
+    from annotator.gui.reliability_panel import SCORING
+
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
+    pool = SCORING._pool
+    if pool is None:
+        pytest.skip("no scoring child here (scores were computed in the app's own process)")
+    children = list((pool._processes or {}).values())
+    assert children
+    window_priority = os.getpriority(os.PRIO_PROCESS, 0)
+    assert all(os.getpriority(os.PRIO_PROCESS, child.pid) > window_priority for child in children)
+    win.close()
