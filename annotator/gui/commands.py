@@ -17,6 +17,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.ids import new_id
 from annotator.core.model import AddedRows, ClaimType, Rating, Relation
 from annotator.services.annotations import AnnotationService, ClaimSnapshot
+from annotator.services.documents import DocumentMove, DocumentService, check_fields
 
 T = TypeVar("T")
 
@@ -186,6 +187,69 @@ class EditSource(Command):
 
     def _undo(self) -> None:
         self.service.update_source(self.source_id, **self.old)
+
+
+class EditDocument(Command):
+    """Change a document's title, author, web address or publication date."""
+
+    def __init__(self, service: DocumentService, document_id: str, **fields: str | None):
+        document = service.document(document_id)
+        self.new = check_fields(fields)  # refuse before the command is pushed
+        super().__init__(f"Edit document “{short(document.title)}”")
+        self.service, self.document_id = service, document_id
+        self.previous: dict[str, str | None] | None = None
+
+    def _redo(self) -> None:
+        self.previous = self.service.update_document(self.document_id, **self.new)
+
+    def _undo(self) -> None:
+        if self.previous is not None:
+            self.service.restore_fields(self.document_id, self.previous)
+
+
+class MoveDocument(Command):
+    """File a document under another source (by id, or by name: a new name creates the
+    source, and undo removes it again while it holds no document)."""
+
+    def __init__(self, service: DocumentService, document_id: str, source_id: str | None = None, *,
+                 source_name: str | None = None):
+        document = service.document(document_id)
+        if source_name is not None:
+            target = " ".join(source_name.split())
+        else:
+            target = service.store.source(source_id).name if source_id is not None else ""
+        where = f"to “{short(target)}”" if target else "out of its source"
+        super().__init__(f"Move “{short(document.title)}” {where}")
+        self.service, self.document_id = service, document_id
+        self.source_id, self.source_name = source_id, source_name
+        self.new_source_id = new_id()  # a source this creates has the same id on every redo
+        self.move: DocumentMove | None = None
+
+    def _redo(self) -> None:
+        self.move = self.service.move_document(self.document_id, self.source_id, source_name=self.source_name,
+                                               new_source_id=self.new_source_id)
+
+    def _undo(self) -> None:
+        if self.move is not None:
+            self.service.undo_move(self.move)
+
+
+class DeleteDocument(Command):
+    """Deleting a document removes its claims, their links and verdicts; undo restores all
+    of them with the same ids."""
+
+    def __init__(self, service: DocumentService, document_id: str):
+        document = service.document(document_id)
+        super().__init__(f"Delete document “{short(document.title)}”")
+        self.service, self.document_id = service, document_id
+        self.snapshot: AddedRows | None = None
+
+    def _redo(self) -> None:
+        self.snapshot = self.service.delete_document(self.document_id)
+
+    def _undo(self) -> None:
+        if self.snapshot is not None:
+            self.service.restore_document(self.snapshot)
 
 
 class ImportDocuments(Command):

@@ -1,6 +1,8 @@
-"""Small dialogs: paste text as a document, edit a source."""
+"""Small dialogs: paste text as a document, edit a source or a document's properties."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -91,6 +93,77 @@ class SourceDialog(QDialog):
         return {"name": self.name.text().strip(), "url": self.url.text().strip() or None,
                 "kind": self.kind.currentText().strip() or None,
                 "notes": self.notes.toPlainText().strip() or None}
+
+
+class DocumentDialog(QDialog):
+    """A document's title, outlet, author, web address and publication date.
+
+    ``values`` holds the current ones as text (empty: not known); the outlet is an editable
+    list of the project's sources, so picking another one moves the document and a new name
+    creates that source. ``check`` returns what is wrong with the values, or None: OK keeps
+    the dialog open and says so until they are right."""
+
+    FIELDS = ("title", "source", "author", "url", "published")
+
+    def __init__(self, values: dict[str, str], sources: list[str],
+                 check: Callable[[dict[str, str]], str | None], details: str = "", parent=None):
+        super().__init__(parent)
+        self.check = check
+        self.setWindowTitle("Document properties")
+        self.title = QLineEdit(values.get("title", ""))
+        self.title.setAccessibleName("Title")
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.setAccessibleName("Source")
+        self.source.addItem("")
+        self.source.addItems(sources)
+        self.source.setCurrentText(values.get("source", ""))
+        line = self.source.lineEdit()
+        assert line is not None  # an editable combo box always has its line edit
+        line.setPlaceholderText("No source (a new name creates one)")
+        self.author = QLineEdit(values.get("author", ""))
+        self.author.setAccessibleName("Author")
+        self.url = QLineEdit(values.get("url", ""))
+        self.url.setAccessibleName("Web address")
+        self.url.setPlaceholderText("https://outlet.example/article")
+        self.published = QLineEdit(values.get("published", ""))
+        self.published.setAccessibleName("Published")
+        self.published.setPlaceholderText("2024, 2024-03 or 2024-03-05")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        self.error.setAccessibleName("What needs fixing")
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Title", self.title)
+        form.addRow("&Source", self.source)
+        form.addRow("&Author", self.author)
+        form.addRow("&Web address", self.url)
+        form.addRow("&Published", self.published)
+        if details:
+            about = QLabel(details)
+            about.setWordWrap(True)
+            about.setEnabled(False)  # read-only facts of the import, shown dimmed
+            form.addRow(about)
+        form.addRow(self.error)
+        form.addRow(buttons)
+        self.resize(520, 260)
+
+    def values(self) -> dict[str, str]:
+        return {"title": self.title.text().strip(), "source": self.source.currentText().strip(),
+                "author": self.author.text().strip(), "url": self.url.text().strip(),
+                "published": self.published.text().strip()}
+
+    def accept(self) -> None:
+        problem = self.check(self.values())
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            return
+        super().accept()
 
 
 class ClaimTypesDialog(QDialog):

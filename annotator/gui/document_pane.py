@@ -111,6 +111,11 @@ class DocumentPane(QWidget):
                                 "one in the Sources list.</i>")
             self.view.set_text("")
             return
+        self.show_details(doc, source_name)
+        self.view.set_text(doc.text or "")
+
+    def show_details(self, doc: Document, source_name: str | None) -> None:
+        """The header: title, source, date, author and length (the text stays as it is)."""
         from html import escape
 
         details = [escape(source_name or "No source")]
@@ -120,4 +125,3 @@ class DocumentPane(QWidget):
             details.append(f"by {escape(doc.author)}")
         details.append(f"{doc.length:,} characters")
         self.header.setText(f"<b>{escape(doc.title)}</b><br><span>{' · '.join(details)}</span>")
-        self.view.set_text(doc.text or "")

@@ -28,6 +28,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.events import Change, Events
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService, default_annotator
+from annotator.services.documents import DocumentService
 from annotator.services.importing import ImportService
 from annotator.services.workspace import Edited, LinksChanged, SelectionChanged, Workspace
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
@@ -37,6 +38,7 @@ from annotator.gui.claims_panel import ClaimRow, ClaimsPanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.choices import DocumentChoices
 from annotator.gui.document_pane import DocumentPane
+from annotator.gui.documents import DocumentsController
 from annotator.gui.document_view import Span
 from annotator.gui.inspector import Inspector
 from annotator.gui.link_band import LinkSplitter, RelationLegend
@@ -154,6 +156,10 @@ class MainWindow(QMainWindow):
         self.importing = ImportController(parent=self, prompts=self.prompts, feedback=self, push=self.push,
                                           open_documents=self._open_in_empty_panes,
                                           open_document=lambda doc_id: self.show_in_pane(self._target_pane(), doc_id))
+        self.documents = DocumentsController(
+            parent=self, prompts=self.prompts, feedback=self, push=self.push, push_pair=self.push_pair,
+            tree=self.sources_tree, doc_role=DOC_ROLE, panes=lambda: self.panes, show_in_pane=self.show_in_pane,
+            working_pane=lambda: self.focused_pane() or (self._last_pane if self._last_pane in self.panes else None))
         self.type_combo = QComboBox()
         self.similar = SimilarController(
             panel=self.similar_panel, dock=self.similar_dock, selected_claim=lambda: self.selected_claim_id,
@@ -279,6 +285,7 @@ class MainWindow(QMainWindow):
         self.annotator_label.setToolTip("Recorded with your claims, links and verdicts (Edit › Preferences)")
         self.statusBar().addPermanentWidget(self.annotator_label)
 
+        bar.addMenu(self.documents.menu)
         claim_menu = bar.addMenu("&Claim")
         self.create_action = self._action("&Create Claim from Selection", self.create_claim_from_selection,
                                           "Ctrl+E", "Highlight the selected text as a claim")
@@ -401,6 +408,7 @@ class MainWindow(QMainWindow):
         self.linking.bind(self.workspace, self.annotations)
         self.interchange.bind(self.annotations)
         self.importing.bind(self.importer)
+        self.documents.bind(DocumentService(store, self.events), self.workspace)
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
         self.similar.bind(store, self.annotations)
@@ -1160,14 +1168,19 @@ class MainWindow(QMainWindow):
         verdicts = menu.addMenu("Verdict")
         for action in self.verdict_actions:
             verdicts.addAction(action)
+        if pane.document_id:
+            self.documents.add_entries(menu.addMenu("Document"), pane.document_id)
         menu.exec(pane.view.viewport().mapToGlobal(pos))
 
     def _tree_menu(self, pos) -> None:
         item = self.sources_tree.itemAt(pos)
-        if item is None or item.data(0, DOC_ROLE) or item.data(0, SOURCE_ROLE) is None:
+        if item is None or (not item.data(0, DOC_ROLE) and item.data(0, SOURCE_ROLE) is None):
             return
         menu = QMenu(self)
-        menu.addAction("Edit Source…", lambda: self.edit_source(item.data(0, SOURCE_ROLE)))
+        if item.data(0, DOC_ROLE):
+            self.documents.add_entries(menu, item.data(0, DOC_ROLE))
+        else:
+            menu.addAction("Edit Source…", lambda: self.edit_source(item.data(0, SOURCE_ROLE)))
         menu.exec(self.sources_tree.viewport().mapToGlobal(pos))
 
     def edit_source(self, source_id: str) -> None:

@@ -8,6 +8,7 @@ races a real modal loop on a busy machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from annotator.core.model import Relation
+from annotator.gui.dialogs import DocumentDialog
 
 RELATION_LABELS = {Relation.SAME: "&Same claim", Relation.SUPPORTS: "S&upports",
                    Relation.CONTRADICTS: "&Contradicts", Relation.DERIVED: "&Derived from"}
@@ -50,6 +52,12 @@ class Prompts(Protocol):
 
     def text(self, title: str, label: str, default: str) -> str | None:
         """A line of text (``default`` filled in), or None."""
+
+    def document_properties(self, values: dict[str, str], sources: list[str],
+                            check: Callable[[dict[str, str]], str | None], details: str) -> dict[str, str] | None:
+        """A document's title, source, author, url and published, edited from ``values``
+        (``sources`` offered for the source, ``check`` saying what is wrong with an answer,
+        ``details`` the facts of its import), or None."""
 
 
 class Feedback(Protocol):
@@ -111,3 +119,8 @@ class QtPrompts:
     def text(self, title: str, label: str, default: str) -> str | None:
         value, ok = QInputDialog.getText(self.window, title, label, text=default)
         return value if ok else None
+
+    def document_properties(self, values: dict[str, str], sources: list[str],
+                            check: Callable[[dict[str, str]], str | None], details: str) -> dict[str, str] | None:
+        dialog = DocumentDialog(values, sources, check, details, self.window)
+        return dialog.values() if dialog.exec() == DocumentDialog.DialogCode.Accepted else None

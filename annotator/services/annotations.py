@@ -169,18 +169,7 @@ class AnnotationService:
 
     def add_rows(self, added: AddedRows) -> None:
         """Put back rows a bulk edit added (redo), with their ids, in one commit."""
-        with self.store.transaction():
-            for d in added.documents:
-                self.store.add_document(d.text or "", d.title, source_id=d.source_id, author=d.author, url=d.url,
-                                        published=d.published, retrieved=d.retrieved,
-                                        original_filename=d.original_filename, import_format=d.import_format,
-                                        id=d.id)
-            for claim in added.claims:
-                self.store.insert_claim(claim)
-            for verdict in added.verdicts:
-                self.store.insert_verdict(verdict)
-            for link in added.links:
-                self.store.insert_link(link)
+        self.store.insert_rows(added)
         self._bulk_changed(added)
 
     def remove_rows(self, added: AddedRows) -> None:

@@ -280,13 +280,21 @@ class ProjectStore:
         self._update("sources", source_id, fields)
         return self.source(source_id)
 
+    def delete_source(self, source_id: str) -> None:
+        """Delete a source; documents filed under it are left without one (ON DELETE SET NULL)."""
+        self._delete("sources", source_id)
+
     # -- documents -------------------------------------------------------------------
     def add_document(self, text: str, title: str, *, source_id: str | None = None,
                      author: str | None = None, url: str | None = None,
                      published: str | None = None, retrieved: str | None = None,
                      original_filename: str | None = None, import_format: str | None = None,
-                     id: str | None = None) -> Document:
-        """Store a document. Raises DuplicateDocumentError if the same text is already here."""
+                     id: str | None = None, created_at: str | None = None,
+                     updated_at: str | None = None) -> Document:
+        """Store a document. Raises DuplicateDocumentError if the same text is already here.
+
+        ``created_at``/``updated_at`` are given when a document comes back (undo, redo) with
+        the times it had; otherwise the clock stamps both."""
         digest = sha256_text(text)
         existing = self.document_by_hash(digest)
         if existing is not None:
@@ -297,14 +305,15 @@ class ProjectStore:
             id=id or new_id(), title=title.strip() or "Untitled", text=text, source_id=source_id,
             author=author, url=url, published=published, retrieved=retrieved or stamp[:10],
             original_filename=original_filename, import_format=import_format, sha256=digest,
-            length=len(text), created_at=stamp, updated_at=stamp,
+            length=len(text), created_at=created_at or stamp, updated_at=updated_at or stamp,
         )
         self._write(
             "INSERT INTO documents (id, source_id, title, author, url, published, retrieved, "
             "original_filename, import_format, sha256, text, length, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.id, doc.source_id, doc.title, doc.author, doc.url, doc.published, doc.retrieved,
-             doc.original_filename, doc.import_format, doc.sha256, text, doc.length, stamp, stamp],
+             doc.original_filename, doc.import_format, doc.sha256, text, doc.length, doc.created_at,
+             doc.updated_at],
         )
         for recorder in self._recorders:
             recorder.documents.append(doc)
@@ -349,7 +358,40 @@ class ProjectStore:
         return self.document(document_id, with_text=False)
 
     def delete_document(self, document_id: str) -> None:
+        """Delete a document; its claims go with it, and their links and verdicts with them
+        (ON DELETE CASCADE)."""
         self._delete("documents", document_id)
+
+    def document_rows(self, document_id: str) -> AddedRows:
+        """A document with its text and everything that hangs off it: its claims, their
+        verdicts, and every link touching one of them (from whichever document), in the
+        shape :meth:`insert_rows` puts back."""
+        document = self.document(document_id)
+        claims = self.claims(document_id)
+        own = "(SELECT id FROM claims WHERE document_id = ?)"
+        verdicts = [_verdict(r) for r in self.db.execute(
+            f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id IN {own} ORDER BY claim_id, updated_at, id",
+            [document_id])]
+        links = [_link(r) for r in self.db.execute(
+            f"SELECT {_LINK_COLUMNS} FROM links WHERE from_claim_id IN {own} OR to_claim_id IN {own} "
+            "ORDER BY created_at, id", [document_id, document_id])]
+        return AddedRows([document], claims, links, verdicts)
+
+    def insert_rows(self, rows: AddedRows) -> None:
+        """Insert documents, claims, verdicts and links with their ids and times, in one commit
+        (a deleted document coming back, the redo of a bulk edit)."""
+        with self.transaction():
+            for d in rows.documents:
+                self.add_document(d.text or "", d.title, source_id=d.source_id, author=d.author, url=d.url,
+                                  published=d.published, retrieved=d.retrieved,
+                                  original_filename=d.original_filename, import_format=d.import_format,
+                                  id=d.id, created_at=d.created_at, updated_at=d.updated_at)
+            for claim in rows.claims:
+                self.insert_claim(claim)
+            for verdict in rows.verdicts:
+                self.insert_verdict(verdict)
+            for link in rows.links:
+                self.insert_link(link)
 
     def search(self, query: str, limit: int = 50) -> list[dict]:
         """Full-text search, best first: document id, title, source, snippet, hit offset.

@@ -78,6 +78,20 @@ class ScriptedPrompts:
     def text(self, title, label, default) -> str | None:
         return self._ask("text", title, label)
 
+    def document_properties(self, values, sources, check, details) -> dict | None:
+        """Answered with the fields to change (``{"title": "New"}``) or None (cancel). Like the
+        real dialog, an answer ``check`` refuses is recorded as "refused" and the dialog stays:
+        the next answer is taken."""
+        while True:
+            answer = self._ask("document_properties", values.get("title", ""), ", ".join(sources))
+            if answer is None:
+                return None
+            new = {**values, **answer}
+            problem = check(new)
+            if not problem:
+                return new
+            self.said.append(("refused", "Document properties", problem))
+
 
 PATIENCE_MS = 60_000  # a loaded 2-core CI machine can take seconds where a laptop takes milliseconds
 
