@@ -12,6 +12,7 @@ from annotator.services.workspace import (
     Edited,
     LinksChanged,
     PaneChanged,
+    PanePinned,
     PendingLinkChanged,
     SelectionChanged,
     Workspace,
@@ -161,3 +162,28 @@ def test_the_document_list_is_read_again_only_after_a_document_changed(project):
     assert ws.documents() is first, "a claim does not change the documents"
     ImportService(store, service.events).import_text("A fourth story.", title="Doc d")
     assert sorted(d.title for d in ws.documents()) == ["Doc a", "Doc b", "Doc c", "Doc d"]
+
+
+def test_a_jump_opens_in_an_empty_pane_then_never_over_a_pinned_or_busy_one(project):
+    store, service, docs, ws, heard = project
+    ws.set_pane_count(3)
+    ws.show(0, docs["a"])
+    ws.show(1, docs["b"])
+    assert ws.pane_for_jump() == 2, "an empty pane first"
+    ws.show(2, docs["c"])
+    heard.clear()
+    ws.pin(2)
+    assert heard == [PanePinned(2, True)]
+    ws.select(_claim(service, store, docs["b"], "shared photos"))
+    # a: free; b: the selected claim's document; c: pinned
+    assert ws.pane_for_jump(last=1) == 0
+    assert ws.pane_for_jump(last=0) == 1, "all in use and no room: not the pane last worked in"
+    assert ws.pane_for_jump(last=0, can_add=True) is None, "a new pane rather than over the work"
+    assert ws.pane_for_jump(reference=2, last=1) == 0, "a pinned reference pane is passed over"
+    ws.pin(0)
+    ws.pin(1)
+    assert ws.pane_for_jump(can_add=False) is None, "every pane pinned: nowhere"
+    ws.pin(1, False)
+    assert ws.pane_for_jump(last=1) == 1, "the only unpinned pane, even in use"
+    ws.set_pane_count(2)
+    assert ws.pinned == [True, False]

@@ -13,6 +13,7 @@ from annotator.gui.document_view import DocumentView
 
 class DocumentPane(QWidget):
     documentChosen = Signal(object)  # document id or None
+    pinToggled = Signal(bool)  # the person pinned (True) or unpinned the pane
 
     def __init__(self, index: int, choices: DocumentChoices | None = None, parent=None):
         super().__init__(parent)
@@ -23,8 +24,15 @@ class DocumentPane(QWidget):
         self.picker.setModel(self.choices)
         self.picker.setAccessibleName(f"Document shown in pane {index + 1}")
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.picker.setMinimumContentsLength(20)
+        self.picker.setMinimumContentsLength(14)
         self.picker.activated.connect(self._picked)
+        self.pin_button = QToolButton()
+        self.pin_button.setCheckable(True)
+        self.pin_button.setText("Pin")
+        self.pin_button.setAccessibleName(f"Pin pane {index + 1}")
+        self.pin_button.setToolTip("Keep this document here: jumps, search results and the Sources list "
+                                   "open documents in other panes (Ctrl+Shift+P)")
+        self.pin_button.toggled.connect(self._pin_clicked)
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -58,7 +66,11 @@ class DocumentPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addWidget(self.picker)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.picker, 1)
+        top.addWidget(self.pin_button)
+        layout.addLayout(top)
         layout.addWidget(self.header)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
@@ -95,6 +107,21 @@ class DocumentPane(QWidget):
         count = self.view.toPlainText().casefold().count(needle.casefold())
         self.find_status.setText(f"{count} found" if found else "not found")
         return found
+
+    @property
+    def pinned(self) -> bool:
+        return self.pin_button.isChecked()
+
+    def set_pinned(self, pinned: bool) -> None:
+        """Show the pane as pinned or not (the workspace holds the state)."""
+        self.pin_button.blockSignals(True)
+        self.pin_button.setChecked(pinned)
+        self.pin_button.setText("Pinned" if pinned else "Pin")
+        self.pin_button.blockSignals(False)
+
+    def _pin_clicked(self, pinned: bool) -> None:
+        self.set_pinned(pinned)
+        self.pinToggled.emit(pinned)
 
     def sync_picker(self) -> None:
         """Show this pane's document in its picker (after the list of choices changed)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from contextlib import suppress
 
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService, default_annotator
 from annotator.services.documents import DocumentService
 from annotator.services.importing import ImportService
-from annotator.services.workspace import Edited, LinksChanged, SelectionChanged, Workspace
+from annotator.services.workspace import Edited, LinksChanged, PanePinned, SelectionChanged, Workspace
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
@@ -155,7 +154,7 @@ class MainWindow(QMainWindow):
             parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim)
         self.importing = ImportController(parent=self, prompts=self.prompts, feedback=self, push=self.push,
                                           open_documents=self._open_in_empty_panes,
-                                          open_document=lambda doc_id: self.show_in_pane(self._target_pane(), doc_id))
+                                          open_document=self._open_document)
         self.documents = DocumentsController(
             parent=self, prompts=self.prompts, feedback=self, push=self.push, push_pair=self.push_pair,
             tree=self.sources_tree, doc_role=DOC_ROLE, panes=lambda: self.panes, show_in_pane=self.show_in_pane,
@@ -342,6 +341,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self._action("&Add Pane", self.add_pane, "Ctrl+Shift+N"))
         view_menu.addAction(self._action("&Remove Pane", self.remove_pane, "Ctrl+Shift+W"))
+        view_menu.addAction(self._action("&Pin Pane", lambda: self.toggle_pin(), "Ctrl+Shift+P",
+                                         "Keep the document in the pane you are reading: jumps open elsewhere"))
         view_menu.addSeparator()
         self.sync_action = self._action("&Synchronised Scrolling", lambda on: None, "Ctrl+Shift+S")
         self.sync_action.setCheckable(True)
@@ -431,6 +432,10 @@ class MainWindow(QMainWindow):
             added = self.add_pane()
             if added is not None and doc_id in known:
                 self.show_in_pane(added, doc_id, draw=False)
+        pins = app_settings.settings().value("pinned" + self._panes_key()[len("panes"):], [])
+        for index in ([pins] if isinstance(pins, str) else pins if isinstance(pins, list) else []):
+            if str(index).isdigit() and int(index) < len(self.panes) and self.panes[int(index)].document_id:
+                self.workspace.pin(int(index))
         self._refresh_claims()  # draws every pane's highlights and ribbons once
         self.hints.refresh()
         self.source_scores = {}
@@ -443,6 +448,8 @@ class MainWindow(QMainWindow):
     def _save_panes(self) -> None:
         if self._store is not None:
             app_settings.settings().setValue(self._panes_key(), [p.document_id or "" for p in self.panes])
+            app_settings.settings().setValue("pinned" + self._panes_key()[len("panes"):],
+                                             [str(i) for i, p in enumerate(self.panes) if p.pinned])
 
     def open_project_path(self, path: str | Path) -> bool:
         try:
@@ -521,7 +528,7 @@ class MainWindow(QMainWindow):
     def _tree_activated(self, item: QTreeWidgetItem) -> None:
         doc_id = item.data(0, DOC_ROLE)
         if doc_id:
-            self.show_in_pane(self._target_pane(), doc_id)
+            self._open_document(doc_id)
 
     # -- layout and moving around ----------------------------------------------------
     def showEvent(self, event) -> None:
@@ -591,6 +598,8 @@ class MainWindow(QMainWindow):
         pane = next((p for p in self.panes if p.document_id == document_id), None)
         if pane is None:
             pane = self._pane_for_jump()
+            if pane is None:
+                return
             self.show_in_pane(pane, document_id)
         if end > start:
             pane.view.select_span(start, end)
@@ -641,15 +650,33 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.importing.import_paths(paths))
 
-    def _target_pane(self) -> DocumentPane:
-        """The pane that had focus last, else the first empty one, else the last."""
+    def _open_document(self, doc_id: str) -> None:
+        pane = next((p for p in self.panes if p.document_id == doc_id), None) or self._target_pane()
+        if pane is not None:
+            self.show_in_pane(pane, doc_id)
+
+    def _target_pane(self) -> DocumentPane | None:
+        """Where the Sources list or an import opens a document: the pane being read if it
+        is not pinned, else an empty one, else where a jump would open it."""
         for pane in self.panes:
-            if pane.view.hasFocus():
+            if pane.view.hasFocus() and not self._pinned(pane):
                 return pane
         for pane in self.panes:
-            if pane.document_id is None:
+            if pane.document_id is None and not self._pinned(pane):
                 return pane
-        return self.panes[-1]
+        return self._pane_for_jump()
+
+    def _pinned(self, pane: DocumentPane) -> bool:
+        index = self.panes.index(pane)
+        return index < len(self.workspace.pinned) and self.workspace.pinned[index]
+
+    def toggle_pin(self, pane: DocumentPane | None = None) -> None:
+        """Pin the pane being worked in (or unpin it): its document stays put."""
+        pane = pane or self.focused_pane() or (self._last_pane if self._last_pane in self.panes else None)
+        if pane is None:
+            self.hint("Click in a document first, then pin its pane (Ctrl+Shift+P).")
+            return
+        self.workspace.pin(self.panes.index(pane), not self._pinned(pane))
 
     # -- panes -----------------------------------------------------------------------
     def add_pane(self) -> DocumentPane | None:
@@ -658,6 +685,7 @@ class MainWindow(QMainWindow):
             return None
         pane = DocumentPane(len(self.panes), self.document_choices)
         pane.documentChosen.connect(lambda doc_id, p=pane: self.show_in_pane(p, doc_id))
+        pane.pinToggled.connect(lambda pinned, p=pane: self.workspace.pin(self.panes.index(p), pinned))
         pane.view.spanClicked.connect(self.select_claim)
         pane.view.claimDropped.connect(lambda a, b: self.linking.dropped(a, b))
         pane.view.tooltip_provider = self._claim_tooltip
@@ -745,6 +773,9 @@ class MainWindow(QMainWindow):
                 self._link_claims = None
             else:
                 self._link_claims |= notification.claim_ids
+        elif isinstance(notification, PanePinned):
+            if notification.index < len(self.panes):
+                self.panes[notification.index].set_pinned(notification.pinned)
         elif isinstance(notification, Edited):
             self._on_change(notification.change)
 
@@ -1047,11 +1078,12 @@ class MainWindow(QMainWindow):
         if claim_id is not None:
             pane = next((p for p in self.panes if p.document_id == claim.document_id), None)
             if pane is None:
-                pane = self._pane_for_jump()
-                self.show_in_pane(pane, claim.document_id)
-            if pane.view.claim_vertical(claim_id) in ("above", "below", None):
+                pane = self._pane_for_jump()  # None: every pane pinned; the table and inspector show it
+                if pane is not None:
+                    self.show_in_pane(pane, claim.document_id)
+            if pane is not None and pane.view.claim_vertical(claim_id) in ("above", "below", None):
                 pane.view.scroll_to(claim.start)
-            if focus_text:
+            if pane is not None and focus_text:
                 pane.view.setFocus()
         self.workspace.select(claim_id)  # the views follow in _show_selection
 
@@ -1072,33 +1104,19 @@ class MainWindow(QMainWindow):
         self.claims_panel.select_claim(claim_id)
         self.inspector.show_claim(claim_id)
 
-    def _pane_for_jump(self) -> DocumentPane:
-        """Where to open a document that no pane shows, never over the one being annotated:
-        an empty pane, else one showing neither the selected claim's document, nor the
-        pending link's, nor the one last typed or clicked in; else a new pane if there is
-        room; else the rightmost pane other than the last one used."""
-        busy: set[str | None] = set()
-        for claim_id in (self.selected_claim_id, self.pending_link_from):
-            if claim_id:
-                with suppress(AnnotatorError):  # a claim just deleted shows nowhere
-                    busy.add(self.store.claim(claim_id).document_id)
-        last = self._last_pane if self._last_pane in self.panes else None
-        if last is not None:
-            busy.add(last.document_id)
-        for pane in self.panes:
-            if pane.document_id is None:
-                return self._as_reference(pane)
-        reference = self._reference_pane
-        if reference in self.panes and reference is not None and reference.document_id not in busy:
-            return reference  # where the last jump went: the reading pane, not the work
-        for pane in reversed(self.panes):
-            if pane.document_id not in busy:
-                return self._as_reference(pane)
-        if len(self.panes) < MAX_PANES:
-            added = self.add_pane()
-            if added is not None:
-                return self._as_reference(added)
-        return self._as_reference(next((p for p in reversed(self.panes) if p is not last), self.panes[-1]))
+    def _pane_for_jump(self) -> DocumentPane | None:
+        """Where to open a document that no pane shows, never over the one being annotated
+        nor over a pinned pane (the workspace decides; see ``Workspace.pane_for_jump``):
+        an empty pane, the reference pane, a pane not in use, else a new pane if there is
+        room. None, with a hint, when every pane is pinned and no pane can be added."""
+        last = self.panes.index(self._last_pane) if self._last_pane in self.panes else None
+        reference = self.panes.index(self._reference_pane) if self._reference_pane in self.panes else None
+        index = self.workspace.pane_for_jump(last=last, reference=reference, can_add=len(self.panes) < MAX_PANES)
+        pane = self.panes[index] if index is not None else self.add_pane()
+        if pane is None:
+            self.hint("Every pane is pinned: unpin one (View › Pin Pane) to open another document.")
+            return None
+        return self._as_reference(pane)
 
     def _as_reference(self, pane: DocumentPane) -> DocumentPane:
         self._reference_pane = pane

@@ -42,6 +42,12 @@ class PaneChanged:
 
 
 @dataclass(frozen=True)
+class PanePinned:
+    index: int
+    pinned: bool
+
+
+@dataclass(frozen=True)
 class LinksChanged:
     """Links of these claims changed: their gutter marks and the ribbons between the
     documents concerned need a repaint. ``claim_ids`` is None after a bulk change
@@ -59,7 +65,7 @@ class Edited:
     change: Change
 
 
-Notification = SelectionChanged | PendingLinkChanged | PaneChanged | LinksChanged | Edited
+Notification = SelectionChanged | PendingLinkChanged | PaneChanged | PanePinned | LinksChanged | Edited
 
 
 # -- the link index ------------------------------------------------------------------
@@ -175,6 +181,7 @@ class Workspace:
         self.selected_claim_id: str | None = None
         self.pending_link_from: str | None = None
         self.pane_documents: list[str | None] = []
+        self.pinned: list[bool] = []  # per pane: its document stays when something else is opened
         self._documents: list[Document] | None = None
         self._notifications: Bus[Notification] = Bus()
         self._unsubscribe = events.subscribe(self._on_change)
@@ -209,6 +216,7 @@ class Workspace:
     def set_pane_count(self, count: int) -> None:
         dropped = self.pane_documents[count:]
         self.pane_documents = (self.pane_documents + [None] * count)[:count]
+        self.pinned = (self.pinned + [False] * count)[:count]
         for document_id in dropped:
             if document_id is not None and document_id not in self.pane_documents:
                 self.links.forget(document_id)
@@ -223,6 +231,45 @@ class Workspace:
             self.links.forget(old)
         if old != document_id:
             self._notify(PaneChanged(index, document_id))
+
+    def pin(self, index: int, pinned: bool = True) -> None:
+        """Keep pane ``index`` on its document: a jump or the Sources list opens elsewhere."""
+        if index >= len(self.pinned):
+            self.set_pane_count(index + 1)
+        if self.pinned[index] != pinned:
+            self.pinned[index] = pinned
+            self._notify(PanePinned(index, pinned))
+
+    def pane_for_jump(self, *, last: int | None = None, reference: int | None = None,
+                      can_add: bool = False) -> int | None:
+        """Which pane opens a document no pane shows, never over the work at hand: an empty
+        pane; else ``reference`` (where the last jump opened) unless it is busy; else the
+        rightmost pane that is not busy. Busy: pinned, or showing the selected claim's
+        document, the pending link's, or the one in the pane last worked in (``last``).
+        None: add a pane (``can_add``), or every pane is pinned."""
+        free = [i for i, pinned in enumerate(self.pinned) if not pinned]
+        for index in free:
+            if self.pane_documents[index] is None:
+                return index
+        busy = {self._document_of(claim_id) for claim_id in (self.selected_claim_id, self.pending_link_from)}
+        if last is not None and last < len(self.pane_documents):
+            busy.add(self.pane_documents[last])
+        if reference in free and self.pane_documents[reference] not in busy:
+            return reference
+        for index in reversed(free):
+            if self.pane_documents[index] not in busy:
+                return index
+        if can_add:
+            return None
+        return next((i for i in reversed(free) if i != last), free[-1] if free else None)
+
+    def _document_of(self, claim_id: str | None) -> str | None:
+        if claim_id is None:
+            return None
+        try:
+            return self.store.claim(claim_id).document_id
+        except NotFoundError:  # a claim just deleted shows nowhere
+            return None
 
     def _exists(self, claim_id: str) -> bool:
         try:

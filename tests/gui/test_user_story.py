@@ -245,3 +245,39 @@ def test_a_search_result_never_replaces_the_document_being_annotated(window, use
     win.open_at(last, 0, 10)
     assert (left.document_id, right.document_id) == shown
     assert win.panes[2].document_id == last and len(win.panes) == 3, "it replaces the reference pane"
+
+
+def test_a_pinned_pane_keeps_its_document_through_jumps_and_restarts(open_window, user, qtbot):
+    """The person pins the article they read against (Ctrl+Shift+P); jumps from the claims
+    table and the Sources list open elsewhere, and the pin survives a restart."""
+    win = open_window()
+    left, right = win.panes
+    reading = right.document_id
+    user.focus(win, right.view)
+    user.press(right.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert right.pin_button.isChecked() and right.pin_button.text() == "Pinned"
+    qtbot.mouseClick(left.pin_button, Qt.MouseButton.LeftButton)  # and the left one with the mouse
+    assert win.workspace.pinned == [True, True]
+    qtbot.mouseClick(left.pin_button, Qt.MouseButton.LeftButton)
+    assert win.workspace.pinned == [False, True]
+    shown = {left.document_id, right.document_id}
+    others = [d.id for d in win.store.documents() if d.id not in shown]
+    user.focus(win, right.view)  # reading in the pinned pane, the person opens a document from the list
+    tree = win.sources_tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() > 0)
+    item = next(tree.topLevelItem(i).child(j) for i in range(tree.topLevelItemCount())
+                for j in range(tree.topLevelItem(i).childCount())
+                if tree.topLevelItem(i).child(j).data(0, Qt.ItemDataRole.UserRole) == others[0])
+    tree.itemActivated.emit(item, 0)
+    assert right.document_id == reading, "the pinned pane kept its document"
+    assert left.document_id == others[0]
+    claim = next(c for c in win.store.claims() if c.document_id == others[1])
+    win.select_claim(claim.id)  # a jump from the table
+    assert right.document_id == reading
+    assert others[1] in [p.document_id for p in win.panes]
+    win.close()
+
+    again = open_window()
+    assert again.panes[1].document_id == reading and again.panes[1].pin_button.isChecked()
+    assert again.workspace.pinned[1] and not again.workspace.pinned[0]
+    again.close()
