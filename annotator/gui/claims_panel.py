@@ -331,6 +331,9 @@ class ClaimsPanel(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(f"Filter claims: {label.lower()}")
             combo.setModel(ChoiceList((label, None), combo))
+            # Sized by a fixed number of characters, not by measuring every document's title.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
             combo.currentIndexChanged.connect(lambda _i, k=key, c=combo: self._filter(k, c.currentData()))
             self.combos[key] = combo
             grid.addWidget(combo, 1 + i // 2, i % 2)

@@ -106,6 +106,7 @@ class DocumentView(QPlainTextEdit):
         self._hint_starts: list[int] = []
         self._geometry_cache: dict[int, QRectF] | None = None  # set while painting
         self.tooltip_provider: Callable[[str], str] | None = None  # set by the window
+        self.after_paint: Callable[[], None] | None = None  # called once, after the next paint
         self.gutters: tuple[bool, bool] = (False, False)  # (left, right) edges that face a link band
         self.setAcceptDrops(True)
         self.viewport().setMouseTracking(True)
@@ -357,6 +358,9 @@ class DocumentView(QPlainTextEdit):
             finally:
                 self._geometry_cache = None
         super().paintEvent(event)
+        if self.after_paint is not None:
+            after, self.after_paint = self.after_paint, None
+            after()
 
     def _range_in(self, rect: QRect) -> tuple[int, int]:
         """The UTF-16 range of the lines a viewport rectangle touches."""
