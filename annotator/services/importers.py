@@ -294,13 +294,36 @@ def _looks_binary(text: str) -> bool:
 
 def _finish(text: str, name: str, import_format: str, *, title: str | None = None,
             author: str | None = None, published: str | None = None, url: str | None = None,
-            site_name: str | None = None, warnings: list[str] | None = None) -> ImportedDocument:
-    """Normalise the extracted text, refuse empty results, and fill in a title."""
+            site_name: str | None = None, warnings: list[str] | None = None,
+            clean: bool = False) -> ImportedDocument:
+    """Normalise the extracted text, refuse empty results, and fill in a title.
+
+    With ``clean`` (text, Markdown and HTML, whose bytes annotator decoded itself), garbled
+    characters are repaired and page furniture removed (see :mod:`annotator.services.cleanup`),
+    each change reported in the warnings.
+    """
     warnings = list(warnings or [])
     text = normalise_newlines(text).removeprefix("\ufeff").rstrip()
     if not text.strip():
         raise ImportFailure(f"{name} contains no readable text.")
-    title = _clip_title(title or "") or _title_from_text(text) or PurePath(name).stem or name
+    if clean:
+        from annotator.services.cleanup import clean_text, repair_mojibake
+
+        cleaned = clean_text(text)
+        text = cleaned.text.rstrip()
+        fields = []
+        for value in (title, author, site_name):  # metadata can be as garbled as the text
+            if value:
+                value, repaired, lost = repair_mojibake(value)
+                cleaned.repaired += repaired
+                cleaned.lost += lost
+            fields.append(value)
+        title, author, site_name = fields
+        warnings += cleaned.notes()
+    title = _clip_title(title or "")
+    if title and _is_furniture(title):
+        title = ""  # a page whose <title> is "Skip to main content"
+    title = title or _title_from_text(text) or PurePath(name).stem or name
     return ImportedDocument(text=text, title=title, import_format=import_format, original_filename=name,
                             author=_clean(author), published=published, url=_clean(url),
                             site_name=_clean_site_name(site_name), warnings=warnings)
@@ -323,11 +346,17 @@ def _clip_title(title: str) -> str:
 
 
 def _title_from_text(text: str) -> str:
-    """The first non-empty line, trimmed and clipped."""
-    for line in text.split("\n"):
-        if line.strip():
-            return _clip_title(line)
-    return ""
+    """The headline: the first line that reads like one (not a skip link, a counter or a bare
+    date), else the first non-empty line; trimmed and clipped."""
+    from annotator.services.cleanup import headline
+
+    return _clip_title(headline(text))
+
+
+def _is_furniture(line: str) -> bool:
+    from annotator.services.cleanup import is_furniture
+
+    return is_furniture(line)
 
 
 def _clean_site_name(value: Any) -> str | None:
@@ -364,7 +393,7 @@ def _iso_date(value: Any) -> str | None:
 def _read_plain(data: bytes, name: str) -> ImportedDocument:
     """Plain text in UTF-8, UTF-16/32 (with BOM) or a detected legacy encoding."""
     text, warnings = _decode_plain(data, name)
-    return _finish(text, name, "text", warnings=warnings)
+    return _finish(text, name, "text", warnings=warnings, clean=True)
 
 
 def _decode_plain(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -414,7 +443,7 @@ def _read_markdown(data: bytes, name: str) -> ImportedDocument:
     site_name = next((meta[key] for key in _FRONT_MATTER_SITE_KEYS if _clean_site_name(meta.get(key))), None)
     return _finish(text, name, "markdown", title=meta.get("title") or heading, author=meta.get("author"),
                    published=_iso_date(meta.get("date")), url=meta.get("url"), site_name=site_name,
-                   warnings=warnings)
+                   warnings=warnings, clean=True)
 
 
 # Front-matter keys that name the outlet, in order of preference.
@@ -622,7 +651,7 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
         raise ImportFailure(f"{name} is {truncated} to be read as a web page; it may be damaged or malicious. "
                             "If it is a real page, save it as text and import that.")
     return _finish(text, name, "html", title=title, author=author, published=published, url=url,
-                   site_name=site_name, warnings=warnings)
+                   site_name=site_name, warnings=warnings, clean=True)
 
 
 class _SkipExtraction(Exception):
