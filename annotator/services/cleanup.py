@@ -68,8 +68,10 @@ def _mojibake_candidate() -> re.Pattern[str]:
 
 @cache
 def _ftfy_config():
-    """ftfy limited to undoing wrong decodings: quotes, widths, ligatures, HTML entities,
-    control characters and Unicode normalisation are left exactly as they are."""
+    """ftfy limited to undoing wrong decodings: quotes, widths, ligatures, HTML entities, line
+    breaks, terminal escapes and Unicode normalisation are left exactly as they are. (C1
+    control characters, which only a wrong decoding produces in text, become the Windows-1252
+    characters they stand for.)"""
     from ftfy import TextFixerConfig
 
     return TextFixerConfig(unescape_html=False, remove_terminal_escapes=False, fix_encoding=True,
