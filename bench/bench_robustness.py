@@ -12,6 +12,7 @@ from pathlib import Path
 from annotator.core.anchoring import FUZZY, anchor
 from annotator.core.errors import ImportFailure
 from annotator.core.text import context
+from annotator.services.cleanup import clean_text
 from annotator.services.importers import read_bytes, read_document
 from annotator.services.interchange import load_csv
 from annotator.store import create_project
@@ -73,6 +74,23 @@ def run(tmp: Path):
 
     rows.append(_row(f"re-anchor an edited quote (fuzzy) in {len(edited) / 1000:.0f} K characters",
                      timed(reanchor), 2.0))
+
+    # Import cleanup (garbled characters, page furniture) on 5 MB: an article with furniture
+    # between its paragraphs, in a mix of scripts, and the same with one garbled line in 50.
+    paragraph = ("The mayor said on Tuesday that the café will cost “40 million” euros – naïve, Ελλάδα, "
+                 "Россия, 東京 🌉. Critics disagreed and asked for an independent estimate of the cost.\n")
+    article = ("Share this article\n" + paragraph * 49) * (5_000_000 // (50 * len(paragraph)))
+    garbled = paragraph.replace("café", "cafÃ©")
+    damaged = ("Share this article\n" + paragraph * 48 + garbled) * (5_000_000 // (50 * len(paragraph)))
+
+    def clean(text: str, repaired: bool):
+        result = clean_text(text)
+        assert result.removed and bool(result.repaired) == repaired
+
+    rows.append(_row(f"clean {len(article) / 1e6:.0f} MB of text (furniture, nothing garbled)",
+                     timed(lambda: clean(article, False), repeat=3), 1.0))
+    rows.append(_row(f"clean {len(damaged) / 1e6:.0f} MB of text with one garbled line in 50",
+                     timed(lambda: clean(damaged, True), repeat=3), 1.0))
 
     store = create_project(tmp / "robustness.annotator")
     folder = tmp / "huge-csv"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from annotator.resources import seeds_dir
+from annotator.services.cleanup import clean_text, is_furniture, repair_mojibake
 from annotator.services.demo import create_demo_project
+from annotator.services.importers import read_document
 
 
 def test_seeds_and_manifest_ship_with_the_project():
@@ -29,12 +31,62 @@ def test_demo_project_has_every_article_with_its_source(demo_store):
         assert doc.import_format == "text"
 
 
-def test_demo_text_matches_the_seed_files_exactly(demo_store):
+def test_demo_text_is_the_seed_files_as_cleaned_at_import(demo_store):
+    """The seeds stay as collected; the import repairs what it can and drops whole furniture
+    lines, nothing else."""
     folder = seeds_dir()
     on_disk = {p.name: p.read_text(encoding="utf-8").replace("\r\n", "\n") for p in folder.glob("*.txt")}
     stored = {d.original_filename: demo_store.document_text(d.id) for d in demo_store.documents()}
+    assert "Skip to main content" in on_disk["001_ee93711848a9017a.txt"]  # raw, as collected
+    assert "\N{THAI DIGIT ZERO}" in on_disk["003_787e580db206dcea.txt"]
     for name, text in on_disk.items():
-        assert stored[name].rstrip() == text.rstrip()
+        assert stored[name] == clean_text(text).text.rstrip()
+        repaired_lines = set(repair_mojibake(text)[0].split("\n"))
+        assert all(line in repaired_lines for line in stored[name].split("\n"))
+
+
+def test_demo_documents_open_on_the_article_not_on_page_debris(demo_store):
+    for doc in demo_store.documents():
+        text = demo_store.document_text(doc.id)
+        for debris in ("Skip to main content", "min read", "views3 tags", "Can you improve this page?",
+                       "Share your insights with us", "No comments yet", "collected in 64m",
+                       "\N{THAI DIGIT ZERO}", "\N{THAI CHARACTER SARA O}"):
+            assert debris not in text, (doc.original_filename, debris)
+        opening = [line for line in text.split("\n") if line.strip()][:2]
+        assert any(doc.title in line for line in opening), (doc.original_filename, opening)
+    opening = {d.original_filename: demo_store.document_text(d.id).split("\n", 1)[0] for d in demo_store.documents()}
+    assert opening["001_ee93711848a9017a.txt"] == "Apr 21"  # the date line stays: it is information
+
+
+def test_demo_titles_are_the_headlines_the_importer_finds_itself():
+    """Without the manifest's titles, each seed still gets its headline as title."""
+    folder = seeds_dir()
+    manifest = json.loads((folder / "demo.json").read_text(encoding="utf-8"))
+    for entry in manifest["documents"]:
+        imported = read_document(folder / entry["file"])
+        assert imported.title == entry["title"]
+        assert not is_furniture(imported.title)
+
+
+def test_demo_import_reports_its_cleanup():
+    folder = seeds_dir()
+    notes = read_document(folder / "001_ee93711848a9017a.txt").warnings
+    assert notes == ['Removed 10 lines of page furniture ("Skip to main content", "2 min read65 views3 tags", '
+                     '"View all posts", …)']
+    notes = read_document(folder / "003_787e580db206dcea.txt").warnings
+    assert any("could not be repaired" in note and "\ufffd" in note for note in notes)
+
+
+def test_every_demo_claim_lands_on_its_quote(demo_store):
+    shipped = json.loads((seeds_dir() / "demo_annotations.json").read_text(encoding="utf-8"))
+    quotes = sorted(entry["quote"] for entry in shipped["claims"])
+    claims = demo_store.claims()
+    assert sorted(claim.quote for claim in claims) == quotes
+    for claim in claims:
+        text = demo_store.document_text(claim.document_id)
+        assert text[claim.start:claim.end] == claim.quote
+        assert text[max(claim.start - len(claim.prefix), 0):claim.start] == claim.prefix
+        assert text[claim.end:claim.end + len(claim.suffix)] == claim.suffix
 
 
 def test_demo_creation_refuses_to_overwrite(tmp_path):

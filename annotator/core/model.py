@@ -170,6 +170,7 @@ class ImportedDocument:
     author: str | None = None
     published: str | None = None
     url: str | None = None
+    site_name: str | None = None  # the outlet as the page names itself (og:site_name, JSON-LD publisher...)
     warnings: list[str] = field(default_factory=list)
 
 

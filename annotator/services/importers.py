@@ -30,6 +30,7 @@ MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 TITLE_MAX_CHARS = 200
+SITE_NAME_MAX_CHARS = 100
 # A .docx is a zip; its parts are read into memory (the text part parsed as XML, about 15
 # times its size), so refuse absurd unpacked sizes: a zip bomb passes the file-size check.
 _MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
@@ -293,15 +294,39 @@ def _looks_binary(text: str) -> bool:
 
 def _finish(text: str, name: str, import_format: str, *, title: str | None = None,
             author: str | None = None, published: str | None = None, url: str | None = None,
-            warnings: list[str] | None = None) -> ImportedDocument:
-    """Normalise the extracted text, refuse empty results, and fill in a title."""
+            site_name: str | None = None, warnings: list[str] | None = None,
+            clean: bool = False) -> ImportedDocument:
+    """Normalise the extracted text, refuse empty results, and fill in a title.
+
+    With ``clean`` (text, Markdown and HTML, whose bytes annotator decoded itself), garbled
+    characters are repaired and page furniture removed (see :mod:`annotator.services.cleanup`),
+    each change reported in the warnings.
+    """
+    warnings = list(warnings or [])
     text = normalise_newlines(text).removeprefix("\ufeff").rstrip()
     if not text.strip():
         raise ImportFailure(f"{name} contains no readable text.")
-    title = _clip_title(title or "") or _title_from_text(text) or PurePath(name).stem or name
+    if clean:
+        from annotator.services.cleanup import clean_text, repair_mojibake
+
+        cleaned = clean_text(text)
+        text = cleaned.text.rstrip()
+        fields = []
+        for value in (title, author, site_name):  # metadata can be as garbled as the text
+            if value:
+                value, repaired, lost = repair_mojibake(value)
+                cleaned.repaired += repaired
+                cleaned.lost += lost
+            fields.append(value)
+        title, author, site_name = fields
+        warnings += cleaned.notes()
+    title = _clip_title(title or "")
+    if title and _is_furniture(title):
+        title = ""  # a page whose <title> is "Skip to main content"
+    title = title or _title_from_text(text) or PurePath(name).stem or name
     return ImportedDocument(text=text, title=title, import_format=import_format, original_filename=name,
                             author=_clean(author), published=published, url=_clean(url),
-                            warnings=warnings or [])
+                            site_name=_clean_site_name(site_name), warnings=warnings)
 
 
 def _clean(value: Any) -> str | None:
@@ -321,11 +346,28 @@ def _clip_title(title: str) -> str:
 
 
 def _title_from_text(text: str) -> str:
-    """The first non-empty line, trimmed and clipped."""
-    for line in text.split("\n"):
-        if line.strip():
-            return _clip_title(line)
-    return ""
+    """The headline: the first line that reads like one (not a skip link, a counter or a bare
+    date), else the first non-empty line; trimmed and clipped."""
+    from annotator.services.cleanup import headline
+
+    return _clip_title(headline(text))
+
+
+def _is_furniture(line: str) -> bool:
+    from annotator.services.cleanup import is_furniture
+
+    return is_furniture(line)
+
+
+def _clean_site_name(value: Any) -> str | None:
+    """An outlet's name as a trimmed single line of at most SITE_NAME_MAX_CHARS, or None
+    (also for a value with no letter or digit, or a web address, which is no name)."""
+    value = _clean(value)
+    if not value or not any(ch.isalnum() for ch in value) or re.match(r"https?://", value, re.IGNORECASE):
+        return None
+    if len(value) > SITE_NAME_MAX_CHARS:
+        value = value[:SITE_NAME_MAX_CHARS - 1].rstrip() + "…"
+    return value
 
 
 def _iso_date(value: Any) -> str | None:
@@ -351,7 +393,7 @@ def _iso_date(value: Any) -> str | None:
 def _read_plain(data: bytes, name: str) -> ImportedDocument:
     """Plain text in UTF-8, UTF-16/32 (with BOM) or a detected legacy encoding."""
     text, warnings = _decode_plain(data, name)
-    return _finish(text, name, "text", warnings=warnings)
+    return _finish(text, name, "text", warnings=warnings, clean=True)
 
 
 def _decode_plain(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -398,8 +440,14 @@ def _read_markdown(data: bytes, name: str) -> ImportedDocument:
         text, heading = source, ""
     else:
         text, heading = _markdown_to_text(source)
+    site_name = next((meta[key] for key in _FRONT_MATTER_SITE_KEYS if _clean_site_name(meta.get(key))), None)
     return _finish(text, name, "markdown", title=meta.get("title") or heading, author=meta.get("author"),
-                   published=_iso_date(meta.get("date")), url=meta.get("url"), warnings=warnings)
+                   published=_iso_date(meta.get("date")), url=meta.get("url"), site_name=site_name,
+                   warnings=warnings, clean=True)
+
+
+# Front-matter keys that name the outlet, in order of preference.
+_FRONT_MATTER_SITE_KEYS = ("site_name", "sitename", "site", "publisher", "outlet")
 
 
 def _split_front_matter(source: str) -> tuple[dict[str, str], str]:
@@ -569,6 +617,7 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
     if truncated:
         warnings.append(f"The page is {truncated}; text after that point is missing")
     url = _canonical_url(tree)
+    site_name = _site_name(tree)
     _drop(tree, _UNSAFE_TAGS, keep="script[@type='application/ld+json']")
     title = author = published = None
     text = ""
@@ -602,7 +651,7 @@ def _read_html(data: bytes, name: str) -> ImportedDocument:
         raise ImportFailure(f"{name} is {truncated} to be read as a web page; it may be damaged or malicious. "
                             "If it is a real page, save it as text and import that.")
     return _finish(text, name, "html", title=title, author=author, published=published, url=url,
-                   warnings=warnings)
+                   site_name=site_name, warnings=warnings, clean=True)
 
 
 class _SkipExtraction(Exception):
@@ -696,6 +745,81 @@ def _canonical_url(tree: Any) -> str | None:
             if url:
                 return url
     return None
+
+
+def _site_name(tree: Any) -> str | None:
+    """The outlet's name as the page gives it: ``og:site_name``, else the ``publisher`` of the
+    page's JSON-LD article (schema.org NewsArticle, BlogPosting...), else the JSON-LD WebSite's
+    name, else ``application-name``. None when the page names none (the host of its address
+    is then used)."""
+    metas: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in ("og:site_name", "application-name") and key not in metas:
+            value = _clean_site_name(meta.get("content"))
+            if value:
+                metas[key] = value
+    if "og:site_name" in metas:
+        return metas["og:site_name"]
+    publisher, website = _json_ld_names(tree)
+    return publisher or website or metas.get("application-name")
+
+
+# schema.org types of a page's main content whose ``publisher`` is the outlet.
+_JSON_LD_ARTICLES = frozenset((
+    "Article", "NewsArticle", "AnalysisNewsArticle", "AskPublicNewsArticle", "BackgroundNewsArticle",
+    "OpinionNewsArticle", "ReportageNewsArticle", "ReviewNewsArticle", "SatiricalArticle", "BlogPosting",
+    "LiveBlogPosting", "SocialMediaPosting", "DiscussionForumPosting", "Report", "ScholarlyArticle",
+    "TechArticle", "CreativeWork", "WebPage", "ItemPage", "AboutPage", "CollectionPage",
+))
+_JSON_LD_MAX_CHARS = 1_000_000
+_JSON_LD_MAX_NODES = 10_000
+
+
+def _json_ld_names(tree: Any) -> tuple[str | None, str | None]:
+    """(publisher name of the first article, name of the first WebSite) in the page's JSON-LD."""
+    import html
+    import json
+
+    nodes: list[dict] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        source = script.text or ""
+        if len(source) > _JSON_LD_MAX_CHARS:
+            continue
+        try:
+            data = json.loads(source)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(nodes) < _JSON_LD_MAX_NODES:  # every object, nested ones and @graph too
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                nodes.append(item)
+                stack.extend(reversed([v for v in item.values() if isinstance(v, list | dict)]))
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+
+    def types(node: dict) -> set[str]:
+        kind = node.get("@type")
+        return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)} \
+            if isinstance(kind, list) else set()
+
+    def name_of(value: Any) -> str | None:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+            value = by_id.get(value["@id"], value)
+        if isinstance(value, dict):
+            value = value.get("name")
+        return _clean_site_name(html.unescape(value)) if isinstance(value, str) else None
+
+    publisher = next((name for node in nodes if types(node) & _JSON_LD_ARTICLES
+                      and (name := name_of(node.get("publisher")))), None)
+    website = next((name for node in nodes if "WebSite" in types(node) and (name := name_of(node))), None)
+    return publisher, website
 
 
 def _trafilatura_text(body: Any) -> str:

@@ -49,9 +49,11 @@ class ImportService:
 
     def add(self, imported: ImportedDocument, *, source_name: str | None = None,
             title: str | None = None, name: str | None = None, id: str | None = None) -> ImportResult:
-        """Store one extracted document, resolving its source by name."""
+        """Store one extracted document, resolving its source by name: the one given, else the
+        outlet the page names itself (``og:site_name``, JSON-LD publisher...), else the host
+        of the document's address."""
         label = name or imported.original_filename or "pasted text"
-        source_name = (source_name or source_name_from_url(imported.url) or "").strip()
+        source_name = (source_name or imported.site_name or source_name_from_url(imported.url) or "").strip()
         try:
             with self.store.transaction():
                 source = self.store.ensure_source(source_name) if source_name else None
