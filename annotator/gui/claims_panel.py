@@ -54,6 +54,23 @@ class ClaimRow:
         return row
 
 
+@dataclass
+class TableRows:
+    """Rows numbered and indexed by id, with the unfiltered, unsorted order: what the model
+    needs, prepared where the rows are read (a worker, for a large project)."""
+
+    rows: dict[str, ClaimRow]
+    ids: list[str]
+
+    @classmethod
+    def prepare(cls, rows: list[ClaimRow]) -> TableRows:
+        by_id: dict[str, ClaimRow] = {}
+        for seq, row in enumerate(rows):
+            row.seq = seq
+            by_id[row.id] = row
+        return cls(by_id, [row.id for row in rows])
+
+
 class ClaimsModel(QAbstractTableModel):
     """Every claim of the project in memory, showing the rows that pass the filters.
 
@@ -85,13 +102,15 @@ class ClaimsModel(QAbstractTableModel):
         self.sources = {s.id: s.name for s in sources}
         self.types = {t.id: (t.name, t.color) for t in types}
 
-    def set_rows(self, rows: list[ClaimRow]) -> None:
+    def set_rows(self, rows: list[ClaimRow] | TableRows) -> None:
+        table = rows if isinstance(rows, TableRows) else TableRows.prepare(rows)
         self.beginResetModel()
-        for seq, row in enumerate(rows):
-            row.seq = seq
-        self._next_seq = len(rows)
-        self.rows = {row.id: row for row in rows}
-        self._keys, self._visible = self._filtered(self.rows.values())
+        self._next_seq = len(table.ids)
+        self.rows = table.rows
+        if self.text or self.sort_column is not None or any(v is not None for v in self.filters.values()):
+            self._keys, self._visible = self._filtered(self.rows.values())
+        else:  # shown as loaded: the prepared order serves as it is
+            self._keys, self._visible = list(range(len(table.ids))), table.ids
         self.endResetModel()
 
     def upsert(self, row: ClaimRow) -> None:
@@ -402,7 +421,7 @@ class ClaimsPanel(QWidget):
         self.set_choices(documents, sources, types)
         self.set_rows([ClaimRow.from_store(r) for r in rows])
 
-    def set_rows(self, rows: list[ClaimRow]) -> None:
+    def set_rows(self, rows: list[ClaimRow] | TableRows) -> None:
         self.loading.hide()
         self.model.set_rows(rows)
 

@@ -192,6 +192,16 @@ def readable_views(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0004_document_list_index")
+def document_list_index(db: Database) -> None:
+    """The list of documents (every column but the text, in the order the window shows
+    them) read from an index alone. From the table, each row's columns after ``text`` meant
+    reading past the text's overflow pages: 15 ms for 1,000 documents, on every refresh."""
+    db.execute(
+        "CREATE INDEX documents_listed ON documents (source_id, title COLLATE NOCASE, created_at, id, author, "
+        "url, published, retrieved, original_filename, import_format, sha256, length, updated_at)")
+
+
 def migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 
