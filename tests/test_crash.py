@@ -19,6 +19,9 @@ CHILD = textwrap.dedent(
     from annotator.store import open_project
 
     store = open_project(sys.argv[1])
+    if sys.argv[3] == "window":  # as the window runs it: commits do not wait for the disk
+        assert store.defer_syncs()
+        store.defer_checkpoints()
     service = AnnotationService(store, annotator="crash-test")
     doc_id = sys.argv[2]
     text_len = len(store.document_text(doc_id))
@@ -36,13 +39,14 @@ CHILD = textwrap.dedent(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 @pytest.mark.timeout(300)  # a hang guard: the child commits 300 edits in seconds on a quiet machine
-def test_committed_edits_survive_sigkill(tmp_path):
+@pytest.mark.parametrize("mode", ["synced", "window"])
+def test_committed_edits_survive_sigkill(tmp_path, mode):
     path = tmp_path / "crash.annotator"
     store = create_project(path)
     doc = store.add_document("Clarifai deleted 3 million OkCupid photos. " * 40, "Doc")
     store.close()
 
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), doc.id],
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), doc.id, mode],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     reported: list[str] = []
     try:

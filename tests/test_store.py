@@ -9,7 +9,7 @@ import pytest
 from annotator.core.errors import DuplicateDocumentError, NotFoundError, ValidationError
 from annotator.core.ids import is_id, new_id
 from annotator.core.model import Claim, Link, Rating, Relation
-from annotator.store import open_project
+from annotator.store import create_project, open_project
 from annotator.store.project import fts_query
 
 
@@ -172,3 +172,20 @@ def test_search_hit_offset_and_snippet_come_from_the_text(store):
     assert text[hit["offset"]:hit["offset"] + 11] == "Match Group"
     assert "[Match] [Group]" in hit["snippet"] and hit["snippet"].startswith("… ")
     assert "[Match Group]" in store.search('"match group"')[0]["snippet"]
+
+
+def test_a_window_store_commits_without_waiting_for_the_disk_and_syncs_the_log_on_request(tmp_path):
+    from annotator.store.opening import sync_journal
+
+    path = tmp_path / "sync.annotator"
+    store = create_project(path, "sync")
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2, "FULL unless asked"
+    assert store.defer_syncs()
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1, "NORMAL: the commit does not wait"
+    store.add_document("The FTC settled in 2024.", "Report")
+    assert sync_journal(path) is True, "the log holds the edit and is synced"
+    store.close()
+    assert sync_journal(path) is False, "closed: checkpointed into the file, no log left"
+    again = open_project(path)
+    assert again.counts().documents == 1
+    again.close()

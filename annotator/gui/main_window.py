@@ -46,7 +46,7 @@ from annotator.gui.palette import RELATION_COLORS, VERDICT_COLORS, VERDICT_KEYS
 from annotator.gui.reliability_panel import ReliabilityPanel, ScoreUpdater
 from annotator.gui.search_panel import SearchPanel
 from annotator.gui.importing import ImportController
-from annotator.gui.journal import JournalTidier
+from annotator.gui.journal import JournalSyncer, JournalTidier
 from annotator.gui.interchange import InterchangeController
 from annotator.gui.hints import HintsController
 from annotator.gui.docks import hide_stale_tab_bars
@@ -149,6 +149,10 @@ class MainWindow(QMainWindow):
                                               tab_with=claims_dock)
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
+        self.syncer = JournalSyncer(self)
+        self.syncer.failed.connect(lambda message: self.statusBar().showMessage(
+            f"{message} Your edits are committed; keep the computer on until this is solved.", 15000))
+        self._syncs_deferred = False
         self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready,
                                          lambda: self._store.path if self._store is not None else None)
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
@@ -399,10 +403,12 @@ class MainWindow(QMainWindow):
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
+            self.syncer.stop()  # closing syncs the last edits itself
             self.store.close()
             gc.unfreeze()  # the last project's rows may go now (see _claims_read)
         self._store = store
         store.defer_checkpoints()  # the journal tidier copies the log off the GUI thread
+        self._syncs_deferred = store.defer_syncs()  # and the syncer syncs it to disk
         if self._workspace is not None:
             self._workspace.close()
         self._workspace = Workspace(store, self.events)
@@ -800,6 +806,8 @@ class MainWindow(QMainWindow):
         changes, self._changes = self._changes, []
         if not changes or self._store is None:
             return
+        if self._syncs_deferred:
+            self.syncer.schedule(self.store.path)
         self.score_updater.schedule()
         self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
@@ -1264,6 +1272,7 @@ class MainWindow(QMainWindow):
             self._claims_loader = None
         self.score_updater.stop()
         self.journal.stop()
+        self.syncer.stop()
         self.similar.bind(None, None)
         self.hints.bind(None)
         Worker.wait_all()

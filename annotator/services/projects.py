@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.store import PROJECT_SUFFIX, ProjectStore, create_project, open_project
-from annotator.store.opening import checkpoint, open_reader
+from annotator.store.opening import checkpoint, open_reader, sync_journal
 
 PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
@@ -46,5 +46,11 @@ def tidy_journal(path: str | Path) -> int:
     return checkpoint(path)
 
 
-__all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "open_project_file",
-           "read_claim_table_rows", "tidy_journal", "with_project_suffix"]
+def flush_journal(path: str | Path) -> bool:
+    """Sync the project's write-ahead log to disk (for a thread; see
+    ``ProjectStore.defer_syncs``). False when there was no log to sync."""
+    return sync_journal(path)
+
+
+__all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "flush_journal",
+           "open_project_file", "read_claim_table_rows", "tidy_journal", "with_project_suffix"]

@@ -254,6 +254,26 @@ def checkpoint(path: str | os.PathLike) -> int:
         conn.close()
 
 
+def sync_journal(path: str | os.PathLike) -> bool:
+    """Make the project's write-ahead log durable (an fsync of ``<project>-wal``), for a
+    store whose commits do not wait for the disk (``ProjectStore.defer_syncs``). Runs on
+    any thread; False when there is no log to sync (it was checkpointed and removed)."""
+    wal = Path(f"{Path(path)}-wal")
+    try:
+        fd = os.open(wal, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only writable handles
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ProjectError(f"Cannot sync the journal of {Path(path).name}: {exc}.") from None
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        raise ProjectError(f"Cannot sync the journal of {Path(path).name}: {exc}.") from None
+    finally:
+        os.close(fd)
+    return True
+
+
 def _backup(path: Path, backup: Path) -> None:
     """Copy a project, including anything still in its WAL, with SQLite's backup API."""
     src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)

@@ -152,8 +152,26 @@ class ProjectStore:
         (each commit is synced to the log), and ``close`` still checkpoints."""
         self.db.execute("PRAGMA wal_autocheckpoint = 0")
 
+    def defer_syncs(self) -> bool:
+        """Commit without waiting for the disk; True if this project's journal allows it.
+
+        With ``synchronous=FULL`` each commit waits for the disk to confirm the log write:
+        usually a millisecond, but now and then 50-160 ms while the file system flushes its
+        own journal, and that wait was the slowest edit of a session. After this call a
+        commit returns once the log is written (an app crash still loses nothing: the
+        operating system has the write) and whoever called this syncs the log with
+        ``sync_journal(path)`` (``store.opening``) from another thread at once, which
+        restores power-cut safety a moment later. Only a write-ahead log allows it: in the
+        rollback-journal fallback the file stays on FULL."""
+        mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            return False
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        return True
+
     def close(self) -> None:
         try:
+            self.db.execute("PRAGMA synchronous = FULL")  # the closing checkpoint is synced
             self.db.execute("PRAGMA optimize")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:

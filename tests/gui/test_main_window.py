@@ -102,3 +102,20 @@ def test_edits_reach_the_project_file_through_a_worker_not_the_keystroke(window,
     user.claim(win, win.panes[0], "Clarifai is a US-based company")
     qtbot.waitUntil(lambda: win.journal.pages_left == 0)
     win.close()
+
+
+def test_an_edit_is_synced_to_disk_by_the_syncer_not_by_the_keystroke(window, user, qtbot):
+    """The window's commits do not wait for the disk; its syncer thread syncs the log
+    right after each edit, and closing syncs whatever is left."""
+    win = window
+    assert win.store.db.execute("PRAGMA synchronous").fetchone()[0] == 1
+    before = win.syncer.syncs
+    claim_id = user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    qtbot.waitUntil(lambda: win.syncer.syncs > before)
+    path = win.store.path
+    win.close()
+    from annotator.store import open_project
+
+    again = open_project(path)
+    assert again.claim(claim_id).quote == "Clarifai is a US-based company"
+    again.close()
