@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from annotator.services.reliability.scores import SourceScore
 
 MIN_PANES, MAX_PANES = 1, 4
+TREE_EXPANDED_UP_TO = 40  # documents; a larger project opens with only the shown documents' sources expanded
 BACKGROUND_TABLE_ABOVE = 5_000  # claims; a larger table is filled in a worker after the window shows
 TABLE_ROW_KEYS = ("id", "document_id", "source_id", "type_id", "verdict", "quote", "note", "start")
 DOC_ROLE = Qt.ItemDataRole.UserRole
@@ -429,6 +430,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{store.name} — annotator")
         self.setWindowFilePath(str(store.path))
         app_settings.remember_project(store.path)
+        self.sources_tree.clear()  # the new project's tree is laid out afresh
         self._refresh_documents()
         value = app_settings.settings().value(self._panes_key(), [])
         saved = [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
@@ -502,9 +504,11 @@ class MainWindow(QMainWindow):
         if self._store is None:
             return
         tree = self.sources_tree
-        expanded = {item.data(0, SOURCE_ROLE) for item in _top_level_items(tree) if item.isExpanded()}
+        previous = {item.data(0, SOURCE_ROLE): item.isExpanded() for item in _top_level_items(tree)}
         tree.clear()
         documents = self.workspace.documents()
+        in_panes = set(self.workspace.pane_documents)
+        shown = {doc.source_id for doc in documents if doc.id in in_panes}
         by_source: dict[str | None, list] = {}
         for doc in documents:
             by_source.setdefault(doc.source_id, []).append(doc)
@@ -524,7 +528,12 @@ class MainWindow(QMainWindow):
                 child.setData(0, DOC_ROLE, doc.id)
                 item.addChild(child)
             tree.addTopLevelItem(item)
-            item.setExpanded(not expanded or source_id in expanded)
+            if source_id in previous:
+                item.setExpanded(previous[source_id])  # as the person left it
+            elif previous:
+                item.setExpanded(True)  # a new source: show what just came in
+            else:  # a project just opened: all of a small one; of a large one, what the panes show
+                item.setExpanded(len(documents) <= TREE_EXPANDED_UP_TO or source_id in shown)
 
     def _show_score(self, item: QTreeWidgetItem) -> None:
         """A source's row: its score badge and the record in the tooltip."""

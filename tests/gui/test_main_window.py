@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.app import resolve_startup_project
-from annotator.gui.main_window import MainWindow
+from annotator.gui.main_window import SOURCE_ROLE, MainWindow
 from tests.conftest import REPO
 
 
@@ -119,3 +119,30 @@ def test_an_edit_is_synced_to_disk_by_the_syncer_not_by_the_keystroke(window, us
     again = open_project(path)
     assert again.claim(claim_id).quote == "Clarifai is a US-based company"
     again.close()
+
+
+def test_a_large_project_opens_with_only_the_shown_documents_sources_expanded(qtbot, tmp_path):
+    from annotator.services.importing import ImportService
+    from annotator.store import create_project
+
+    store = create_project(tmp_path / "many.annotator", "Many")
+    importer = ImportService(store)
+    for i in range(50):
+        importer.import_text(f"Report number {i} says the budget rose by {i} percent.", title=f"Report {i}",
+                             source_name=f"Outlet {i % 5}")
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    tree = win.sources_tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 5)
+    shown_sources = {store.document(p.document_id, with_text=False).source_id for p in win.panes if p.document_id}
+    expanded = {tree.topLevelItem(i).data(0, SOURCE_ROLE) for i in range(5) if tree.topLevelItem(i).isExpanded()}
+    assert expanded == shown_sources
+    opened = next(tree.topLevelItem(i) for i in range(5) if not tree.topLevelItem(i).isExpanded())
+    opened.setExpanded(True)  # the person opens one; an import keeps the tree as they left it
+    opened_id = opened.data(0, SOURCE_ROLE)
+    win.importer.import_text("A new outlet's report.", title="New", source_name="Outlet new")
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 6)
+    now_expanded = {tree.topLevelItem(i).data(0, SOURCE_ROLE) for i in range(6) if tree.topLevelItem(i).isExpanded()}
+    new_source = next(s.id for s in store.sources() if s.name == "Outlet new")
+    assert now_expanded == shown_sources | {opened_id, new_source}
+    win.close()
