@@ -394,6 +394,21 @@ class ClaimsPanel(QWidget):
         if current.isValid() and self.table.hasFocus():
             self.claimSelected.emit(current.data(ID_ROLE))
 
+    OTHER_COLUMN_WIDTH = (56, 100)  # px: the narrowest and widest a column beside the quote is made
+
+    def resizeEvent(self, event) -> None:
+        """In a narrow dock the columns beside the quote give up room first, down to a fifth
+        of the table each, so that the quote keeps about half the width."""
+        super().resizeEvent(event)
+        visible = [c for c in range(1, len(COLUMNS)) if not self.table.isColumnHidden(c)]
+        if not visible:
+            return
+        least, most = self.OTHER_COLUMN_WIDTH
+        share = self.table.viewport().width() // (2 * len(visible))
+        header = self.table.horizontalHeader()
+        for col in visible:
+            header.resizeSection(col, max(least, min(most, share)))
+
     def _column_menu(self, pos: QPoint) -> None:
         from PySide6.QtWidgets import QMenu
 

@@ -307,3 +307,39 @@ def test_clicking_a_highlight_selects_its_claim_and_leaves_the_caret_where_click
     assert view.textCursor().position() == inside, "the caret stays where the person clicked"
     assert not view.textCursor().hasSelection()
     assert win.inspector.claim_id == claim_id
+
+
+def test_a_long_quote_in_the_claims_table_shows_its_start_and_end_and_all_of_it_on_hover(window, user, qtbot):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    win = window
+    phrase = "approximately 3 million images"
+    claim_id = user.claim(win, win.panes[1], phrase)
+    panel = win.claims_panel
+    index = panel.model.index(panel.model.position(claim_id), 0)
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == phrase, "the whole quote on hover"
+    option = QStyleOptionViewItem()
+    panel.table.itemDelegateForColumn(0).initStyleOption(option, index)
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle, "its start and its end stay readable"
+    assert panel.table.columnWidth(0) >= 2 * panel.table.columnWidth(1), "the quote column takes the room"
+
+
+def test_an_imported_web_page_is_filed_under_the_site_it_names(open_window, qtbot, tmp_path):
+    win = open_window()
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><meta property='og:site_name' content='The Harbour Gazette'>"
+        "<link rel='canonical' href='https://www.harbour-gazette.example/story'>"
+        "<title>Port reopens</title></head><body><article><h1>Port reopens</h1>"
+        "<p>The port reopened on Monday after a two-week closure, officials said.</p>"
+        "<p>Shipping firms said the delay cost them about 4 million euros.</p></article></body></html>",
+        encoding="utf-8")
+    win.importing.import_paths([str(page)])
+    qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
+    doc = next(d for d in win.store.documents() if d.title == "Port reopens")
+    assert win.store.source(doc.source_id).name == "The Harbour Gazette", "the site's own name, not its host"
+    tree = win.sources_tree
+    qtbot.waitUntil(lambda: any(tree.topLevelItem(i).text(0).startswith("The Harbour Gazette")
+                                for i in range(tree.topLevelItemCount())))
+    assert doc.id in [p.document_id for p in win.panes], "and it opens in a pane"
+    win.close()
