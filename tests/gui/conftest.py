@@ -159,6 +159,21 @@ class User:
             self.qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
         assert view.textCursor().selectedText() == phrase
 
+    def click_text(self, view, position: int) -> None:
+        """Press and release the left button on a character of a document view, as a mouse
+        does (qtbot.mouseClick sends no button state with the release)."""
+        from PySide6.QtCore import QEvent, QPointF
+        from PySide6.QtGui import QMouseEvent, QTextCursor
+
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(position)
+        at = QPointF(view.cursorRect(cursor).center())
+        left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+        for kind, button, buttons in ((QEvent.Type.MouseButtonPress, left, left),
+                                      (QEvent.Type.MouseButtonRelease, left, none)):
+            QApplication.sendEvent(view.viewport(), QMouseEvent(kind, at, view.viewport().mapToGlobal(at), button,
+                                                                buttons, Qt.KeyboardModifier.NoModifier))
+
     def press(self, widget, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
         self.qtbot.keyClick(widget, key, modifier)
 

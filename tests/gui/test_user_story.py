@@ -284,25 +284,13 @@ def test_a_pinned_pane_keeps_its_document_through_jumps_and_restarts(open_window
 
 
 def test_clicking_a_highlight_selects_its_claim_and_leaves_the_caret_where_clicked(window, user, qtbot):
-    from PySide6.QtCore import QEvent, QPointF
-    from PySide6.QtGui import QMouseEvent, QTextCursor
-    from PySide6.QtWidgets import QApplication
-
     win = window
     pane = win.panes[0]
     claim_id = user.claim(win, pane, "Clarifai is a US-based company")
     win.select_claim(None)
     view = pane.view
-    found = view.document().find("US-based")
-    inside = found.selectionStart() + 2  # a click in the middle of the highlight
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(inside)
-    at = QPointF(view.cursorRect(cursor).center())
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    for kind, button, buttons in ((QEvent.Type.MouseButtonPress, left, left),
-                                  (QEvent.Type.MouseButtonRelease, left, none)):
-        QApplication.sendEvent(view.viewport(), QMouseEvent(kind, at, view.viewport().mapToGlobal(at), button,
-                                                            buttons, Qt.KeyboardModifier.NoModifier))
+    inside = view.document().find("US-based").selectionStart() + 2  # the middle of the highlight
+    user.click_text(view, inside)
     qtbot.waitUntil(lambda: win.selected_claim_id == claim_id)
     assert view.textCursor().position() == inside, "the caret stays where the person clicked"
     assert not view.textCursor().hasSelection()
