@@ -413,3 +413,13 @@ def test_cli_import_cleans_and_names_the_outlet(tmp_path):
         assert not any("Skip to main content" in text for text in texts)
     finally:
         store.close()
+
+
+def test_words_that_are_also_text_stay_unless_they_sit_in_a_block_of_furniture():
+    transcript = "Do you accept the terms?\nAccept\n\nAnd the second motion?\nDecline\n"
+    assert remove_furniture(transcript) == (transcript, [])
+    report = "# Findings\n\n## Comments\n\nThe council had no comments on the budget.\n"
+    assert remove_furniture(report) == (report, [])
+    page_text = "The mayor spoke.\n\nShare\nComments\nSubscribe\n\nCritics disagreed."
+    text, removed = remove_furniture(page_text)
+    assert text == "The mayor spoke.\n\nCritics disagreed." and removed == ["Share", "Comments", "Subscribe"]

@@ -175,6 +175,7 @@ def test_search_hit_offset_and_snippet_come_from_the_text(store):
 
 
 def test_a_window_store_commits_without_waiting_for_the_disk_and_syncs_the_log_on_request(tmp_path):
+    from annotator.core.errors import ProjectError
     from annotator.store.opening import sync_journal
 
     path = tmp_path / "sync.annotator"
@@ -183,9 +184,26 @@ def test_a_window_store_commits_without_waiting_for_the_disk_and_syncs_the_log_o
     assert store.defer_syncs()
     assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1, "NORMAL: the commit does not wait"
     store.add_document("The FTC settled in 2024.", "Report")
-    assert sync_journal(path) is True, "the log holds the edit and is synced"
+    journal = store.journal_path()
+    assert journal == path.resolve().with_name("sync.annotator-wal") and journal.exists()
+    sync_journal(journal)
     store.close()
-    assert sync_journal(path) is False, "closed: checkpointed into the file, no log left"
+    with pytest.raises(ProjectError, match="Cannot sync the journal"):
+        sync_journal(journal)  # closed: checkpointed into the file, no log left
     again = open_project(path)
     assert again.counts().documents == 1
     again.close()
+
+
+def test_the_journal_of_a_project_opened_through_a_link_is_the_real_files(tmp_path):
+    real = tmp_path / "real" / "p.annotator"
+    real.parent.mkdir()
+    create_project(real, "p").close()
+    link = tmp_path / "link.annotator"
+    link.symlink_to(real)
+    store = open_project(link)
+    assert store.defer_syncs()
+    store.add_document("A text.", "Doc")
+    assert store.journal_path() == real.resolve().with_name("p.annotator-wal")
+    assert store.journal_path().exists()
+    store.close()

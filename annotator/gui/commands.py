@@ -25,11 +25,16 @@ T = TypeVar("T")
 class Command(QUndoCommand):
     """Base of every edit. A domain error while doing or undoing is kept on the command
     (the window shows it) instead of escaping into Qt, and a command whose first run
-    failed marks itself obsolete so the undo stack drops it."""
+    failed marks itself obsolete so the undo stack drops it. An undo the service refuses
+    changes nothing; the window steps the stack back over it (see ``still_done``)."""
 
     error: Exception | None = None
+    still_done = False  # its undo was refused: the edit stands, so the next redo has nothing to do
 
     def redo(self) -> None:
+        if self.still_done:
+            self.still_done = False
+            return
         self.error = None
         try:
             self._redo()
@@ -43,6 +48,7 @@ class Command(QUndoCommand):
             self._undo()
         except AnnotatorError as exc:
             self.error = exc
+            self.still_done = True
 
     def _redo(self) -> None:
         raise NotImplementedError

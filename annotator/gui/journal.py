@@ -72,50 +72,61 @@ def _tidy(path: Path, progress, cancelled) -> int:
 
 class JournalSyncer(QObject):
     """Sync the log to disk after each edit, on a thread that only does that. Edits made
-    while a sync runs are covered by the next one (one pending request, never a queue)."""
+    while a sync runs are covered by the next one (one pending request, never a queue);
+    stopping always syncs once more, so the last edits are never left to chance."""
 
-    failed = Signal(str)  # delivered on the GUI thread
+    failed = Signal(str, str)  # (journal path, message), delivered on the GUI thread
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._wanted = threading.Event()
-        self._lock = threading.Lock()
-        self._path: Path | None = None
-        self._thread: threading.Thread | None = None
-        self.syncs = 0  # completed syncs (for tests and diagnostics)
+        self._syncing: _Syncing | None = None
+        self.syncs = 0  # syncs that reached the disk (for tests and diagnostics)
 
-    def schedule(self, path: Path) -> None:
-        """An edit was committed to the log of ``path``: sync it now."""
-        with self._lock:
-            self._path = path
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="journal-sync", daemon=True)
-                self._thread.start()
-        self._wanted.set()
+    def schedule(self, journal: Path) -> None:
+        """An edit was committed to ``journal`` (a project's write-ahead log): sync it now."""
+        if self._syncing is not None and self._syncing.journal != journal:
+            self.stop()
+        if self._syncing is None:
+            self._syncing = _Syncing(self, journal)
+        self._syncing.wanted.set()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Finish a sync under way and end the thread (the project closes, or another opens:
-        closing checkpoints the log into the file with a full sync)."""
-        with self._lock:
-            self._path = None
-            thread = self._thread
-        self._wanted.set()
-        if thread is not None:
-            thread.join(timeout)
+        """Sync once more and end the thread (the project closes, or another opens). A
+        thread that does not finish in time is left to finish on its own; the next project
+        gets a thread of its own."""
+        syncing, self._syncing = self._syncing, None
+        if syncing is not None:
+            syncing.stopping = True
+            syncing.wanted.set()
+            syncing.thread.join(timeout)
+
+    def _synced(self) -> None:
+        self.syncs += 1
+
+
+class _Syncing:
+    """One project's sync thread."""
+
+    def __init__(self, owner: JournalSyncer, journal: Path):
+        self.owner, self.journal = owner, journal
+        self.wanted = threading.Event()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="journal-sync", daemon=True)
+        self.thread.start()
 
     def _run(self) -> None:
         from annotator.core.errors import AnnotatorError
         from annotator.services.projects import flush_journal
 
         while True:
-            self._wanted.wait()
-            self._wanted.clear()
-            with self._lock:
-                path = self._path
-            if path is None:
-                return
+            self.wanted.wait()
+            self.wanted.clear()
+            stopping = self.stopping  # read before the sync: a stop arriving during it syncs again
             try:
-                flush_journal(path)
-                self.syncs += 1
+                flush_journal(self.journal)
             except AnnotatorError as exc:
-                self.failed.emit(str(exc))
+                self.owner.failed.emit(str(self.journal), str(exc))
+            else:
+                self.owner._synced()
+            if stopping:
+                return

@@ -151,9 +151,8 @@ class MainWindow(QMainWindow):
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
         self.syncer = JournalSyncer(self)
-        self.syncer.failed.connect(lambda message: self.statusBar().showMessage(
-            f"{message} Your edits are committed; keep the computer on until this is solved.", 15000))
-        self._syncs_deferred = False
+        self.syncer.failed.connect(self._sync_failed)
+        self._journal_to_sync: Path | None = None  # the open project's log, while the syncer syncs it
         self.score_updater = ScoreUpdater(self, self.reliability, self._scores_ready,
                                          lambda: self._store.path if self._store is not None else None)
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
@@ -404,12 +403,14 @@ class MainWindow(QMainWindow):
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
-            self.syncer.stop()  # closing syncs the last edits itself
+            self.syncer.stop()  # a last sync, then the thread ends
             self.store.close()
             gc.unfreeze()  # the last project's rows may go now (see _claims_read)
+        self._painted = False  # the new project's documents have not been painted yet
+        self._waiting_for_paint = []
         self._store = store
         store.defer_checkpoints()  # the journal tidier copies the log off the GUI thread
-        self._syncs_deferred = store.defer_syncs()  # and the syncer syncs it to disk
+        self._journal_to_sync = store.journal_path() if store.defer_syncs() else None  # the syncer syncs it
         if self._workspace is not None:
             self._workspace.close()
         self._workspace = Workspace(store, self.events)
@@ -443,24 +444,28 @@ class MainWindow(QMainWindow):
             added = self.add_pane()
             if added is not None and doc_id in known:
                 self.show_in_pane(added, doc_id, draw=False)
-        pins = app_settings.settings().value("pinned" + self._panes_key()[len("panes"):], [])
+        pins = app_settings.settings().value(self._pins_key(), [])
         for index in ([pins] if isinstance(pins, str) else pins if isinstance(pins, list) else []):
-            if str(index).isdigit() and int(index) < len(self.panes) and self.panes[int(index)].document_id:
-                self.workspace.pin(int(index))
+            if str(index).isdigit() and int(index) < len(self.panes):
+                self.workspace.pin(int(index))  # a pane whose document is gone stays unpinned
         self._refresh_claims()  # draws every pane's highlights and ribbons once
         self.hints.refresh()
         self.source_scores = {}
         self.score_updater.schedule()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
 
-    def _panes_key(self) -> str:
-        return "panes/" + str(Path(self.store.path).resolve()).replace("/", "|").replace("\\", "|")
+    def _panes_key(self, kind: str = "panes") -> str:
+        """The settings key of this project's panes (``kind="pinned"``: of its pins)."""
+        return f"{kind}/" + str(Path(self.store.path).resolve()).replace("/", "|").replace("\\", "|")
+
+    def _pins_key(self) -> str:
+        return self._panes_key("pinned")
 
     def _save_panes(self) -> None:
         if self._store is not None:
             app_settings.settings().setValue(self._panes_key(), [p.document_id or "" for p in self.panes])
-            app_settings.settings().setValue("pinned" + self._panes_key()[len("panes"):],
-                                             [str(i) for i, p in enumerate(self.panes) if p.pinned])
+            app_settings.settings().setValue(self._pins_key(),
+                                             [str(i) for i, pinned in enumerate(self.workspace.pinned) if pinned])
 
     def open_project_path(self, path: str | Path) -> bool:
         try:
@@ -694,7 +699,13 @@ class MainWindow(QMainWindow):
         if pane is None:
             self.hint("Click in a document first, then pin its pane (Ctrl+Shift+P).")
             return
-        self.workspace.pin(self.panes.index(pane), not self._pinned(pane))
+        self._set_pinned(pane, not self._pinned(pane))
+
+    def _set_pinned(self, pane: DocumentPane, pinned: bool) -> None:
+        self.workspace.pin(self.panes.index(pane), pinned)
+        pane.set_pinned(self._pinned(pane))  # the button shows what the workspace holds
+        if pinned and not self._pinned(pane):
+            self.hint("Open a document in this pane first, then pin it.")
 
     # -- panes -----------------------------------------------------------------------
     def add_pane(self) -> DocumentPane | None:
@@ -703,7 +714,7 @@ class MainWindow(QMainWindow):
             return None
         pane = DocumentPane(len(self.panes), self.document_choices)
         pane.documentChosen.connect(lambda doc_id, p=pane: self.show_in_pane(p, doc_id))
-        pane.pinToggled.connect(lambda pinned, p=pane: self.workspace.pin(self.panes.index(p), pinned))
+        pane.pinToggled.connect(lambda pinned, p=pane: self._set_pinned(p, pinned))
         pane.view.spanClicked.connect(self.select_claim)
         pane.view.claimDropped.connect(lambda a, b: self.linking.dropped(a, b))
         pane.view.tooltip_provider = self._claim_tooltip
@@ -815,8 +826,8 @@ class MainWindow(QMainWindow):
         changes, self._changes = self._changes, []
         if not changes or self._store is None:
             return
-        if self._syncs_deferred:
-            self.syncer.schedule(self.store.path)
+        if self._journal_to_sync is not None:
+            self.syncer.schedule(self._journal_to_sync)
         self.score_updater.schedule()
         self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
@@ -878,6 +889,8 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         command = self.undo_stack.command(self.undo_stack.index() - 1)
         self._batched(self.undo_stack.undo)
+        if getattr(command, "still_done", False):
+            self.undo_stack.redo()  # nothing was undone: the step stays on the done side
         self._report(command)
 
     def redo(self) -> None:
@@ -1240,7 +1253,8 @@ class MainWindow(QMainWindow):
         if item.data(0, DOC_ROLE):
             self.documents.add_entries(menu, item.data(0, DOC_ROLE))
         else:
-            menu.addAction("Edit Source…", lambda: self.edit_source(item.data(0, SOURCE_ROLE)))
+            source_id = item.data(0, SOURCE_ROLE)  # read now: the tree may be refilled while the menu is open
+            menu.addAction("Edit Source…", lambda: self.edit_source(source_id))
         menu.exec(self.sources_tree.viewport().mapToGlobal(pos))
 
     def edit_source(self, source_id: str) -> None:
@@ -1254,6 +1268,17 @@ class MainWindow(QMainWindow):
                 self.push(commands.EditSource(self.annotations, source_id, **changed))
             except AnnotatorError as exc:
                 self.show_error(str(exc))
+
+    def _sync_failed(self, journal: str, message: str) -> None:
+        """The log could not be synced: from now on each commit waits for the disk again, so
+        an edit that cannot be made durable fails where it is made, and the person is told once."""
+        if self._store is None or self._journal_to_sync is None or str(self._journal_to_sync) != journal:
+            return  # another project by now; its own log is synced by its own thread
+        self._journal_to_sync = None
+        self.store.sync_each_commit()
+        self.show_error(f"{message} Your edits so far are committed. From now on each edit waits until "
+                        "the disk has it; if edits start failing, save your work elsewhere "
+                        "(File › Export) and check the disk.")
 
     def _scores_ready(self, scores) -> None:
         """New scores change one badge per source; the tree is not rebuilt."""

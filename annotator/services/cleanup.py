@@ -310,14 +310,49 @@ def is_furniture(line: str) -> bool:
             and _STAMP.search(label, max(len(label) - 40, 0)) is not None)
 
 
+# Button and heading words that are also ordinary answers, list items or headings in a
+# transcript, a ballot or a report: alone they stay; beside unmistakable furniture they go.
+_AMBIGUOUS_LABELS = frozenset((
+    "accept", "accept all", "allow", "allow all", "reject", "reject all", "decline", "decline all", "filter",
+    "filter by", "sort by", "trending", "trending now", "comments", "user comments", "reader comments",
+    "subscribe", "subscribe now", "recommended", "most read", "most popular", "advertisement", "sponsored",
+))
+
+
+def _ambiguous(line: str) -> bool:
+    return " ".join(_label(line).lower().split()) in _AMBIGUOUS_LABELS
+
+
 def remove_furniture(text: str) -> tuple[str, list[str]]:
-    """(text without furniture lines, the lines removed). A blank line left doubled by a
+    """(text without furniture lines, the lines removed). Furniture comes in blocks (blank
+    lines between its lines do not break a block); a block of words that are also ordinary
+    text ("Accept", "Comments", "Subscribe": see ``_AMBIGUOUS_LABELS``) goes only beside an
+    unmistakable label ("Share", a counter, a skip link), so a lone "Accept" stays. A
+    Markdown heading ("## Comments") is never furniture. A blank line left doubled by a
     removal is dropped too. A text that is nothing but furniture is returned unchanged."""
+    lines = text.split("\n")
+    furniture = [not line.lstrip().startswith("#") and is_furniture(line) for line in lines]
+    drop = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        if not furniture[i]:
+            i += 1
+            continue
+        block = [i]
+        j = i + 1
+        while j < len(lines) and (furniture[j] or not lines[j].strip()):
+            if furniture[j]:
+                block.append(j)
+            j += 1
+        if any(not _ambiguous(lines[k]) for k in block):
+            for k in block:
+                drop[k] = True
+        i = j
     out: list[str] = []
     removed: list[str] = []
     just_removed = False
-    for line in text.split("\n"):
-        if is_furniture(line):
+    for line, dropped in zip(lines, drop, strict=True):
+        if dropped:
             removed.append(line.strip())
             just_removed = True
         elif not line.strip() and just_removed and (not out or not out[-1].strip()):

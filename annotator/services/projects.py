@@ -46,10 +46,10 @@ def tidy_journal(path: str | Path) -> int:
     return checkpoint(path)
 
 
-def flush_journal(path: str | Path) -> bool:
-    """Sync the project's write-ahead log to disk (for a thread; see
-    ``ProjectStore.defer_syncs``). False when there was no log to sync."""
-    return sync_journal(path)
+def flush_journal(journal: str | Path) -> None:
+    """Sync a project's write-ahead log to disk (for a thread; see
+    ``ProjectStore.defer_syncs`` and ``ProjectStore.journal_path``)."""
+    sync_journal(journal)
 
 
 __all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "flush_journal",

@@ -227,15 +227,20 @@ class Workspace:
             self.set_pane_count(index + 1)
         old = self.pane_documents[index]
         self.pane_documents[index] = document_id
+        if document_id is None:
+            self.pin(index, False)  # an empty pane has nothing to keep
         if old is not None and old not in self.pane_documents:
             self.links.forget(old)
         if old != document_id:
             self._notify(PaneChanged(index, document_id))
 
     def pin(self, index: int, pinned: bool = True) -> None:
-        """Keep pane ``index`` on its document: a jump or the Sources list opens elsewhere."""
+        """Keep pane ``index`` on its document: a jump or the Sources list opens elsewhere.
+        A pane showing nothing cannot be pinned, and a pinned pane emptied is unpinned."""
         if index >= len(self.pinned):
             self.set_pane_count(index + 1)
+        if pinned and self.pane_documents[index] is None:
+            return  # nothing to keep there
         if self.pinned[index] != pinned:
             self.pinned[index] = pinned
             self._notify(PanePinned(index, pinned))

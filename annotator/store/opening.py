@@ -254,24 +254,22 @@ def checkpoint(path: str | os.PathLike) -> int:
         conn.close()
 
 
-def sync_journal(path: str | os.PathLike) -> bool:
-    """Make the project's write-ahead log durable (an fsync of ``<project>-wal``), for a
-    store whose commits do not wait for the disk (``ProjectStore.defer_syncs``). Runs on
-    any thread; False when there is no log to sync (it was checkpointed and removed)."""
-    wal = Path(f"{Path(path)}-wal")
+def sync_journal(journal: str | os.PathLike) -> None:
+    """Make a project's write-ahead log durable: an fsync of the log file itself (see
+    ``ProjectStore.journal_path``), for a store whose commits do not wait for the disk
+    (``ProjectStore.defer_syncs``). Runs on any thread. A log that is missing while its
+    project is open, or that cannot be synced, raises ProjectError."""
+    journal = Path(journal)
     try:
-        fd = os.open(wal, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only writable handles
-    except FileNotFoundError:
-        return False
+        fd = os.open(journal, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only writable handles
     except OSError as exc:
-        raise ProjectError(f"Cannot sync the journal of {Path(path).name}: {exc}.") from None
+        raise ProjectError(f"Cannot sync the journal {journal.name}: {exc.strerror or exc}.") from None
     try:
         os.fsync(fd)
     except OSError as exc:
-        raise ProjectError(f"Cannot sync the journal of {Path(path).name}: {exc}.") from None
+        raise ProjectError(f"Cannot sync the journal {journal.name}: {exc.strerror or exc}.") from None
     finally:
         os.close(fd)
-    return True
 
 
 def _backup(path: Path, backup: Path) -> None:

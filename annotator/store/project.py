@@ -12,7 +12,7 @@ import dataclasses
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -142,6 +142,7 @@ class ProjectStore:
         self.path = Path(path)
         self.clock: Clock = clock or SystemClock()
         self._recorders: list[AddedRows] = []
+        self._syncs_deferred = False
 
     # -- lifecycle -------------------------------------------------------------------
     def defer_checkpoints(self) -> None:
@@ -167,15 +168,35 @@ class ProjectStore:
         if str(mode).lower() != "wal":
             return False
         self.db.execute("PRAGMA synchronous = NORMAL")
+        self._syncs_deferred = True
         return True
 
+    def sync_each_commit(self) -> None:
+        """Back to waiting for the disk at every commit (the journal could not be synced)."""
+        self.db.execute("PRAGMA synchronous = FULL")
+        self._syncs_deferred = False
+
+    def journal_path(self) -> Path:
+        """The write-ahead log SQLite writes: beside the real file, even when the project was
+        opened through a symbolic link."""
+        row = next((r for r in self.db.execute("PRAGMA database_list") if r[1] == "main"), None)
+        real = Path(row[2]) if row and row[2] else self.path.resolve()
+        return real.with_name(real.name + "-wal")
+
     def close(self) -> None:
+        unsynced = self._syncs_deferred
         try:
             self.db.execute("PRAGMA synchronous = FULL")  # the closing checkpoint is synced
             self.db.execute("PRAGMA optimize")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, log, copied = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            unsynced = unsynced and (busy != 0 or log != copied)  # a reader kept part of the log
         except sqlite3.Error:
             pass
+        if unsynced:  # what stays in the log must reach the disk before the file is let go
+            from annotator.store.opening import sync_journal
+
+            with suppress(Exception):
+                sync_journal(self.journal_path())
         self.db.close()
 
     @contextmanager

@@ -209,7 +209,7 @@ def test_delete_in_the_sources_list_deletes_the_document_with_its_claims_and_und
     assert "Ctrl+Z" in win.statusBar().currentMessage()
 
     undo(user, win)
-    qtbot.waitUntil(lambda: pane.document_id == doc_id, timeout=10_000)  # back in the pane it was read in
+    qtbot.waitUntil(lambda: pane.document_id == doc_id)  # back in the pane it was read in
     assert title in tree_titles(win)
     assert {c.id: c for c in win.store.claims(doc_id)} == claims, "same ids, offsets, notes and times"
     assert {link.id: link for link in win.store.links() if link.id in links} == links
@@ -296,4 +296,26 @@ def test_renaming_a_source_updates_the_headers_of_its_documents(qtbot, monkeypat
     monkeypatch.setattr(dialogs.SourceDialog, "exec", lambda self: (self.name.setText("Renamed outlet"), 1)[1])
     win.edit_source(source_id)
     qtbot.waitUntil(lambda: "Renamed outlet" in pane.header.text())
+    win.close()
+
+
+def test_an_undo_the_project_refuses_leaves_the_edit_done_and_says_why(qtbot, window, prompts, user):
+    """The deleted article was imported again meanwhile: bringing the old copy back would
+    duplicate it, so Ctrl+Z says so and the delete stays on the undo stack."""
+    win = window
+    doc_id = win.panes[0].document_id
+    doc = win.store.document(doc_id)
+    win.select_claim(None)
+    win.sources_tree.setCurrentItem(tree_item(win, doc_id))
+    user.focus(win, win.sources_tree)
+    prompts.answer("confirm", True)
+    user.press(win.sources_tree, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: doc.title not in tree_titles(win))
+    win.importer.import_text(doc.text, title="The same article again")
+    documents, steps = win.store.counts().documents, win.undo_stack.index()
+    undo(user, win)
+    assert any("already" in m for m in prompts.messages("warn")), prompts.said[-1:]
+    assert win.store.counts().documents == documents, "nothing was restored"
+    assert win.undo_stack.index() == steps, "the delete is still done; Ctrl+Z tries it again"
+    assert win.undo_stack.canUndo()
     win.close()

@@ -146,3 +146,71 @@ def test_a_large_project_opens_with_only_the_shown_documents_sources_expanded(qt
     new_source = next(s.id for s in store.sources() if s.name == "Outlet new")
     assert now_expanded == shown_sources | {opened_id, new_source}
     win.close()
+
+
+def test_the_syncer_syncs_once_more_when_stopped_and_reports_a_log_it_cannot_sync(tmp_path, monkeypatch, qtbot):
+    from annotator.core.errors import ProjectError
+    from annotator.gui.journal import JournalSyncer
+    from annotator.services import projects
+
+    synced: list[str] = []
+
+    def sync(journal):
+        if not str(journal).endswith("p.annotator-wal"):
+            raise ProjectError(f"Cannot sync the journal {journal.name}: no such file.")
+        synced.append(str(journal))
+
+    monkeypatch.setattr(projects, "sync_journal", sync)
+    syncer = JournalSyncer()
+    failures: list[tuple[str, str]] = []
+    syncer.failed.connect(lambda path, message: failures.append((path, message)))
+    journal = tmp_path / "p.annotator-wal"
+    syncer.schedule(journal)
+    qtbot.waitUntil(lambda: syncer.syncs == 1)
+    syncer.schedule(journal)
+    syncer.stop()  # the second edit's sync (or one more after it): never none
+    assert len(synced) >= 2 and syncer.syncs == len(synced)
+    syncer.stop()  # nothing running: nothing to do
+    syncer.schedule(tmp_path / "gone.annotator-wal")
+    syncer.stop()
+    qtbot.waitUntil(lambda: bool(failures))
+    assert failures[0][0].endswith("gone.annotator-wal") and "Cannot sync the journal" in failures[0][1]
+    assert syncer.syncs == len(synced), "a failed sync is not counted"
+
+
+def test_an_edit_in_the_window_fsyncs_the_projects_log(window, user, qtbot, monkeypatch):
+    import os
+
+    from annotator.store import opening
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.path.realpath(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else "?")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(opening.os, "fsync", fsync)
+    win = window
+    journal = str(win.store.journal_path())
+    user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    qtbot.waitUntil(lambda: journal in synced or "?" in synced)
+    win.close()
+
+
+def test_a_log_that_cannot_be_synced_makes_each_edit_wait_for_the_disk_and_says_so(
+        open_window, prompts, user, qtbot, monkeypatch):
+    from annotator.core.errors import ProjectError
+    from annotator.services import projects
+
+    def broken(journal):
+        raise ProjectError(f"Cannot sync the journal {journal.name}: Input/output error.")
+
+    monkeypatch.setattr(projects, "sync_journal", broken)
+    win = open_window()
+    user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    qtbot.waitUntil(lambda: any("Input/output error" in m for m in prompts.messages("warn")))
+    assert win.store.db.execute("PRAGMA synchronous").fetchone()[0] == 2, "back to FULL: commits wait again"
+    user.claim(win, win.panes[1], "approximately 3 million images")  # editing goes on
+    assert sum("Input/output error" in m for m in prompts.messages("warn")) == 1, "said once"
+    win.close()
