@@ -7,7 +7,7 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -74,6 +74,8 @@ LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockW
 
 class MainWindow(QMainWindow):
     UNPAINTED_START_MS = 2000
+    projectOpened = Signal(str)  # the path of the project now shown
+    projectNotOpened = Signal(str, str)  # (path, why)
     # Built in __init__ and _build_actions; declared here so that the lambdas wired before
     # them are typed.
     reliability: ReliabilityPanel
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self._link_claims: set[str] | None = set()  # claims whose links changed in this batch (None: all)
         self._batch_depth = 0
         self._painted = False  # the documents have been painted once (see _after_first_paint)
+        self._opening: Worker | None = None  # another project being checked before it opens
         self._waiting_for_paint: list = []
         self._selection_moved: set[str] = set()  # claims (de)selected, not yet shown
         self._changes: list[Change] = []
@@ -467,15 +470,41 @@ class MainWindow(QMainWindow):
             app_settings.settings().setValue(self._pins_key(),
                                              [str(i) for i, pinned in enumerate(self.workspace.pinned) if pinned])
 
-    def open_project_path(self, path: str | Path) -> bool:
+    def open_project_path(self, path: str | Path) -> None:
+        """Open another project. Its checks (every short text is read once: half a second
+        at 100,000 claims) run in a worker while this window stays usable; then the project
+        replaces this one, and ``projectOpened`` (or ``projectNotOpened``) says so."""
+        if self._opening is not None:
+            self.status("Already opening a project; a moment, please.")
+            return
+        name = Path(path).name
+        self.status(f"Opening {name}…", 60_000)
+        worker = Worker(_inspect_project, str(path))
+        self._opening = worker
+        worker.finished.connect(lambda version, p=path: self._inspected(p, version))
+        worker.failed.connect(lambda message, p=path: self._not_opened(p, message))
+        worker.start()
+
+    def _inspected(self, path: str | Path, version: int) -> None:
+        self._opening = None
+        if self._store is None:
+            return  # the window closed meanwhile
         try:
-            store = open_project_file(path)
+            store = open_project_file(path, inspected=version)
         except AnnotatorError as exc:
-            app_settings.forget_project(path)
-            self.prompts.warn("Cannot open project", str(exc))
-            return False
+            self._not_opened(path, str(exc))
+            return
         self.set_project(store)
-        return True
+        self.projectOpened.emit(str(store.path))
+
+    def _not_opened(self, path: str | Path, message: str) -> None:
+        self._opening = None
+        self.statusBar().clearMessage()
+        if self._store is None:
+            return
+        app_settings.forget_project(path)
+        self.prompts.warn("Cannot open project", message)
+        self.projectNotOpened.emit(str(path), message)
 
     def open_project_dialog(self) -> None:
         path = self.prompts.open_file("Open project", self.store.path.parent, PROJECT_FILTER)
@@ -1323,6 +1352,13 @@ class MainWindow(QMainWindow):
 def _top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
     return [item for item in items if item is not None]
+
+
+def _inspect_project(path, progress, cancelled) -> int:
+    """Worker: the read-only checks of a project about to be opened; its schema version."""
+    from annotator.services.projects import inspect_project_file
+
+    return inspect_project_file(path)
 
 
 def _read_claim_rows(path, progress, cancelled) -> TableRows:

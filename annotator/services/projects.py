@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.store import PROJECT_SUFFIX, ProjectStore, create_project, open_project
-from annotator.store.opening import checkpoint, open_reader, sync_journal
+from annotator.store.opening import checkpoint, inspect_project, open_reader, sync_journal
 
 PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
 
@@ -20,9 +20,15 @@ def with_project_suffix(path: str | Path) -> Path:
     return path if path.suffix == PROJECT_SUFFIX else path.with_suffix(PROJECT_SUFFIX)
 
 
-def open_project_file(path: str | Path) -> ProjectStore:
-    """Open an existing project (inspected read-only first; see ``store.opening``)."""
-    return open_project(path)
+def inspect_project_file(path: str | Path) -> int:
+    """Check a project read-only (for a worker; see ``store.opening.inspect_project``)."""
+    return inspect_project(path)
+
+
+def open_project_file(path: str | Path, *, inspected: int | None = None) -> ProjectStore:
+    """Open an existing project (inspected read-only first, unless ``inspected`` says it
+    just was; see ``store.opening``)."""
+    return open_project(path, inspected=inspected)
 
 
 def create_project_file(path: str | Path) -> ProjectStore:
@@ -53,4 +59,4 @@ def flush_journal(journal: str | Path) -> None:
 
 
 __all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "flush_journal",
-           "open_project_file", "read_claim_table_rows", "tidy_journal", "with_project_suffix"]
+           "inspect_project_file", "open_project_file", "read_claim_table_rows", "tidy_journal", "with_project_suffix"]

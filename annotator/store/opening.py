@@ -191,17 +191,30 @@ def _connect(path: Path, *, migrate: bool = False) -> Database:
     return db
 
 
-def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock | None = None):
+def inspect_project(path: str | os.PathLike) -> int:
+    """Check a project before it is opened for writing (read-only, on any thread: half a
+    second for 100,000 claims, since every short text is read once); its schema version.
+    A leftover rollback journal is rolled back first. Raises the errors ``open_project`` does."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError(f"There is no project at {path}.")
+    return _inspect_read_only(path, recover=True)
+
+
+def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock | None = None,
+                 inspected: int | None = None):
     """Open an existing project, migrating an older schema after backing it up.
 
     ``clock`` stamps the edits made through the returned store (default: the system clock).
+    ``inspected``: the version ``inspect_project`` returned a moment ago (e.g. in a worker),
+    so the checks are not run twice.
     """
     from annotator.store.project import ProjectStore
 
     path = Path(path)
     if not path.exists():
         raise ProjectError(f"There is no project at {path}.")
-    version = _inspect_read_only(path, recover=True)
+    version = inspected if inspected is not None else _inspect_read_only(path, recover=True)
     if version < LATEST_VERSION:
         if not migrate:
             raise ProjectError(f"{path.name} uses an older schema ({version}) and needs upgrading.")

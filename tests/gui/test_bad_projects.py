@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 
-def test_opening_a_damaged_project_warns_and_keeps_the_current_one(tmp_path, window, prompts, user):
+def test_opening_a_damaged_project_warns_and_keeps_the_current_one(tmp_path, window, prompts, user, qtbot):
     """A flipped byte in another project's text: File → Open says so; the open project stays usable."""
     import sqlite3
 
@@ -21,9 +21,44 @@ def test_opening_a_damaged_project_warns_and_keeps_the_current_one(tmp_path, win
     conn.close()
     win = window
     before = win.store.path
-    assert not win.open_project_path(damaged)
+    with qtbot.waitSignal(win.projectNotOpened):
+        win.open_project_path(damaged)
     warnings = prompts.messages("warn")
     assert warnings and "is damaged" in warnings[0] and "sources" in warnings[0]
     assert win.store.path == before
     win.select_claim(user.claim_with(win.store, "Clarifai investor"))
     assert win.inspector.claim_id is not None
+
+
+def test_another_project_is_checked_in_the_background_and_the_window_answers_meanwhile(
+        tmp_path, window, prompts, user, qtbot, monkeypatch):
+    """File › Open: the checks run in a worker; the project shown stays editable until the
+    new one replaces it, and a second open meanwhile is declined with a word."""
+    import threading
+
+    from annotator.gui import main_window
+    from annotator.store import create_project
+
+    other = tmp_path / "other.annotator"
+    create_project(other, "Other").close()
+    go_on = threading.Event()
+    inspect = main_window._inspect_project
+
+    def slow_inspect(path, progress, cancelled):  # holds the check until the test has edited
+        assert go_on.wait(60)
+        return inspect(path, progress, cancelled)
+
+    monkeypatch.setattr(main_window, "_inspect_project", slow_inspect)
+    win = window
+    demo = win.store.path
+    win.open_project_path(other)
+    assert "Opening other.annotator" in win.statusBar().currentMessage()
+    claim_id = user.claim(win, win.panes[0], "Clarifai is a US-based company")  # still working here
+    win.open_project_path(other)
+    assert "Already opening" in win.statusBar().currentMessage()
+    with qtbot.waitSignal(win.projectOpened):
+        go_on.set()
+    assert win.store.name == "Other" and win.windowTitle().startswith("Other")
+    with qtbot.waitSignal(win.projectOpened):
+        win.open_project_path(demo)
+    assert win.store.claim(claim_id).quote == "Clarifai is a US-based company", "the edit made meanwhile is kept"

@@ -127,7 +127,8 @@ def test_a_new_text_is_indexed_and_switching_project_forgets_the_old_index(qtbot
 
     other = create_project(tmp_path / "other.annotator", "Other")
     other.close()
-    assert win.open_project_path(tmp_path / "other.annotator")
+    with qtbot.waitSignal(win.projectOpened):
+        win.open_project_path(tmp_path / "other.annotator")
     assert win.similar.match_index is None and win.similar_panel.results.count() == 0
     Worker.wait_all()
 
