@@ -215,3 +215,23 @@ def _no_popup_left_behind(qtbot):
     modal = QApplication.activeModalWidget()
     if modal is not None:
         modal.close()
+
+
+@pytest.fixture
+def hold_worker(monkeypatch) -> Callable:
+    """``go_on = hold_worker(module, "function")``: the worker function waits until the test
+    calls ``go_on.set()``, so the test can act while the work is still under way."""
+    import threading
+
+    def hold(module, name: str) -> threading.Event:
+        go_on = threading.Event()
+        original = getattr(module, name)
+
+        def held(*args, **kwargs):
+            assert go_on.wait(PATIENCE_MS / 1000), "the test never let the worker go on"
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, held)
+        return go_on
+
+    return hold

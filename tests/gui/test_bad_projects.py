@@ -31,24 +31,15 @@ def test_opening_a_damaged_project_warns_and_keeps_the_current_one(tmp_path, win
 
 
 def test_another_project_is_checked_in_the_background_and_the_window_answers_meanwhile(
-        tmp_path, window, prompts, user, qtbot, monkeypatch):
+        tmp_path, window, prompts, user, qtbot, hold_worker):
     """File › Open: the checks run in a worker; the project shown stays editable until the
     new one replaces it, and a second open meanwhile is declined with a word."""
-    import threading
-
     from annotator.gui import main_window
     from annotator.store import create_project
 
     other = tmp_path / "other.annotator"
     create_project(other, "Other").close()
-    go_on = threading.Event()
-    inspect = main_window._inspect_project
-
-    def slow_inspect(path, progress, cancelled):  # holds the check until the test has edited
-        assert go_on.wait(60)
-        return inspect(path, progress, cancelled)
-
-    monkeypatch.setattr(main_window, "_inspect_project", slow_inspect)
+    go_on = hold_worker(main_window, "_inspect_project")  # the check waits until the test has edited
     win = window
     demo = win.store.path
     win.open_project_path(other)

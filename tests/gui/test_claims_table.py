@@ -67,20 +67,11 @@ def test_sorting_by_a_column_and_new_rows_land_in_order(qtbot):
 
 
 def test_a_large_table_fills_after_the_window_shows_and_keeps_edits_made_meanwhile(qtbot, open_window, user,
-                                                                                   monkeypatch):
-    import threading
-
+                                                                                   monkeypatch, hold_worker):
     from annotator.gui import main_window
 
     monkeypatch.setattr(main_window, "BACKGROUND_TABLE_ABOVE", 0)  # the demo counts as large
-    go_on = threading.Event()
-    read = main_window._read_claim_rows
-
-    def slow_read(path, progress, cancelled):  # holds the worker until the test has edited
-        assert go_on.wait(60)
-        return read(path, progress, cancelled)
-
-    monkeypatch.setattr(main_window, "_read_claim_rows", slow_read)
+    go_on = hold_worker(main_window, "_read_claim_rows")  # until the test has edited
     win = open_window()
     panel = win.claims_panel
     assert win._claims_loader is not None and panel.loading.isVisible(), "the rows are read in a worker"
