@@ -178,3 +178,19 @@ def test_deferred_checkpoints_leave_the_copy_to_a_worker_and_lose_nothing(tmp_pa
     reopened = open_project(path)
     assert reopened.document(doc.id, with_text=True).text == "x" * 200_000
     reopened.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.timeout(60)  # before the fix the read blocked for ever
+def test_a_pipe_named_like_a_project_is_refused_without_reading_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "x.annotator"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAProjectError, match="not a regular file"):
+        open_project(pipe)
+    out = subprocess.run([sys.executable, "-m", "annotator", "info", str(pipe)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode != 0 and "not a regular file" in out.stderr and "Traceback" not in out.stderr

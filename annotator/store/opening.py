@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import struct
 from pathlib import Path
 
@@ -35,6 +36,15 @@ _CORE_TABLES = ("project_meta", "sources", "documents", "claims", "links", "verd
 
 def _header(path: Path) -> tuple[int, int]:
     """(user_version, application_id) read straight from the SQLite file header."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if stat.S_ISDIR(mode):
+        raise NotAProjectError(f"{path} is a folder, not a project file.")
+    if not stat.S_ISREG(mode):  # a pipe would block the read below for ever
+        raise NotAProjectError(f"{path.name} is not a regular file (it may be a device or a pipe), "
+                               "so it is not an annotator project. It was not read.")
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
