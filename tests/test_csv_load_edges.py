@@ -86,3 +86,19 @@ def test_a_changed_rating_by_the_same_person_is_reported_not_silently_skipped(de
     assert report.verdicts == 0 and report.skipped["verdicts"] == 1
     assert any("already rated claim" in w and "was not loaded" in w for w in report.warnings)
     assert demo_store.verdict(row["claim_id"], annotator=row["annotator"]).rating is old
+
+
+def test_a_file_with_two_byte_order_marks_keeps_its_claim_ids(demo_store, tmp_path):
+    """Saved twice by tools that each add a byte-order mark: the first column is still 'id'."""
+    export_csv(demo_store, tmp_path / "out")
+    claims_csv = tmp_path / "out" / "claims.csv"
+    data = claims_csv.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    claims_csv.write_bytes(b"\xef\xbb\xbf" + data)
+    rows = read_rows(tmp_path / "out", "claims.csv")
+    claim_id = next(iter(rows))["\ufeffid"]  # how a plain reader sees the second mark
+    from annotator.services.interchange.csv_format import read_csv
+
+    table, errors = read_csv(claims_csv, "claims")
+    assert not errors and table is not None and "id" in table.columns
+    assert claim_id in {row["id"] for _number, row in table.rows}

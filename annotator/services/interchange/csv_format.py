@@ -138,7 +138,9 @@ def _decode(data: bytes, name: str) -> str | RowError:
     if b"\x00" in data:
         return RowError(name, None, None, "this is a binary file, not CSV text.")
     try:
-        return data.decode("utf-8-sig")
+        # A file saved twice by tools that each add a byte-order mark starts with two: the
+        # second would stick to the first column's name and hide that column.
+        return data.decode("utf-8-sig").lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         return RowError(
@@ -187,7 +189,7 @@ def _parse(text: str, name: str, kind: str) -> tuple[CsvTable | None, list[RowEr
     try:
         header = next(reader)
         record = 1
-        columns = [unescape_cell(c).strip().lower().replace(" ", "_") for c in header]
+        columns = [unescape_cell(c).strip().strip("\ufeff").lower().replace(" ", "_") for c in header]
         duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
         if duplicates:
             return None, [RowError(name, 1, duplicates[0], "this column appears more than once.")]
