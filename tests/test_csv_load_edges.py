@@ -102,3 +102,13 @@ def test_a_file_with_two_byte_order_marks_keeps_its_claim_ids(demo_store, tmp_pa
     table, errors = read_csv(claims_csv, "claims")
     assert not errors and table is not None and "id" in table.columns
     assert claim_id in {row["id"] for _number, row in table.rows}
+
+
+def test_a_time_that_leaves_the_calendar_in_utc_is_a_row_error(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    path = write_rows(tmp_path / "claims.csv", [
+        {"document_title": doc.title, "quote": "founded in 2013", "created_at": "0001-01-01T00:00:00+01:00"}])
+    report = load_csv(demo_store, path)
+    assert not report.loaded
+    assert [(e.row, e.column) for e in report.errors] == [(2, "created_at")]
+    assert "outside the years 1 to 9999" in report.errors[0].message

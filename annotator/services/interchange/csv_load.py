@@ -167,7 +167,10 @@ def _stamp(row: dict, column: str) -> str | None:
     # compares them as text; a time without a zone is taken as UTC.
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.UTC)
-    moment = moment.astimezone(_dt.UTC)
+    try:
+        moment = moment.astimezone(_dt.UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in the year 0 in UTC
+        raise _Invalid(column, f"“{value}” falls outside the years 1 to 9999 in UTC.") from None
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
