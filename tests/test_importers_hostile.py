@@ -125,3 +125,27 @@ def test_a_broken_pdf_gives_one_line_on_the_terminal(tmp_path):
     assert r.returncode == 1
     assert "not a readable PDF" in r.stdout + r.stderr
     assert "EOF marker" not in r.stderr and "pypdf" not in r.stderr, r.stderr
+
+
+def test_half_of_a_utf16_pair_from_a_pdf_font_is_shown_as_a_replacement_and_the_batch_goes_on(
+        monkeypatch, tmp_path):
+    """A PDF whose character map yields lone surrogates: the file imports with a note, and
+    the other files of the batch are imported too."""
+    from annotator.services.importing import ImportService
+    from annotator.store import create_project
+
+    def pdf_with_broken_font(data: bytes, name: str):
+        return importers._finish("The minister said \ud83d the figures were \udc00 wrong.", name, "pdf",
+                                 title="Budget \ud800 report")
+
+    monkeypatch.setattr(importers, "_read_pdf", pdf_with_broken_font)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n% crafted\n")
+    (tmp_path / "b.txt").write_text("A plain article about the budget.", encoding="utf-8")
+    store = create_project(tmp_path / "p.annotator")
+    results = ImportService(store).import_files([tmp_path / "a.pdf", tmp_path / "b.txt"])
+    assert [r.status for r in results] == ["imported", "imported"], [r.message for r in results]
+    pdf = results[0].document
+    assert store.document_text(pdf.id) == "The minister said \ufffd the figures were \ufffd wrong."
+    assert pdf.title == "Budget \ufffd report"
+    assert "2 characters that no text can hold" in results[0].message
+    store.close()

@@ -119,7 +119,8 @@ def read_text(text: str, *, title: str | None = None, import_format: str = "past
     text = normalise_newlines(text).removeprefix("\ufeff").rstrip()
     if not text.strip():
         raise ImportFailure("The pasted text is empty; copy some text and try again.")
-    title = _clip_title(title or "") or _title_from_text(text) or "Pasted text"
+    text = _LONE_SURROGATE.sub("\ufffd", text)  # half of a UTF-16 pair cannot be stored
+    title = _clip_title(_LONE_SURROGATE.sub("\ufffd", title or "")) or _title_from_text(text) or "Pasted text"
     return ImportedDocument(text=text, title=title, import_format=import_format)
 
 
@@ -292,6 +293,9 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or controls > 0.05 * len(sample)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _finish(text: str, name: str, import_format: str, *, title: str | None = None,
             author: str | None = None, published: str | None = None, url: str | None = None,
             site_name: str | None = None, warnings: list[str] | None = None,
@@ -304,6 +308,10 @@ def _finish(text: str, name: str, import_format: str, *, title: str | None = Non
     """
     warnings = list(warnings or [])
     text = normalise_newlines(text).removeprefix("\ufeff").rstrip()
+    text, broken = _LONE_SURROGATE.subn("\ufffd", text)
+    if broken:  # e.g. a PDF font whose character map yields half of a UTF-16 pair: not storable text
+        warnings.append(f"{broken} character{'s' if broken != 1 else ''} that no text can hold "
+                        f"(half of a UTF-16 pair) show{'' if broken != 1 else 's'} as �")
     if not text.strip():
         raise ImportFailure(f"{name} contains no readable text.")
     if clean:
@@ -320,6 +328,7 @@ def _finish(text: str, name: str, import_format: str, *, title: str | None = Non
             fields.append(value)
         title, author, site_name = fields
         warnings += cleaned.notes()
+    title, author, site_name = (_LONE_SURROGATE.sub("\ufffd", v) if v else v for v in (title, author, site_name))
     title = _clip_title(title or "")
     if title and _is_furniture(title):
         title = ""  # a page whose <title> is "Skip to main content"
