@@ -473,3 +473,29 @@ def test_libreoffice_runs_no_formula_from_an_export(demo_store, tmp_path):
     converted = convert(tmp_path / "out" / "claims.csv")
     assert "table:formula" not in converted
     assert "HYPERLINK" in converted  # the text is there, as text
+
+
+def test_a_re_export_that_fails_midway_leaves_the_previous_files_whole(demo_store, tmp_path, monkeypatch):
+    from annotator.core.errors import AnnotatorError
+    from annotator.services.interchange import csv_export
+
+    out = tmp_path / "out"
+    export_csv(demo_store, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(before) == 5
+    demo_store.update_source(demo_store.sources()[0].id, name="Renamed outlet")  # the next export differs
+    real_write = csv_export.write_csv
+
+    def disk_fills_up(path, columns, rows, *, bom):
+        if path.name == "links.csv":
+            raise OSError(28, "No space left on device")
+        return real_write(path, columns, rows, bom=bom)
+
+    monkeypatch.setattr(csv_export, "write_csv", disk_fills_up)
+    with pytest.raises(AnnotatorError, match=r"No space left on device.*left as they were"):
+        export_csv(demo_store, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "old files whole, no staging folder left"
+    monkeypatch.setattr(csv_export, "write_csv", real_write)
+    export_csv(demo_store, out)
+    assert b"Renamed outlet" in (out / "sources.csv").read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)

@@ -9,6 +9,9 @@ so exporting a project rebuilt from the files gives the same files.
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,11 +108,28 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
             latest.evidence_url if latest else None, latest.annotator if latest else None,
             c.note, c.annotator, c.created_at, c.updated_at))
 
+    # All five files are written into a staging folder beside them first, then moved into
+    # place together: a failure while writing (a full disk) leaves the previous export whole
+    # rather than a mix of old and new files.
     summary = ExportSummary(folder, bom=bom)
+    staging = folder / f".export-{secrets.token_hex(6)}"
     try:
+        staging.mkdir()
         for kind, rows in tables.items():
-            summary.rows[FILE_NAMES[kind]] = write_csv(folder / FILE_NAMES[kind], COLUMNS[kind], rows, bom=bom)
+            summary.rows[FILE_NAMES[kind]] = write_csv(staging / FILE_NAMES[kind], COLUMNS[kind], rows, bom=bom)
     except OSError as exc:
-        raise AnnotatorError(f"Cannot write the CSV files in {folder}: {exc.strerror or exc}.") from None
+        shutil.rmtree(staging, ignore_errors=True)
+        raise AnnotatorError(f"Cannot write the CSV files in {folder}: {exc.strerror or exc}. "
+                             "The files there were left as they were.") from None
+    moved: list[str] = []
+    try:
+        for kind in tables:
+            os.replace(staging / FILE_NAMES[kind], folder / FILE_NAMES[kind])
+            moved.append(FILE_NAMES[kind])
+    except OSError as exc:
+        raise AnnotatorError(f"Cannot put the CSV files in place in {folder}: {exc.strerror or exc}. "
+                             f"Replaced: {', '.join(moved) or 'none'}; export again.") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     summary.seconds = time.perf_counter() - began
     return summary
