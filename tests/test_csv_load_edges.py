@@ -112,3 +112,30 @@ def test_a_time_that_leaves_the_calendar_in_utc_is_a_row_error(demo_store, tmp_p
     assert not report.loaded
     assert [(e.row, e.column) for e in report.errors] == [(2, "created_at")]
     assert "outside the years 1 to 9999" in report.errors[0].message
+
+
+def test_a_project_locked_by_another_program_stops_the_load_with_one_message(demo_store, tmp_path):
+    """Even accepting the valid rows: a lock is not a problem of any row."""
+    import sqlite3
+
+    import pytest
+
+    from annotator.core.errors import ProjectError
+
+    doc = _doc(demo_store)
+    path = write_rows(tmp_path / "claims.csv", [
+        {"document_title": doc.title, "quote": "founded in 2013"},
+        {"document_title": doc.title, "quote": "computer vision applications"}])
+    counts = demo_store.counts()
+    demo_store.db.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(demo_store.path)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        with pytest.raises(ProjectError, match="could not be saved"):
+            load_csv(demo_store, path, accept_valid=True)
+    finally:
+        other.rollback()
+        other.close()
+    assert demo_store.counts() == counts
+    report = load_csv(demo_store, path, accept_valid=True)
+    assert report.loaded and report.claims_loaded == 2, report.lines()

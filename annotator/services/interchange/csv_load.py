@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.anchoring import EXACT, FUZZY, METHODS, OFFSETS, anchor
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
 from annotator.core.text import context, normalise_newlines
@@ -364,6 +364,8 @@ class _Loader:
     def _insert(self, row: _Row, column: str | None, write) -> bool:
         try:
             write()
+        except ProjectError:
+            raise  # the project cannot be written (locked, full disk): no row can load, none did
         except AnnotatorError as exc:
             self.error(row.file, row.row, column, str(exc))
             if not self.accept_valid:
