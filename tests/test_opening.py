@@ -194,3 +194,39 @@ def test_a_pipe_named_like_a_project_is_refused_without_reading_it(tmp_path):
     out = subprocess.run([sys.executable, "-m", "annotator", "info", str(pipe)], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode != 0 and "not a regular file" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_an_empty_backup_left_by_a_full_disk_is_not_trusted(tmp_path):
+    path = tmp_path / "old.annotator"
+    shutil.copy(FIXTURES / "v3.annotator", path)
+    empty = tmp_path / "old.annotator.v3.bak"
+    empty.write_bytes(b"")  # what an earlier upgrade on a full disk left behind
+    store = open_project(path)
+    store.close()
+    backup = sqlite3.connect(empty)
+    try:
+        assert backup.execute("SELECT count(*) FROM claims").fetchone()[0] == 2, "a real copy now"
+        assert backup.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    finally:
+        backup.close()
+
+
+def test_a_backup_that_cannot_be_written_stops_the_upgrade_and_changes_nothing(tmp_path, monkeypatch):
+    from annotator.store import opening
+
+    path = tmp_path / "old.annotator"
+    shutil.copy(FIXTURES / "v3.annotator", path)
+    before = sha256_file(path)
+    real_connect = sqlite3.connect
+
+    def full_disk(target, *args, **kwargs):
+        if str(target).endswith(".partial"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(opening.sqlite3, "connect", full_disk)
+    with pytest.raises(ProjectError, match=r"backup copy could not be written first.*It was not changed"):
+        open_project(path)
+    monkeypatch.undo()
+    assert sha256_file(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.annotator"], "no partial or empty backup left"

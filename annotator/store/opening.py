@@ -14,6 +14,7 @@ import os
 import sqlite3
 import stat
 import struct
+from contextlib import suppress
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -229,8 +230,8 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
         if not migrate:
             raise ProjectError(f"{path.name} uses an older schema ({version}) and needs upgrading.")
         backup = path.with_name(f"{path.name}.v{version}.bak")
-        if not backup.exists():
-            _backup(path, backup)
+        if not _is_backup_of(backup, version):  # missing, or left empty or broken by a full disk
+            _backup(path, backup, version)
     try:
         db = _connect(path, migrate=True)
     except sqlite3.Error as exc:
@@ -295,15 +296,49 @@ def sync_journal(journal: str | os.PathLike) -> None:
         os.close(fd)
 
 
-def _backup(path: Path, backup: Path) -> None:
-    """Copy a project, including anything still in its WAL, with SQLite's backup API."""
-    src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    dst = sqlite3.connect(backup)
+def _backup(path: Path, backup: Path, version: int) -> None:
+    """Copy a project, including anything still in its WAL, with SQLite's backup API, into a
+    temporary file that becomes ``backup`` only once it reads back whole. A project is never
+    upgraded without one."""
+    partial = backup.with_name(backup.name + ".partial")
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+        partial.unlink(missing_ok=True)
+        src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if not _is_backup_of(partial, version):
+            raise sqlite3.DatabaseError("the copy does not read back whole")
+        os.replace(partial, backup)
+    except (sqlite3.Error, OSError) as exc:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProjectError(f"{path.name} needs upgrading, but a backup copy could not be written first "
+                           f"({reason}). It was not changed; free some disk space or move it to a folder "
+                           "you can write to, then open it again.") from None
+
+
+def _is_backup_of(backup: Path, version: int) -> bool:
+    """Whether ``backup`` is a whole copy of a project at schema ``version``."""
+    try:
+        if not backup.is_file() or backup.stat().st_size < 100:
+            return False
+        conn = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                return False
+            applied = conn.execute("SELECT count(*) FROM _sqlite_migrations WHERE migration_set = 'annotator'")
+            return applied.fetchone()[0] == version  # counted as _inspect_read_only counts it
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return False
 
 
 def create_project(path: str | os.PathLike, name: str | None = None, *, overwrite: bool = False,
