@@ -201,9 +201,21 @@ class ProjectStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group several edits into one commit (nested uses become savepoints)."""
-        with self.db.atomic():
-            yield
+        """Group several edits into one commit (nested uses become savepoints). A commit the
+        file refuses (a full disk, an I/O error, another program's lock) is rolled back and
+        raised as a ProjectError that says nothing was changed."""
+        outermost = not self.db.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:
+            if outermost and self.db.conn.in_transaction:  # a failed COMMIT leaves it open
+                with suppress(sqlite3.Error):
+                    self.db.conn.rollback()
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise ValidationError(f"The change was refused: {exc}.") from None
+            raise ProjectError(f"The change could not be saved to {self.path.name} ({exc}). "
+                               "Nothing was changed; try again.") from None
 
     @contextmanager
     def recording(self) -> Iterator[AddedRows]:
@@ -225,7 +237,7 @@ class ProjectStore:
                                "Nothing was changed; try again.") from None
 
     def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
-        with self.db.atomic():
+        with self.transaction():
             return self._execute(sql, params)
 
     # -- metadata --------------------------------------------------------------------

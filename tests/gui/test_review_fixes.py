@@ -161,3 +161,30 @@ def test_deleting_the_selected_claim_clears_the_views_once(qtbot, win, user):
     assert win.claims_panel.model.position(claim_id) is None
     assert not win.claims_panel.table.selectionModel().hasSelection()  # no row below picked up
     assert win.inspector.claim_id is None
+
+
+def test_an_edit_the_project_file_refuses_at_commit_is_reported_and_not_shown_as_done(qtbot, open_window, prompts,
+                                                                                      user):
+    """A commit can fail after every statement succeeded (a full disk, or here a deferred
+    constraint): the person is told, the claim is neither in the file nor on screen, and
+    there is nothing to undo."""
+    win = open_window()
+    store = win.store
+    claims, steps = store.counts().claims, win.undo_stack.count()
+    # A constraint checked only at COMMIT: every statement of the edit succeeds, the commit fails.
+    store.db.execute("CREATE TEMP TABLE parent (id TEXT PRIMARY KEY)")
+    store.db.execute("CREATE TEMP TABLE child (parent_id TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+    store.db.execute("CREATE TEMP TRIGGER refuse_at_commit AFTER INSERT ON claims BEGIN "
+                     "INSERT INTO child VALUES ('no such parent'); END")
+    pane = win.panes[0]
+    user.select(pane, "Clarifai is a US-based company")
+    user.focus(win, pane.view)
+    user.press(pane.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert any("refused" in m for m in prompts.messages("warn")), prompts.said[-1:]
+    assert store.counts().claims == claims and not store.db.conn.in_transaction
+    assert win.undo_stack.count() == steps, "nothing to undo"
+    assert not any(row.quote == "Clarifai is a US-based company" for row in win.claims_panel.model.rows.values())
+    store.db.execute("DROP TRIGGER refuse_at_commit")
+    user.claim(win, pane, "Clarifai is a US-based company")  # the project takes the next edit
+    assert store.counts().claims == claims + 1
+    win.close()
