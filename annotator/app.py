@@ -9,7 +9,7 @@ from pathlib import Path
 
 def resolve_startup_project(requested: str | None):
     """Open the requested project, else the last one, else the demo (creating it)."""
-    from annotator.core.errors import AnnotatorError
+    from annotator.core.errors import AnnotatorError, ProjectLockedError
     from annotator.gui import settings as app_settings
     from annotator.paths import demo_project_path
     from annotator.services.demo import create_demo_project
@@ -21,12 +21,16 @@ def resolve_startup_project(requested: str | None):
     if last and Path(last).exists():
         try:
             return open_project(last)
+        except ProjectLockedError:
+            raise  # open in another window: said as it is, and the project stays in the recent list
         except AnnotatorError:
             app_settings.forget_project(last)
     demo = demo_project_path()
     if demo.exists():
         try:
             return open_project(demo)
+        except ProjectLockedError:
+            raise  # never set aside a demo another window is using
         except AnnotatorError:
             demo.rename(demo.with_name(demo.name + ".unreadable"))
     return create_demo_project(demo)

@@ -59,9 +59,17 @@ def _count(raw: str) -> int:
 
 
 def _open(raw: str):
+    """The project, opened to edit it (its write lock is taken: see store.locking)."""
     from annotator.store import open_project
 
     return open_project(_project_path(raw))
+
+
+def _open_to_read(raw: str):
+    """The project, opened only to read it: works while the app has it open."""
+    from annotator.store.opening import open_for_reading
+
+    return open_for_reading(_project_path(raw))
 
 
 def cmd_new(args) -> int:
@@ -114,7 +122,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_info(args) -> int:
-    store = _open(args.project)
+    store = _open_to_read(args.project)
     try:
         counts = store.counts()
         info = {
@@ -139,7 +147,7 @@ def cmd_info(args) -> int:
 
 
 def cmd_search(args) -> int:
-    store = _open(args.project)
+    store = _open_to_read(args.project)
     try:
         hits = store.search(args.query, limit=args.limit)
     finally:
@@ -162,7 +170,7 @@ def cmd_similar(args) -> int:
 
     if (args.claim is None) == (args.text is None):
         raise AnnotatorError("give either a claim id or --text, not both")
-    store = _open(args.project)
+    store = _open_to_read(args.project)
     try:
         index = matching.MatchIndex()
         matching.refresh_index(store, index)
@@ -202,7 +210,7 @@ def cmd_export(args) -> int:
     from annotator.services.interchange.csv_export import ExportSummary
     from annotator.services.interchange.webannotation import JsonExportSummary, export_webannotation
 
-    store = _open(args.project)
+    store = _open_to_read(args.project)
     summary: ExportSummary | JsonExportSummary
     try:
         if args.format == "webannotation":
@@ -271,7 +279,7 @@ def cmd_load(args) -> int:
 def cmd_score(args) -> int:
     from annotator.services.reliability import score_project
 
-    store = _open(args.project)
+    store = _open_to_read(args.project)
     try:
         scores = score_project(store)
     finally:

@@ -15,7 +15,7 @@ from annotator.services.annotations import AnnotationService
 from annotator.services.importers import read_document
 from annotator.services.importing import ImportService
 from annotator.services.merge import BETWEEN_ANNOTATORS, SAME_ANNOTATOR, merge_project_file, merge_projects
-from annotator.store import create_project
+from annotator.store import create_project, open_project
 from annotator.store.merging import open_snapshot
 from tests.conftest import REPO, sha256_file
 
@@ -200,13 +200,22 @@ def test_merge_into_itself_is_refused(tmp_path):
 
 def test_merge_command(projects):
     target, other_path, _ids, _o = projects
-    path = target.path  # the CLI opens the file beside the open store (WAL allows it)
+    path = target.path
     before = sha256_file(other_path)
-    r = subprocess.run([sys.executable, "-m", "annotator", "merge", str(path), str(other_path)],
-                       capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    def merge():
+        return subprocess.run([sys.executable, "-m", "annotator", "merge", str(path), str(other_path)],
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    r = merge()  # while this process has the project open for editing: one writer at a time
+    assert r.returncode == 1 and "is open in another annotator" in r.stderr and "Traceback" not in r.stderr
+    target.close()
+    r = merge()
     assert r.returncode == 0, r.stderr
     assert "Claims: 3 added, 2 deduplicated, 1 already present" in r.stdout
     assert "rated differently by the same annotator" in r.stdout
     assert "rated differently by different annotators" in r.stdout
     assert sha256_file(other_path) == before
-    assert target.counts().claims == 8
+    again = open_project(path)
+    assert again.counts().claims == 8
+    again.close()

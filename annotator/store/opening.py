@@ -27,6 +27,7 @@ from annotator.core.errors import (
     ProjectError,
     ProjectLockedError,
 )
+from annotator.store.locking import ProjectLock
 from annotator.store.schema import APPLICATION_ID, LATEST_VERSION, apply_migrations, migration_names
 
 PROJECT_SUFFIX = ".annotator"
@@ -226,19 +227,37 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
     if not path.exists():
         raise ProjectError(f"There is no project at {path}.")
     version = inspected if inspected is not None else _inspect_read_only(path, recover=True)
-    if version < LATEST_VERSION:
-        if not migrate:
-            raise ProjectError(f"{path.name} uses an older schema ({version}) and needs upgrading.")
-        backup = path.with_name(f"{path.name}.v{version}.bak")
-        if not _is_backup_of(backup, version):  # missing, or left empty or broken by a full disk
-            _backup(path, backup, version)
+    lock = ProjectLock.acquire(path)  # one writer per project (see store.locking)
     try:
-        db = _connect(path, migrate=True)
-    except sqlite3.Error as exc:
-        if "locked" in str(exc):
-            raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
-        raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
-    return ProjectStore(db, path, clock)
+        if version < LATEST_VERSION:
+            if not migrate:
+                raise ProjectError(f"{path.name} uses an older schema ({version}) and needs upgrading.")
+            backup = path.with_name(f"{path.name}.v{version}.bak")
+            if not _is_backup_of(backup, version):  # missing, or left empty or broken by a full disk
+                _backup(path, backup, version)
+        try:
+            db = _connect(path, migrate=True)
+        except sqlite3.Error as exc:
+            if "locked" in str(exc):
+                raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
+            raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
+    except BaseException:
+        lock.release()
+        raise
+    return ProjectStore(db, path, clock, lock=lock)
+
+
+def open_for_reading(path: str | os.PathLike):
+    """A project opened only to be read (the command line's info, search, similar, export
+    and score): checked read-only like any project, but without the write lock, so it works
+    while the app has the project open. A project of an older schema is upgraded first,
+    which does take the lock for that moment."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError(f"There is no project at {path}.")
+    if _inspect_read_only(path, recover=True) < LATEST_VERSION:
+        open_project(path).close()
+    return open_reader(path)
 
 
 def open_reader(path: str | os.PathLike):
@@ -382,7 +401,13 @@ def create_project(path: str | os.PathLike, name: str | None = None, *, overwrit
         for leftover in (tmp, Path(str(tmp) + "-journal")):
             if leftover.exists():
                 leftover.unlink()
-    return ProjectStore(_connect(path), path, clock)
+    lock = ProjectLock.acquire(path)
+    try:
+        db = _connect(path)
+    except BaseException:
+        lock.release()
+        raise
+    return ProjectStore(db, path, clock, lock=lock)
 
 
 __all__ = ["PROJECT_SUFFIX", "create_project", "open_project"]

@@ -39,6 +39,7 @@ from annotator.core.model import (
     Verdict,
 )
 from annotator.core.text import sha256_text
+from annotator.store.locking import ProjectLock
 
 _DOC_META_COLUMNS = (
     "id, source_id, title, author, url, published, retrieved, original_filename, "
@@ -137,9 +138,10 @@ class ProjectStore:
     tests give a :class:`~annotator.core.clock.TickingClock`).
     """
 
-    def __init__(self, db: Database, path: Path, clock: Clock | None = None):
+    def __init__(self, db: Database, path: Path, clock: Clock | None = None, *, lock: ProjectLock | None = None):
         self.db = db
         self.path = Path(path)
+        self._lock = lock  # held while this store may write (see store.locking)
         self.clock: Clock = clock or SystemClock()
         self._recorders: list[AddedRows] = []
         self._syncs_deferred = False
@@ -198,6 +200,9 @@ class ProjectStore:
             with suppress(Exception):
                 sync_journal(self.journal_path())
         self.db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

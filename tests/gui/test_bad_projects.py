@@ -53,3 +53,17 @@ def test_another_project_is_checked_in_the_background_and_the_window_answers_mea
     with qtbot.waitSignal(win.projectOpened):
         win.open_project_path(demo)
     assert win.store.claim(claim_id).quote == "Clarifai is a US-based company", "the edit made meanwhile is kept"
+
+
+def test_a_second_window_on_the_same_project_is_refused_and_sets_nothing_aside(open_window, qtbot):
+    from annotator.app import resolve_startup_project
+    from annotator.core.errors import ProjectLockedError
+    from annotator.gui import settings as app_settings
+
+    win = open_window()  # the first window, on the demo
+    demo = win.store.path
+    with pytest.raises(ProjectLockedError, match="is open in another annotator"):
+        resolve_startup_project(None)  # a second start of the app
+    assert demo.exists() and win.store.path == demo, "the demo in use was not set aside"
+    assert str(app_settings.last_project()) == str(demo), "and it stays the project to reopen"
+    win.close()
