@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectLockedError
 from annotator.core.events import Change, Events
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService, default_annotator
@@ -477,6 +477,9 @@ class MainWindow(QMainWindow):
         if self._opening is not None:
             self.status("Already opening a project; a moment, please.")
             return
+        if self._store is not None and _same_path(Path(path), self.store.path):
+            self.status(f"{Path(path).name} is the project open in this window.")
+            return
         name = Path(path).name
         self.status(f"Opening {name}…", 60_000)
         worker = Worker(_inspect_project, str(path))
@@ -491,18 +494,22 @@ class MainWindow(QMainWindow):
             return  # the window closed meanwhile
         try:
             store = open_project_file(path, inspected=version)
+        except ProjectLockedError as exc:  # in use elsewhere: it stays in the recent list
+            self._not_opened(path, str(exc), forget=False)
+            return
         except AnnotatorError as exc:
             self._not_opened(path, str(exc))
             return
         self.set_project(store)
         self.projectOpened.emit(str(store.path))
 
-    def _not_opened(self, path: str | Path, message: str) -> None:
+    def _not_opened(self, path: str | Path, message: str, *, forget: bool = True) -> None:
         self._opening = None
         self.statusBar().clearMessage()
         if self._store is None:
             return
-        app_settings.forget_project(path)
+        if forget:
+            app_settings.forget_project(path)
         self.prompts.warn("Cannot open project", message)
         self.projectNotOpened.emit(str(path), message)
 
@@ -1352,6 +1359,13 @@ class MainWindow(QMainWindow):
 def _top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
     return [item for item in items if item is not None]
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
 
 
 def _inspect_project(path, progress, cancelled) -> int:

@@ -67,3 +67,20 @@ def test_a_second_window_on_the_same_project_is_refused_and_sets_nothing_aside(o
     assert demo.exists() and win.store.path == demo, "the demo in use was not set aside"
     assert str(app_settings.last_project()) == str(demo), "and it stays the project to reopen"
     win.close()
+
+
+def test_opening_a_project_in_use_elsewhere_says_who_and_keeps_it_in_the_recent_list(
+        tmp_path, window, prompts, qtbot):
+    from annotator.gui import settings as app_settings
+    from annotator.store import create_project
+
+    elsewhere = create_project(tmp_path / "shared.annotator", "Shared")  # held by "another program"
+    app_settings.remember_project(elsewhere.path)
+    win = window
+    with qtbot.waitSignal(win.projectNotOpened):
+        win.open_project_path(elsewhere.path)
+    assert any("is open in another annotator" in m for m in prompts.messages("warn"))
+    assert str(elsewhere.path) in [str(p) for p in app_settings.recent_projects()]
+    win.open_project_path(win.store.path)  # the one already open here
+    assert "is the project open in this window" in win.statusBar().currentMessage()
+    elsewhere.close()
