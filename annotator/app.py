@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 
@@ -55,6 +56,8 @@ def run_gui(project: str | None = None) -> int:
     icon = resources_dir() / "annotator.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    closing: list = []  # the window to close when the app is told to terminate
+    _close_on_termination(app, closing)
     try:
         store = resolve_startup_project(project)
     except AnnotatorError as exc:
@@ -65,8 +68,44 @@ def run_gui(project: str | None = None) -> int:
 
     window = MainWindow(store)
     window.show()
+    closing.append(window)
     if os.environ.get("ANNOTATOR_QUIT_AFTER_START") == "1":  # packaging smoke test: start, paint, quit
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(200, window.close)
     return app.exec()
+
+
+def _close_on_termination(app, windows: list) -> None:
+    """SIGTERM (a logout, a shutdown, ``kill``) and SIGINT close the window as its close button
+    does: the note being typed is saved, the journal synced into the project file and its
+    lock let go. Python sees a signal only when it runs, and the event loop runs in Qt: the
+    signal writes a byte to a socket Qt watches, which wakes the loop. A signal that comes
+    before the window exists is acted on once the loop runs."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        signal.set_wakeup_fd(writer.fileno())
+    except ValueError:  # not the main thread (e.g. embedded): leave the default handling
+        reader.close()
+        writer.close()
+        return
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_args: None)  # acted on below, once the loop wakes
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        with suppress(OSError):
+            reader.recv(64)
+        for window in windows:
+            window.close()
+        app.quit()
+
+    notifier.activated.connect(woken)
+    app._termination = (notifier, reader, writer)  # kept alive as long as the app

@@ -214,3 +214,38 @@ def test_a_log_that_cannot_be_synced_makes_each_edit_wait_for_the_disk_and_says_
     user.claim(win, win.panes[1], "approximately 3 million images")  # editing goes on
     assert sum("Input/output error" in m for m in prompts.messages("warn")) == 1, "said once"
     win.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGTERM") or __import__("sys").platform == "win32",
+                    reason="sending SIGTERM to a process is POSIX")
+@pytest.mark.timeout(180)
+def test_a_terminated_app_closes_its_project_as_the_close_button_does(tmp_path):
+    """A logout or `kill` sends SIGTERM: the window closes properly, so the journal is copied
+    into the file and the project's lock is let go."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from annotator.store import create_project
+    from annotator.store.locking import lock_path
+
+    project = tmp_path / "p.annotator"
+    create_project(project, "p").close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ANNOTATOR_NAME="tester")
+    app = subprocess.Popen([sys.executable, "-m", "annotator", "gui", str(project)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not lock_path(project).exists():  # the app has the project open
+            assert app.poll() is None, app.stderr.read()
+            assert time.monotonic() < deadline, "the app did not open the project"
+            time.sleep(0.05)  # polling another process's progress, not timing a result
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(timeout=120) == 0, app.stderr.read()
+    finally:
+        if app.poll() is None:
+            app.kill()
+    assert not lock_path(project).exists(), "the lock was let go"
+    assert not (tmp_path / "p.annotator-wal").exists(), "the journal was copied into the file and removed"
