@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,7 @@ from annotator.services.annotations import AnnotationService, default_annotator
 from annotator.services.documents import DocumentService
 from annotator.services.importing import ImportService
 from annotator.services.workspace import Edited, LinksChanged, PanePinned, SelectionChanged, Workspace
-from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file
+from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file, same_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel, TableRows
@@ -477,7 +476,7 @@ class MainWindow(QMainWindow):
         if self._opening is not None:
             self.status("Already opening a project; a moment, please.")
             return
-        if self._store is not None and _same_path(Path(path), self.store.path):
+        if self._store is not None and same_project_file(path, self.store.path):
             self.status(f"{Path(path).name} is the project open in this window.")
             return
         name = Path(path).name
@@ -1359,13 +1358,6 @@ class MainWindow(QMainWindow):
 def _top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
     return [item for item in items if item is not None]
-
-
-def _same_path(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
 
 
 def _inspect_project(path, progress, cancelled) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.store import PROJECT_SUFFIX, ProjectStore, create_project, open_project
+from annotator.store.merging import same_path as same_project_file
 from annotator.store.opening import checkpoint, inspect_project, open_reader, sync_journal
 
 PROJECT_FILTER = f"annotator projects (*{PROJECT_SUFFIX});;All files (*)"
@@ -59,4 +60,5 @@ def flush_journal(journal: str | Path) -> None:
 
 
 __all__ = ["PROJECT_FILTER", "PROJECT_SUFFIX", "ProjectStore", "create_project_file", "flush_journal",
-           "inspect_project_file", "open_project_file", "read_claim_table_rows", "tidy_journal", "with_project_suffix"]
+           "inspect_project_file", "open_project_file", "read_claim_table_rows", "same_project_file", "tidy_journal",
+           "with_project_suffix"]

@@ -46,12 +46,17 @@ def open_snapshot(path: str | os.PathLike) -> ProjectStore:
     return ProjectStore(db, path)
 
 
-def same_file(a: ProjectStore, b: ProjectStore) -> bool:
-    """True when two stores were opened from the same project file."""
+def same_path(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """True when two paths name the same project file (through links too)."""
     try:
-        return Path(a.path).resolve() == Path(b.path).resolve() or os.path.samefile(a.path, b.path)
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
     except OSError:
         return False
 
 
-__all__ = ["open_snapshot", "same_file"]
+def same_file(a: ProjectStore, b: ProjectStore) -> bool:
+    """True when two stores were opened from the same project file."""
+    return same_path(a.path, b.path)
+
+
+__all__ = ["open_snapshot", "same_file", "same_path"]

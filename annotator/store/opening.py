@@ -224,9 +224,7 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
     from annotator.store.project import ProjectStore
 
     path = Path(path)
-    if not path.exists():
-        raise ProjectError(f"There is no project at {path}.")
-    version = inspected if inspected is not None else _inspect_read_only(path, recover=True)
+    version = inspected if inspected is not None else inspect_project(path)
     lock = ProjectLock.acquire(path)  # one writer per project (see store.locking)
     try:
         if version < LATEST_VERSION:
@@ -252,11 +250,9 @@ def open_for_reading(path: str | os.PathLike):
     and score): checked read-only like any project, but without the write lock, so it works
     while the app has the project open. A project of an older schema is upgraded first,
     which does take the lock for that moment."""
-    path = Path(path)
-    if not path.exists():
-        raise ProjectError(f"There is no project at {path}.")
-    if _inspect_read_only(path, recover=True) < LATEST_VERSION:
-        open_project(path).close()
+    version = inspect_project(path)
+    if version < LATEST_VERSION:
+        open_project(path, inspected=version).close()
     return open_reader(path)
 
 
