@@ -83,8 +83,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from annotator.paths import demo_project_path
-    from annotator.services.demo import create_demo_project
+    from annotator.services.demo import create_demo_project, demo_project_path
 
     path = _project_path(args.project, must_exist=False) if args.project else demo_project_path()
     store = create_demo_project(path)

@@ -21,8 +21,3 @@ def data_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
 
-
-def demo_project_path() -> Path:
-    from annotator.services.demo import DEMO_FILENAME
-
-    return data_dir() / DEMO_FILENAME

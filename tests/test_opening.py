@@ -230,3 +230,117 @@ def test_a_backup_that_cannot_be_written_stops_the_upgrade_and_changes_nothing(t
     monkeypatch.undo()
     assert sha256_file(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.annotator"], "no partial or empty backup left"
+
+
+def test_an_upgrade_leaves_no_journal_files_beside_its_backup(tmp_path):
+    """The backup is a plain file, and an earlier one left in WAL mode is read without
+    leaving -wal/-shm files beside it."""
+    path = tmp_path / "old.annotator"
+    shutil.copy(FIXTURES / "v3.annotator", path)
+    earlier = tmp_path / "old.annotator.v3.bak"
+    shutil.copy(path, earlier)
+    conn = sqlite3.connect(earlier)
+    assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    conn.close()
+    open_project(path).close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.annotator", "old.annotator.v3.bak"]
+
+    earlier.unlink()  # the upgrade writes a new backup
+    shutil.copy(FIXTURES / "v3.annotator", path)
+    open_project(path).close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.annotator", "old.annotator.v3.bak"]
+    backup = sqlite3.connect(earlier)
+    try:
+        assert backup.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert backup.execute("SELECT count(*) FROM claims").fetchone()[0] == 2
+    finally:
+        backup.close()
+
+
+def _count_text_reads(monkeypatch) -> list:
+    from annotator.store import opening
+
+    reads: list = []
+    real = opening._check_text_readable
+
+    def counted(conn, path):
+        reads.append(path.name)
+        real(conn, path)
+
+    monkeypatch.setattr(opening, "_check_text_readable", counted)
+    return reads
+
+
+def test_a_project_annotator_closed_is_not_read_through_again(tmp_path, monkeypatch):
+    """Every short text is read at opening, unless annotator closed the file itself and
+    nothing touched it since (see store.closes)."""
+    from annotator.store import closes
+
+    reads = _count_text_reads(monkeypatch)
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    assert closes.closed_cleanly(path)
+    store = open_project(path)
+    assert reads == [], "as annotator left it"
+    store.add_source("Example Gazette")
+    assert not closes.closed_cleanly(path), "open, with edits in its log"
+    store.close()
+    store = open_project(path)
+    assert reads == [] and store.sources()[0].name == "Example Gazette"
+    store.close()
+
+    conn = sqlite3.connect(path)  # another program writes
+    conn.execute("UPDATE sources SET name = 'Gazette'")
+    conn.commit()
+    conn.close()
+    assert not closes.closed_cleanly(path)
+    open_project(path).close()
+    assert reads == ["p.annotator"]
+
+
+def test_a_project_left_open_by_a_crash_is_read_through(tmp_path, monkeypatch):
+    from annotator.store.opening import inspect_project
+
+    reads = _count_text_reads(monkeypatch)
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    store = open_project(path)
+    store.add_source("Example Gazette")  # committed to the log, never closed
+    try:
+        inspect_project(path)
+        assert reads == ["p.annotator"]
+    finally:
+        store.close()
+
+
+def test_no_record_is_kept_where_file_times_are_whole_seconds(tmp_path, monkeypatch):
+    """A file system that keeps whole seconds could not tell a later change from annotator's
+    own last write: such files are always read through."""
+    from annotator.store import closes
+
+    real = closes._stamp
+
+    def coarse(path):
+        stamp = real(path)
+        if stamp is not None:
+            stamp[3] -= stamp[3] % 1_000_000_000
+        return stamp
+
+    monkeypatch.setattr(closes, "_stamp", coarse)
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    assert not closes.closed_cleanly(path)
+
+
+def test_an_unreadable_record_means_reading_everything(tmp_path, monkeypatch):
+    from annotator.paths import data_dir
+    from annotator.store import closes
+
+    reads = _count_text_reads(monkeypatch)
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    (data_dir() / closes.RECORD_NAME).write_bytes(b"\xff{not json")
+    assert not closes.closed_cleanly(path)
+    open_project(path).close()
+    assert reads == ["p.annotator"]
+    assert closes.closed_cleanly(path), "the record is written afresh"

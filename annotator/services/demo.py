@@ -18,6 +18,13 @@ from annotator.store.project import ProjectStore
 DEMO_FILENAME = "Demo - Clarifai and OkCupid photos.annotator"
 
 
+def demo_project_path() -> Path:
+    """Where the demo project lives: the user's data folder (see ``annotator.paths``)."""
+    from annotator.paths import data_dir
+
+    return data_dir() / DEMO_FILENAME
+
+
 def load_manifest(folder: Path | None = None) -> dict:
     folder = folder or seeds_dir()
     manifest = folder / "demo.json"

@@ -201,6 +201,9 @@ class ProjectStore:
                 sync_journal(self.journal_path())
         self.db.close()
         if self._lock is not None:
+            from annotator.store import closes
+
+            closes.remember(self.path)  # still locked: nobody else wrote since (see store.closes)
             self._lock.release()
             self._lock = None
 

@@ -84,3 +84,47 @@ def test_opening_a_project_in_use_elsewhere_says_who_and_keeps_it_in_the_recent_
     win.open_project_path(win.store.path)  # the one already open here
     assert "is the project open in this window" in win.statusBar().currentMessage()
     elsewhere.close()
+
+
+def test_the_project_to_reopen_is_checked_while_the_app_loads_and_a_damaged_one_gives_way_to_the_demo(
+        tmp_path, monkeypatch):
+    """At start-up the checks of the last project run on a thread while the window's modules
+    load; what they find is acted on as if the project were checked when opened."""
+    import sqlite3
+    from pathlib import Path
+
+    from annotator.app import ProjectCheck, resolve_startup_project
+    from annotator.gui import settings as app_settings
+    from annotator.services.demo import DEMO_FILENAME, create_demo_project
+    from annotator.store import create_project, opening
+
+    inspected: list[str] = []
+    real = opening._inspect_read_only
+    monkeypatch.setattr(opening, "_inspect_read_only",
+                        lambda path, **kw: (inspected.append(path.name), real(path, **kw))[1])
+    good = tmp_path / "good.annotator"
+    create_project(good, "Good").close()
+    app_settings.remember_project(good)
+    checked = ProjectCheck.of_first_choice(None)
+    store = resolve_startup_project(None, checked)
+    try:
+        assert store.name == "Good"
+        assert inspected == ["good.annotator"], "checked once, on the thread"
+    finally:
+        store.close()
+
+    damaged = tmp_path / "damaged.annotator"
+    create_demo_project(damaged).close()
+    conn = sqlite3.connect(damaged)
+    conn.execute("UPDATE sources SET name = CAST(X'4EFF' AS TEXT) WHERE id = (SELECT min(id) FROM sources)")
+    conn.commit()
+    conn.close()
+    app_settings.remember_project(damaged)
+    checked = ProjectCheck.of_first_choice(None)
+    assert checked.path == Path(app_settings.last_project())
+    store = resolve_startup_project(None, checked)
+    try:
+        assert store.path.name == DEMO_FILENAME, "the damaged project gave way to the demo"
+        assert app_settings.last_project() != str(damaged.resolve()), "and is no longer reopened"
+    finally:
+        store.close()
