@@ -32,7 +32,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
 COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge",
-            "agreement")
+            "agreement", "backups", "backup", "restore")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -58,11 +58,21 @@ def _count(raw: str) -> int:
     return value
 
 
-def _open(raw: str):
-    """The project, opened to edit it (its write lock is taken: see store.locking)."""
+def _open(raw: str, *, backup: str | None = None):
+    """The project, opened to edit it (its write lock is taken: see store.locking); with
+    ``backup``, a backup is taken first for that reason (see store.backups)."""
     from annotator.store import open_project
 
-    return open_project(_project_path(raw))
+    store = open_project(_project_path(raw))
+    if backup is not None:
+        from annotator.services.backups import take_backup
+
+        try:
+            take_backup(store.path, backup)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def _open_to_read(raw: str):
@@ -96,7 +106,7 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     from annotator.services.importing import DUPLICATE, IMPORTED, ImportService, expand_paths
 
-    store = _open(args.project)
+    store = _open(args.project, backup="before-import")
     try:
         files = expand_paths(args.files)
         if not files:
@@ -227,7 +237,7 @@ def cmd_export(args) -> int:
 def cmd_merge(args) -> int:
     from annotator.services.merge import merge_project_file
 
-    store = _open(args.project)
+    store = _open(args.project, backup="before-merge")
     try:
         report = merge_project_file(store, _project_path(args.other))
     finally:
@@ -258,7 +268,7 @@ def cmd_agreement(args) -> int:
 def cmd_load(args) -> int:
     from annotator.services.interchange import load_csv
 
-    store = _open(args.project)
+    store = _open(args.project, backup="before-load")
     try:
         report = load_csv(store, args.folder, accept_valid=args.accept_valid_rows)
     finally:
@@ -272,6 +282,67 @@ def cmd_load(args) -> int:
         return EXIT_ERROR
     if report.errors:
         print(f"{len(report.errors)} errors; the valid rows were loaded.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _backup_table(backups) -> list[str]:
+    return [f"{n:>3}  {b.describe()}" for n, b in enumerate(backups, 1)]
+
+
+def cmd_backups(args) -> int:
+    from annotator.services.backups import KEPT, folder_for, list_backups
+
+    path = _project_path(args.project)
+    if not path.exists():
+        raise AnnotatorError(f"There is no project at {path}.")
+    backups = list_backups(path)
+    if not backups:
+        print(f"No backups of {path.name} yet (annotator takes one when the app opens it and before "
+              "loads, merges, imports and document deletions).")
+        return EXIT_OK
+    print(f"Backups of {path.name}, newest first (the {KEPT} newest are kept), in {folder_for(path)}:")
+    print("\n".join(_backup_table(backups)))
+    print(f"Restore one with: annotator restore {args.project} NUMBER")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from annotator.services.backups import take_backup
+    from annotator.store.opening import inspect_project
+
+    path = _project_path(args.project)
+    inspect_project(path)  # a damaged or foreign file is refused, as anywhere
+    backup = take_backup(path, "by-hand")
+    assert backup is not None
+    print(f"Backed up {path.name} to {backup.path}")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from annotator.services.backups import list_backups, restore_backup
+
+    path = _project_path(args.project)
+    backups = list_backups(path) if path.exists() else []
+    choice = args.backup.strip()
+    if choice.isdigit():
+        if not 1 <= int(choice) <= len(backups):
+            raise AnnotatorError(f"{path.name} has {len(backups)} backup(s); "
+                                 f"`annotator backups {args.project}` lists them.")
+        chosen = backups[int(choice) - 1].path
+    else:
+        chosen = Path(choice).expanduser()
+        if not chosen.is_file():
+            raise AnnotatorError(f"There is no backup at {chosen}.")
+    store = _open(args.project)
+    try:
+        safety = restore_backup(store, chosen)
+        counts = store.counts()
+    finally:
+        store.close()
+    print(f"Restored {path.name} from {chosen.name}: {counts.documents} documents, {counts.claims} claims, "
+          f"{counts.links} links, {counts.verdicts} verdicts.")
+    if safety is not None:
+        print(f"The state it replaced is backed up as {safety.path.name} (restore that to undo this).")
     return EXIT_OK
 
 
@@ -397,6 +468,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("backups", help="list the automatic backups of a project")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser("backup", help="take a backup of a project now")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace a project's contents with one of its backups")
+    p.add_argument("project")
+    p.add_argument("backup", metavar="BACKUP", help="a number from `annotator backups`, or a backup file")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("gui", help="open the app (the default when no command is given)")
     p.add_argument("project", nargs="?")

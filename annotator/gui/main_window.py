@@ -32,6 +32,7 @@ from annotator.services.workspace import Edited, LinksChanged, PanePinned, Selec
 from annotator.services.projects import PROJECT_FILTER, create_project_file, open_project_file, same_project_file
 from annotator.gui import commands
 from annotator.gui import settings as app_settings
+from annotator.gui.backups import BackupsController
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel, TableRows
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.choices import DocumentChoices
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         self.importing = ImportController(parent=self, prompts=self.prompts, feedback=self, push=self.push,
                                           open_documents=self._open_in_empty_panes,
                                           open_document=self._open_document)
+        self.backups = BackupsController(parent=self, prompts=self.prompts, feedback=self,
+                                         store=lambda: self._store, reload=lambda: self.set_project(self.store))
         self.documents = DocumentsController(
             parent=self, prompts=self.prompts, feedback=self, push=self.push, push_pair=self.push_pair,
             tree=self.sources_tree, doc_role=DOC_ROLE, panes=lambda: self.panes, show_in_pane=self.show_in_pane,
@@ -263,6 +266,9 @@ class MainWindow(QMainWindow):
                                          "Annotation CSVs, W3C Web Annotation or ClaimReview JSON-LD"))
         file_menu.addAction(self._action("&Merge Project…", lambda: self.interchange.merge_dialog(), None,
                                          "Bring a colleague's documents and annotations into this project"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Restore &Backup…", lambda: self.backups.restore_dialog(), None,
+                                         "Put an automatic backup of this project in place of what it holds now"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -405,6 +411,7 @@ class MainWindow(QMainWindow):
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
+        if self._store is not None and store is not self._store:  # the same store: its contents were replaced
             self.syncer.stop()  # a last sync, then the thread ends
             self.store.close()
             gc.unfreeze()  # the last project's rows may go now (see _claims_read)
@@ -455,6 +462,7 @@ class MainWindow(QMainWindow):
         self.source_scores = {}
         self.score_updater.schedule()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
+        self.backups.take_in_background("opened")
 
     def _panes_key(self, kind: str = "panes") -> str:
         """The settings key of this project's panes (``kind="pinned"``: of its pins)."""
@@ -1336,6 +1344,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         self.importing.cancel()
+        self.backups.cancel()
         if self._claims_loader is not None:
             self._claims_loader.cancel()
             self._claims_loader = None

@@ -207,6 +207,15 @@ class ProjectStore:
             self._lock.release()
             self._lock = None
 
+    def restore_backup(self, backup: str | Path) -> None:
+        """Replace everything in this project with a backup's contents (see store.backups);
+        the caller has taken a backup of the current state first."""
+        from annotator.store import backups
+
+        if self.db.conn.in_transaction:
+            raise ProjectError("A backup cannot be restored in the middle of a change.")
+        backups.restore(self.db.conn, Path(backup))
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several edits into one commit (nested uses become savepoints). A commit the

@@ -1,0 +1,220 @@
+"""Automatic backups: whole copies of a project, so that a mistake made before the app was
+closed (a bulk delete, a load or merge into the wrong project) can still be undone.
+
+A copy is taken when a project is opened (unless the newest copy already holds exactly what
+the file holds) and before every bulk change: loading annotations, merging, importing a
+batch of articles, deleting a document. Copies are made with SQLite's online backup API
+through a read-only connection of their own, so they can be taken on any thread while the
+app goes on editing, and each holds one consistent state. A copy is written under a
+temporary name, checked (``quick_check``) and only then given its name.
+
+They live in the user's data folder, ``backups/<project name>-<hash of its path>/``, named
+``YYYYMMDD-HHMMSSffffff--<reason>.annotator`` (UTC). The newest ``KEPT`` copies of each
+project are kept, and no more than ``KEPT_BYTES`` in all (the newest is always kept).
+
+``restore`` copies a backup back into an open project's file through the store's own
+connection, after taking a copy of the state it replaces (so a restore can be undone by
+restoring that copy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotator.core.errors import ProjectError
+
+KEPT = 10
+KEPT_BYTES = 2 * 1024 ** 3
+_NAME = re.compile(r"^(\d{8}-\d{12})--([a-z0-9-]+)\.annotator$")
+_REASONS = {
+    "opened": "when opened",
+    "before-load": "before loading annotations",
+    "before-merge": "before a merge",
+    "before-import": "before importing articles",
+    "before-delete": "before deleting a document",
+    "before-restore": "before restoring a backup",
+    "by-hand": "made by hand",
+}
+_PAGES_PER_STEP = 2048  # 8 MB of 4 KB pages between progress reports
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: datetime  # UTC
+    reason: str  # one of _REASONS' keys
+
+    @property
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    @property
+    def why(self) -> str:
+        """The reason in words: "before a merge"."""
+        return _REASONS.get(self.reason, self.reason.replace("-", " "))
+
+    def describe(self) -> str:
+        local = self.taken_at.astimezone()
+        return f"{local:%Y-%m-%d %H:%M:%S}  {self.why}  ({self.size / 1e6:,.1f} MB)"
+
+
+def folder_for(project: str | os.PathLike) -> Path:
+    """Where the backups of the project at this path live (not created here)."""
+    from annotator.paths import data_dir
+
+    real = Path(project).resolve()
+    digest = hashlib.sha256(str(real).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    stem = re.sub(r"[^\w.-]+", "_", real.stem)[:60] or "project"
+    return data_dir() / "backups" / f"{stem}-{digest}"
+
+
+def list_backups(project: str | os.PathLike) -> list[Backup]:
+    """The project's backups, newest first."""
+    return sorted(_backups_in(folder_for(project)), key=lambda b: b.taken_at, reverse=True)
+
+
+def _backups_in(folder: Path) -> list[Backup]:
+    found = []
+    with suppress(OSError):
+        for entry in folder.iterdir():
+            match = _NAME.match(entry.name)
+            if match and entry.is_file():
+                taken = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S%f").replace(tzinfo=UTC)
+                found.append(Backup(entry, taken, match.group(2)))
+    return found
+
+
+def take(project: str | os.PathLike, reason: str, *,
+         progress: Callable[[int, int], None] | None = None,
+         cancelled: Callable[[], bool] | None = None) -> Backup | None:
+    """Copy the project (everything committed, including its write-ahead log) into its
+    backup folder; None when ``reason`` is "opened" and the newest copy already holds what
+    the file holds, or when cancelled. Raises ProjectError when the copy cannot be made."""
+    if reason not in _REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    project = Path(project)
+    if reason == "opened" and _newest_holds_the_file(project):
+        return None
+    folder = folder_for(project)
+    now = datetime.now(UTC)
+    target = folder / f"{now:%Y%m%d-%H%M%S%f}--{reason}.annotator"
+    partial = target.with_name(target.name + ".partial")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(project.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            src.execute("PRAGMA busy_timeout = 5000")
+            dst = sqlite3.connect(partial)
+            try:
+                stopped = _copy(src, dst, progress, cancelled)
+                if not stopped:
+                    dst.execute("PRAGMA journal_mode = DELETE")  # a plain file: no -wal/-shm when read
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if stopped:
+            partial.unlink(missing_ok=True)
+            return None
+        check = sqlite3.connect(partial.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        try:
+            whole = check.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        finally:
+            check.close()
+        if not whole:
+            raise sqlite3.DatabaseError("the copy does not read back whole")
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        reason_text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProjectError(f"A backup of {project.name} could not be written to {folder} ({reason_text}).") from None
+    _prune(folder)
+    return Backup(target, now, reason)
+
+
+def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, progress, cancelled) -> bool:
+    """The backup API, a few megabytes at a time; True when cancelled part-way."""
+
+    class Stop(Exception):
+        pass
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total)
+        if cancelled is not None and cancelled():
+            raise Stop
+
+    try:
+        src.backup(dst, pages=_PAGES_PER_STEP, progress=step)
+    except Stop:
+        return True
+    return False
+
+
+def _newest_holds_the_file(project: Path) -> bool:
+    """Whether the newest backup was taken after the file last changed, with no journal
+    beside it then or now (so every committed edit is in the file, and the copy has it)."""
+    backups = list_backups(project)
+    if not backups:
+        return False
+    for suffix in ("-wal", "-journal"):
+        with suppress(OSError):
+            if os.stat(project.with_name(project.name + suffix)).st_size > 0:
+                return False
+    try:
+        changed_ns = os.stat(project).st_mtime_ns
+    except OSError:
+        return False
+    taken_ns = int(backups[0].taken_at.timestamp() * 1_000_000) * 1000
+    return changed_ns < taken_ns - 1_000_000_000  # a second's margin for coarse file times
+
+
+def _prune(folder: Path) -> None:
+    backups = sorted(_backups_in(folder), key=lambda b: b.taken_at, reverse=True)
+    total = 0
+    for index, backup in enumerate(backups):
+        total += backup.size
+        if index >= KEPT or (index > 0 and total > KEPT_BYTES):
+            with suppress(OSError):
+                backup.path.unlink()
+    for leftover in folder.glob("*.partial"):  # a copy a crash interrupted
+        with suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > 3600:
+                leftover.unlink()
+
+
+def restore(conn: sqlite3.Connection, backup: Path) -> None:
+    """Replace the contents of the project open on ``conn`` (its writer connection) with the
+    backup's, in one step. The caller takes a backup of the current state first."""
+    try:
+        src = sqlite3.connect(Path(backup).resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"Cannot read the backup {Path(backup).name}: {exc}.") from None
+    try:
+        if src.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            raise ProjectError(f"The backup {Path(backup).name} is damaged; choose another.")
+        theirs = src.execute("PRAGMA user_version").fetchone()[0]
+        ours = conn.execute("PRAGMA user_version").fetchone()[0]
+        if theirs != ours:
+            raise ProjectError(f"The backup {Path(backup).name} was made by another version of annotator "
+                               f"(schema {theirs}, this project {ours}); open it with File › Open instead. "
+                               "The project was not changed.")
+        src.backup(conn)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"The backup {Path(backup).name} could not be restored ({exc}). "
+                           "The project was not changed.") from None
+    finally:
+        src.close()
