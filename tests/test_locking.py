@@ -67,3 +67,32 @@ def test_another_process_holds_the_lock_until_it_dies_however_it_dies(tmp_path):
         holder.wait()
     store = open_project(path)  # the operating system let go of the lock with the process
     store.close()
+
+
+def test_commands_that_only_read_leave_the_folder_and_the_file_as_they_were(tmp_path):
+    """info, search, similar, score and export neither change the project file nor leave
+    SQLite's -wal/-shm files beside it; while the app has the project open they read its
+    committed edits."""
+    from tests.conftest import sha256_file
+    from tests.test_cli import run
+
+    path = tmp_path / "p.annotator"
+    store = create_project(path, "p")
+    store.add_document("The council approved the budget on Monday.", "Budget")
+    store.close()
+    before = sha256_file(path)
+    for args in (("info", str(path)), ("search", str(path), "budget"), ("score", str(path)),
+                 ("similar", str(path), "--text", "council budget"), ("export", str(path), str(tmp_path / "out"))):
+        r = run(*args)
+        assert r.returncode == 0, r.stderr
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("p.")) == ["p.annotator"], args
+    assert sha256_file(path) == before
+
+    store = open_project(path)  # the app, editing meanwhile
+    try:
+        store.add_document("A second article about the budget.", "Second")
+        r = run("info", str(path))
+        assert r.returncode == 0 and "documents       2" in r.stdout.replace("\t", " "), r.stdout
+        assert (tmp_path / "p.annotator-wal").exists(), "the writer's journal stays while it is open"
+    finally:
+        store.close()

@@ -258,18 +258,24 @@ def open_for_reading(path: str | os.PathLike):
     version = inspect_project(path)
     if version < LATEST_VERSION:
         open_project(path, inspected=version).close()
-    return open_reader(path)
+    return open_reader(path, tidy=True)
 
 
-def open_reader(path: str | os.PathLike):
+def open_reader(path: str | os.PathLike, *, tidy: bool = False):
     """A second, read-only connection to a project that is open for writing elsewhere in this
     process, for a worker thread. In WAL mode it reads a consistent state while the app
-    goes on committing edits; it never writes, and it belongs to the thread that opened it."""
+    goes on committing edits; it never writes, and it belongs to the thread that opened it.
+
+    ``tidy`` (a command that only reads): reading a WAL-mode file makes SQLite create its
+    -wal and -shm files, which only a connection that may write removes when it is the last
+    to close. Such a connection is opened then, with every statement refused that would
+    change the project (``query_only``); in a folder annotator cannot write to, SQLite falls
+    back to reading only."""
     from annotator.store.project import ProjectStore
 
     path = Path(path)
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + ("?mode=rw" if tidy else "?mode=ro"), uri=True)
         conn.execute("PRAGMA query_only = ON")
         conn.execute("PRAGMA busy_timeout = 5000")  # a project without WAL: wait out a commit
     except sqlite3.Error as exc:
