@@ -124,3 +124,4 @@ def test_the_command_line_backs_up_before_a_load_and_restores_by_number(demo, tm
     assert r.returncode == 1 and "Traceback" not in r.stderr and "has 2 backup(s)" in r.stderr
     r = run("backup", str(demo))
     assert r.returncode == 0 and "Backed up demo.annotator" in r.stdout
+    assert sorted(p.name for p in demo.parent.iterdir() if p.name.startswith("demo.")) == ["demo.annotator"]

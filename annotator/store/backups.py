@@ -113,8 +113,11 @@ def take(project: str | os.PathLike, reason: str, *,
     partial = target.with_name(target.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(project.resolve().as_uri() + "?mode=ro", uri=True)
+        # Writes refused, but able to remove the -wal/-shm files when it is the last connection
+        # (a project no program has open); see store.opening.open_reader.
+        src = sqlite3.connect(project.resolve().as_uri() + "?mode=rw", uri=True)
         try:
+            src.execute("PRAGMA query_only = ON")
             src.execute("PRAGMA busy_timeout = 5000")
             dst = sqlite3.connect(partial)
             try:
