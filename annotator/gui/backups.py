@@ -105,8 +105,9 @@ class BackupsController(QObject):
         self.last = safety or self.last
         self._just_restored = True
         self.reload()
-        name = backup.path.name if isinstance(backup, Backup) else Path(backup).name
-        self.feedback.status(f"Restored {name}. What the project held before is in the backup list too.", 10_000)
+        what = (f"the backup from {backup.taken_at.astimezone():%Y-%m-%d %H:%M:%S} ({backup.why})"
+                if isinstance(backup, Backup) else Path(backup).name)
+        self.feedback.status(f"Restored {what}. What the project held before is in the backup list too.", 10_000)
         return True
 
 
