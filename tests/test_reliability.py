@@ -167,8 +167,17 @@ def test_conflicting_verdicts_are_reported(store):
     room.verdict(a, Rating.TRUE)
     room.verdict(b, Rating.FALSE)
     scores = score_project(store)
-    assert any("disagree" in n for n in scores.notes)
-    assert explain_claim(scores, a).probability == 0.0  # the most recent verdict wins
+    note = next(n for n in scores.notes if "disagree" in n)
+    assert "“The ship sank in 1912.” (A)" in note and "true by" in note and "false by" in note
+    estimate = explain_claim(scores, a)
+    assert not estimate.settled and 0.0 < estimate.probability < 1.0, "unchecked until the verdicts agree"
+    assert estimate.conflict == note
+    assert scores.source(room.source_id("A")).checked_count == 0
+    assert scores.to_dict()["conflicts"][0]["verdicts"][1]["rating"] == "false"
+
+    room.verdict(b, Rating.MOSTLY_TRUE)  # resolved: the colleague changes "false" to "mostly true"
+    scores = score_project(store)
+    assert not scores.inputs.conflicts and explain_claim(scores, a).probability == 1.0
 
 
 def test_new_false_verdict_never_raises_a_record():

@@ -79,8 +79,9 @@ def test_annotators_who_disagree_on_one_claim_are_reported(store):
         room.verdict(cid, Rating.TRUE)
     AnnotationService(store, annotator="bob").set_verdict(ids[0], Rating.FALSE)
     scores = score_project(store, Config(min_checked=1))
-    assert _source(scores, "Wire").record_text.startswith("2 of 3")
-    assert any("Annotators disagree on claim" in note and ids[0] in note for note in scores.inputs.notes)
+    assert _source(scores, "Wire").record_text.startswith("2 of 2"), "the disputed claim counts as unchecked"
+    assert any(note.startswith("Verdicts disagree on “The mayor resigned on Monday.” (Wire)")
+               and "by bob" in note and ids[0] not in note for note in scores.notes), scores.notes
 
 
 def test_a_shared_footer_does_not_make_a_short_story_a_copy(store):

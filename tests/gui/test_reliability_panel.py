@@ -27,11 +27,12 @@ def test_panel_ranks_the_demo_sources_and_updates_after_a_verdict(qtbot, open_wi
     claim = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
     first_scores = win.reliability.scores
     win.select_claim(claim.id)
-    win.set_verdict(Rating.TRUE)  # a fact-checker changes their mind
+    win.set_verdict(Rating.TRUE)  # a colleague disagrees with the demo's fact-checker
     qtbot.waitUntil(lambda: win.reliability.scores is not first_scores)
     after = _score(win, "Unattributed blog post")
-    assert after.held_up_count == blog.held_up_count + 1
-    assert after.record > before
+    assert after.held_up_count == blog.held_up_count and after.record == before, "the later verdict does not win"
+    assert any(note.startswith("Verdicts disagree on “The saga began in early 2024")
+               for note in win.reliability.scores.notes)
 
     # Selecting a source lists the claims behind its score; activating one jumps to it.
     chart.select(after.source_id)
@@ -99,4 +100,35 @@ def test_scores_are_computed_at_a_lower_priority_than_the_window(qtbot, open_win
     assert children
     window_priority = os.getpriority(os.PRIO_PROCESS, 0)
     assert all(os.getpriority(os.PRIO_PROCESS, child.pid) > window_priority for child in children)
+    win.close()
+
+
+def test_a_verdict_that_disagrees_through_a_link_is_shown_as_a_conflict_not_counted(qtbot, open_window, user,
+                                                                                    prompts):
+    """A claim linked as supporting one the fact-checker rated true, then rated false with
+    the 5 key: the two verdicts disagree about one proposition. The Inspector says so, with
+    who said what, and the sources are not scored as if "false" had won."""
+    from PySide6.QtCore import Qt
+
+    from annotator.core.model import Relation
+
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
+    rated = next(c for c in win.store.claims() if c.document_id == win.panes[0].document_id
+                 and [v.rating for v in win.store.verdicts(c.id)] == [Rating.TRUE])
+    before = win.reliability.scores
+    mine = user.claim(win, win.panes[1], "Clarifai Erases 3 Million OkCupid Photos")
+    win.linking.step()  # link from the new claim...
+    win.select_claim(rated.id)
+    prompts.answer("relation", Relation.SUPPORTS)
+    win.linking.step()  # ...to the claim rated true
+    win.select_claim(mine)
+    user.focus(win, win.panes[1].view)
+    user.press(win.panes[1].view, Qt.Key.Key_5)
+    assert [v.rating for v in win.store.verdicts(mine)] == [Rating.FALSE]
+    qtbot.waitUntil(lambda: win.reliability.scores is not before
+                    and "Verdicts disagree" in win.inspector.assessment.text())
+    text = win.inspector.assessment.text()
+    assert "true by" in text and "false by tester" in text and "Settled by" not in text
+    assert any("Verdicts disagree" in note for note in win.reliability.scores.notes)
     win.close()

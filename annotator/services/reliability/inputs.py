@@ -11,10 +11,11 @@
   of one proposition are marked as contradicting, the link is ignored and reported.
 * **Verdicts.** true / mostly true → the proposition is true; false / mostly false → false;
   *mixed* and *unverifiable* are not used: a half-true claim is neither a hit nor a miss in a
-  record, and counting it as "half" would make records like 26.5 of 38 that nobody can audit.
-  Per claim the most recent decisive verdict counts (a later "mixed" by a colleague does not
-  erase an earlier "false"). When verdicts on one claim or on claims of one proposition
-  disagree, the most recent one wins and the conflict is reported.
+  record, and counting it as "half" would make records like 26.5 of 38 that nobody can audit
+  (a later "mixed" by a colleague does not erase an earlier "false"). When the decisive
+  verdicts on one claim (several annotators) or on claims of one proposition disagree, the
+  proposition counts as unchecked and the conflict is reported, with who said what, until
+  they agree.
 * **Copies.** A source's assertion is a copy of source Y when its claim is linked *derived
   from* a claim of Y, or when the sentence it sits in re-uses Y's text (near-duplicate
   sentences between documents of different sources, found with rapidfuzz), or when the whole
@@ -96,6 +97,50 @@ class ProjectInputs:
     copy_reasons: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     assertion_copy_note: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    conflicts: list[VerdictConflict] = field(default_factory=list)  # propositions left unsettled
+
+
+@dataclass(frozen=True)
+class ConflictingVerdict:
+    claim_id: str
+    quote: str
+    source: str
+    rating: Rating
+    annotator: str
+    when: str  # ISO time of the verdict's last change
+
+    def text(self) -> str:
+        return f"{self.rating.label} by {self.annotator} ({self.when[:10] or 'undated'})"
+
+
+@dataclass(frozen=True)
+class VerdictConflict:
+    """Decisive verdicts on one proposition (one claim, or claims linked as saying the same
+    thing) that disagree: true against false. The proposition counts as unchecked until
+    they agree."""
+
+    prop: int
+    verdicts: list[ConflictingVerdict]  # oldest first
+
+    def text(self) -> str:
+        quotes = []
+        for v in self.verdicts:
+            shown = f"“{_short(v.quote)}” ({v.source})"
+            if shown not in quotes:
+                quotes.append(shown)
+        ratings = ", ".join(v.text() for v in self.verdicts)
+        return (f"Verdicts disagree on {' and '.join(quotes[:3])}{' and others' if len(quotes) > 3 else ''}: "
+                f"{ratings}. It counts as unchecked until they agree.")
+
+    def to_dict(self) -> dict:
+        return {"verdicts": [{"claim_id": v.claim_id, "quote": v.quote, "source": v.source,
+                              "rating": v.rating.value, "annotator": v.annotator, "when": v.when}
+                             for v in self.verdicts]}
+
+
+def _short(quote: str, limit: int = 60) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= limit else quote[:limit - 1].rstrip() + "…"
 
 
 # -- text re-use -------------------------------------------------------------------------
@@ -174,6 +219,10 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                     for c in claims}
     notes: list[str] = []
 
+    def _source_name(claim_id: str) -> str:
+        index = claim_source.get(claim_id)
+        return names[source_ids[index]] if index is not None else "no source"
+
     links = [link for link in store.links() if link.from_claim_id in cidx and link.to_claim_id in cidx]
     uf = _UnionFind(len(claims))
     for link in links:
@@ -224,37 +273,35 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         for gid, group_members in members.items():
             group[list(group_members)] = gid
 
-    # Verdicts: per claim the latest decisive one (a mixed or unverifiable verdict is kept only
-    # for display when the claim has no decisive one), then the latest per proposition.
-    latest_per_claim: dict[str, Verdict] = {}
-    decisive_seen: dict[str, set[float]] = defaultdict(set)
-    for v in sorted((v for v in store.verdicts() if v.claim_id in cidx), key=lambda v: (v.updated_at or "", v.id)):
-        truth = decisive_truth(v.rating)
-        prev = latest_per_claim.get(v.claim_id)
-        if truth is not None:
-            decisive_seen[v.claim_id].add(truth)
-            latest_per_claim[v.claim_id] = v
-        elif prev is None or decisive_truth(prev.rating) is None:
-            latest_per_claim[v.claim_id] = v
-    for cid, truths in decisive_seen.items():
-        if len(truths) > 1:
-            notes.append(f"Annotators disagree on claim {cid} ({latest_per_claim[cid].rating.label} is the most "
-                         "recent); the most recent decisive verdict is used.")
+    # Verdicts: every person's verdict on every claim of a proposition. When the decisive ones
+    # agree (true / mostly true against false / mostly false) the proposition is settled by
+    # the most recent; when they disagree it is left unsettled, as if nobody had checked it,
+    # and listed as a conflict until someone resolves it. Mixed and unverifiable verdicts are
+    # kept only for display, when a proposition has no decisive one.
+    quotes = {c.id: c.quote for c in claims}
+    decisive_of: dict[int, list[Verdict]] = defaultdict(list)
     verdict = np.full(P, np.nan)
     prop_rating: dict[int, Rating] = {}
     prop_rating_claim: dict[int, str] = {}
     ignored: dict[int, Rating] = {}
-    for cid, v in sorted(latest_per_claim.items(), key=lambda kv: (kv[1].updated_at or "", kv[1].id)):
-        p = claim_prop[cid]
-        truth = decisive_truth(v.rating)
-        if truth is None:
+    for v in sorted((v for v in store.verdicts() if v.claim_id in cidx), key=lambda v: (v.updated_at or "", v.id)):
+        p = claim_prop[v.claim_id]
+        if decisive_truth(v.rating) is None:
             ignored.setdefault(p, v.rating)
+        else:
+            decisive_of[p].append(v)
+    conflicts: list[VerdictConflict] = []
+    for p, given in decisive_of.items():
+        ignored.pop(p, None)
+        if len({decisive_truth(v.rating) for v in given}) > 1:
+            conflict = VerdictConflict(p, [
+                ConflictingVerdict(v.claim_id, quotes[v.claim_id], _source_name(v.claim_id), v.rating,
+                                   v.annotator or "someone", v.updated_at or "") for v in given])
+            conflicts.append(conflict)
+            notes.append(conflict.text())
             continue
-        if p in prop_rating and verdict[p] != truth:
-            notes.append(f"Claims of one proposition have verdicts that disagree ({prop_rating[p].label} on "
-                         f"{prop_rating_claim[p]}, {v.rating.label} on {cid}); the most recent one is used.")
-        verdict[p] = truth
-        prop_rating[p], prop_rating_claim[p] = v.rating, cid
+        verdict[p] = decisive_truth(given[-1].rating)
+        prop_rating[p], prop_rating_claim[p] = given[-1].rating, given[-1].claim_id
     if group is not None:
         for g in np.unique(group[group >= 0]):
             in_group = np.flatnonzero(group == g)
@@ -355,4 +402,5 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                          claim_prop=claim_prop, claim_source=claim_source, prop_claims=prop_claims,
                          assertion_claims=a_claims, prop_rating=prop_rating,
                          prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
-                         copy_reasons=dict(copy_reasons), assertion_copy_note=assertion_note, notes=notes)
+                         copy_reasons=dict(copy_reasons), assertion_copy_note=assertion_note, notes=notes,
+                         conflicts=conflicts)

@@ -64,6 +64,7 @@ class ClaimEstimate:
     settled: bool
     prior: float           # log-odds before any source: the project's base rate of true claims
     pushes: list[Push] = field(default_factory=list)
+    conflict: str | None = None  # verdicts that disagree and leave it unsettled, said in words
 
 
 @dataclass
@@ -100,6 +101,7 @@ class ProjectScores:
             "verdicts": self.verdict_count,
             "propositions": self.proposition_count,
             "notes": self.notes,
+            "conflicts": [c.to_dict() for c in self.inputs.conflicts],
             "sources": [{**asdict(s), "record_text": s.record_text} for s in self.sources],
         }
 
@@ -229,6 +231,13 @@ def _discount_note(inputs: ProjectInputs, res: Result, a: int) -> str:
     return f"counted for {d:.0%}: this source often says the same as{who} (possible copying)"
 
 
+def _conflict_text(inputs: ProjectInputs, p: int) -> str | None:
+    for conflict in inputs.conflicts:
+        if conflict.prop == p:
+            return conflict.text()
+    return None
+
+
 def _verdict_label(inputs: ProjectInputs, res: Result, p: int) -> str | None:
     if p in inputs.prop_rating:
         return inputs.prop_rating[p].label
@@ -284,7 +293,7 @@ def explain_claim(scores: ProjectScores, claim_id: str) -> ClaimEstimate:
     pushes.sort(key=lambda x: (-abs(x.weight), x.source_name))
     return ClaimEstimate(claim_id=claim_id, quote=inputs.claim_quote[claim_id], probability=float(res.prob[p]),
                          verdict=_verdict_label(inputs, res, p), settled=bool(res.fixed[p]),
-                         prior=res.prior_logit, pushes=pushes)
+                         prior=res.prior_logit, pushes=pushes, conflict=_conflict_text(inputs, p))
 
 
 _TEXTS: dict[tuple[str, str], str] = {}  # document texts kept between scorings of one project

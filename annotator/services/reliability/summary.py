@@ -48,6 +48,7 @@ class ScoreSummary:
     push_source: np.ndarray  # int32 (propositions, CLAIM_PUSHES): source index, -1 for none
     push_weight: np.ndarray  # float64, log-odds toward "true"; biggest first
     push_copy: np.ndarray  # bool: a copy, not counted
+    conflicts: dict[int, str] = field(default_factory=dict)  # proposition -> its verdict conflict, in words
     _index: dict[str, int] | None = field(default=None, repr=False)
 
     def index(self) -> dict[str, int]:
@@ -85,7 +86,8 @@ class ScoreSummary:
         label = int(self.verdict[p])
         return ClaimEstimate(claim_id=claim_id, quote="", probability=float(self.probability[p]),
                              verdict=self.verdict_labels[label] if label >= 0 else None,
-                             settled=bool(self.settled[p]), prior=0.0, pushes=pushes)
+                             settled=bool(self.settled[p]), prior=0.0, pushes=pushes,
+                             conflict=self.conflicts.get(p))
 
 
 def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
@@ -133,7 +135,8 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         claim_prop=np.array([inputs.claim_prop[c] for c in claim_ids], dtype=np.int32),
         probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
         verdict_labels=list(labels), verdict=verdict,
-        push_source=push_source, push_weight=push_weight, push_copy=push_copy)
+        push_source=push_source, push_weight=push_weight, push_copy=push_copy,
+        conflicts={c.prop: c.text() for c in inputs.conflicts})
 
 
 def summarize_file(path: str) -> ScoreSummary:
