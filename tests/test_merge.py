@@ -14,7 +14,7 @@ from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService
 from annotator.services.importers import read_document
 from annotator.services.importing import ImportService
-from annotator.services.merge import BETWEEN_ANNOTATORS, SAME_ANNOTATOR, merge_project_file, merge_projects
+from annotator.services.merge import OTHER, THIS, merge_project_file, merge_projects
 from annotator.store import create_project, open_project
 from annotator.store.merging import open_snapshot
 from tests.conftest import REPO, sha256_file
@@ -74,19 +74,20 @@ def projects(tmp_path):
     other_path = tmp_path / "theirs.annotator"
     other = seeded(other_path, [1, 2, 3, 4], urls={MANIFEST[4]["source"]["name"]: "https://report.example"})
     bob = AnnotationService(other, annotator="bob")
+    alice_o = AnnotationService(other, annotator="alice")
     carol_o = AnnotationService(other, annotator="carol")
     o = {}
     number = next(t.id for t in other.claim_types() if t.name == "Number or statistic")
     other.update_claim_type(number, name="NUMBER OR STATISTIC")  # types match by name, any case
-    o["c1"] = claim(bob, other, 1, "3 million", "NUMBER OR STATISTIC").id  # identical to alice's c1
+    o["c1"] = claim(alice_o, other, 1, "3 million", "NUMBER OR STATISTIC").id  # identical to alice's c1
     o["c2"] = claim(bob, other, 1, "Clarifai", "Opinion or analysis").id   # same span, other type
-    o["c3"] = claim(bob, other, 2, "OkCupid", "Attribution").id            # identical to c3
+    o["c3"] = claim(alice_o, other, 2, "OkCupid", "Attribution").id        # identical to c3
     o["shared"] = claim(carol_o, other, 2, "Clarifai", "Attribution", id=SHARED_ID).id  # same id
     o["d3"] = claim(bob, other, 3, "Clarifai", "Factual claim").id         # in a copied document
     o["d4"] = claim(bob, other, 4, "OkCupid").id                           # untyped, copied document
     other.set_verdict(o["c1"], Rating.FALSE, annotator="bob")     # disagrees with alice's "true"
     other.set_verdict(o["c1"], Rating.TRUE, annotator="alice")    # duplicate of alice's verdict
-    other.set_verdict(o["c3"], Rating.MOSTLY_FALSE, annotator="alice")  # alice changed her mind
+    other.set_verdict(o["c3"], Rating.MOSTLY_FALSE, annotator="alice")  # alice changed her mind, later
     other.set_verdict(o["c3"], Rating.MIXED, annotator="bob")
     other.set_verdict(o["d4"], Rating.UNVERIFIABLE, annotator="bob")
     bob.link(o["c3"], o["c1"], Relation.CONTRADICTS)  # same as alice's link, other direction
@@ -109,10 +110,13 @@ def test_merge_counts_dedup_and_conflicts(projects, tmp_path):
     assert report.documents_matched == 2 and report.added["documents"] == 2
     assert report.added["sources"] == 0 and report.deduplicated["sources"] == 2
     assert report.added["claim types"] == 0 and report.deduplicated["claim types"] == 5
-    assert (report.added["claims"], report.deduplicated["claims"], report.skipped["claims"]) == (3, 2, 1)
+    assert (report.added["claims"], report.updated["claims"], report.deduplicated["claims"],
+            report.skipped["claims"]) == (3, 1, 2, 0)
     assert (report.added["links"], report.deduplicated["links"], report.skipped["links"]) == (2, 1, 0)
-    # bob c1 false, bob c3 mixed, bob d4 unverifiable added; alice c1 true duplicate; alice c3 kept
-    assert (report.added["verdicts"], report.deduplicated["verdicts"], report.skipped["verdicts"]) == (3, 1, 1)
+    # bob c1 false, bob c3 mixed, bob d4 unverifiable added; alice c1 true duplicate;
+    # alice c3 rated in both projects: the later rating (OTHER's) taken, listed as a conflict
+    assert (report.added["verdicts"], report.updated["verdicts"], report.deduplicated["verdicts"],
+            report.skipped["verdicts"]) == (3, 1, 1, 0)
 
     counts = target.counts()
     assert (counts.documents, counts.claims, counts.links, counts.verdicts) == (5, 5 + 3, 1 + 2, 2 + 3)
@@ -129,31 +133,38 @@ def test_merge_counts_dedup_and_conflicts(projects, tmp_path):
     assert target.claim(o["c2"]).annotator == "bob"
     assert target.claim(SHARED_ID).annotator == "carol"
     types = {t.id: t.name for t in target.claim_types()}
-    assert types[target.claim(SHARED_ID).type_id] == "Factual claim"  # the target's, not OTHER's
+    assert types[target.claim(SHARED_ID).type_id] == "Attribution"  # OTHER's copy was typed later
     with pytest.raises(AnnotatorError):
         target.claim(o["c1"])
     assert {(v.annotator, v.rating) for v in target.verdicts(ids["c1"])} == {
         ("alice", Rating.TRUE), ("bob", Rating.FALSE)}
-    assert target.verdict(ids["c3"], annotator="alice").rating == Rating.MIXED  # target's kept
+    assert target.verdict(ids["c3"], annotator="alice").rating == Rating.MOSTLY_FALSE
     assert target.find_link(ids["c1"], o["c2"], Relation.SUPPORTS) is not None
 
-    same = [c for c in report.conflicts if c.kind == SAME_ANNOTATOR]
-    between = [c for c in report.conflicts if c.kind == BETWEEN_ANNOTATORS]
-    assert [(c.claim_id, [r for _, r, _ in c.ratings]) for c in same] == [
-        (ids["c3"], [Rating.MIXED, Rating.MOSTLY_FALSE])]
-    assert [c.claim_id for c in between] == [ids["c1"]]
-    assert {(a, r) for a, r, _ in between[0].ratings} == {("alice", Rating.TRUE), ("bob", Rating.FALSE)}
+    # both the shared claim and alice's c3 verdict were made in each project separately
+    conflicts = {(c.kind, c.row_id): c for c in report.conflicts}
+    assert set(conflicts) == {("claim", SHARED_ID),
+                              ("verdict", target.verdict(ids["c3"], annotator="alice").id)}
+    assert conflicts[("claim", SHARED_ID)].fields == [("type", "Factual claim", "Attribution")]
+    verdict = next(c for c in report.conflicts if c.kind == "verdict")
+    assert verdict.fields == [("rating", "mixed", "mostly false")] and verdict.kept == OTHER
+    assert verdict.claim_id == ids["c3"]
+    assert [c.claim_id for c in report.disagreements] == sorted([ids["c1"], ids["c3"]])
+    c1 = next(c for c in report.disagreements if c.claim_id == ids["c1"])
+    assert {(a, r) for a, r, _ in c1.ratings} == {("alice", Rating.TRUE), ("bob", Rating.FALSE)}
     text = "\n".join(report.lines())
-    assert "“OkCupid”" in text and "mostly false" in text and "mixed" in text
-    assert "Claims: 3 added, 2 deduplicated, 1 already present" in text
+    assert "From the other project: 10 rows added, 2 updated, 2 conflicts" in text
+    assert ("verdict alice on “OkCupid”" in text
+            and "rating: this project mixed, other project mostly false – kept other project's" in text)
+    assert "Claims: 3 added, 1 updated, 2 deduplicated, 0 already present" in text
     assert target.integrity_check() == "ok"
 
-    # merging again adds nothing and reports the same conflicts
+    # merging again adds nothing: the kept values now agree
     again = merge_project_file(target, other_path)
-    assert not again.changed
+    assert not again.changed and not again.conflicts and not again.changes
     assert target.counts() == counts
     assert again.skipped["claims"] == 4 and again.deduplicated["claims"] == 2
-    assert len(again.conflicts) == len(report.conflicts)
+    assert [c.claim_id for c in again.disagreements] == [c.claim_id for c in report.disagreements]
     assert sha256_file(other_path) == before
 
 
@@ -212,8 +223,9 @@ def test_merge_command(projects):
     target.close()
     r = merge()
     assert r.returncode == 0, r.stderr
-    assert "Claims: 3 added, 2 deduplicated, 1 already present" in r.stdout
-    assert "rated differently by the same annotator" in r.stdout
+    assert "Claims: 3 added, 1 updated, 2 deduplicated, 0 already present" in r.stdout
+    assert "2 conflicts: edited in both projects" in r.stdout
+    assert "other project mostly false – kept other project's" in r.stdout
     assert "rated differently by different annotators" in r.stdout
     assert sha256_file(other_path) == before
     again = open_project(path)
