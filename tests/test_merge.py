@@ -6,9 +6,11 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
+from annotator.core.clock import TickingClock
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Rating, Relation
 from annotator.services.annotations import AnnotationService
@@ -231,3 +233,148 @@ def test_merge_command(projects):
     again = open_project(path)
     assert again.counts().claims == 8
     again.close()
+
+
+def test_identical_claims_inside_other_stay_distinct(tmp_path):
+    target = seeded(tmp_path / "mine.annotator", [1])
+    there = claim(AnnotationService(target, annotator="alice"), target, 1, "Clarifai")
+    other_path = tmp_path / "theirs.annotator"
+    other = seeded(other_path, [1])
+    alice = AnnotationService(other, annotator="alice")
+    plain = claim(alice, other, 1, "Clarifai")  # the same as the target's, no note: nothing to lose
+    first = claim(alice, other, 1, "Clarifai", note="first reading")
+    second = claim(alice, other, 1, "Clarifai", note="second reading")
+    other.set_verdict(plain.id, Rating.MIXED, annotator="alice")
+    other.set_verdict(first.id, Rating.TRUE, note="fine", annotator="alice")
+    other.set_verdict(second.id, Rating.FALSE, note="not so", annotator="alice")
+    alice.link(first.id, second.id, Relation.SUPPORTS)
+    other.close()
+    try:
+        report = merge_project_file(target, other_path)
+        assert (report.added["claims"], report.deduplicated["claims"]) == (2, 1)
+        same_span = [c for c in target.claims() if (c.start, c.end) == (there.start, there.end)]
+        assert sorted(c.note or "" for c in same_span) == ["", "first reading", "second reading"]
+        assert {c.id for c in same_span} == {there.id, first.id, second.id}
+        assert target.verdict(there.id, annotator="alice").rating == Rating.MIXED
+        assert (target.verdict(first.id, annotator="alice").rating, target.verdict(first.id).note) == (
+            Rating.TRUE, "fine")
+        assert (target.verdict(second.id, annotator="alice").rating, target.verdict(second.id).note) == (
+            Rating.FALSE, "not so")
+        assert target.find_link(first.id, second.id, Relation.SUPPORTS) is not None
+        text = "\n".join(report.lines())
+        assert "Claims: 2 added, 0 updated, 1 deduplicated, 0 already present" in text
+        assert "Verdicts: 3 added" in text and "No conflicting edits." in text
+        assert "this project" not in text
+    finally:
+        target.close()
+
+
+def copies(tmp_path):
+    """A project and a byte copy of it (two colleagues' copies): paths, ids of its claims,
+    link and verdict, and one clock for both, each reading later than the one before."""
+    mine_path, theirs_path = tmp_path / "mine.annotator", tmp_path / "theirs.annotator"
+    base = seeded(mine_path, [1, 2])
+    alice = AnnotationService(base, annotator="alice")
+    ids = {"a": claim(alice, base, 1, "3 million", "Number or statistic").id,
+           "b": claim(alice, base, 1, "Clarifai", "Factual claim").id,
+           "c": claim(alice, base, 2, "OkCupid", "Attribution").id}
+    ids["link"] = alice.link(ids["a"], ids["b"], Relation.SUPPORTS).id
+    ids["verdict"] = base.set_verdict(ids["a"], Rating.TRUE, annotator="alice").id
+    base.close()
+    shutil.copy(mine_path, theirs_path)
+    return mine_path, theirs_path, ids, TickingClock()
+
+
+def test_a_colleagues_edits_come_across(tmp_path):
+    mine_path, theirs_path, ids, clock = copies(tmp_path)
+    theirs = open_project(theirs_path, clock=clock)
+    bob = AnnotationService(theirs, annotator="bob")
+    bob.update_claim(ids["a"], note="Census figure, checked")
+    types = {t.name: t.id for t in theirs.claim_types()}
+    bob.update_claim(ids["b"], type_id=types["Opinion or analysis"])
+    c = theirs.claim(ids["c"])
+    bob.resize_claim(c.id, c.start, c.end + len(" users"))
+    # no dialog edits a link's relation yet; a loaded CSV or a later version may
+    theirs.replace_row(replace(theirs.link(ids["link"]), relation=Relation.CONTRADICTS, updated_at=None))
+    theirs.set_verdict(ids["a"], Rating.MOSTLY_FALSE, note="The figure is from 2019", annotator="alice")
+    wanted_claims = {k: theirs.claim(ids[k]) for k in "abc"}
+    wanted_link = theirs.link(ids["link"])
+    theirs.close()
+
+    mine = open_project(mine_path, clock=clock)
+    try:
+        report = merge_project_file(mine, theirs_path)
+        assert (report.updated["claims"], report.updated["links"], report.updated["verdicts"]) == (3, 1, 1)
+        assert not any(report.added.values()) and not report.conflicts
+        for key, wanted in wanted_claims.items():
+            assert mine.claim(ids[key]) == wanted  # note, type, span and times as edited there
+        moved = wanted_claims["c"]
+        assert moved.end > c.end and moved.quote != c.quote  # really resized there
+        assert mine.link(ids["link"]) == wanted_link
+        assert mine.link(ids["link"]).relation == Relation.CONTRADICTS
+        verdict = mine.verdict(ids["a"], annotator="alice")
+        assert (verdict.id, verdict.rating, verdict.note) == (ids["verdict"], Rating.MOSTLY_FALSE,
+                                                              "The figure is from 2019")
+        text = "\n".join(report.lines())
+        assert "From the other project: 0 rows added, 5 updated, 0 conflicts" in text
+        assert "5 rows updated from the other project" in text
+        assert "note: (empty) → “Census figure, checked”" in text
+        assert "type: Factual claim → Opinion or analysis" in text
+        assert f"span: {c.start}–{c.end} “OkCupid” → {c.start}–{moved.end} “{moved.quote}”" in text
+        assert "relation: supports → contradicts" in text
+        assert "rating: true → mostly false; note: (empty) → “The figure is from 2019”" in text
+        assert not merge_project_file(mine, theirs_path).changed  # the copies now agree
+    finally:
+        mine.close()
+
+    # the other way round, the older copy changes nothing
+    theirs = open_project(theirs_path, clock=clock)
+    try:
+        back = merge_project_file(theirs, mine_path)
+        assert not back.changed and not back.changes
+    finally:
+        theirs.close()
+
+
+def test_edits_on_both_sides_are_conflicts_with_both_values(tmp_path, capsys):
+    from annotator.cli import main
+
+    mine_path, theirs_path, ids, clock = copies(tmp_path)
+    mine, theirs = open_project(mine_path, clock=clock), open_project(theirs_path, clock=clock)
+    AnnotationService(mine, annotator="alice").update_claim(ids["a"], note="mine: 2020 census")
+    AnnotationService(theirs, annotator="bob").update_claim(ids["a"], note="theirs: 2021 census")  # later
+    theirs.set_verdict(ids["a"], Rating.MIXED, annotator="alice")
+    mine.set_verdict(ids["a"], Rating.FALSE, note="see the report", annotator="alice")  # later
+    AnnotationService(mine, annotator="alice").update_claim(ids["b"], note="only edited here")
+    theirs.close()
+    mine.close()
+    shutil.copy(mine_path, tmp_path / "mine-json.annotator")
+
+    mine = open_project(mine_path, clock=clock)
+    try:
+        report = merge_project_file(mine, theirs_path)
+        assert mine.claim(ids["a"]).note == "theirs: 2021 census"  # the later edit
+        assert mine.verdict(ids["a"], annotator="alice").rating == Rating.FALSE  # the later edit
+        assert mine.claim(ids["b"]).note == "only edited here"  # the copy there is older and unedited
+        assert [(c.kind, c.fields, c.kept) for c in report.conflicts] == [
+            ("claim", [("note", "“mine: 2020 census”", "“theirs: 2021 census”")], OTHER),
+            ("verdict", [("rating", "false", "mixed"), ("note", "“see the report”", "(empty)")], THIS)]
+        assert report.updated["claims"] == 1 and report.skipped["claims"] == 2
+        text = "\n".join(report.lines())
+        assert "0 rows added, 1 updated, 2 conflicts" in text
+        assert ("note: this project “mine: 2020 census”, other project “theirs: 2021 census” "
+                "– kept other project's") in text
+        assert ("rating: this project false, other project mixed; note: this project “see the report”, "
+                "other project (empty) – kept this project's") in text
+        assert "only edited here" not in text  # not a conflict: the other copy never changed it
+    finally:
+        mine.close()
+
+    assert main(["merge", "--json", str(tmp_path / "mine-json.annotator"), str(theirs_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["conflicts"] == 2 and data["updated"]["claims"] == 1
+    kept = {c["kind"]: (c["kept"], c["fields"][0]) for c in data["changes"] if c["conflict"]}
+    assert kept == {
+        "claim": (OTHER, {"field": "note", "this_project": "“mine: 2020 census”",
+                          "other_project": "“theirs: 2021 census”"}),
+        "verdict": (THIS, {"field": "rating", "this_project": "false", "other_project": "mixed"})}
