@@ -242,7 +242,10 @@ def cmd_merge(args) -> int:
         report = merge_project_file(store, _project_path(args.other))
     finally:
         store.close()
-    print("\n".join(report.lines()))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(report.lines()))
     return EXIT_OK
 
 
@@ -448,6 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("merge", help="merge another project's documents and annotations into PROJECT")
     p.add_argument("project", help="the project to merge into (changed)")
     p.add_argument("other", metavar="OTHER", help="the project to merge from (only read)")
+    p.add_argument("--json", action="store_true",
+                   help="print the report as JSON (counts, and every updated or conflicting row with both values)")
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("agreement", help="agreement between annotators on spans, links and verdicts")

@@ -176,16 +176,20 @@ class ImportedDocument:
 
 @dataclass
 class AddedRows:
-    """The rows one bulk edit (loading CSVs, merging a project) added, so that undo removes
-    exactly those and redo puts the same ones back."""
+    """The rows one bulk edit (loading CSVs, merging a project) added, and the existing
+    claims, links and verdicts it overwrote, so that undo removes exactly the added rows and
+    puts the previous values back, and redo does the same edit again.
+
+    ``updated`` holds ``(before, after)`` pairs of whole rows in the order they were written."""
 
     documents: list[Document] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
+    updated: list[tuple[Claim | Link | Verdict, Claim | Link | Verdict]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.documents or self.claims or self.links or self.verdicts)
+        return bool(self.documents or self.claims or self.links or self.verdicts or self.updated)
 
 
 @dataclass

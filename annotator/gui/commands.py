@@ -333,10 +333,12 @@ class DeleteClaimType(Command):
 
 
 class AddRows(Command, Generic[T]):
-    """Run a bulk operation that only adds rows (loading CSVs, merging a project) as one step.
+    """Run a bulk operation that adds rows and may update existing ones (loading CSVs,
+    merging a project) as one step.
 
-    The service records the rows the operation added; undo removes exactly those, redo puts
-    the same rows back. Sources and claim types it created stay (they hold nothing)."""
+    The service records the rows the operation added and the previous and new values of
+    the rows it updated; undo removes exactly the added rows and puts the previous values
+    back, redo does both again. Sources and claim types it created stay (they hold nothing)."""
 
     def __init__(self, service: AnnotationService, label: str, run: Callable[[], T]):
         super().__init__(label)

@@ -92,7 +92,9 @@ class InterchangeController:
             self.merge(path)
 
     def merge(self, path: str) -> MergeReport | None:
-        """Merge another project in as one undoable step; list verdict conflicts to resolve."""
+        """Merge another project in as one undoable step (undo removes the rows it added and
+        gives the rows it updated their previous values); list conflicting edits and
+        verdicts to resolve."""
         from annotator.gui.dialogs import ReportDialog
         from annotator.services.merge import merge_project_file
 
@@ -105,11 +107,12 @@ class InterchangeController:
         report = command.report
         if report is None:
             return None
-        items = [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}"
-                                                   for who, rating, *_ in c.ratings), c.claim_id)
-                 for c in report.conflicts]
+        items = [(f"Edited in both: {c}", c.claim_id) for c in report.conflicts]
+        items += [(f"{c.quote[:80]} — " + ", ".join(f"{who or 'unknown'}: {rating.label}"
+                                                    for who, rating, *_ in c.ratings), c.claim_id)
+                  for c in report.disagreements]
         dialog = ReportDialog("Merge finished", "\n".join(report.lines()), items,
-                              "Verdicts to resolve (double-click to open the claim):", self.parent)
+                              "Conflicts and verdicts to resolve (double-click to open the claim):", self.parent)
         dialog.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
         dialog.setModal(False)
         dialog.show()

@@ -157,8 +157,8 @@ class AnnotationService:
 
     # -- bulk edits ------------------------------------------------------------------
     def run_bulk(self, operation: Callable[[], T]) -> tuple[T, AddedRows]:
-        """Run an operation that adds rows (loading CSVs, merging a project) and return its
-        result with exactly the rows it added, for undo and redo. An operation whose result
+        """Run an operation that adds or updates rows (loading CSVs, merging a project) and
+        return its result with exactly the rows it added and updated, for undo and redo. An operation whose result
         says nothing was loaded added nothing (it rolled back)."""
         with self.store.recording() as added:
             result = operation()
@@ -168,15 +168,24 @@ class AnnotationService:
         return result, added
 
     def add_rows(self, added: AddedRows) -> None:
-        """Put back rows a bulk edit added (redo), with their ids, in one commit."""
-        self.store.insert_rows(added)
+        """Do a bulk edit again (redo): put back the rows it added, with their ids, and write
+        its updates again, in one commit. Links go in last: an update may have freed the
+        claims and relation a new link uses."""
+        with self.store.transaction():
+            self.store.insert_rows(AddedRows(added.documents, added.claims, [], added.verdicts))
+            for _before, after in added.updated:
+                self.store.replace_row(after)
+            self.store.insert_rows(AddedRows(links=added.links))
         self._bulk_changed(added)
 
     def remove_rows(self, added: AddedRows) -> None:
-        """Take away exactly the rows a bulk edit added (undo), in one commit."""
+        """Undo a bulk edit in one commit: take away exactly the rows it added and give the
+        rows it updated their previous values (before their claims or documents go)."""
         with self.store.transaction():
             for link in added.links:
                 self.store.delete_link(link.id)
+            for before, _after in reversed(added.updated):
+                self.store.replace_row(before)
             for verdict in added.verdicts:
                 self.store.delete_verdict(verdict.id)
             for claim in added.claims:

@@ -236,7 +236,8 @@ class ProjectStore:
 
     @contextmanager
     def recording(self) -> Iterator[AddedRows]:
-        """Collect every document, claim, link and verdict inserted inside the block."""
+        """Collect every document, claim, link and verdict inserted inside the block, and every
+        row overwritten with :meth:`replace_row`."""
         added = AddedRows()
         self._recorders.append(added)
         try:
@@ -717,6 +718,39 @@ class ProjectStore:
                 f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? ORDER BY updated_at",
                 [claim_id])
         return [_verdict(r) for r in rows]
+
+    def replace_row(self, row: Claim | Link | Verdict) -> None:
+        """Overwrite an existing claim, link or verdict with ``row``: every field but its id,
+        annotator and ``created_at``, with ``row.updated_at`` kept as given (a merge taking a
+        colleague's edit, or its undo putting the previous value back). Recorded as
+        ``(before, after)`` in :meth:`recording`."""
+        before: Claim | Link | Verdict
+        if isinstance(row, Claim):
+            before = self.claim(row.id)
+            sql = ("UPDATE claims SET document_id = ?, start_offset = ?, end_offset = ?, quote = ?, "
+                   "prefix = ?, suffix = ?, type_id = ?, note = ?, updated_at = ? WHERE id = ?")
+            params = [row.document_id, row.start, row.end, row.quote, row.prefix, row.suffix,
+                      row.type_id, row.note, row.updated_at, row.id]
+        elif isinstance(row, Link):
+            before = self.link(row.id)
+            sql = ("UPDATE links SET from_claim_id = ?, to_claim_id = ?, relation = ?, note = ?, "
+                   "updated_at = ? WHERE id = ?")
+            params = [row.from_claim_id, row.to_claim_id, Relation(row.relation).value, row.note,
+                      row.updated_at, row.id]
+        else:
+            found = self.db.execute(f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE id = ?",
+                                    [row.id]).fetchone()
+            if found is None:
+                raise NotFoundError(f"No verdict with id {row.id}.")
+            before = _verdict(found)
+            sql = "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ? WHERE id = ?"
+            params = [Rating(row.rating).value, row.note, row.evidence_url, row.updated_at, row.id]
+        row = dataclasses.replace(row, annotator=before.annotator, created_at=before.created_at,
+                                  updated_at=row.updated_at or self.clock.now_iso())
+        params[-2] = row.updated_at  # the last two parameters are updated_at and the id
+        self._write(sql, params)
+        for recorder in self._recorders:
+            recorder.updated.append((before, row))
 
     def delete_verdict(self, verdict_id: str) -> None:
         self._delete("verdicts", verdict_id)

@@ -233,12 +233,77 @@ def test_merge_a_colleagues_project_then_undo(qtbot, tmp_path, monkeypatch, open
     assert after.claims == before.claims + 1, "the colleague's new claim came in; the demo claims deduplicated"
     assert after.verdicts == before.verdicts + 2
     dialog = win.interchange.last_report_dialog
-    assert dialog.items.count() == len(report.conflicts) >= 1
+    assert dialog.items.count() == len(report.conflicts) + len(report.disagreements)
+    assert len(report.disagreements) >= 1 and not report.conflicts
     assert sha256_file(other_path) == before_file
     win.undo_stack.undo()
     assert win.store.counts() == before
     win.undo_stack.redo()
     assert win.store.counts() == after
+    win.close()
+
+
+def test_merge_that_updates_rows_is_one_undoable_step(qtbot, tmp_path, open_window):
+    import shutil
+
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from annotator.core.clock import TickingClock
+    from annotator.core.model import Rating
+    from annotator.gui import commands
+    from annotator.services.annotations import AnnotationService
+    from annotator.store import open_project
+
+    win = open_window()
+    path = win.store.path
+    win.close()
+    other_path = tmp_path / "colleague.annotator"
+    shutil.copy(path, other_path)  # a colleague's copy of this project
+    win = open_window()
+    assert win.store.path == path
+    both, there = win.store.claims()[:2]
+    rated = next(v for v in win.store.verdicts() if v.claim_id not in (both.id, there.id))
+    assert win.push(commands.EditClaim(win.annotations, both.id, note="checked here"))
+
+    other = open_project(other_path, clock=TickingClock())  # every edit there is later than the ones here
+    colleague = AnnotationService(other, annotator="colleague")
+    colleague.update_claim(both.id, note="checked there")
+    colleague.update_claim(there.id, note="a colleague's note")
+    new_rating = Rating.MIXED if rated.rating != Rating.MIXED else Rating.FALSE
+    other.set_verdict(rated.claim_id, new_rating, note="new evidence", annotator=rated.annotator)
+    text = other.document_text(there.document_id)
+    added = colleague.create_claim(there.document_id, 0, text.index(" "))
+    other.close()
+
+    def state():
+        return (win.store.claim(both.id), win.store.claim(there.id), win.store.verdict(rated.claim_id),
+                {c.id for c in win.store.claims()})
+
+    before, steps = state(), win.undo_stack.count()
+    report = win.interchange.merge(str(other_path))
+    assert win.undo_stack.count() == steps + 1
+    merged = state()
+    assert (merged[0].note, merged[1].note) == ("checked there", "a colleague's note")
+    assert (merged[2].id, merged[2].rating, merged[2].note) == (rated.id, new_rating, "new evidence")
+    assert merged[3] == before[3] | {added.id}
+    assert [(c.row_id, c.kept) for c in report.conflicts] == [(both.id, "other project")]
+
+    dialog = win.interchange.last_report_dialog
+    summary = dialog.findChild(QPlainTextEdit).toPlainText()
+    assert "From the other project: 1 row added, 3 updated, 1 conflict" in summary
+    assert ("note: this project “checked here”, other project “checked there” – kept other project's"
+            in summary)
+    assert "note: (empty) → “a colleague's note”" in summary
+    labels = [dialog.items.item(i).text() for i in range(dialog.items.count())]
+    assert len(labels) == 1 and labels[0].startswith("Edited in both: claim") and "checked here" in labels[0]
+
+    win.undo()  # the whole merge: the added claim goes, the updated rows get their values back
+    assert state() == before
+    win.redo()
+    assert state() == merged
+    win.undo()
+    win.undo()  # and the note edited here before the merge is still its own step
+    assert win.store.claim(both.id).note == both.note
     win.close()
 
 
