@@ -1,9 +1,10 @@
 """Annotations in and out of a project as plain files, for spreadsheets and scripts.
 
 ``export_csv`` writes sources, documents, claims, links and verdicts as CSV
-(see ``docs/csv-format.md``); ``load_csv`` reads them back (or ``plan_csv_load`` in a worker, then ``apply_load_plan``), re-anchoring each
+(see ``docs/csv-format.md``); ``load_csv`` reads them back, re-anchoring each
 claim in the project's copy of its document and reporting what could not be
-placed instead of dropping it.
+placed instead of dropping it. The app runs the slow part, ``plan_csv_load``, in a
+worker and then writes the plan with ``apply_load_plan``.
 """
 
 from annotator.services.interchange.csv_export import ExportSummary, export_csv

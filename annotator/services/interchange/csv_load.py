@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from annotator.core.anchoring import EXACT, FUZZY, MAX_FUZZY_QUOTE, METHODS, OFFSETS, anchor
-from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
 from annotator.core.text import context, normalise_newlines
@@ -364,9 +364,9 @@ class _Loader:
 
     def _step(self, done: int, total: int, label: str) -> bool:
         """Report progress now and then; False when the load was cancelled."""
+        if self.cancelled():
+            return False
         if done % _PROGRESS_EVERY == 0:
-            if self.cancelled():
-                return False
             self.progress(done, total, label)
         return True
 
@@ -542,7 +542,11 @@ class _Loader:
             self._orphan_claim(row, reason)
             return
         if doc_id not in self.texts:
-            self.texts[doc_id] = self.store.document_text(doc_id)
+            try:
+                self.texts[doc_id] = self.store.document_text(doc_id)
+            except NotFoundError:  # deleted in the window while this load was being worked out
+                self._orphan_claim(row, "its document was deleted while the load was under way.")
+                return
             # Claims that were in the project before this load, by span and annotator: a
             # hand-written row (no id) that matches one was loaded before. Rows of this load
             # are not added, so two people's rows on one span both load.
