@@ -165,6 +165,11 @@ class InterchangeController:
         load.start()
         return load
 
+    def cancel_load(self) -> None:
+        """Stop the load under way, if any (the window closes); nothing of it is written."""
+        if self.csv_load is not None:
+            self.csv_load.cancel()
+
     def _annotations_loaded(self, load: CsvLoad, report: LoadReport | None) -> None:
         if load is not self.csv_load:
             return

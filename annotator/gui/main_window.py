@@ -1336,6 +1336,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         self.importing.cancel()
+        self.interchange.cancel_load()
         if self._claims_loader is not None:
             self._claims_loader.cancel()
             self._claims_loader = None

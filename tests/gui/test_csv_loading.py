@@ -5,7 +5,7 @@ undoable step that respects what the user did in the meantime."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from annotator.services.interchange import csv_load, export_csv
 
@@ -116,3 +116,24 @@ def test_a_folder_that_is_gone_is_an_error_and_nothing_is_loaded(qtbot, window, 
     assert "does not exist" in shown
     assert win.store.counts() == before and win.undo_stack.count() == 0
     win.close()
+
+
+def test_closing_the_window_during_a_load_cancels_it(qtbot, window, tmp_path, hold_worker):
+    from annotator.services.projects import open_project_file
+
+    win = window
+    _empty_copy_csv(win, tmp_path / "csv")
+    path = win.store.path
+    go_on = hold_worker(csv_load, "anchor")
+    load = win.interchange.load_annotations(str(tmp_path / "csv"))
+    _placing(qtbot, load)
+    go_on.set()  # the window waits for its workers as it closes
+    win.close()
+    assert load.worker.done
+    QApplication.processEvents()  # what the worker sent arrives, and is dropped
+    assert load.report is None and win.interchange.csv_load is None
+    store = open_project_file(path)
+    try:
+        assert store.counts().claims == 0, "nothing of the cancelled load was written"
+    finally:
+        store.close()
