@@ -137,3 +137,22 @@ def test_closing_the_window_during_a_load_cancels_it(qtbot, window, tmp_path, ho
         assert store.counts().claims == 0, "nothing of the cancelled load was written"
     finally:
         store.close()
+
+
+def test_with_row_errors_the_valid_rows_load_when_the_user_says_so(qtbot, window, prompts, tmp_path):
+    win = window
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "claims.csv").write_text(f"quote,document_title,start,end\n"
+                                       f"founded in 2013,{CLARIFAI},,\n"
+                                       f"x,{CLARIFAI},-4,zz\n", encoding="utf-8")
+    before = win.store.counts().claims
+    prompts.answer("confirm", True)
+    win.interchange.load_annotations(str(folder))
+    qtbot.waitUntil(lambda: win.interchange.csv_load is None and win.interchange.last_load_report is not None
+                    and win.interchange.last_load_report.loaded)
+    report = win.interchange.last_load_report
+    assert report.claims_loaded == 1 and [e.row for e in report.errors] == [3]
+    assert win.store.counts().claims == before + 1 and win.undo_stack.count() == 1
+    assert "Load the valid rows anyway?" in prompts.said[0][2]
+    win.close()
