@@ -7,12 +7,14 @@ assert live here. Each case is the one its test builds.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from annotator.core.anchoring import FUZZY, anchor
 from annotator.core.errors import ImportFailure
 from annotator.core.text import context
 from annotator.services.cleanup import clean_text
+from annotator.services.demo import create_demo_project
 from annotator.services.importers import read_bytes, read_document
 from annotator.services.interchange import load_csv
 from annotator.store import create_project
@@ -103,4 +105,22 @@ def run(tmp: Path):
 
     rows.append(_row("refuse a sparse 100 MB claims CSV (size from stat)", timed(refuse_csv, repeat=7), 1.0))
     store.close()
+
+    # One claims row whose quote is 10 MB (as tests/test_csv_load_edges.py builds it): before
+    # the fuzzy pass was bounded by quote length this load took minutes (487 s in review).
+    demo = create_demo_project(tmp / "long-quote.annotator")
+    title = next(d.title for d in demo.documents() if d.title.startswith("Clarifai OkCupid"))
+    quote = ("the council said the bridge will cost forty million euros; " * 200_000)[:10_000_000]
+    long_quote = tmp / "long-quote"
+    long_quote.mkdir()
+    with open(long_quote / "claims.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("document_title", "quote"), (title, quote)])
+
+    def load_long_quote():
+        report = load_csv(demo, long_quote)
+        assert report.loaded and "not searched for approximately" in report.orphans[0].reason
+
+    rows.append(_row("load a claims CSV whose one quote is 10 MB (reported, not searched)",
+                     timed(load_long_quote, repeat=3), 5.0))
+    demo.close()
     return "Hostile and oversized inputs", rows

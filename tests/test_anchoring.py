@@ -142,3 +142,13 @@ def test_an_inserted_passage_elsewhere_never_loses_the_claim(tokens, data):
     shift = len(insert) if cut == 0 else 0
     assert edited[result.start:result.end] == quote
     assert result.start == start + shift
+
+
+def test_the_fuzzy_pass_is_skipped_when_the_lengths_leave_no_room_for_a_match():
+    from annotator.core.anchoring import MAX_FUZZY_QUOTE, fuzzy_possible
+
+    assert fuzzy_possible(10_000, MAX_FUZZY_QUOTE)
+    assert not fuzzy_possible(10_000_000, MAX_FUZZY_QUOTE + 1)
+    assert fuzzy_possible(100, 110)  # a few characters more than the text can still match
+    assert not fuzzy_possible(100, 400)  # four times the text's length cannot
+    assert anchor("short text", "short text but with a great deal more written after it, " * 20) is None

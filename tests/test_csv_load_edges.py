@@ -139,3 +139,91 @@ def test_a_project_locked_by_another_program_stops_the_load_with_one_message(dem
     assert demo_store.counts() == counts
     report = load_csv(demo_store, path, accept_valid=True)
     assert report.loaded and report.claims_loaded == 2, report.lines()
+
+
+def test_a_quote_of_10_mb_is_reported_as_not_found_instead_of_searched_for(demo_store, tmp_path):
+    # A review found one 10 MB quote stalling the load for minutes: the approximate search
+    # compared it with every stretch of the document. Quotes that long are matched exactly.
+    doc = _doc(demo_store)
+    quote = ("the council said the bridge will cost forty million euros; " * 200_000)[:10_000_000]
+    path = write_rows(tmp_path / "claims.csv", [
+        {"document_title": doc.title, "quote": quote},
+        {"document_title": doc.title, "quote": "founded in 2013"}])
+    report = load_csv(demo_store, path)
+    assert report.loaded and report.claims_loaded == 1, report.lines()
+    [orphan] = report.orphans
+    assert orphan.row == 2 and "not searched for approximately" in orphan.reason
+
+
+def test_a_long_quote_is_placed_when_it_is_in_the_document_exactly(tmp_path):
+    from annotator.core.anchoring import EXACT, MAX_FUZZY_QUOTE
+    from annotator.store import create_project
+
+    store = create_project(tmp_path / "long.annotator")
+    text = "".join(f"Paragraph {i} of the long report says something different. " for i in range(4000))
+    doc = store.add_document(text, "Long report")
+    start = text.index("Paragraph 1000 ")
+    quote = text[start:start + 3 * MAX_FUZZY_QUOTE]
+    edited = quote.replace("Paragraph 1050 ", "Paragraph ten fifty ")
+    assert edited != quote
+    path = write_rows(tmp_path / "claims.csv", [
+        {"document_title": "Long report", "quote": quote, "start": ""},
+        {"document_title": "Long report", "quote": edited, "start": ""}])
+    report = load_csv(store, path)
+    assert report.claims[EXACT] == 1, report.lines()
+    [claim] = store.claims(doc.id)
+    assert (claim.start, claim.end) == (start, start + len(quote))
+    assert [o.row for o in report.orphans] == [3]
+    store.close()
+
+
+def _emptied_export(store, folder):
+    export_csv(store, folder)
+    for claim in store.claims():
+        store.delete_claim(claim.id)
+
+
+def test_a_plan_is_made_through_a_connection_of_its_own_and_writes_nothing(demo_store, tmp_path):
+    from annotator.services.interchange import apply_load_plan, plan_csv_load_file
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    steps = []
+    plan = plan_csv_load_file(demo_store.path, tmp_path / "csv", progress=lambda *step: steps.append(step))
+    assert plan is not None and demo_store.counts().claims == 0
+    assert {label for _, _, label in steps} >= {"Reading claims.csv…", "Checking rows…",
+                                                 "Placing claims in their documents…"}
+    report = apply_load_plan(demo_store, plan)
+    assert report.loaded and report.claims_loaded == 23 and demo_store.counts().links == 13
+
+
+def test_a_cancelled_plan_is_none(demo_store, tmp_path):
+    from annotator.services.interchange import plan_csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return len(asked) > 5  # cancelled while checking the rows
+
+    assert plan_csv_load(demo_store, tmp_path / "csv", cancelled=cancelled) is None
+    assert demo_store.counts().claims == 0
+
+
+def test_applying_a_plan_checks_it_against_the_project_as_it_is_now(demo_store, tmp_path):
+    from annotator.services.interchange import apply_load_plan, plan_csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    plan = plan_csv_load(demo_store, tmp_path / "csv")
+    doc = _doc(demo_store)
+    planned = [w.values["claim"] for w in plan.writes if w.kind == "claim"]
+    on_doc = [claim.id for claim in planned if claim.document_id == doc.id]
+    assert on_doc
+    demo_store.delete_document(doc.id)  # meanwhile, in the window
+    report = apply_load_plan(demo_store, plan)
+    assert report.loaded
+    assert {o.id for o in report.orphans if "document was deleted" in o.reason} == set(on_doc)
+    assert report.claims_loaded == 23 - len(on_doc)
+    assert all(c.document_id != doc.id for c in demo_store.claims())
+    assert any(o.reason.startswith(("link:", "verdict:")) for o in report.orphans), "what hangs on them goes too"
+    assert demo_store.integrity_check() == "ok"

@@ -15,6 +15,13 @@ its quote. :func:`anchor` tries, in order:
    (quote similarity 0.6, context similarity 0.3, closeness to the hint 0.1;
    weights of missing parts are shared out among the others).
 
+The fuzzy pass costs about the quote's length times the span it is compared with, for
+every window it scores, so it only runs for quotes of up to :data:`MAX_FUZZY_QUOTE`
+characters and only when the lengths leave room for a match (a quote much longer than
+the whole document cannot reach the threshold); a longer quote is placed by its offsets
+or an exact match, or not at all. Stored context counts up to :data:`MAX_CONTEXT`
+characters on each side, nearest the quote first.
+
 A fuzzy match is accepted when its quote similarity reaches
 :func:`min_similarity` (90 for quotes of 10 characters or fewer, 75 from 40
 characters up, linear between), or comes within :data:`CONTEXT_RESCUE` points
@@ -42,6 +49,13 @@ FUZZY_SEEDS = 8
 #: A fuzzy match this many points under the threshold is kept if its context matches well.
 CONTEXT_RESCUE = 10.0
 CONTEXT_RESCUE_SIMILARITY = 90.0
+
+#: Longest quote the fuzzy pass looks for (a long paragraph; a claim is a sentence or two).
+#: Longer quotes are matched by offsets or exactly: a fuzzy search for a 10 MB quote took
+#: minutes, as every window it scores costs the quote's length times the window's.
+MAX_FUZZY_QUOTE = 2_000
+#: Characters of stored prefix and suffix compared, nearest the quote (the app stores 32).
+MAX_CONTEXT = 256
 
 _WEIGHTS = {"quote": 0.6, "context": 0.3, "position": 0.1}
 
@@ -72,7 +86,7 @@ def anchor(text: str, quote: str, prefix: str = "", suffix: str = "",
     """Locate ``quote`` in ``text``; ``None`` when it cannot be found (an orphan)."""
     if not quote or not quote.strip() or not text:
         return None
-    prefix, suffix = prefix or "", suffix or ""
+    prefix, suffix = (prefix or "")[-MAX_CONTEXT:], (suffix or "")[:MAX_CONTEXT]
     hint = hint_start if hint_start is not None and 0 <= hint_start <= len(text) else None
     if hint is not None:
         end = hint + len(quote)
@@ -91,9 +105,22 @@ def anchor(text: str, quote: str, prefix: str = "", suffix: str = "",
     if found is None and quote.strip() != quote:  # hand-typed quotes often carry stray spaces
         stripped = quote.strip()
         found = _exact(text, stripped, prefix, suffix, hint)
-    if found is not None or not fuzzy:
+    if found is not None or not fuzzy or not fuzzy_possible(len(text), len(quote.strip())):
         return found
     return _fuzzy(text, quote.strip(), prefix, suffix, hint)
+
+
+def fuzzy_possible(text_length: int, quote_length: int) -> bool:
+    """Whether the fuzzy pass may look for a quote of this length in a text of that length:
+    the quote is at most :data:`MAX_FUZZY_QUOTE` long, and not so much longer than the whole
+    text that even a perfect overlap stays under the threshold (``fuzz.ratio`` of a quote
+    against a shorter span is at most 200 × span / (quote + span))."""
+    if quote_length > MAX_FUZZY_QUOTE or text_length <= 0:
+        return False
+    if quote_length <= text_length:
+        return True
+    best = 200.0 * text_length / (quote_length + text_length)
+    return best >= min_similarity(quote_length) - CONTEXT_RESCUE
 
 
 # -- scoring helpers -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from annotator.services.annotations import AnnotationService
 from annotator.services.projects import PROJECT_FILTER, ProjectStore
 
 if TYPE_CHECKING:  # the interchange code loads with the first export, load or merge
+    from annotator.gui.csv_loading import CsvLoad
     from annotator.services.interchange import ExportSummary, LoadReport
     from annotator.services.interchange.webannotation import JsonExportSummary
     from annotator.services.merge import MergeReport
@@ -147,16 +148,40 @@ class InterchangeController:
         if folder:
             self.load_annotations(folder)
 
-    def load_annotations(self, folder: str, accept_valid: bool = False) -> LoadReport | None:
-        """Load CSVs as one undoable step; with row errors, offer to load the valid rows."""
-        from annotator.services.interchange import load_csv
+    #: The load of annotation CSVs under way, if any, and the report of the last one to finish.
+    csv_load: CsvLoad | None = None
+    last_load_report: LoadReport | None = None
 
-        command = commands.AddRows(self.service, "Load annotations",
-                                   lambda: load_csv(self.store, folder, accept_valid=accept_valid))
-        self._push_busy(command)
-        report = command.report
-        if report is None:
+    def load_annotations(self, folder: str, accept_valid: bool = False) -> CsvLoad | None:
+        """Load CSVs: read, check and place them in a worker (progress, Cancel) while the
+        window stays usable, then write them as one undoable step; with row errors, offer to
+        load the valid rows. Returns the load under way (``finished`` gives its report)."""
+        from annotator.gui.csv_loading import CsvLoad
+
+        if self.csv_load is not None:
+            self.prompts.inform("Annotations are loading", "Wait for the current load to finish, or cancel it.")
             return None
+        load = CsvLoad(self.parent, self.service, folder, accept_valid=accept_valid, push=self.push,
+                       is_current=lambda service: service is self.annotations)
+        self.csv_load = load
+        load.finished.connect(lambda report, load=load: self._annotations_loaded(load, report))
+        load.start()
+        return load
+
+    def cancel_load(self) -> None:
+        """Stop the load under way, if any (the window closes); nothing of it is written."""
+        if self.csv_load is not None:
+            self.csv_load.cancel()
+
+    def _annotations_loaded(self, load: CsvLoad, report: LoadReport | None) -> None:
+        if load is not self.csv_load:
+            return
+        self.csv_load = None
+        if report is None:  # cancelled (nothing was written), or the files could not be read
+            if load.error:
+                self.feedback.show_error(load.error)
+            return
+        self.last_load_report = report
         text = "\n".join(report.lines())
         errors = "\n".join(str(e) for e in report.errors[:30])
         if report.errors and not report.loaded:
@@ -164,7 +189,6 @@ class InterchangeController:
                     "Annotations not loaded",
                     f"{len(report.errors)} rows have errors, so nothing was loaded:\n\n{errors}\n\n"
                     "Load the valid rows anyway?"):
-                return self.load_annotations(folder, accept_valid=True)
-            return report
+                self.load_annotations(load.folder, accept_valid=True)
+            return
         self.prompts.inform("Annotations loaded", text + (f"\n\n{errors}" if errors else ""))
-        return report

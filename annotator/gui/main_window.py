@@ -1345,6 +1345,7 @@ class MainWindow(QMainWindow):
         self.inspector.show_claim(None)  # saves what is being typed, then detaches the fields
         self.importing.cancel()
         self.backups.cancel()
+        self.interchange.cancel_load()
         if self._claims_loader is not None:
             self._claims_loader.cancel()
             self._claims_loader = None

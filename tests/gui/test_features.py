@@ -167,7 +167,13 @@ def test_claims_on_crlf_text_with_combining_marks_and_emoji(qtbot, tmp_path, ope
     win.close()
 
 
-def test_export_then_load_annotations_is_one_undoable_step(tmp_path, open_window, prompts):
+def finish_load(qtbot, win):
+    """Wait until the annotation load under way is over; the report of the last one."""
+    qtbot.waitUntil(lambda: win.interchange.csv_load is None)
+    return win.interchange.last_load_report
+
+
+def test_export_then_load_annotations_is_one_undoable_step(qtbot, tmp_path, open_window, prompts):
     from annotator.services.interchange import export_csv
 
     win = open_window()
@@ -178,7 +184,8 @@ def test_export_then_load_annotations_is_one_undoable_step(tmp_path, open_window
         win.annotations.delete_claim(claim.id)
     win.undo_stack.clear()
     assert win.store.counts().claims == 0 and win.claims_panel.visible_claim_ids() == []
-    report = win.interchange.load_annotations(str(tmp_path / "csv"))
+    win.interchange.load_annotations(str(tmp_path / "csv"))
+    report = finish_load(qtbot, win)
     assert report.loaded and report.claims_loaded == 23
     assert "23" in prompts.messages("inform")[-1], "the user is told what was loaded"
     assert win.store.counts().links == 13 and len(win.claims_panel.visible_claim_ids()) == 23
@@ -190,7 +197,7 @@ def test_export_then_load_annotations_is_one_undoable_step(tmp_path, open_window
     win.close()
 
 
-def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(tmp_path, open_window, prompts):
+def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tmp_path, open_window, prompts):
     win = open_window()
     prompts.answer("confirm", False)
     folder = tmp_path / "bad"
@@ -199,7 +206,8 @@ def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(tmp_path,
                                        "Clarifai is a US-based company,Clarifai OkCupid facial dataset sharing,,\n"
                                        "x,Clarifai OkCupid facial dataset sharing,-4,zz\n", encoding="utf-8")
     before = win.store.counts()
-    report = win.interchange.load_annotations(str(folder))
+    win.interchange.load_annotations(str(folder))
+    report = finish_load(qtbot, win)
     assert not report.loaded and report.errors
     asked = [text for kind, _title, text in prompts.said if kind == "confirm"]
     assert len(asked) == 1 and "nothing was loaded" in asked[0]

@@ -7,6 +7,14 @@ either way the load is one transaction. Claims are matched to documents by
 SHA-256, then id, then title, and re-anchored with
 :func:`annotator.core.anchoring.anchor`; claims that cannot be placed, and the
 links and verdicts that hang on them, are reported as orphans.
+
+The load comes in two steps so that the app can do the slow part in a worker:
+:func:`plan_csv_load` reads, checks and re-anchors (it only reads the project, and can
+do so through a read-only connection of the worker's own, :func:`plan_csv_load_file`),
+reporting progress and stopping when cancelled; :func:`apply_load_plan` then writes
+the plan in one transaction, checking again that each row still fits the project (a
+document deleted meanwhile orphans its claims instead of receiving them).
+:func:`load_csv` does both, for the command line.
 """
 
 from __future__ import annotations
@@ -14,13 +22,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from annotator.core.anchoring import EXACT, FUZZY, METHODS, OFFSETS, anchor
-from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.anchoring import EXACT, FUZZY, MAX_FUZZY_QUOTE, METHODS, OFFSETS, anchor
+from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
 from annotator.core.text import context, normalise_newlines
@@ -37,6 +46,7 @@ from annotator.services.interchange.csv_format import (
     RowError,
     read_csv,
 )
+from annotator.store.opening import open_reader
 from annotator.store.project import ProjectStore
 
 #: Colour given to a claim type that a CSV names but the project lacks.
@@ -200,31 +210,111 @@ def _locate(folder: Path) -> dict[str, Path]:
     return found
 
 
+class Progress(Protocol):
+    def __call__(self, done: int, total: int, label: str) -> None: ...
+
+
+def _no_progress(done: int, total: int, label: str) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass
+class _Write:
+    """One row the plan will write: what (``kind``), from which CSV row, and its values."""
+
+    kind: str  # "source" | "claim" | "verdict" | "link"
+    row: _Row
+    values: dict
+
+
+@dataclass
+class LoadPlan:
+    """What a load will write, worked out without writing: :func:`apply_load_plan` writes it.
+
+    ``report`` already holds the row errors, warnings, orphans and skips found while
+    planning; the counts of what was loaded are filled in when the plan is applied."""
+
+    report: LoadReport
+    accept_valid: bool
+    writes: list[_Write] = field(default_factory=list)
+
+    @property
+    def writable(self) -> bool:
+        """False when row errors mean nothing may be written (unless valid rows are accepted)."""
+        return self.accept_valid or not self.report.errors
+
+
 def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> LoadReport:
     """Load the CSV files in ``folder`` (or one claims CSV file) into ``store``."""
+    plan = plan_csv_load(store, folder, accept_valid)
+    assert plan is not None  # never cancelled
+    return apply_load_plan(store, plan)
+
+
+def plan_csv_load_file(project: str | Path, folder: str | Path, accept_valid: bool = False, *,
+                       progress: Progress = _no_progress,
+                       cancelled: Callable[[], bool] = _never) -> LoadPlan | None:
+    """:func:`plan_csv_load` through a read-only connection to ``project`` opened (and closed)
+    on the calling thread: for a worker while the app keeps the project open for writing."""
+    reader = open_reader(project)
+    try:
+        return plan_csv_load(reader, folder, accept_valid, progress=progress, cancelled=cancelled)
+    finally:
+        reader.db.close()
+
+
+def plan_csv_load(store: ProjectStore, folder: str | Path, accept_valid: bool = False, *,
+                  progress: Progress = _no_progress,
+                  cancelled: Callable[[], bool] = _never) -> LoadPlan | None:
+    """Read and check the CSVs and place every claim, reading ``store`` but never writing it.
+    Returns ``None`` as soon as ``cancelled()`` says so. With row errors and without
+    ``accept_valid`` the claims are not placed (nothing will be loaded)."""
     began = time.perf_counter()
     folder = Path(folder).expanduser()
     report = LoadReport(folder)
+    plan = LoadPlan(report, accept_valid)
     tables: dict[str, CsvTable] = {}
-    for kind, path in sorted(_locate(folder).items(), key=lambda kv: _ORDER.index(kv[0])):
+    files = sorted(_locate(folder).items(), key=lambda kv: _ORDER.index(kv[0]))
+    for done, (kind, path) in enumerate(files):
+        if cancelled():
+            return None
+        progress(done, len(files), f"Reading {path.name}…")
         report.files.append(path.name)
         table, errors = read_csv(path, kind)
         report.errors += errors
         if table is not None and _check_columns(table, report):
             tables[kind] = table
-    loader = _Loader(store, tables, report, accept_valid)
-    loader.validate()
-    if report.errors and not accept_valid:
-        report.seconds = time.perf_counter() - began
+    loader = _Loader(store, tables, plan, progress, cancelled)
+    if not loader.validate():
+        return None
+    if plan.writable and not loader.plan_writes():
+        return None
+    report.seconds = time.perf_counter() - began
+    return plan
+
+
+def apply_load_plan(store: ProjectStore, plan: LoadPlan) -> LoadReport:
+    """Write a plan in one transaction and return its report; nothing is written when the
+    plan has row errors and does not accept the valid rows. Each row is checked against the
+    project as it is now: a claim whose document was deleted or changed since the plan was
+    made is orphaned (with its links and verdicts), rows that appeared meanwhile are
+    skipped, and without ``accept_valid`` a write the project refuses undoes them all."""
+    report = plan.report
+    if not plan.writable:
         return report
+    began = time.perf_counter()
     try:
         with store.transaction():
-            loader.apply()  # without accept_valid, the first failed write raises _Rollback
+            _Writer(store, plan).write()  # without accept_valid, the first failed write raises _Rollback
     except _Rollback:
         _clear_counts(report)
     else:
         report.loaded = True
-    report.seconds = time.perf_counter() - began
+    report.seconds += time.perf_counter() - began
     return report
 
 
@@ -251,29 +341,46 @@ class _Row:
     values: dict
 
 
-class _Loader:
-    """Validates every row first (``validate``), then writes what is valid (``apply``)."""
+#: Rows checked, and claims placed, between two progress reports.
+_PROGRESS_EVERY = 200
 
-    def __init__(self, store: ProjectStore, tables: dict[str, CsvTable], report: LoadReport,
-                 accept_valid: bool):
-        self.store, self.tables, self.report, self.accept_valid = store, tables, report, accept_valid
+
+class _Loader:
+    """Checks every row (``validate``), then works out what to write (``plan``), only reading
+    the project."""
+
+    def __init__(self, store: ProjectStore, tables: dict[str, CsvTable], plan: LoadPlan,
+                 progress: Progress, cancelled: Callable[[], bool]):
+        self.store, self.tables, self.plan, self.report = store, tables, plan, plan.report
+        self.progress, self.cancelled = progress, cancelled
         self.rows: dict[str, list[_Row]] = {kind: [] for kind in FILE_NAMES}
         self.csv_documents: dict[str, dict] = {}
         self.invalid_claims: set[str] = set()
-        self.claim_ids: dict[str, str] = {}  # claims in the project (before and loaded) -> document
+        self.claim_ids: dict[str, str] = {}  # claims in the project and planned -> document
         self.orphaned_claims: dict[str, str] = {}
-        self.types: dict[str, str] | None = None  # claim type name (casefolded) -> id
 
     def error(self, file: str, row: int | None, column: str | None, message: str) -> None:
         self.report.errors.append(RowError(file, row, column, message))
 
+    def _step(self, done: int, total: int, label: str) -> bool:
+        """Report progress now and then; False when the load was cancelled."""
+        if self.cancelled():
+            return False
+        if done % _PROGRESS_EVERY == 0:
+            self.progress(done, total, label)
+        return True
+
     # -- validation --------------------------------------------------------------------
-    def validate(self) -> None:
+    def validate(self) -> bool:
         parsers = {SOURCES: self._source_row, DOCUMENTS: self._document_row, CLAIMS: self._claim_row,
                    VERDICTS: self._verdict_row, LINKS: self._link_row}
+        total, done = sum(len(t.rows) for t in self.tables.values()), 0
         for kind, table in self.tables.items():
             seen: dict[str, int] = {}
             for number, raw in table.rows:
+                if not self._step(done, total, "Checking rows…"):
+                    return False
+                done += 1
                 try:
                     values = parsers[kind](raw)
                 except _Invalid as exc:
@@ -291,6 +398,7 @@ class _Loader:
         for row in self.rows[DOCUMENTS]:
             if row.id:
                 self.csv_documents[row.id] = row.values
+        return True
 
     def _source_row(self, raw: dict) -> dict:
         name = (_text(raw, "name") or "").strip()
@@ -360,43 +468,19 @@ class _Loader:
                 "annotator": _text(raw, "annotator"), "created_at": _stamp(raw, "created_at"),
                 "updated_at": _stamp(raw, "updated_at"), "from_quote": _text(raw, "from_quote")}
 
-    # -- writing -----------------------------------------------------------------------
-    def _insert(self, row: _Row, column: str | None, write) -> bool:
-        try:
-            write()
-        except ProjectError:
-            raise  # the project cannot be written (locked, full disk): no row can load, none did
-        except AnnotatorError as exc:
-            self.error(row.file, row.row, column, str(exc))
-            if not self.accept_valid:
-                raise _Rollback from None
-            return False
-        return True
+    # -- planning ----------------------------------------------------------------------
+    def _write(self, kind: str, row: _Row, values: dict) -> None:
+        self.plan.writes.append(_Write(kind, row, values))
 
-    def apply(self) -> None:
-        self._apply_sources()
+    def plan_writes(self) -> bool:
+        for row in self.rows[SOURCES]:  # names already present are skipped when written
+            self._write("source", row, row.values)
         self._index_documents()
         self.claim_ids = {c.id: c.document_id for c in self.store.claims()}
-        self._apply_claims()
-        self._apply_verdicts()
-        self._apply_links()
-
-    def _apply_sources(self) -> None:
-        for row in self.rows[SOURCES]:
-            v = row.values
-            if self.store.source_by_name(v["name"]) is not None:
-                self.report.skipped[SOURCES] += 1
-                continue
-            source_id = v["id"] if v["id"] and not self._source_exists(v["id"]) else None
-            if self._insert(row, "name", partial(self.store.add_source, v["name"], url=v["url"],
-                                                 kind=v["kind"], notes=v["notes"], id=source_id)):
-                self.report.sources += 1
-
-    def _source_exists(self, source_id: str) -> bool:
-        try:
-            self.store.source(source_id)
-        except AnnotatorError:
+        if not self._plan_claims():
             return False
+        self._plan_verdicts()
+        self._plan_links()
         return True
 
     def _index_documents(self) -> None:
@@ -438,67 +522,62 @@ class _Loader:
         label = f"“{title}”" if title else (doc_id or sha256)
         return None, f"the document {label} is not in this project (import it first)."
 
-    def _claim_type(self, name: str | None, color: str | None, row: _Row) -> str | None:
-        if not name:
-            return None
-        if self.types is None:
-            self.types = {t.name.casefold(): t.id for t in self.store.claim_types()}
-        key = name.casefold()
-        if key not in self.types:
-            created = []
-            if not self._insert(row, "type", lambda: created.append(
-                    self.store.add_claim_type(name, color or DEFAULT_TYPE_COLOR))):
-                return None
-            self.types[key] = created[0].id
-            self.report.claim_types += 1
-        return self.types[key]
+    def _plan_claims(self) -> bool:
+        rows = self.rows[CLAIMS]
+        for done, row in enumerate(rows):
+            if not self._step(done, len(rows), "Placing claims in their documents…"):
+                return False
+            self._plan_claim(row)
+        return True
 
-    def _apply_claims(self) -> None:
-        for row in self.rows[CLAIMS]:
-            v = row.values
-            if row.id and row.id in self.claim_ids:
-                self.report.skipped[CLAIMS] += 1
-                self._queue_verdict(row, row.id)  # a verdict added since the claim was loaded
-                continue
-            doc_id, reason = self._resolve(v["document_sha256"], v["document_id"], v["document_title"],
-                                           v["source_name"])
-            if doc_id is None:
-                self._orphan_claim(row, reason)
-                continue
-            if doc_id not in self.texts:
+    def _plan_claim(self, row: _Row) -> None:
+        v = row.values
+        if row.id and row.id in self.claim_ids:
+            self.report.skipped[CLAIMS] += 1
+            self._queue_verdict(row, row.id)  # a verdict added since the claim was loaded
+            return
+        doc_id, reason = self._resolve(v["document_sha256"], v["document_id"], v["document_title"],
+                                       v["source_name"])
+        if doc_id is None:
+            self._orphan_claim(row, reason)
+            return
+        if doc_id not in self.texts:
+            try:
                 self.texts[doc_id] = self.store.document_text(doc_id)
-                # Claims that were in the project before this load, by span and annotator: a
-                # hand-written row (no id) that matches one was loaded before. Rows of this load
-                # are not added, so two people's rows on one span both load.
-                self.spans[doc_id] = {(c.start, c.end, c.annotator or ""): c.id for c in self.store.claims(doc_id)}
-            text = self.texts[doc_id]
-            found = anchor(text, v["quote"], v["prefix"], v["suffix"], v["start"], hint_end=v["end"])
-            if found is None:
-                self._orphan_claim(row, "the quote was not found in the document.")
-                continue
-            earlier = self.spans[doc_id].get((found.start, found.end, v["annotator"] or ""))
-            if row.id is None and earlier is not None:
-                self.report.skipped[CLAIMS] += 1  # a hand-written row loaded before
-                self._queue_verdict(row, earlier)
-                continue
-            type_id = self._claim_type(v["type"], v["type_color"], row)
-            prefix, suffix = context(text, found.start, found.end)
-            claim = Claim(id=row.id or new_id(), document_id=doc_id, start=found.start, end=found.end,
-                          quote=text[found.start:found.end], prefix=prefix, suffix=suffix,
-                          type_id=type_id, note=v["note"], annotator=v["annotator"],
-                          created_at=v["created_at"], updated_at=v["updated_at"])
-            if not self._insert(row, None, partial(self.store.insert_claim, claim)):
-                continue
-            self.claim_ids[claim.id] = doc_id
-            self.report.claims[found.method] += 1
-            if found.method == FUZZY:
-                self.report.reanchored.append(Reanchored(row.row, claim.id, v["quote"], claim.quote,
-                                                         found.score))
-            elif found.ambiguous and v["start"] is None:
-                self.report.warnings.append(
-                    f"{row.file} row {row.row}: “{_short(v['quote'])}” occurs more than once; "
-                    "the first occurrence was used.")
-            self._queue_verdict(row, claim.id)
+            except NotFoundError:  # deleted in the window while this load was being worked out
+                self._orphan_claim(row, "its document was deleted while the load was under way.")
+                return
+            # Claims that were in the project before this load, by span and annotator: a
+            # hand-written row (no id) that matches one was loaded before. Rows of this load
+            # are not added, so two people's rows on one span both load.
+            self.spans[doc_id] = {(c.start, c.end, c.annotator or ""): c.id for c in self.store.claims(doc_id)}
+        text = self.texts[doc_id]
+        found = anchor(text, v["quote"], v["prefix"], v["suffix"], v["start"], hint_end=v["end"])
+        if found is None:
+            reason = "the quote was not found in the document."
+            if len(v["quote"].strip()) > MAX_FUZZY_QUOTE:
+                reason = (f"the quote was not found exactly in the document (quotes over "
+                          f"{MAX_FUZZY_QUOTE:,} characters are not searched for approximately).")
+            self._orphan_claim(row, reason)
+            return
+        earlier = self.spans[doc_id].get((found.start, found.end, v["annotator"] or ""))
+        if row.id is None and earlier is not None:
+            self.report.skipped[CLAIMS] += 1  # a hand-written row loaded before
+            self._queue_verdict(row, earlier)
+            return
+        prefix, suffix = context(text, found.start, found.end)
+        claim = Claim(id=row.id or new_id(), document_id=doc_id, start=found.start, end=found.end,
+                      quote=text[found.start:found.end], prefix=prefix, suffix=suffix,
+                      type_id=None, note=v["note"], annotator=v["annotator"],
+                      created_at=v["created_at"], updated_at=v["updated_at"])
+        self._write("claim", row, {"claim": claim, "found": found, "type": v["type"],
+                                   "type_color": v["type_color"], "quote": v["quote"]})
+        self.claim_ids[claim.id] = doc_id
+        if found.method != FUZZY and found.ambiguous and v["start"] is None:
+            self.report.warnings.append(
+                f"{row.file} row {row.row}: “{_short(v['quote'])}” occurs more than once; "
+                "the first occurrence was used.")
+        self._queue_verdict(row, claim.id)
 
     def _queue_verdict(self, row: _Row, claim_id: str) -> None:
         """The verdict columns of a claims row become a verdict row for that claim."""
@@ -519,7 +598,7 @@ class _Loader:
             return f"its claim {claim_id} has errors and was not loaded."
         return f"there is no claim {claim_id} in the project or the CSV."
 
-    def _apply_verdicts(self) -> None:
+    def _plan_verdicts(self) -> None:
         existing = self.store.verdicts()
         ids = {v.id for v in existing}
         pairs = {(v.claim_id, v.annotator or ""): v for v in existing}
@@ -543,13 +622,13 @@ class _Loader:
                 continue
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
                               v["annotator"], v["created_at"], v["updated_at"])
-            if self._insert(row, None, partial(self.store.insert_verdict, verdict)):
-                ids.add(verdict.id)
-                pairs[(verdict.claim_id, verdict.annotator or "")] = verdict
-                self.report.verdicts += 1
+            self._write("verdict", row, {"verdict": verdict})
+            ids.add(verdict.id)
+            pairs[(verdict.claim_id, verdict.annotator or "")] = verdict
 
-    def _apply_links(self) -> None:
+    def _plan_links(self) -> None:
         ids = {link.id for link in self.store.links()}
+        planned: set[tuple[str, str, Relation]] = set()
         for row in self.rows[LINKS]:
             v = row.values
             if row.id and row.id in ids:
@@ -559,11 +638,136 @@ class _Loader:
             if missing:
                 self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
                 continue
-            if self.store.find_link(v["from"], v["to"], v["relation"]) is not None:
+            key = (v["from"], v["to"], v["relation"])
+            if key in planned or self.store.find_link(*key) is not None:
                 self.report.skipped[LINKS] += 1
                 continue
             link = Link(row.id or new_id(), v["from"], v["to"], v["relation"], v["note"], v["annotator"],
                         v["created_at"], v["updated_at"])
-            if self._insert(row, None, partial(self.store.insert_link, link)):
-                ids.add(link.id)
-                self.report.links += 1
+            self._write("link", row, {"link": link, "from_quote": v["from_quote"]})
+            planned.add(key)
+            ids.add(link.id)
+
+
+class _Writer:
+    """Writes a plan, checking each row against the project as it is now."""
+
+    def __init__(self, store: ProjectStore, plan: LoadPlan):
+        self.store, self.plan, self.report = store, plan, plan.report
+        self.types: dict[str, str] | None = None  # claim type name (casefolded) -> id
+        self.texts: dict[str, str | None] = {}  # document -> its text now (None: deleted)
+        self.written: set[str] = set()  # claims this load wrote
+        self.dropped: dict[str, str] = {}  # claims of the plan that were not written -> why
+
+    def write(self) -> None:
+        writers = {"source": self._source, "claim": self._claim, "verdict": self._verdict, "link": self._link}
+        for item in self.plan.writes:
+            writers[item.kind](item.row, item.values)
+
+    def _insert(self, row: _Row, column: str | None, write) -> bool:
+        try:
+            write()
+        except ProjectError:
+            raise  # the project cannot be written (locked, full disk): no row can load, none did
+        except AnnotatorError as exc:
+            self.report.errors.append(RowError(row.file, row.row, column, str(exc)))
+            if not self.plan.accept_valid:
+                raise _Rollback from None
+            return False
+        return True
+
+    def _exists(self, lookup, row_id: str) -> bool:
+        try:
+            lookup(row_id)
+        except AnnotatorError:
+            return False
+        return True
+
+    def _source(self, row: _Row, v: dict) -> None:
+        if self.store.source_by_name(v["name"]) is not None:
+            self.report.skipped[SOURCES] += 1
+            return
+        source_id = v["id"] if v["id"] and not self._exists(self.store.source, v["id"]) else None
+        if self._insert(row, "name", partial(self.store.add_source, v["name"], url=v["url"],
+                                             kind=v["kind"], notes=v["notes"], id=source_id)):
+            self.report.sources += 1
+
+    def _text(self, document_id: str) -> str | None:
+        if document_id not in self.texts:
+            try:
+                self.texts[document_id] = self.store.document_text(document_id)
+            except AnnotatorError:
+                self.texts[document_id] = None
+        return self.texts[document_id]
+
+    def _claim_type(self, name: str | None, color: str | None, row: _Row) -> str | None:
+        if not name:
+            return None
+        if self.types is None:
+            self.types = {t.name.casefold(): t.id for t in self.store.claim_types()}
+        key = name.casefold()
+        if key not in self.types:
+            created = []
+            if not self._insert(row, "type", lambda: created.append(
+                    self.store.add_claim_type(name, color or DEFAULT_TYPE_COLOR))):
+                return None
+            self.types[key] = created[0].id
+            self.report.claim_types += 1
+        return self.types[key]
+
+    def _claim(self, row: _Row, v: dict) -> None:
+        claim: Claim = v["claim"]
+        if self._exists(self.store.claim, claim.id):  # loaded meanwhile (the same file twice)
+            self.report.skipped[CLAIMS] += 1
+            return
+        text = self._text(claim.document_id)
+        if text is None or text[claim.start:claim.end] != claim.quote:
+            why = "deleted" if text is None else "changed"
+            self.report.orphans.append(Orphan(row.file, row.row, row.id, v["quote"],
+                                              f"its document was {why} while the load was under way."))
+            self.dropped[claim.id] = f"its claim {claim.id} was orphaned."
+            return
+        claim.type_id = self._claim_type(v["type"], v["type_color"], row)
+        if not self._insert(row, None, partial(self.store.insert_claim, claim)):
+            self.dropped[claim.id] = f"its claim {claim.id} could not be written."
+            return
+        self.written.add(claim.id)
+        found = v["found"]
+        self.report.claims[found.method] += 1
+        if found.method == FUZZY:
+            self.report.reanchored.append(Reanchored(row.row, claim.id, v["quote"], claim.quote, found.score))
+
+    def _claim_missing(self, claim_id: str) -> str | None:
+        if claim_id in self.written:
+            return None
+        if claim_id in self.dropped:
+            return self.dropped[claim_id]
+        if self._exists(self.store.claim, claim_id):
+            return None
+        return f"its claim {claim_id} was deleted while the load was under way."
+
+    def _verdict(self, row: _Row, v: dict) -> None:
+        verdict: Verdict = v["verdict"]
+        missing = self._claim_missing(verdict.claim_id)
+        if missing:
+            self.report.orphans.append(Orphan(row.file, row.row, row.id, None, "verdict: " + missing))
+            return
+        if any((had.annotator or "") == (verdict.annotator or "") or had.id == verdict.id
+               for had in self.store.verdicts(verdict.claim_id)):
+            self.report.skipped[VERDICTS] += 1  # rated meanwhile; loading never overwrites
+            return
+        if self._insert(row, None, partial(self.store.insert_verdict, verdict)):
+            self.report.verdicts += 1
+
+    def _link(self, row: _Row, v: dict) -> None:
+        link: Link = v["link"]
+        missing = self._claim_missing(link.from_claim_id) or self._claim_missing(link.to_claim_id)
+        if missing:
+            self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
+            return
+        if (self._exists(self.store.link, link.id)
+                or self.store.find_link(link.from_claim_id, link.to_claim_id, link.relation) is not None):
+            self.report.skipped[LINKS] += 1
+            return
+        if self._insert(row, None, partial(self.store.insert_link, link)):
+            self.report.links += 1
