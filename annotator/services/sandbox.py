@@ -41,8 +41,9 @@ MEMORY_VARIABLE = "ANNOTATOR_IMPORT_MEMORY_MB"
 
 # How often a waiting read looks at the caller's ``cancelled()``; stop() needs no polling.
 _CANCEL_POLL_S = 0.05
-# Starting the child (a new interpreter importing the parsers) is not charged to the first
-# file; on a machine under load it can take seconds, so it has its own, generous bound.
+# Starting the child (a new interpreter importing the importers), and loading a parser the
+# first time a file of its kind comes, are not charged to a file's time limit: on a machine
+# under load they can take seconds, so they have their own, generous bound.
 _START_SECONDS = 120.0
 
 Reader = Callable[[str], ImportedDocument]
@@ -164,6 +165,11 @@ class ReadGuard:
             self._discard(process, conn)
             process, conn = self._ensure_child(limits, cancelled)
             conn.send(os.fspath(path))
+        prepared = self._await(process, conn, _START_SECONDS, cancelled)  # the parser is loaded
+        if prepared is None or prepared is _DIED:
+            self._discard(process, conn)
+            raise ImportFailure(f"{name} could not be read: annotator's file reader did not get ready; "
+                                "try the import again.", path=str(path))
         answer = self._await(process, conn, limits.seconds, cancelled)
         if answer is None:
             self._discard(process, conn)
@@ -322,8 +328,41 @@ def _child_main(conn: Any, reader: Reader, memory_bytes: int | None, seconds: fl
             return
         if path is None:
             return
+        _prepare_for(path)
+        conn.send(("reading", None))  # the file's clock starts now
         _limit_cpu(seconds)
         conn.send(_read_one(reader, path))
+
+
+# A small sample of each kind, read once per child before the first file of that kind so that
+# loading the parser (trafilatura, lxml, ftfy...) is not counted against that file.
+_SAMPLES = {
+    ".txt": ("sample.txt", b"A sample sentence.\n"),
+    ".text": ("sample.txt", b"A sample sentence.\n"),
+    ".md": ("sample.md", b"# Sample\n\nA *sample* sentence.\n"),
+    ".markdown": ("sample.md", b"# Sample\n\nA *sample* sentence.\n"),
+    ".html": ("sample.html", b"<html><head><title>Sample</title></head><body><article><p>A sample "
+                             b"sentence.</p></article></body></html>"),
+    ".htm": ("sample.html", b"<html><body><p>A sample sentence.</p></body></html>"),
+}
+_PARSER_MODULES = {".docx": ("docx",), ".pdf": ("pypdf",)}
+_prepared: set[str] = set()
+
+
+def _prepare_for(path: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix in _prepared:
+        return
+    _prepared.add(suffix)
+    try:
+        if suffix in _SAMPLES:
+            from annotator.services.importers import read_bytes
+
+            read_bytes(_SAMPLES[suffix][1], _SAMPLES[suffix][0])
+        for module in _PARSER_MODULES.get(suffix, ()):
+            __import__(module)
+    except Exception:  # the real read will say what is wrong
+        pass
 
 
 def _read_one(reader: Reader, path: str) -> tuple[str, Any]:
