@@ -3,11 +3,12 @@ process, which imports them by name, so they live in a module of their own.
 
 The file name says what the reader does with it: ``hang…`` never returns, ``greedy…``
 allocates until memory runs out, ``boom…`` raises an unexpected error, ``crash…`` ends the
-process abruptly; any other file is read by the real importers."""
+process abruptly, ``killed…`` has it killed by a signal; any other file is read by the real importers."""
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def misbehave(path: str):
         raise KeyError("unexpected")
     if name.startswith("crash"):
         os._exit(3)
+    if name.startswith("killed"):  # as the kernel's out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
     from annotator.services.importers import read_document
 
     return read_document(path)

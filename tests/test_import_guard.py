@@ -87,6 +87,15 @@ def test_a_reader_that_raises_or_crashes_fails_that_file_only(tmp_path):
     assert fine.text.startswith("Article 2:")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no signals to kill with on Windows")
+def test_a_reader_killed_by_a_signal_says_which(tmp_path):
+    files = _articles(tmp_path, "killed.txt", "fine.txt")
+    results = dict(extract_files(files, guard=ReadGuard(TINY, reader=misbehave)))
+    assert results[str(files[0])].message.startswith(
+        "killed.txt could not be read: the reader stopped unexpectedly (signal 9)")
+    assert results[str(files[1])].text.startswith("Article 1:")
+
+
 def test_one_child_reads_the_whole_batch_and_a_new_one_follows_a_kill(tmp_path):
     first, second, hang, third = _articles(tmp_path, "a.txt", "b.txt", "hang.txt", "c.txt")
     with ReadGuard(TINY, reader=misbehave) as guard:

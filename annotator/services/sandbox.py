@@ -111,7 +111,7 @@ class ReadGuard:
         self._reap_lock = threading.Lock()  # one thread at a time collects a child
         self._process: Any = None  # multiprocessing's SpawnProcess
         self._conn: Any = None
-        self._stopped = False  # stop() was called: reads end as cancelled until close()
+        self._stopped = False  # stop() was called: this guard reads no more
         self._busy = False
 
     @property
@@ -195,10 +195,11 @@ class ReadGuard:
 
     def _ensure_child(self, limits: ReadLimits, cancelled: Callable[[], bool] | None) -> tuple[Any, Any]:
         with self._lock:
-            if self._process is not None and self._process.is_alive():
-                return self._process, self._conn
-        if self._process is not None:
-            self._discard(self._process, self._conn)
+            old, old_conn = self._process, self._conn
+            if old is not None and old.is_alive():
+                return old, old_conn
+        if old is not None:  # it died between files
+            self._discard(old, old_conn)
         context = multiprocessing.get_context("spawn")
         parent_end, child_end = context.Pipe()
         memory = limits.memory_mb * 1024 * 1024 if limits.memory_mb else None
@@ -256,7 +257,7 @@ class ReadGuard:
     def _death_message(name: str, process: Any) -> str:
         process.join(1)
         code = process.exitcode
-        how = f" (exit code {code})" if code is not None else ""
+        how = "" if code is None else f" (signal {-code})" if code < 0 else f" (exit code {code})"
         return (f"{name} could not be read: the reader stopped unexpectedly{how}. The file may be "
                 "damaged or made to crash readers.")
 
@@ -316,6 +317,11 @@ def _kill(process: Any) -> None:
 
 def _child_main(conn: Any, reader: Reader, memory_bytes: int | None, seconds: float) -> None:
     """The child's loop: read each path the parent sends and send back what came of it."""
+    import signal
+
+    # Ctrl+C in a terminal reaches the whole process group: the parent decides what it means
+    # (the command line stops, the window closes) and ends this child itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
     if reader is read_file:
         import annotator.services.importers  # noqa: F401  (imported before the clock runs)
