@@ -8,6 +8,8 @@ assert live here. Each case is the one its test builds.
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 from annotator.core.anchoring import FUZZY, anchor
@@ -17,6 +19,7 @@ from annotator.services.cleanup import clean_text
 from annotator.services.demo import create_demo_project
 from annotator.services.importers import read_bytes, read_document
 from annotator.services.interchange import load_csv
+from annotator.services.sandbox import ReadGuard
 from annotator.store import create_project
 from tests.test_anchoring import ARTICLE, QUOTE  # the same article and quote as the unit test
 
@@ -123,4 +126,51 @@ def run(tmp: Path):
     rows.append(_row("load a claims CSV whose one quote is 10 MB (reported, not searched)",
                      timed(load_long_quote, repeat=3), 5.0))
     demo.close()
+    rows.extend(_guard_overhead())
     return "Hostile and oversized inputs", rows
+
+
+def _guard_overhead() -> list[tuple[str, str, str, str]]:
+    """What reading each file in a bounded child process (services/sandbox.py) costs: the
+    child's start once per batch, then per file, as a ratio to reading in this process."""
+    from bench.run import timed
+
+    seeds = sorted((REPO / "seeds").glob("*.txt"))[:20]
+    fixtures = [REPO / "tests" / "fixtures" / "import" / n for n in ("article.html", "article.md", "minutes.pdf")]
+    batch = seeds + fixtures
+    for path in batch:  # parsers loaded here too, as they are in the child before its clock
+        read_document(path)
+
+    def in_process():
+        for path in batch:
+            read_document(path)
+
+    # The child re-imports the parent's main script (spawn does), so its start is timed from
+    # a small script, as from the app's or the command's, not from this benchmark runner.
+    probe = ("import time\nfrom annotator.services.sandbox import ReadGuard\n"
+             f"t = time.perf_counter()\nwith ReadGuard() as guard: guard.read({str(batch[0])!r})\n"
+             "print(time.perf_counter() - t)\n")
+
+    def start_seconds() -> float:
+        samples = [float(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                                        text=True, cwd=REPO).stdout) for _ in range(3)]
+        return sorted(samples)[1]
+
+    guard = ReadGuard()
+    for path in batch:  # a warm child, as after the first file of each kind in a batch
+        guard.read(path)
+
+    def guarded():
+        for path in batch:
+            guard.read(path)
+
+    local, warm = timed(in_process), timed(guarded)
+    start = start_seconds()
+    guard.close()
+    per_file = (warm - local) / len(batch)
+    return [
+        _row("import guard: start the reading child, read one text file, end it", start, 1.5),
+        (f"import guard: {len(batch)} files (text, HTML, Markdown, PDF) in a warm child vs in process",
+         f"{warm / local:.2f}× ({_time(warm)} vs {_time(local)}; +{_time(per_file)} a file)",
+         "+ < 5 ms a file", "yes" if per_file < 0.005 else "NO"),
+    ]

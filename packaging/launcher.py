@@ -6,7 +6,8 @@ import sys
 from annotator.cli import main
 
 if __name__ == "__main__":
-    # Scores are computed in a child process started with "spawn": in a bundle the child is
-    # this same executable, and freeze_support() turns it into the scoring worker.
+    # Scores are computed, and imported files read, in child processes started with "spawn":
+    # in a bundle a child is this same executable, and freeze_support() turns it into the
+    # scoring worker or the file reader.
     multiprocessing.freeze_support()
     sys.exit(main())

@@ -142,7 +142,10 @@ def test_half_of_a_utf16_pair_from_a_pdf_font_is_shown_as_a_replacement_and_the_
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n% crafted\n")
     (tmp_path / "b.txt").write_text("A plain article about the budget.", encoding="utf-8")
     store = create_project(tmp_path / "p.annotator")
-    results = ImportService(store).import_files([tmp_path / "a.pdf", tmp_path / "b.txt"])
+    # Read in this process, where the PDF reader is replaced (files are otherwise read in a
+    # child process, which would not see the replacement).
+    extracted = [(str(p), importers.read_document(p)) for p in (tmp_path / "a.pdf", tmp_path / "b.txt")]
+    results = ImportService(store).add_extracted(extracted)
     assert [r.status for r in results] == ["imported", "imported"], [r.message for r in results]
     pdf = results[0].document
     assert store.document_text(pdf.id) == "The minister said \ufffd the figures were \ufffd wrong."

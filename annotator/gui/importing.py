@@ -4,7 +4,11 @@ dropped files and pasted text. Each import is one undoable step.
 A controller (a QObject, so the worker's signals arrive on the GUI thread) with explicit
 collaborators: the window it parents dialogs to, the prompts, the feedback interface, the
 undo push, and how to open imported documents; ``bind`` gives it the open project's
-import service, ``cancel`` drops a read under way."""
+import service, ``cancel`` drops a read under way.
+
+Files are parsed in a child process bounded by time and memory (services/sandbox.py), made
+for each batch and started by the worker, not on the GUI thread. Cancel and closing the
+window kill that child, so neither waits for a parser that hangs."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from annotator.gui.import_report import ImportReport
 from annotator.gui.prompts import Feedback, Prompts
 from annotator.gui.workers import Worker
 from annotator.services.importing import ImportService, expand_paths, extract_files
+from annotator.services.sandbox import ReadGuard
 
 IMPORT_FILTER = "Articles (*.txt *.text *.md *.markdown *.html *.htm *.docx *.pdf);;All files (*)"
 
@@ -33,6 +38,9 @@ class ImportController(QObject):
         self.open_documents, self.open_document = open_documents, open_document
         self.importer: ImportService | None = None
         self.worker: Worker | None = None
+        self.guard: ReadGuard | None = None  # the reading child of the batch under way
+        # Makes the guard of each batch; tests give one with a reader of their own and tiny limits.
+        self.make_guard: Callable[[], ReadGuard] = ReadGuard
         self.last_import_report: ImportReport | None = None
 
     def bind(self, importer: ImportService) -> None:
@@ -41,9 +49,18 @@ class ImportController(QObject):
         self.importer = importer
 
     def cancel(self) -> None:
+        """Drop the import under way: its reading child is killed now, nothing is stored."""
+        if self.worker is not None:
+            self.stop_reading()
+            self.worker = self.guard = None
+
+    def stop_reading(self) -> None:
+        """The progress dialog's Cancel: the read under way ends at once; files read so far
+        are stored and the others are reported as cancelled."""
         if self.worker is not None:
             self.worker.cancel()
-            self.worker = None
+        if self.guard is not None:
+            self.guard.stop()  # kills the child; the worker collects it and returns
 
     def import_dialog(self) -> None:
         paths = self.prompts.open_files("Import articles", Path.home(), IMPORT_FILTER)
@@ -64,13 +81,14 @@ class ImportController(QObject):
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         self._import_progress = progress
-        worker = Worker(extract_files, files)
+        self.guard = guard = self.make_guard()
+        worker = Worker(extract_files, files, guard=guard)
         self.worker = worker
         # Bound methods of this window, so Qt queues the calls onto the GUI thread.
         worker.progress.connect(self._import_progressed)
         worker.finished.connect(self._import_finished)
         worker.failed.connect(self._import_failed)
-        progress.canceled.connect(worker.cancel)
+        progress.canceled.connect(self.stop_reading)
         worker.start()
 
     def _import_progressed(self, done: int, total: int, name: str) -> None:
@@ -78,18 +96,20 @@ class ImportController(QObject):
         self._import_progress.setLabelText(f"Reading {Path(name).name}…" if name else "Saving…")
 
     def _import_finished(self, extracted) -> None:
-        if self.importer is None or self.sender() is not self.worker:
-            return  # the window closed, or another project was opened, while files were read
-        self.worker = None
+        if self.importer is None or self.worker is None or self.sender() is not self.worker:
+            # The window closed, or another project was opened, while files were read (a
+            # dropped worker may already be deleted, and then it is no sender at all).
+            return
+        self.worker = self.guard = None
         self._import_progress.reset()
         command = commands.ImportDocuments(self.importer, extracted)
         self.push(command)
         self.show_import_results(command.results)
 
     def _import_failed(self, message: str) -> None:
-        if self.importer is None or self.sender() is not self.worker:
+        if self.importer is None or self.worker is None or self.sender() is not self.worker:
             return
-        self.worker = None
+        self.worker = self.guard = None
         self._import_progress.reset()
         self.prompts.warn("Import failed", message)
 

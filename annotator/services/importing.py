@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from annotator.core.errors import AnnotatorError, DuplicateDocumentError, ImportFailure
 from annotator.core.events import Change, Events
 from annotator.core.model import Document, ImportedDocument
+from annotator.services.sandbox import ReadCancelled, ReadGuard
 from annotator.store.project import ProjectStore
 
 IMPORTED, DUPLICATE, FAILED, CANCELLED = "imported", "duplicate", "failed", "cancelled"
@@ -81,9 +82,11 @@ class ImportService:
     def import_files(self, paths: Sequence[str | os.PathLike], *, source_name: str | None = None,
                      title: str | None = None,
                      progress: Callable[[int, int, str], None] | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> list[ImportResult]:
-        """Read and store each file; ``title`` applies only to a single-file import."""
-        extracted = extract_files(paths, progress=progress, cancelled=cancelled)
+                     cancelled: Callable[[], bool] | None = None,
+                     guard: ReadGuard | None = None) -> list[ImportResult]:
+        """Read (in a bounded child process, see :func:`extract_files`) and store each file;
+        ``title`` applies only to a single-file import."""
+        extracted = extract_files(paths, progress=progress, cancelled=cancelled, guard=guard)
         return self.add_extracted(extracted, source_name=source_name, title=title)
 
     def add_extracted(self, extracted: list[tuple[str, ImportedDocument | ImportResult]], *,
@@ -113,31 +116,43 @@ class ImportService:
 def extract_files(paths: Sequence[str | os.PathLike], *,
                   progress: Callable[[int, int, str], None] | None = None,
                   cancelled: Callable[[], bool] | None = None,
+                  guard: ReadGuard | None = None,
                   ) -> list[tuple[str, ImportedDocument | ImportResult]]:
     """Read and extract each file, touching no project: safe to run in a worker thread.
 
-    Returns (name, extracted document) or (name, failed/cancelled result) per file.
+    Every file is parsed in a child process bounded by time and memory (see
+    :mod:`annotator.services.sandbox`): ``guard`` is that child's owner, which another
+    thread may ``stop()`` to end a read at once; without one, a guard with the limits the
+    environment sets is made. The child ends with the batch. Returns (name, extracted document) or (name,
+    failed/cancelled result) per file.
     """
-    from annotator.services import importers
-
+    reader = ReadGuard() if guard is None else guard
     out: list[tuple[str, ImportedDocument | ImportResult]] = []
     total = len(paths)
-    for index, path in enumerate(paths):
-        name = str(path)
-        if cancelled is not None and cancelled():
-            out.extend((str(p), ImportResult(str(p), CANCELLED, "Import cancelled.")) for p in paths[index:])
-            break
-        if progress is not None:
-            progress(index, total, name)
-        try:
-            out.append((name, importers.read_document(path)))
-        except ImportFailure as exc:
-            out.append((name, ImportResult(name, FAILED, str(exc))))
-        except Exception as exc:  # an importer bug must not lose the rest of the batch
-            out.append((name, ImportResult(name, FAILED, f"{Path(name).name} could not be read ({exc}).")))
+    try:
+        for index, path in enumerate(paths):
+            name = str(path)
+            if cancelled is not None and cancelled():
+                out.extend(_cancelled(paths[index:]))
+                break
+            if progress is not None:
+                progress(index, total, name)
+            try:
+                out.append((name, reader.read(path, cancelled)))
+            except ReadCancelled:
+                out.extend(_cancelled(paths[index:]))
+                break
+            except ImportFailure as exc:
+                out.append((name, ImportResult(name, FAILED, str(exc))))
+    finally:
+        reader.close()
     if progress is not None:
         progress(total, total, "")
     return out
+
+
+def _cancelled(paths: Sequence[str | os.PathLike]) -> list[tuple[str, ImportResult]]:
+    return [(str(p), ImportResult(str(p), CANCELLED, "Import cancelled.")) for p in paths]
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
