@@ -301,7 +301,7 @@ def cmd_backups(args) -> int:
     backups = list_backups(path)
     if not backups:
         print(f"No backups of {path.name} yet (annotator takes one when the app opens it and before "
-              "loads, merges, imports and document deletions).")
+              "loads, merges and imports).")
         return EXIT_OK
     print(f"Backups of {path.name}, newest first (the {KEPT} newest are kept), in {folder_for(path)}:")
     print("\n".join(_backup_table(backups)))

@@ -1,6 +1,6 @@
 """Automatic backups as the window uses them: one taken in the background when a project
-opens, one before each bulk change (loading annotations, merging, importing articles,
-deleting a document), and File › Restore Backup…, which puts a chosen backup in place of
+opens, one before each bulk change (loading annotations, merging, importing articles),
+and File › Restore Backup…, which puts a chosen backup in place of
 the project's contents after backing up what it replaces.
 
 A controller with explicit collaborators: the prompts, the feedback interface, the open
@@ -74,8 +74,7 @@ class BackupsController(QObject):
         backups = list_backups(store.path)
         if not backups:
             self.prompts.inform("Restore Backup", f"There are no backups of {store.path.name} yet. annotator "
-                                "takes one when a project opens and before loads, merges, imports and "
-                                "document deletions.")
+                                "takes one when a project opens and before loads, merges and imports.")
             return
         labels = [f"{n}.  {b.describe()}" for n, b in enumerate(backups, 1)]  # numbered as `annotator backups` does
         chosen = self.prompts.choose("Restore Backup", f"Backups of {store.path.name}, newest first:", labels)

@@ -3,7 +3,8 @@ closed (a bulk delete, a load or merge into the wrong project) can still be undo
 
 A copy is taken when a project is opened (unless the newest copy already holds exactly what
 the file holds) and before every bulk change: loading annotations, merging, importing a
-batch of articles, deleting a document. Copies are made with SQLite's online backup API
+batch of articles. (Deleting a document is undone with Undo; after the app is closed,
+the backup taken when the project was opened still holds it.) Copies are made with SQLite's online backup API
 through a read-only connection of their own, so they can be taken on any thread while the
 app goes on editing, and each holds one consistent state. A copy is written under a
 temporary name, checked (``quick_check``) and only then given its name.
@@ -40,7 +41,6 @@ _REASONS = {
     "before-load": "before loading annotations",
     "before-merge": "before a merge",
     "before-import": "before importing articles",
-    "before-delete": "before deleting a document",
     "before-restore": "before restoring a backup",
     "by-hand": "made by hand",
 }
