@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from annotator.gui import commands
 from annotator.gui.workers import Worker
 from annotator.services.annotations import AnnotationService
+from annotator.services.backups import backup_problem
 from annotator.services.interchange import LoadPlan, LoadReport, apply_load_plan, plan_csv_load_file
 
 
@@ -47,11 +48,19 @@ class CsvLoad(QObject):
         self.dialog.setAutoReset(False)
         self.dialog.setAutoClose(False)
         self.dialog.canceled.connect(self.cancel)
-        self.worker = Worker(plan_csv_load_file, service.store.path, self.folder, accept_valid)
+        self.backup_problem: str | None = None  # why no backup was taken before the load, if none was
+        self.worker = Worker(self._backup_then_plan, service.store.path, self.folder, accept_valid)
         # Bound methods of a QObject made on the GUI thread: Qt queues the calls onto it.
         self.worker.progress.connect(self._progressed)
         self.worker.finished.connect(self._planned)
         self.worker.failed.connect(self._failed)
+
+    def _backup_then_plan(self, project, folder, accept_valid, *, progress, cancelled):
+        """Worker: a backup of the project as it is before the load (see store.backups), then
+        the plan. A backup that fails does not stop the load; the report says so."""
+        progress(0, 0, "Backing up the project…")
+        self.backup_problem = backup_problem(project, "before-load")
+        return plan_csv_load_file(project, folder, accept_valid, progress=progress, cancelled=cancelled)
 
     def start(self) -> None:
         self.worker.start()

@@ -23,6 +23,7 @@ from annotator.gui.dialogs import PasteDialog
 from annotator.gui.import_report import ImportReport
 from annotator.gui.prompts import Feedback, Prompts
 from annotator.gui.workers import Worker
+from annotator.services.backups import backup_problem
 from annotator.services.importing import ImportService, expand_paths, extract_files
 from annotator.services.sandbox import ReadGuard
 
@@ -82,7 +83,8 @@ class ImportController(QObject):
         progress.setMinimumDuration(300)
         self._import_progress = progress
         self.guard = guard = self.make_guard()
-        worker = Worker(extract_files, files, guard=guard)
+        worker = Worker(_backup_then_read, str(self.importer.store.path) if self.importer else None, files,
+                        guard=guard)
         self.worker = worker
         # Bound methods of this window, so Qt queues the calls onto the GUI thread.
         worker.progress.connect(self._import_progressed)
@@ -102,9 +104,12 @@ class ImportController(QObject):
             return
         self.worker = self.guard = None
         self._import_progress.reset()
+        problem, extracted = extracted
         command = commands.ImportDocuments(self.importer, extracted)
         self.push(command)
         self.show_import_results(command.results)
+        if problem:
+            self.feedback.status(f"No backup was taken before this import: {problem}", 15_000)
 
     def _import_failed(self, message: str) -> None:
         if self.importer is None or self.worker is None or self.sender() is not self.worker:
@@ -144,3 +149,11 @@ class ImportController(QObject):
             self.open_document(result.document.id)
         elif result is not None:
             self.feedback.show_error(result.message)
+
+
+def _backup_then_read(project: str | None, files, *, guard, progress, cancelled):
+    """Worker: a backup of the project before the import (see store.backups), then the files
+    read through the guard. A backup that fails does not stop the import: why is returned
+    beside what was read."""
+    problem = backup_problem(project, "before-import") if project is not None else None
+    return problem, extract_files(files, guard=guard, progress=progress, cancelled=cancelled)

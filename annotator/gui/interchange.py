@@ -31,9 +31,11 @@ if TYPE_CHECKING:  # the interchange code loads with the first export, load or m
 
 class InterchangeController:
     def __init__(self, *, parent: QWidget, prompts: Prompts, feedback: Feedback,
-                 push: Callable[[commands.Command], bool], select_claim: Callable[..., None]):
+                 push: Callable[[commands.Command], bool], select_claim: Callable[..., None],
+                 backup: Callable[[str], bool] = lambda _reason: True):
         self.parent, self.prompts, self.feedback, self.push = parent, prompts, feedback, push
         self.select_claim = select_claim
+        self.backup = backup  # a backup before a bulk change; False: do not go on (see gui.backups)
         self.annotations: AnnotationService | None = None
         self.last_report_dialog: QDialog | None = None
 
@@ -101,6 +103,8 @@ class InterchangeController:
 
         if Path(path).resolve() == Path(self.store.path).resolve():
             self.feedback.show_error("A project cannot be merged into itself.")
+            return None
+        if not self.backup("before-merge"):
             return None
         command = commands.AddRows(self.service, f"Merge {Path(path).name}",
                                    lambda: merge_project_file(self.store, path))
@@ -191,4 +195,6 @@ class InterchangeController:
                     "Load the valid rows anyway?"):
                 self.load_annotations(load.folder, accept_valid=True)
             return
+        if load.backup_problem:
+            text += f"\n\nNo backup was taken before the load: {load.backup_problem}"
         self.prompts.inform("Annotations loaded", text + (f"\n\n{errors}" if errors else ""))

@@ -161,7 +161,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock, claims_dock], [270, 470], Qt.Orientation.Horizontal)
 
         self.interchange = InterchangeController(
-            parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim)
+            parent=self, prompts=self.prompts, feedback=self, push=self.push, select_claim=self.select_claim,
+            backup=lambda reason: self.backups.before_bulk_change(reason))
         self.importing = ImportController(parent=self, prompts=self.prompts, feedback=self, push=self.push,
                                           open_documents=self._open_in_empty_panes,
                                           open_document=self._open_document)

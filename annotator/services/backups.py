@@ -19,6 +19,18 @@ def take_backup(project: str | Path, reason: str, *, progress: Callable[[int, in
     return _backups.take(project, reason, progress=report, cancelled=cancelled)
 
 
+def backup_problem(project: str | Path, reason: str) -> str | None:
+    """Take a backup before a bulk change that goes ahead anyway (the app's workers): None
+    when it was taken, else why not, to be said beside the change's result."""
+    from annotator.core.errors import AnnotatorError
+
+    try:
+        _backups.take(project, reason)
+    except AnnotatorError as exc:
+        return str(exc)
+    return None
+
+
 def restore_backup(store: ProjectStore, backup: Backup | str | Path) -> Backup | None:
     """Replace the open project's contents with ``backup``'s, after backing up the state it
     replaces; returns that safety copy (restore it to undo the restore)."""
@@ -28,4 +40,5 @@ def restore_backup(store: ProjectStore, backup: Backup | str | Path) -> Backup |
     return safety
 
 
-__all__ = ["KEPT", "KEPT_BYTES", "Backup", "folder_for", "list_backups", "restore_backup", "take_backup"]
+__all__ = ["KEPT", "KEPT_BYTES", "Backup", "backup_problem", "folder_for", "list_backups", "restore_backup",
+           "take_backup"]

@@ -83,3 +83,35 @@ def test_declining_the_restore_changes_nothing(window, prompts, user, qtbot):
     _menu_action(win, "Restore Backup…").trigger()
     assert win.store.claim(claim_id) is not None and win.undo_stack.canUndo()
     assert len(list_backups(win.store.path)) == 1
+
+
+def test_an_import_a_load_and_a_merge_each_back_up_first(window, prompts, qtbot, tmp_path):
+    """Each bulk change made in the window is preceded by a backup of the project as it was:
+    restoring it takes the project back to before that change."""
+    from annotator.services.demo import create_demo_project
+
+    win = window
+    _backed_up(win, qtbot, 1)
+    before = win.store.counts()
+    article = tmp_path / "brief.md"
+    article.write_text("# Brief\n\nOkCupid's founders invested in Clarifai.\n", encoding="utf-8")
+    win.importing.import_paths([str(article)])
+    qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
+    assert list_backups(win.store.path)[0].reason == "before-import"
+
+    csv_folder = tmp_path / "csv"
+    win.interchange.export(str(csv_folder))
+    load = win.interchange.load_annotations(str(csv_folder))
+    qtbot.waitUntil(lambda: load.over)
+    assert list_backups(win.store.path)[0].reason == "before-load"
+
+    other = create_demo_project(tmp_path / "other.annotator")
+    other.close()
+    win.interchange.merge(str(tmp_path / "other.annotator"))
+    backups = list_backups(win.store.path)
+    assert [b.reason for b in backups][:3] == ["before-merge", "before-load", "before-import"]
+
+    prompts.answer("choose", f"3.  {backups[2].describe()}")
+    prompts.answer("confirm", True)
+    _menu_action(win, "Restore Backup…").trigger()
+    assert win.store.counts() == before, "back to before the import"
