@@ -139,3 +139,15 @@ def test_a_project_locked_by_another_program_stops_the_load_with_one_message(dem
     assert demo_store.counts() == counts
     report = load_csv(demo_store, path, accept_valid=True)
     assert report.loaded and report.claims_loaded == 2, report.lines()
+
+
+def test_a_byte_that_is_not_utf8_is_named_correctly_after_a_byte_order_mark(tmp_path):
+    # Found by fuzzing: the position Python reports counts from after the mark, so the message
+    # named the byte three places too early (an ordinary letter) and could give the wrong line.
+    from annotator.services.interchange.csv_format import read_csv
+
+    path = tmp_path / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbfname,url\r\nab,\r\nCaf\xe9,\r\n")
+    table, [error] = read_csv(path, "sources")
+    assert table is None
+    assert "byte 0xe9 on line 3" in error.message and error.row == 3
