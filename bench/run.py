@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import (  # noqa: E402
+    bench_fuzz,
     bench_gui,
     bench_matching,
     bench_reliability,
@@ -31,7 +32,9 @@ SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reli
           "book": bench_reliability.run_book, "synthetic": bench_reliability.run_synthetic,
           "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
           "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run,
-          "scale": bench_scale.run}
+          "scale": bench_scale.run, "fuzz": bench_fuzz.run}
+#: Not run by default: 100,000 inputs, each in its own process, take hours (``--count`` shortens it).
+LONG = {"fuzz"}
 
 
 def table(title: str, rows: list[tuple[str, str, str, str]]) -> str:
@@ -56,14 +59,21 @@ def timed(fn, repeat: int = 5) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("suites", nargs="*", metavar="SUITE", help=f"any of {', '.join(SUITES)} (default: all)")
+    parser.add_argument("suites", nargs="*", metavar="SUITE",
+                        help=f"any of {', '.join(SUITES)} (default: all but {', '.join(sorted(LONG))})")
+    parser.add_argument("--count", type=int, metavar="N",
+                        help=f"fuzz: inputs per format and per CSV file kind (default {bench_fuzz.COUNT:,})")
     args = parser.parse_args()
+    if args.count is not None:
+        if args.count < 1:
+            parser.error("--count must be 1 or more")
+        bench_fuzz.COUNT = args.count
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     unknown = set(args.suites) - set(SUITES)
     if unknown:
         parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name in args.suites or SUITES:
+        for name in args.suites or [s for s in SUITES if s not in LONG]:
             title, rows = SUITES[name](Path(tmp))
             print(table(title, rows))
     return 0

@@ -227,3 +227,15 @@ def test_applying_a_plan_checks_it_against_the_project_as_it_is_now(demo_store, 
     assert all(c.document_id != doc.id for c in demo_store.claims())
     assert any(o.reason.startswith(("link:", "verdict:")) for o in report.orphans), "what hangs on them goes too"
     assert demo_store.integrity_check() == "ok"
+
+
+def test_a_byte_that_is_not_utf8_is_named_correctly_after_a_byte_order_mark(tmp_path):
+    # Found by fuzzing: the position Python reports counts from after the mark, so the message
+    # named the byte three places too early (an ordinary letter) and could give the wrong line.
+    from annotator.services.interchange.csv_format import read_csv
+
+    path = tmp_path / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbfname,url\r\nab,\r\nCaf\xe9,\r\n")
+    table, [error] = read_csv(path, "sources")
+    assert table is None
+    assert "byte 0xe9 on line 3" in error.message and error.row == 3

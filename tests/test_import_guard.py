@@ -49,12 +49,13 @@ def _gone(pid: int) -> bool:
 def test_a_file_that_hangs_is_skipped_after_the_time_limit_and_the_batch_goes_on(tmp_path):
     files = _articles(tmp_path, "first.txt", "hang.txt", "last.txt")
     store = create_project(tmp_path / "p.annotator")
+    before = set(multiprocessing.active_children())  # e.g. a scoring process an earlier test left to end
     results = ImportService(store).import_files(files, guard=ReadGuard(TINY, reader=misbehave))
     store.close()
     assert [r.status for r in results] == [IMPORTED, FAILED, IMPORTED]
     assert results[1].message.startswith("hang.txt took longer than 1 s to read and was skipped")
     assert "ANNOTATOR_IMPORT_SECONDS" in results[1].message
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before, "the reading children are gone"
 
 
 @pytest.mark.skipif(not LINUX, reason="the memory limit is enforced where RLIMIT_AS is (Linux)")
@@ -114,6 +115,7 @@ def test_one_child_reads_the_whole_batch_and_a_new_one_follows_a_kill(tmp_path):
 
 def test_stop_from_another_thread_ends_a_hung_read_at_once_and_leaves_no_process(tmp_path):
     [hang] = _articles(tmp_path, "hang.txt")
+    before = set(multiprocessing.active_children())  # e.g. a scoring process an earlier test left to end
     guard = ReadGuard(ReadLimits(seconds=3600, memory_mb=None), reader=misbehave)
     started, outcome = threading.Event(), []
 
@@ -132,7 +134,7 @@ def test_stop_from_another_thread_ends_a_hung_read_at_once_and_leaves_no_process
     reading.join(60)  # only a working stop ends a read of an hour's limit
     assert outcome == ["cancelled"]
     assert _gone(pid)
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before
 
 
 def test_cancelling_marks_the_file_being_read_and_the_rest_as_cancelled(tmp_path):

@@ -152,3 +152,13 @@ def test_half_of_a_utf16_pair_from_a_pdf_font_is_shown_as_a_replacement_and_the_
     assert pdf.title == "Budget \ufffd report"
     assert "2 characters that no text can hold" in results[0].message
     store.close()
+
+
+def test_a_character_reference_lxml_refuses_beside_a_script_is_replaced():
+    # Found by fuzzing: &#xFFFE; became U+FFFE in the tree, and removing the script next to it
+    # made lxml raise ValueError, so a readable page was refused as "damaged".
+    for ref in ("&#xFFFE;", "&#65535;", "&#x8;"):
+        page = f"<html><body><p>The council met on Tuesday {ref}<script>x()</script> and voted.</p></body></html>"
+        doc = read_bytes(page.encode(), "refs.html")
+        assert "The council met on Tuesday \ufffd and voted." in doc.text
+    assert "☺" in read_bytes(b"<html><body><p>A smile &#x263a; stays.</p></body></html>", "ok.html").text

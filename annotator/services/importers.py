@@ -72,6 +72,8 @@ _HTML_ENCODINGS = re.compile(
     r"utf[-_]?8|ascii|latin[-_]1|iso8859[-_]\d+|cp(874|125\d|437|8[56]\d|9[345]\d)|koi8[-_][ru]|"
     r"mac[-_](roman|cyrillic)|gb(k|2312|18030)|big5(hkscs)?|euc[-_](jp|kr)|shift[-_]jis|iso2022[-_]jp")
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses these in text
+# A numeric character reference (&#xFFFE;) the parser would turn into one of those.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 _WESTERN_LANGUAGES = frozenset((
@@ -708,6 +710,7 @@ def _parse_html(html: str) -> tuple[Any, str | None]:
     from lxml import etree
 
     html = _HUGE_TAG.sub(r"<\1>", _strip_dtd_subsets(_XML_UNSAFE.sub("", html)))
+    html = _CHAR_REF.sub(_safe_char_ref, html)
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   no_network=True, collect_ids=False)
     try:
@@ -718,6 +721,14 @@ def _parse_html(html: str) -> tuple[Any, str | None]:
     if not limits:
         return tree, None
     return tree, "nested too deeply" if any("depth" in m for m in limits) else "too large in one block"
+
+
+def _safe_char_ref(match: re.Match) -> str:
+    """A character reference as written, or U+FFFD for one naming a character lxml refuses
+    in text (such as &#xFFFE;): kept, it made removing a script beside it fail."""
+    hex_digits, digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    return "\ufffd" if code <= 0xFFFF and _XML_UNSAFE.match(chr(code)) else match.group()
 
 
 def _strip_dtd_subsets(html: str) -> str:

@@ -243,11 +243,27 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
         except sqlite3.Error as exc:
             if "locked" in str(exc):
                 raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
+            if version < LATEST_VERSION:
+                raise ProjectError(_upgrade_failed(path, version, exc)) from None
             raise ProjectError(f"Cannot open {path.name}: {exc}.") from None
     except BaseException:
         lock.release()
         raise
     return ProjectStore(db, path, clock, lock=lock)
+
+
+def _upgrade_failed(path: Path, version: int, exc: sqlite3.Error) -> str:
+    """What a failed upgrade did. Each step is one transaction, so a failed step is rolled
+    back: the project is as it was, or (several steps) whole at the last step that finished."""
+    try:
+        reached = _inspect_read_only(path)
+    except (ProjectError, sqlite3.Error, OSError):
+        reached = version
+    done = ("It was not changed" if reached == version else
+            f"It is whole, part of the way there (schema {reached}); the copy of it as it was is "
+            f"{path.name}.v{version}.bak")
+    return (f"{path.name} could not be upgraded ({exc}). {done}; free some disk space or move it to a "
+            "folder you can write to, then open it again.")
 
 
 def open_for_reading(path: str | os.PathLike):

@@ -231,8 +231,15 @@ class ProjectStore:
                     self.db.conn.rollback()
             if isinstance(exc, sqlite3.IntegrityError):
                 raise ValidationError(f"The change was refused: {exc}.") from None
-            raise ProjectError(f"The change could not be saved to {self.path.name} ({exc}). "
-                               "Nothing was changed; try again.") from None
+            raise ProjectError(self._not_saved(exc)) from None
+
+    def _not_saved(self, exc: sqlite3.Error) -> str:
+        """Why an edit did not reach the file; a write error (a full disk, a file-size limit,
+        a failing drive) comes with what to do about it."""
+        advice = "try again"
+        if "disk" in str(exc) or "full" in str(exc):
+            advice = "free some disk space (or check the drive), then try again"
+        return f"The change could not be saved to {self.path.name} ({exc}). Nothing was changed; {advice}."
 
     @contextmanager
     def recording(self) -> Iterator[AddedRows]:
@@ -251,8 +258,7 @@ class ProjectStore:
         except sqlite3.IntegrityError as exc:
             raise ValidationError(f"The change was refused: {exc}.") from None
         except sqlite3.OperationalError as exc:  # locked by another program, read-only, disk full
-            raise ProjectError(f"The change could not be saved to {self.path.name} ({exc}). "
-                               "Nothing was changed; try again.") from None
+            raise ProjectError(self._not_saved(exc)) from None
 
     def _write(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         with self.transaction():

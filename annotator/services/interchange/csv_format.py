@@ -142,10 +142,12 @@ def _decode(data: bytes, name: str) -> str | RowError:
         # second would stick to the first column's name and hide that column.
         return data.decode("utf-8-sig").lstrip("\ufeff")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        # exc.start counts in exc.object, which is the data after a byte-order mark
+        decoded = bytes(exc.object)
+        line = decoded[:exc.start].count(b"\n") + 1
         return RowError(
             name, line, None,
-            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
+            f"the file is not UTF-8 (byte 0x{decoded[exc.start]:02x} on line {line}); "
             "save it as “CSV UTF-8” and try again.")
 
 
