@@ -64,7 +64,7 @@ class ProjectCheck:
         from annotator.services.demo import demo_project_path
 
         last = app_settings.last_project()
-        return cls(Path(last) if last else demo_project_path())
+        return cls(Path(last) if last and Path(last).exists() else demo_project_path())
 
     def _run(self) -> None:
         assert self.path is not None  # started only with a path

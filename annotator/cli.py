@@ -65,13 +65,15 @@ def _open(raw: str, *, backup: str | None = None):
 
     store = open_project(_project_path(raw))
     if backup is not None:
-        from annotator.services.backups import take_backup
+        from annotator.services.backups import backup_problem
 
         try:
-            take_backup(store.path, backup)
+            problem = backup_problem(store.path, backup)
         except BaseException:
             store.close()
             raise
+        if problem:  # e.g. a nearly full disk: the change itself may still fit, and says if not
+            print(f"annotator: no backup was taken first: {problem}", file=sys.stderr)
     return store
 
 

@@ -68,10 +68,8 @@ def test_the_newest_ten_are_kept(demo, monkeypatch):
 
 
 def test_a_cancelled_backup_leaves_nothing(demo):
-    seen = []
-    assert take_backup(demo, "by-hand", progress=lambda done, total, what: seen.append(what),
-                       cancelled=lambda: True) is None
-    assert seen and list(folder_for(demo).iterdir()) == []
+    assert take_backup(demo, "by-hand", cancelled=lambda: True) is None
+    assert not folder_for(demo).exists() or list(folder_for(demo).iterdir()) == []
 
 
 def test_restore_puts_the_backup_in_place_and_backs_up_what_it_replaces(demo):
@@ -88,7 +86,11 @@ def test_restore_puts_the_backup_in_place_and_backs_up_what_it_replaces(demo):
         assert store.counts().verdicts == 0
     finally:
         store.close()
-    assert open_project(demo).counts().verdicts == 0  # and it lasts
+    reopened = open_project(demo)
+    try:
+        assert reopened.counts().verdicts == 0  # and it lasts
+    finally:
+        reopened.close()
 
 
 def test_a_backup_of_another_schema_version_is_refused(demo, tmp_path):
@@ -125,3 +127,51 @@ def test_the_command_line_backs_up_before_a_load_and_restores_by_number(demo, tm
     r = run("backup", str(demo))
     assert r.returncode == 0 and "Backed up demo.annotator" in r.stdout
     assert sorted(p.name for p in demo.parent.iterdir() if p.name.startswith("demo.")) == ["demo.annotator"]
+
+
+def test_the_oldest_backup_can_be_restored_when_the_list_is_full(demo, monkeypatch):
+    """The copy of what a restore replaces pushes the oldest out of a full list, but never
+    the copy being restored."""
+    from annotator.store import backups
+
+    monkeypatch.setattr(backups, "KEPT", 3)
+    store = open_project(demo)
+    try:
+        oldest = take_backup(demo, "by-hand")
+        store.db.execute("DELETE FROM verdicts")
+        store.db.conn.commit()
+        take_backup(demo, "by-hand")
+        take_backup(demo, "by-hand")
+        assert list_backups(demo)[-1].path == oldest.path
+        restore_backup(store, oldest)
+        assert store.counts().verdicts == 23
+    finally:
+        store.close()
+    assert oldest.path.exists(), "kept while it was being restored"
+    assert list_backups(demo)[0].reason == "before-restore"
+
+
+def test_a_copy_of_another_project_is_not_restored_over_this_one(demo, tmp_path):
+    other = tmp_path / "other.annotator"
+    create_demo_project(other).close()  # the same articles, another project
+    store = open_project(demo)
+    try:
+        before = store.counts()
+        with pytest.raises(ProjectError, match=r"copy of another project.*not changed"):
+            store.restore_backup(other)
+        assert store.counts() == before
+    finally:
+        store.close()
+
+
+def test_the_command_line_goes_on_when_no_backup_can_be_written(demo, tmp_path, monkeypatch):
+    """A data folder that cannot hold a copy (a full disk, no permission) does not stop a
+    change that still fits; the command says so on its error output."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be", encoding="utf-8")
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(blocked))
+    article = tmp_path / "brief.txt"
+    article.write_text("The council approved the budget on Monday.", encoding="utf-8")
+    r = run("import", str(demo), str(article))
+    assert r.returncode == 0 and "1 imported" in r.stdout, r.stderr
+    assert "no backup was taken first" in r.stderr and "Traceback" not in r.stderr

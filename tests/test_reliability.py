@@ -180,6 +180,20 @@ def test_conflicting_verdicts_are_reported(store):
     assert not scores.inputs.conflicts and explain_claim(scores, a).probability == 1.0
 
 
+def test_a_disputed_claim_stays_unchecked_even_beside_a_rival_rated_true(store):
+    store.clock = TickingClock()
+    room = Newsroom(store)
+    a = room.claim("A", "The ship sank in 1912.")
+    c = room.claim("C", "The ship never sank.")
+    room.service.link(a, c, Relation.CONTRADICTS)
+    room.verdict(c, Rating.TRUE)
+    room.verdict(a, Rating.TRUE)
+    AnnotationService(store, annotator="bob").set_verdict(a, Rating.FALSE)
+    scores = score_project(store)
+    estimate = explain_claim(scores, a)
+    assert estimate.conflict and not estimate.settled, "what the note says is what is counted"
+
+
 def test_new_false_verdict_never_raises_a_record():
     rng = np.random.default_rng(3)
     cfg = Config(min_checked=1)

@@ -24,9 +24,11 @@ from annotator.services.projects import ProjectStore
 
 class BackupsController(QObject):
     def __init__(self, *, parent: QWidget, prompts: Prompts, feedback: Feedback,
-                 store: Callable[[], ProjectStore | None], reload: Callable[[], None]):
+                 store: Callable[[], ProjectStore | None], reload: Callable[[], None],
+                 busy: Callable[[], str | None] = lambda: None):
         super().__init__(parent)
         self.prompts, self.feedback, self.store, self.reload = prompts, feedback, store, reload
+        self.busy = busy  # what is under way that a restore would cut short (an import, a load), if anything
         self.worker: Worker | None = None
         self.last: Backup | None = None  # the newest backup this window took
         self._just_restored = False
@@ -70,6 +72,10 @@ class BackupsController(QObject):
     def restore_dialog(self) -> None:
         store = self.store()
         if store is None:
+            return
+        under_way = self.busy()
+        if under_way:
+            self.prompts.inform("Restore Backup", f"{under_way}. Wait for it to finish, or cancel it, then restore.")
             return
         backups = list_backups(store.path)
         if not backups:

@@ -167,7 +167,8 @@ class MainWindow(QMainWindow):
                                           open_documents=self._open_in_empty_panes,
                                           open_document=self._open_document)
         self.backups = BackupsController(parent=self, prompts=self.prompts, feedback=self,
-                                         store=lambda: self._store, reload=lambda: self.set_project(self.store))
+                                         store=lambda: self._store, reload=lambda: self.set_project(self.store),
+                                         busy=self._work_under_way)
         self.documents = DocumentsController(
             parent=self, prompts=self.prompts, feedback=self, push=self.push, push_pair=self.push_pair,
             tree=self.sources_tree, doc_role=DOC_ROLE, panes=lambda: self.panes, show_in_pane=self.show_in_pane,
@@ -464,6 +465,14 @@ class MainWindow(QMainWindow):
         self.score_updater.schedule()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
         self.backups.take_in_background("opened")
+
+    def _work_under_way(self) -> str | None:
+        """A change running in a worker that replacing the project would cut short."""
+        if self.importing.worker is not None:
+            return "Articles are being imported"
+        if self.interchange.csv_load is not None:
+            return "Annotations are being loaded"
+        return None
 
     def _panes_key(self, kind: str = "panes") -> str:
         """The settings key of this project's panes (``kind="pinned"``: of its pins)."""

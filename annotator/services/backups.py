@@ -35,7 +35,7 @@ def restore_backup(store: ProjectStore, backup: Backup | str | Path) -> Backup |
     """Replace the open project's contents with ``backup``'s, after backing up the state it
     replaces; returns that safety copy (restore it to undo the restore)."""
     path = backup.path if isinstance(backup, Backup) else Path(backup)
-    safety = _backups.take(store.path, "before-restore")
+    safety = _backups.take(store.path, "before-restore", keep=path)  # the chosen copy is not pruned
     store.restore_backup(path)
     return safety
 

@@ -4,7 +4,8 @@ closed (a bulk delete, a load or merge into the wrong project) can still be undo
 A copy is taken when a project is opened (unless the newest copy already holds exactly what
 the file holds) and before every bulk change: loading annotations, merging, importing a
 batch of articles. (Deleting a document is undone with Undo; after the app is closed,
-the backup taken when the project was opened still holds it.) Copies are made with SQLite's online backup API
+the backup taken when the project was opened holds it, unless it was imported in that same
+session or ten bulk changes have pushed that backup out.) Copies are made with SQLite's online backup API
 through a read-only connection of their own, so they can be taken on any thread while the
 app goes on editing, and each holds one consistent state. A copy is written under a
 temporary name, checked (``quick_check``) and only then given its name.
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import CorruptProjectError, ProjectError
 
 KEPT = 10
 KEPT_BYTES = 2 * 1024 ** 3
@@ -44,7 +45,6 @@ _REASONS = {
     "before-restore": "before restoring a backup",
     "by-hand": "made by hand",
 }
-_PAGES_PER_STEP = 2048  # 8 MB of 4 KB pages between progress reports
 
 
 @dataclass(frozen=True)
@@ -74,15 +74,23 @@ def folder_for(project: str | os.PathLike) -> Path:
     """Where the backups of the project at this path live (not created here)."""
     from annotator.paths import data_dir
 
+    try:
+        base = data_dir()
+    except OSError as exc:
+        raise ProjectError(f"The data folder for backups cannot be used ({exc.strerror or exc}).") from None
     real = Path(project).resolve()
     digest = hashlib.sha256(str(real).encode("utf-8", "surrogatepass")).hexdigest()[:10]
     stem = re.sub(r"[^\w.-]+", "_", real.stem)[:60] or "project"
-    return data_dir() / "backups" / f"{stem}-{digest}"
+    return base / "backups" / f"{stem}-{digest}"
 
 
 def list_backups(project: str | os.PathLike) -> list[Backup]:
-    """The project's backups, newest first."""
-    return sorted(_backups_in(folder_for(project)), key=lambda b: b.taken_at, reverse=True)
+    """The project's backups, newest first (none when the data folder cannot be used)."""
+    try:
+        folder = folder_for(project)
+    except ProjectError:
+        return []
+    return sorted(_backups_in(folder), key=lambda b: b.taken_at, reverse=True)
 
 
 def _backups_in(folder: Path) -> list[Backup]:
@@ -98,7 +106,7 @@ def _backups_in(folder: Path) -> list[Backup]:
 
 def take(project: str | os.PathLike, reason: str, *,
          progress: Callable[[int, int], None] | None = None,
-         cancelled: Callable[[], bool] | None = None) -> Backup | None:
+         cancelled: Callable[[], bool] | None = None, keep: Path | None = None) -> Backup | None:
     """Copy the project (everything committed, including its write-ahead log) into its
     backup folder; None when ``reason`` is "opened" and the newest copy already holds what
     the file holds, or when cancelled. Raises ProjectError when the copy cannot be made."""
@@ -144,26 +152,23 @@ def take(project: str | os.PathLike, reason: str, *,
             partial.unlink(missing_ok=True)
         reason_text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ProjectError(f"A backup of {project.name} could not be written to {folder} ({reason_text}).") from None
-    _prune(folder)
+    _prune(folder, keep)
     return Backup(target, now, reason)
 
 
 def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, progress, cancelled) -> bool:
-    """The backup API, a few megabytes at a time; True when cancelled part-way."""
-
-    class Stop(Exception):
-        pass
+    """The backup API in one step, inside one read transaction: a copy made a few pages at
+    a time starts again whenever the app commits an edit meanwhile, and might never end
+    while someone works. In WAL mode the read does not hold up the app's writes. True when
+    cancelled before it began."""
+    if cancelled is not None and cancelled():
+        return True
 
     def step(_status: int, remaining: int, total: int) -> None:
         if progress is not None:
             progress(total - remaining, total)
-        if cancelled is not None and cancelled():
-            raise Stop
 
-    try:
-        src.backup(dst, pages=_PAGES_PER_STEP, progress=step)
-    except Stop:
-        return True
+    src.backup(dst, pages=-1, progress=step)
     return False
 
 
@@ -185,11 +190,14 @@ def _newest_holds_the_file(project: Path) -> bool:
     return changed_ns < taken_ns - 1_000_000_000  # a second's margin for coarse file times
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, keep: Path | None = None) -> None:
+    """The newest KEPT copies, within KEPT_BYTES; ``keep`` (the copy about to be restored) stays."""
     backups = sorted(_backups_in(folder), key=lambda b: b.taken_at, reverse=True)
     total = 0
     for index, backup in enumerate(backups):
         total += backup.size
+        if keep is not None and backup.path.resolve() == Path(keep).resolve():
+            continue
         if index >= KEPT or (index > 0 and total > KEPT_BYTES):
             with suppress(OSError):
                 backup.path.unlink()
@@ -202,22 +210,40 @@ def _prune(folder: Path) -> None:
 def restore(conn: sqlite3.Connection, backup: Path) -> None:
     """Replace the contents of the project open on ``conn`` (its writer connection) with the
     backup's, in one step. The caller takes a backup of the current state first."""
+    from annotator.store.opening import _check_text_readable
+    from annotator.store.schema import APPLICATION_ID
+
+    backup = Path(backup)
+    name = backup.name
+    # A copy annotator wrote has no log beside it; any other file is read with its log.
+    wal = backup.with_name(backup.name + "-wal")
     try:
-        src = sqlite3.connect(Path(backup).resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        src = sqlite3.connect(backup.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1"),
+                              uri=True)
     except sqlite3.Error as exc:
-        raise ProjectError(f"Cannot read the backup {Path(backup).name}: {exc}.") from None
+        raise ProjectError(f"Cannot read the backup {name}: {exc}.") from None
     try:
         if src.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
-            raise ProjectError(f"The backup {Path(backup).name} is damaged; choose another.")
+            raise ProjectError(f"The backup {name} is damaged; choose another. The project was not changed.")
+        if src.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise ProjectError(f"{name} is not an annotator project. The project was not changed.")
         theirs = src.execute("PRAGMA user_version").fetchone()[0]
         ours = conn.execute("PRAGMA user_version").fetchone()[0]
         if theirs != ours:
-            raise ProjectError(f"The backup {Path(backup).name} was made by another version of annotator "
+            raise ProjectError(f"The backup {name} was made by another version of annotator "
                                f"(schema {theirs}, this project {ours}); open it with File › Open instead. "
                                "The project was not changed.")
+        created = "SELECT value FROM project_meta WHERE key = 'created_at'"
+        if src.execute(created).fetchall() != conn.execute(created).fetchall():
+            raise ProjectError(f"{name} is a copy of another project (it was created at another time); "
+                               "open it with File › Open, or merge it. The project was not changed.")
+        _check_text_readable(src, backup)  # what is restored is trusted as annotator's own (store.closes)
         src.backup(conn)
     except sqlite3.Error as exc:
-        raise ProjectError(f"The backup {Path(backup).name} could not be restored ({exc}). "
+        raise ProjectError(f"The backup {name} could not be restored ({exc}). "
+                           "The project was not changed.") from None
+    except CorruptProjectError:
+        raise ProjectError(f"The backup {name} is damaged (some of its text cannot be read); choose another. "
                            "The project was not changed.") from None
     finally:
         src.close()

@@ -97,11 +97,11 @@ class ProjectInputs:
     copy_reasons: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     assertion_copy_note: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    conflicts: list[VerdictConflict] = field(default_factory=list)  # propositions left unsettled
+    conflicts: list[DisputedVerdicts] = field(default_factory=list)  # propositions left unsettled
 
 
 @dataclass(frozen=True)
-class ConflictingVerdict:
+class DisputedVerdict:
     claim_id: str
     quote: str
     source: str
@@ -114,13 +114,13 @@ class ConflictingVerdict:
 
 
 @dataclass(frozen=True)
-class VerdictConflict:
+class DisputedVerdicts:
     """Decisive verdicts on one proposition (one claim, or claims linked as saying the same
     thing) that disagree: true against false. The proposition counts as unchecked until
     they agree."""
 
     prop: int
-    verdicts: list[ConflictingVerdict]  # oldest first
+    verdicts: list[DisputedVerdict]  # oldest first
 
     def text(self) -> str:
         quotes = []
@@ -290,18 +290,21 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             ignored.setdefault(p, v.rating)
         else:
             decisive_of[p].append(v)
-    conflicts: list[VerdictConflict] = []
+    conflicts: list[DisputedVerdicts] = []
     for p, given in decisive_of.items():
         ignored.pop(p, None)
         if len({decisive_truth(v.rating) for v in given}) > 1:
-            conflict = VerdictConflict(p, [
-                ConflictingVerdict(v.claim_id, quotes[v.claim_id], _source_name(v.claim_id), v.rating,
+            conflict = DisputedVerdicts(p, [
+                DisputedVerdict(v.claim_id, quotes[v.claim_id], _source_name(v.claim_id), v.rating,
                                    v.annotator or "someone", v.updated_at or "") for v in given])
             conflicts.append(conflict)
             notes.append(conflict.text())
             continue
         verdict[p] = decisive_truth(given[-1].rating)
         prop_rating[p], prop_rating_claim[p] = given[-1].rating, given[-1].claim_id
+    disputed = {c.prop for c in conflicts}
+    if group is not None and disputed:  # no rival settles a proposition whose own verdicts disagree
+        group[sorted(disputed)] = -1
     if group is not None:
         for g in np.unique(group[group >= 0]):
             in_group = np.flatnonzero(group == g)
@@ -312,8 +315,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         if verdict[a] == 1.0 and verdict[b] == 1.0:
             notes.append("Two claims rated true are linked as contradicting; both are kept as true.")
         for x, y in ((a, b), (b, a)):
-            if verdict[x] == 1.0 and np.isnan(verdict[y]):
-                verdict[y] = 0.0
+            if verdict[x] == 1.0 and np.isnan(verdict[y]) and y not in disputed:
+                verdict[y] = 0.0  # (a proposition whose own verdicts disagree stays unchecked)
 
     # Assertions: one per (source, proposition).
     assertion_of: dict[tuple[int, int], int] = {}
