@@ -109,9 +109,6 @@ class DisputedVerdict:
     annotator: str
     when: str  # ISO time of the verdict's last change
 
-    def text(self) -> str:
-        return f"{self.rating.label} by {self.annotator} ({self.when[:10] or 'undated'})"
-
 
 @dataclass(frozen=True)
 class DisputedVerdicts:
@@ -123,14 +120,24 @@ class DisputedVerdicts:
     verdicts: list[DisputedVerdict]  # oldest first
 
     def text(self) -> str:
-        quotes = []
+        """One bounded sentence, however many claims and people are involved."""
+        claims: dict[str, str] = {}
         for v in self.verdicts:
-            shown = f"“{_short(v.quote)}” ({v.source})"
-            if shown not in quotes:
-                quotes.append(shown)
-        ratings = ", ".join(v.text() for v in self.verdicts)
-        return (f"Verdicts disagree on {' and '.join(quotes[:3])}{' and others' if len(quotes) > 3 else ''}: "
-                f"{ratings}. It counts as unchecked until they agree.")
+            claims.setdefault(v.claim_id, f"“{_short(v.quote)}” ({v.source})")
+        shown = list(dict.fromkeys(claims.values()))
+        where = " and ".join(shown[:2])
+        if len(claims) > 2:
+            where = f"{', '.join(shown[:2])} and {len(claims) - 2} more linked claims"
+        sides = []
+        for truth in (1.0, 0.0):
+            given = [v for v in self.verdicts if decisive_truth(v.rating) == truth]
+            labels = " / ".join(dict.fromkeys(v.rating.label for v in given))
+            people = list(dict.fromkeys(v.annotator for v in given))
+            named = ", ".join(people[:3]) + (f" and {len(people) - 3} more" if len(people) > 3 else "")
+            sides.append(f"{labels} by {named}")
+        latest = max((v.when for v in self.verdicts), default="")[:10]
+        return (f"Verdicts disagree on {where}: {'; '.join(sides)}"
+                f"{f' (latest {latest})' if latest else ''}. It counts as unchecked until they agree.")
 
     def to_dict(self) -> dict:
         return {"verdicts": [{"claim_id": v.claim_id, "quote": v.quote, "source": v.source,
