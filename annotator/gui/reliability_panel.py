@@ -409,7 +409,9 @@ SCORING = ScoringProcess()
 def _prepare_child() -> None:
     """In the scoring child: yield the processor to the window and leave with it."""
     _lower_priority()
-    _exit_with_parent()
+    from annotator.services.sandbox import exit_with_parent
+
+    exit_with_parent()
 
 
 def _lower_priority() -> None:
@@ -429,23 +431,6 @@ def _lower_priority() -> None:
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
     except OSError:
         pass  # not allowed here: the scores come as fast as before
-
-
-def _exit_with_parent() -> None:
-    """In the scoring child: leave as soon as the app's process is gone, even when it was
-    killed or crashed and could not say goodbye (an orphan would hold memory for nothing)."""
-    import os
-    from multiprocessing.connection import wait
-
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _score(path, progress, cancelled):

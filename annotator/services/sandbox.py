@@ -322,7 +322,7 @@ def _child_main(conn: Any, reader: Reader, memory_bytes: int | None, seconds: fl
     # Ctrl+C in a terminal reaches the whole process group: the parent decides what it means
     # (the command line stops, the window closes) and ends this child itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent()
+    exit_with_parent()
     if reader is read_file:
         import annotator.services.importers  # noqa: F401  (imported before the clock runs)
     _limit_memory(memory_bytes)
@@ -443,9 +443,10 @@ def _limit_cpu(seconds: float) -> None:
         pass
 
 
-def _exit_with_parent() -> None:
-    """Leave as soon as the app's process is gone, even when it was killed and could not say
-    goodbye (an orphan would hold memory for nothing)."""
+def exit_with_parent() -> None:
+    """In a child process (the reader here, the app's scoring process): leave as soon as the
+    app's process is gone, even when it was killed and could not say goodbye (an orphan
+    would hold memory for nothing)."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
