@@ -250,8 +250,10 @@ class Inspector(QWidget):
         estimate = scores.estimate(claim_id) if scores is not None else None
         if estimate is None:
             return ""
-        if estimate.conflict:
-            return f"<small><b>Verdicts disagree.</b> {escape(estimate.conflict)}</small>"
+        if estimate.conflict:  # "Verdicts disagree on …", its first words in bold
+            head, _, rest = estimate.conflict.partition(" on ")
+            return f"<small><b>{escape(head)}</b> on {escape(rest)}</small>" if rest else \
+                f"<small>{escape(estimate.conflict)}</small>"
         if estimate.settled:
             return f"<small>Settled by a verdict ({escape(estimate.verdict or '')}).</small>"
         pushes = sorted(estimate.pushes, key=lambda p: -abs(p.weight))[:4]
