@@ -28,6 +28,8 @@ from annotator.gui.palette import VERDICT_COLORS
 COLUMNS = ("Quote", "Source", "Document", "Type", "Verdict", "Note")
 ID_ROLE = Qt.ItemDataRole.UserRole
 UNCHECKED = "__unchecked__"
+IN_CONFLICT = "__in_conflict__"  # claims whose verdicts disagree (see services.reliability.inputs)
+CONFLICT_COLOR = QColor("#d55e00")
 FILTER_KEYS = ("document_id", "source_id", "type_id", "verdict")
 _ROOT = QModelIndex()  # the table has no parent rows
 
@@ -93,6 +95,7 @@ class ClaimsModel(QAbstractTableModel):
         self.types: dict[str, tuple[str, str]] = {}  # id -> (name, colour)
         self.text = ""
         self.filters: dict[str, str | None] = dict.fromkeys(FILTER_KEYS)
+        self.disputed: frozenset[str] = frozenset()  # claims whose verdicts disagree, as the last scores found
         self.sort_column: int | None = None
         self.sort_order = Qt.SortOrder.AscendingOrder
 
@@ -188,6 +191,21 @@ class ClaimsModel(QAbstractTableModel):
                 "source": self.sources.get(row.source_id or ""), "document": self.documents.get(row.document_id),
                 "type": type_name, "color": color, "document_id": row.document_id}
 
+    def set_disputed(self, claim_ids) -> None:
+        """The claims whose verdicts disagree: their Verdict cell says so, and the "In
+        conflict" filter shows them."""
+        disputed = frozenset(claim_ids)
+        if disputed == self.disputed:
+            return
+        changed, self.disputed = disputed ^ self.disputed, disputed
+        if self.filters["verdict"] == IN_CONFLICT:
+            self.beginResetModel()
+            self._keys, self._visible = self._filtered(self.rows.values())
+            self.endResetModel()
+        elif self._visible and changed:
+            column = COLUMNS.index("Verdict")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
+
     # -- filtering and sorting ---------------------------------------------------------
     def set_filter(self, key: str, value) -> None:
         if key == "text":
@@ -220,7 +238,10 @@ class ClaimsModel(QAbstractTableModel):
         if f["type_id"] is not None and row.type_id != f["type_id"]:
             return False
         verdict = f["verdict"]
-        if verdict is not None and (bool(row.verdict) if verdict == UNCHECKED else row.verdict != verdict):
+        if verdict == IN_CONFLICT:
+            if row.id not in self.disputed:
+                return False
+        elif verdict is not None and (bool(row.verdict) if verdict == UNCHECKED else row.verdict != verdict):
             return False
         return not self.text or self.text in row.haystack
 
@@ -234,6 +255,8 @@ class ClaimsModel(QAbstractTableModel):
                 selected = [r for r in selected if getattr(r, key) == f[key]]
         if f["verdict"] == UNCHECKED:
             selected = [r for r in selected if not r.verdict]
+        elif f["verdict"] == IN_CONFLICT:
+            selected = [r for r in selected if r.id in self.disputed]
         elif f["verdict"] is not None:
             selected = [r for r in selected if r.verdict == f["verdict"]]
         if text:
@@ -308,12 +331,18 @@ class ClaimsModel(QAbstractTableModel):
         row = self.rows[self.claim_at(index.row())]
         column = COLUMNS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == "Verdict" and row.id in self.disputed:
+                return ("in conflict" if role == Qt.ItemDataRole.DisplayRole else
+                        "Verdicts disagree (select the claim: the Inspector says who rated what); "
+                        "it counts as unchecked until they agree")
             if column == "Verdict" and not row.verdict:
                 return "—" if role == Qt.ItemDataRole.DisplayRole else "Not checked"
             return " ".join((self._text(row, column) or "").split())
         if role == Qt.ItemDataRole.DecorationRole:
             if column in ("Type", "Quote") and row.type_id in self.types:
                 return QColor(self.types[row.type_id][1])
+            if column == "Verdict" and row.id in self.disputed:
+                return CONFLICT_COLOR
             if column == "Verdict" and row.verdict:
                 return VERDICT_COLORS[Rating(row.verdict)]
         if role == ID_ROLE:
@@ -453,7 +482,8 @@ class ClaimsPanel(QWidget):
             "document_id": [(d.title, d.id) for d in documents],
             "source_id": [(s.name, s.id) for s in sources],
             "type_id": [(t.name, t.id) for t in types],
-            "verdict": [("Not checked", UNCHECKED)] + [(r.label, r.value) for r in Rating],
+            "verdict": [("Not checked", UNCHECKED), ("In conflict", IN_CONFLICT),
+                        *[(r.label, r.value) for r in Rating]],
         }
         for key, combo in self.combos.items():
             current = combo.currentData()

@@ -1346,6 +1346,7 @@ class MainWindow(QMainWindow):
                 self._show_score(item)
         finally:
             header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
+        self.claims_panel.model.set_disputed(scores.disputed_claims())
         self.inspector.refresh_assessment()
 
     def edit_claim_types(self) -> None:

@@ -132,3 +132,27 @@ def test_a_verdict_that_disagrees_through_a_link_is_shown_as_a_conflict_not_coun
     assert "true by" in text and "false by tester" in text and "Settled by" not in text
     assert any("Verdicts disagree" in note for note in win.reliability.scores.notes)
     win.close()
+
+
+def test_the_claims_table_marks_and_filters_the_claims_in_conflict(qtbot, open_window):
+    """A colleague rates a claim the demo's fact-checker rated false as true: once the scores
+    are in, its Verdict cell says "in conflict" and the verdict filter's "In conflict" shows
+    it alone."""
+    from annotator.gui.claims_panel import COLUMNS, IN_CONFLICT
+    from annotator.services.annotations import AnnotationService
+
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
+    saga = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
+    first = win.reliability.scores
+    AnnotationService(win.store, win.events, annotator="Bob Editor").set_verdict(saga.id, Rating.TRUE)
+    win.score_updater.schedule()
+    qtbot.waitUntil(lambda: win.reliability.scores is not first and saga.id in win.claims_panel.model.disputed)
+    model = win.claims_panel.model
+    combo = win.claims_panel.combos["verdict"]
+    combo.setCurrentIndex(combo.findData(IN_CONFLICT))
+    assert model.visible_ids() == [saga.id]
+    assert model.data(model.index(0, COLUMNS.index("Verdict"))) == "in conflict"
+    combo.setCurrentIndex(combo.findData(None))
+    assert len(model.visible_ids()) == win.store.counts().claims
+    win.close()

@@ -67,6 +67,14 @@ class ScoreSummary:
     def explanation(self, source_id: str) -> list[ExplanationRow]:
         return self.explanations.get(source_id, [])
 
+    def disputed_claims(self) -> list[str]:
+        """The claims of propositions whose verdicts disagree (see inputs.DisputedVerdicts)."""
+        if not self.conflicts:
+            return []
+        ids = self.claim_ids.split("\n")
+        rows = np.flatnonzero(np.isin(self.claim_prop, np.fromiter(self.conflicts, dtype=np.int64)))
+        return [ids[i] for i in rows.tolist()]
+
     def estimate(self, claim_id: str) -> ClaimEstimate | None:
         """The claim's probability and the sources that pushed it most, or None when the
         scores do not know the claim (it was added after they were computed)."""
