@@ -194,7 +194,7 @@ class ClaimsModel(QAbstractTableModel):
     def set_disputed(self, claim_ids) -> None:
         """The claims whose verdicts disagree: their Verdict cell says so, and the "In
         conflict" filter shows them."""
-        disputed = frozenset(claim_ids)
+        disputed = claim_ids if isinstance(claim_ids, frozenset) else frozenset(claim_ids)
         if disputed == self.disputed:
             return
         changed, self.disputed = disputed ^ self.disputed, disputed

@@ -446,4 +446,5 @@ def _score(path, progress, cancelled):
         summary = summarize_file(str(path))
     if summary is not None:
         summary.index()  # the claim lookup, built here rather than on the GUI thread
+        summary.disputed_claims()  # ... and the claims in conflict
     return summary

@@ -50,6 +50,7 @@ class ScoreSummary:
     push_copy: np.ndarray  # bool: a copy, not counted
     conflicts: dict[int, str] = field(default_factory=dict)  # proposition -> its verdict conflict, in words
     _index: dict[str, int] | None = field(default=None, repr=False)
+    _disputed: frozenset[str] | None = field(default=None, repr=False)
 
     def index(self) -> dict[str, int]:
         """claim id -> row; built once (the app builds it in its worker thread)."""
@@ -67,13 +68,17 @@ class ScoreSummary:
     def explanation(self, source_id: str) -> list[ExplanationRow]:
         return self.explanations.get(source_id, [])
 
-    def disputed_claims(self) -> list[str]:
-        """The claims of propositions whose verdicts disagree (see inputs.DisputedVerdicts)."""
-        if not self.conflicts:
-            return []
-        ids = self.claim_ids.split("\n")
-        rows = np.flatnonzero(np.isin(self.claim_prop, np.fromiter(self.conflicts, dtype=np.int64)))
-        return [ids[i] for i in rows.tolist()]
+    def disputed_claims(self) -> frozenset[str]:
+        """The claims of propositions whose verdicts disagree (see inputs.DisputedVerdicts);
+        worked out once (the app does it in its worker thread)."""
+        if self._disputed is None:
+            if not self.conflicts:
+                self._disputed = frozenset()
+            else:
+                ids = self.claim_ids.split("\n")
+                rows = np.flatnonzero(np.isin(self.claim_prop, np.fromiter(self.conflicts, dtype=np.int64)))
+                self._disputed = frozenset(ids[i] for i in rows.tolist())
+        return self._disputed
 
     def estimate(self, claim_id: str) -> ClaimEstimate | None:
         """The claim's probability and the sources that pushed it most, or None when the
