@@ -194,6 +194,17 @@ def test_a_disputed_claim_stays_unchecked_even_beside_a_rival_rated_true(store):
     assert estimate.conflict and not estimate.settled, "what the note says is what is counted"
 
 
+def test_a_contradiction_inside_one_proposition_is_named_by_its_quotes(store):
+    room = Newsroom(store)
+    a = room.claim("A", "The ship sank in 1912.")
+    b = room.claim("B", "The ship went down in 1912.")
+    room.same(a, b)
+    room.service.link(a, b, Relation.CONTRADICTS)
+    note = next(n for n in score_project(store).notes if "contradiction is ignored" in n)
+    assert note.startswith("“The ship sank in 1912.” (A) and “The ship went down in 1912.” (B)")
+    assert a not in note and b not in note, "names, not ids"
+
+
 def test_new_false_verdict_never_raises_a_record():
     rng = np.random.default_rng(3)
     cfg = Config(min_checked=1)

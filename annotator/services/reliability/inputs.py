@@ -230,6 +230,12 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         index = claim_source.get(claim_id)
         return names[source_ids[index]] if index is not None else "no source"
 
+    quotes = {c.id: c.quote for c in claims}
+
+    def _named(claim_id: str) -> str:
+        """A claim as a journalist recognises it: its quote and its source."""
+        return f"“{_short(quotes[claim_id])}” ({_source_name(claim_id)})"
+
     links = [link for link in store.links() if link.from_claim_id in cidx and link.to_claim_id in cidx]
     uf = _UnionFind(len(claims))
     for link in links:
@@ -251,8 +257,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         if link.relation is Relation.CONTRADICTS:
             a, b = claim_prop[link.from_claim_id], claim_prop[link.to_claim_id]
             if a == b:
-                notes.append(f"Claims {link.from_claim_id} and {link.to_claim_id} are linked as contradicting "
-                             "but also (through other links) as saying the same thing; the contradiction is ignored.")
+                notes.append(f"{_named(link.from_claim_id)} and {_named(link.to_claim_id)} are linked as "
+                             "contradicting but also (through other links) as saying the same thing; the "
+                             "contradiction is ignored.")
             else:
                 contra.add((min(a, b), max(a, b)))
     member_of: dict[int, int] = {}
@@ -285,7 +292,6 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     # the most recent; when they disagree it is left unsettled, as if nobody had checked it,
     # and listed as a conflict until someone resolves it. Mixed and unverifiable verdicts are
     # kept only for display, when a proposition has no decisive one.
-    quotes = {c.id: c.quote for c in claims}
     decisive_of: dict[int, list[Verdict]] = defaultdict(list)
     verdict = np.full(P, np.nan)
     prop_rating: dict[int, Rating] = {}
