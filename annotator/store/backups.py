@@ -118,12 +118,33 @@ def take(project: str | os.PathLike, reason: str, *,
     folder = folder_for(project)
     now = datetime.now(UTC)
     target = folder / f"{now:%Y%m%d-%H%M%S%f}--{reason}.annotator"
-    partial = target.with_name(target.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        written = write_copy(project, target, verify=_reads_back_whole, progress=progress, cancelled=cancelled)
+    except (sqlite3.Error, OSError) as exc:
+        reason_text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProjectError(f"A backup of {project.name} could not be written to {folder} ({reason_text}).") from None
+    if not written:
+        return None
+    _prune(folder, keep)
+    return Backup(target, now, reason)
+
+
+def write_copy(source: Path, target: Path, *, verify: Callable[[Path], bool],
+               progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> bool:
+    """Copy the project at ``source`` (everything committed, its write-ahead log included)
+    into a temporary file that becomes ``target`` only once ``verify`` accepts it: a plain
+    rollback-journal file, so reading it later leaves no -wal/-shm files beside it. False
+    when cancelled (nothing is left behind); sqlite3.Error or OSError when it cannot be made
+    (the temporary file is removed). Used for automatic backups and for the copy an upgrade
+    makes first (store.opening)."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)
         # Writes refused, but able to remove the -wal/-shm files when it is the last connection
         # (a project no program has open); see store.opening.open_reader.
-        src = sqlite3.connect(project.resolve().as_uri() + "?mode=rw", uri=True)
+        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=rw", uri=True)
         try:
             src.execute("PRAGMA query_only = ON")
             src.execute("PRAGMA busy_timeout = 5000")
@@ -131,29 +152,30 @@ def take(project: str | os.PathLike, reason: str, *,
             try:
                 stopped = _copy(src, dst, progress, cancelled)
                 if not stopped:
-                    dst.execute("PRAGMA journal_mode = DELETE")  # a plain file: no -wal/-shm when read
+                    dst.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dst.close()
         finally:
             src.close()
         if stopped:
             partial.unlink(missing_ok=True)
-            return None
-        check = sqlite3.connect(partial.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-        try:
-            whole = check.execute("PRAGMA quick_check").fetchall() == [("ok",)]
-        finally:
-            check.close()
-        if not whole:
+            return False
+        if not verify(partial):
             raise sqlite3.DatabaseError("the copy does not read back whole")
         os.replace(partial, target)
-    except (sqlite3.Error, OSError) as exc:
+    except BaseException:
         with suppress(OSError):
             partial.unlink(missing_ok=True)
-        reason_text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ProjectError(f"A backup of {project.name} could not be written to {folder} ({reason_text}).") from None
-    _prune(folder, keep)
-    return Backup(target, now, reason)
+        raise
+    return True
+
+
+def _reads_back_whole(copy: Path) -> bool:
+    check = sqlite3.connect(copy.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    try:
+        return check.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    finally:
+        check.close()
 
 
 def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, progress, cancelled) -> bool:

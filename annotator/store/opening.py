@@ -14,7 +14,6 @@ import os
 import sqlite3
 import stat
 import struct
-from contextlib import suppress
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -339,30 +338,14 @@ def sync_journal(journal: str | os.PathLike) -> None:
 
 
 def _backup(path: Path, backup: Path, version: int) -> None:
-    """Copy a project, including anything still in its WAL, with SQLite's backup API, into a
-    temporary file that becomes ``backup`` only once it reads back whole. A project is never
+    """Copy a project, including anything still in its WAL, into ``backup``, which exists
+    only once it reads back whole (see store.backups.write_copy). A project is never
     upgraded without one."""
-    partial = backup.with_name(backup.name + ".partial")
+    from annotator.store.backups import write_copy
+
     try:
-        partial.unlink(missing_ok=True)
-        src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-                # A rollback-journal file: reading it back (here or at the next upgrade) leaves
-                # no -wal/-shm files beside it.
-                dst.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        if not _is_backup_of(partial, version):
-            raise sqlite3.DatabaseError("the copy does not read back whole")
-        os.replace(partial, backup)
+        write_copy(path, backup, verify=lambda copy: _is_backup_of(copy, version))
     except (sqlite3.Error, OSError) as exc:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ProjectError(f"{path.name} needs upgrading, but a backup copy could not be written first "
                            f"({reason}). It was not changed; free some disk space or move it to a folder "
