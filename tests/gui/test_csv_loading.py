@@ -26,6 +26,13 @@ def _finish(qtbot, win):
     return win.interchange.last_load_report
 
 
+def _showing(dialog) -> bool:
+    """Whether the progress dialog is on screen (a finished load deletes it, soon or at once)."""
+    from shiboken6 import isValid
+
+    return isValid(dialog) and dialog.isVisible()
+
+
 def _placing(qtbot, load) -> None:
     """Wait until the progress dialog shows the worker placing claims."""
     qtbot.waitUntil(lambda: load.dialog.isVisible() and "Placing claims" in load.dialog.labelText())
@@ -51,7 +58,7 @@ def test_the_load_runs_in_a_worker_and_an_edit_made_meanwhile_is_kept(qtbot, win
     assert report.loaded and report.claims_loaded == 23, report.lines()
     assert win.store.counts().claims == 24 and win.store.claim(mine).quote == "founded in 2013"
     assert "23" in prompts.messages("inform")[-1]
-    assert not load.dialog.isVisible()
+    assert not _showing(load.dialog), "the progress dialog is gone"
     assert [win.undo_stack.command(i).text() for i in range(win.undo_stack.count())] == [
         win.undo_stack.command(0).text(), "Load annotations"]
 
@@ -73,7 +80,7 @@ def test_cancel_writes_nothing(qtbot, window, prompts, tmp_path, hold_worker):
     _placing(qtbot, load)
     cancel = next(b for b in load.dialog.findChildren(QPushButton) if "Cancel" in b.text())
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    assert win.interchange.csv_load is None and not load.dialog.isVisible()
+    assert win.interchange.csv_load is None and not _showing(load.dialog)
 
     with qtbot.waitSignal(load.worker.finished):  # the worker winds up; what it planned is dropped
         go_on.set()
