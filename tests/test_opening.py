@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.core.errors import CorruptProjectError, NewerProjectError, NotAProjectError, ProjectError
 from annotator.store import create_project, open_project
-from annotator.store.schema import LATEST_VERSION, migration_names
+from annotator.store.schema import migration_names
+from annotator.store.versions import LATEST_VERSION, MIGRATION_NAMES
 from tests.conftest import sha256_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schema"
@@ -344,3 +347,30 @@ def test_an_unreadable_record_means_reading_everything(tmp_path, monkeypatch):
     open_project(path).close()
     assert reads == ["p.annotator"]
     assert closes.closed_cleanly(path), "the record is written afresh"
+
+
+def test_the_listed_migrations_are_the_defined_ones():
+    """Opening reads the list in store.versions without loading the migrations."""
+    assert tuple(migration_names()) == MIGRATION_NAMES
+
+
+def test_an_up_to_date_project_opens_and_edits_without_sqlite_utils(tmp_path):
+    """sqlite-utils (0.15 s to load) is needed only to create, upgrade or merge a file."""
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    script = (
+        "import sys\n"
+        "from annotator.store import open_project\n"
+        "from annotator.services.annotations import AnnotationService\n"
+        f"store = open_project({str(path)!r})\n"
+        "doc = store.add_document('The FTC settled with Match in 2024.', 'A headline')\n"
+        "AnnotationService(store).create_claim(doc.id, 4, 7)\n"
+        "store.close()\n"
+        "print('sqlite_utils' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    again = open_project(path)
+    try:
+        assert [c.quote for c in again.claims()] == ["FTC"]
+    finally:
+        again.close()

@@ -233,7 +233,7 @@ def restore(conn: sqlite3.Connection, backup: Path) -> None:
     """Replace the contents of the project open on ``conn`` (its writer connection) with the
     backup's, in one step. The caller takes a backup of the current state first."""
     from annotator.store.opening import _check_text_readable
-    from annotator.store.schema import APPLICATION_ID
+    from annotator.store.versions import APPLICATION_ID
 
     backup = Path(backup)
     name = backup.name

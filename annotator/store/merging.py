@@ -12,12 +12,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from annotator.core.errors import ProjectError, ProjectLockedError
+from annotator.store.connection import Connection, database
 from annotator.store.opening import _inspect_read_only
 from annotator.store.project import ProjectStore
-from annotator.store.schema import apply_migrations
 
 
 def open_snapshot(path: str | os.PathLike) -> ProjectStore:
@@ -35,9 +33,11 @@ def open_snapshot(path: str | os.PathLike) -> ProjectStore:
             source.backup(memory)
         finally:
             source.close()
-        db = Database(memory)
+        from annotator.store.schema import apply_migrations
+
+        db = Connection(memory)
         db.execute("PRAGMA foreign_keys = ON")
-        apply_migrations(db)
+        apply_migrations(database(db))
     except sqlite3.Error as exc:
         memory.close()
         if "locked" in str(exc):

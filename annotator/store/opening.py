@@ -16,8 +16,6 @@ import stat
 import struct
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from annotator.core.clock import Clock, SystemClock
 from annotator.core.errors import (
     CorruptProjectError,
@@ -28,7 +26,8 @@ from annotator.core.errors import (
 )
 from annotator.store.closes import closed_cleanly
 from annotator.store.locking import ProjectLock
-from annotator.store.schema import APPLICATION_ID, LATEST_VERSION, apply_migrations, migration_names
+from annotator.store.connection import Connection, connect, database
+from annotator.store.versions import APPLICATION_ID, LATEST_VERSION, MIGRATION_NAMES
 
 PROJECT_SUFFIX = ".annotator"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -143,7 +142,7 @@ def _inspect_read_only(path: Path, *, recover: bool = False) -> int:
 
 def _check_schema(path: Path, applied: list[str], tables: set[str]) -> None:
     """Refuse a file whose migrations this version does not know, or that lacks a table."""
-    known = migration_names()
+    known = MIGRATION_NAMES
     unknown = [name for name in applied if name not in known]
     if unknown:
         raise NewerProjectError(
@@ -188,16 +187,22 @@ def _roll_back_hot_journal(path: Path) -> None:
             f"{path.name} was not closed properly and could not be repaired ({exc}).") from None
 
 
-def _connect(path: Path, *, migrate: bool = False) -> Database:
-    db = Database(path)
+def _connect(path: Path, *, migrate: bool = False) -> Connection:
+    db = connect(str(path))
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     if migrate:  # before the journal-mode switch, so a failed migration leaves the file as it was
+        from annotator.store.schema import apply_migrations
+
         try:
-            apply_migrations(db)
+            apply_migrations(database(db))
         except BaseException:
             db.close()
             raise
+    elif [db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("application_id", "user_version")] != [
+            APPLICATION_ID, LATEST_VERSION]:  # a header an older annotator left out of date
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {LATEST_VERSION}")
     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":  # e.g. a file system without shared memory
         db.execute("PRAGMA journal_mode = DELETE")
@@ -238,7 +243,7 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
             if not _is_backup_of(backup, version):  # missing, or left empty or broken by a full disk
                 _backup(path, backup, version)
         try:
-            db = _connect(path, migrate=True)
+            db = _connect(path, migrate=version < LATEST_VERSION)
         except sqlite3.Error as exc:
             if "locked" in str(exc):
                 raise ProjectLockedError(f"{path.name} is locked by another program; try again.") from None
@@ -295,7 +300,7 @@ def open_reader(path: str | os.PathLike, *, tidy: bool = False):
         conn.execute("PRAGMA busy_timeout = 5000")  # a project without WAL: wait out a commit
     except sqlite3.Error as exc:
         raise ProjectError(f"Cannot read {path.name}: {exc}.") from None
-    return ProjectStore(Database(conn), path)
+    return ProjectStore(Connection(conn), path)
 
 
 def checkpoint(path: str | os.PathLike) -> int:
@@ -391,9 +396,11 @@ def create_project(path: str | os.PathLike, name: str | None = None, *, overwrit
         raise ProjectError(f"The folder {path.parent} does not exist.")
     tmp = path.with_name(f".{path.name}.{new_id()}.tmp")
     try:
-        db = Database(tmp)
+        from annotator.store.schema import apply_migrations
+
+        db = connect(str(tmp))
         db.execute("PRAGMA foreign_keys = ON")
-        apply_migrations(db)
+        apply_migrations(database(db))
         with db.atomic():
             for key, value in {
                 "name": name or path.stem,

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from sqlite_utils import Database
 
 from annotator.core.clock import Clock, SystemClock
 from annotator.core.errors import (
@@ -39,6 +38,7 @@ from annotator.core.model import (
     Verdict,
 )
 from annotator.core.text import sha256_text
+from annotator.store.connection import Connection
 from annotator.store.locking import ProjectLock
 
 _DOC_META_COLUMNS = (
@@ -138,7 +138,7 @@ class ProjectStore:
     tests give a :class:`~annotator.core.clock.TickingClock`).
     """
 
-    def __init__(self, db: Database, path: Path, clock: Clock | None = None, *, lock: ProjectLock | None = None):
+    def __init__(self, db: Connection, path: Path, clock: Clock | None = None, *, lock: ProjectLock | None = None):
         self.db = db
         self.path = Path(path)
         self._lock = lock  # held while this store may write (see store.locking)

@@ -11,11 +11,12 @@ every earlier version (``tests/fixtures/schema``) and migrate it.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from annotator.store.connection import import_sqlite_utils
+from annotator.store.versions import APPLICATION_ID, MIGRATION_NAMES
 
-#: ``PRAGMA application_id`` of every annotator project ("ANNT").
-APPLICATION_ID = 0x414E4E54
+import_sqlite_utils()
+from sqlite_utils import Database  # noqa: E402
+from sqlite_utils.migrations import Migrations  # noqa: E402
 
 MIGRATIONS = Migrations("annotator")
 
@@ -206,7 +207,8 @@ def migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 
 
-LATEST_VERSION = len(migration_names())
+if tuple(migration_names()) != MIGRATION_NAMES:  # a new migration is listed in store.versions too
+    raise RuntimeError(f"store.versions.MIGRATION_NAMES does not match the migrations: {migration_names()}")
 
 
 def apply_migrations(db: Database, stop_before: str | None = None) -> list[str]:

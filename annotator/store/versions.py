@@ -1,0 +1,11 @@
+"""What identifies an annotator project file and its schema version, without loading the
+migrations themselves (``store.schema``, which needs sqlite-utils)."""
+
+#: ``PRAGMA application_id`` of every annotator project ("ANNT").
+APPLICATION_ID = 0x414E4E54
+
+#: The schema's migrations in the order they are applied (``store.schema`` defines them and
+#: checks this list against them). ``PRAGMA user_version`` is how many a file has had.
+MIGRATION_NAMES = ("0001_core_tables", "0002_document_search", "0003_readable_views", "0004_document_list_index")
+
+LATEST_VERSION = len(MIGRATION_NAMES)
