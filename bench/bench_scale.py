@@ -581,6 +581,10 @@ def _ctrl_e_beside_a_worker(pump: _Pump, win, rows: list) -> None:
 
 
 def _open_window(store, app, prompts):
+    """``MainWindow(store)``, then the event loop as the app runs it after ``show()`` until the
+    documents have painted. Returns the window, the start, the constructor's seconds, the
+    seconds to that first paint, and the longest single block after the constructor (one
+    ``processEvents`` call: nothing else is drawn or read meanwhile)."""
     from annotator.gui.main_window import MainWindow
 
     t0 = time.perf_counter()
@@ -588,10 +592,13 @@ def _open_window(store, app, prompts):
     t1 = time.perf_counter()
     win.resize(*SCREEN)  # a full-HD screen, the window maximised: what is painted is what a person sees
     win.show()
-    win.repaint()
-    app.processEvents()
+    longest = time.perf_counter() - t1
+    while not win._painted and time.perf_counter() - t1 < 30:
+        start = time.perf_counter()
+        app.processEvents()
+        longest = max(longest, time.perf_counter() - start)
     t2 = time.perf_counter()
-    return win, t0, t1 - t0, t2 - t0
+    return win, t0, t1 - t0, t2 - t0, longest
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
@@ -609,20 +616,22 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
     from annotator.store import open_project
 
     path = tmp / f"scale-{size:g}-work.annotator"
-    shutil.copyfile(_project(tmp, size, rows), path)
+    generated = _project(tmp, size, rows)
+    shutil.copyfile(generated, path)
     rss_before = _rss_mb()
     t0 = time.perf_counter()
     store = open_project(path)
     t_store = time.perf_counter() - t0
     prompts = _Prompts()
-    win, opened_at, t_ctor, t_paint = _open_window(store, app, prompts)
+    win, opened_at, t_ctor, t_paint, t_block = _open_window(store, app, prompts)
     rss_open = _rss_mb()
     pump = _Pump(app, win)
-    pump.stalls["open the project (MainWindow(store), then the first paint)"] = max(t_ctor, t_paint - t_ctor)
+    pump.stalls["open the project: MainWindow(store)"] = t_ctor
+    pump.stalls["open the project: after MainWindow(store), until the documents have painted"] = t_block
     size = win.size()
     rows.append((f"window size (asked {SCREEN[0]}×{SCREEN[1]})", f"{size.width()}×{size.height()}",
                  f"≤ {SCREEN[0]}×{SCREEN[1]}", _ok(max(size.width() / SCREEN[0], size.height() / SCREEN[1]), 1.0)))
-    rows.append(("open the project to first paint: MainWindow(store) + show + repaint + processEvents",
+    rows.append(("open the project to first paint: MainWindow(store), show, events until the documents have painted",
                  f"{_ms(t_paint)} (window {_ms(t_ctor)}; open_project before it {_ms(t_store)})",
                  "≤ 1 s", _ok(t_paint, 1.0)))
     rows.append(("RSS after opening (absolute; bench process before open_project)",
@@ -726,6 +735,18 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
     rows.append((f"switch a pane to another document, median of {len(switches.values)}{switches.note}",
                  _ms(t), "≤ 100 ms", _ok(t, 0.100)))
 
+    pump.step = "File › Open: another 100k project replaces this one, until its documents have painted"
+    other = path.with_name("scale-other.annotator")
+    shutil.copyfile(generated, other)  # a copy: its texts are all read once
+    started = time.perf_counter()
+    pump.act(win.open_project_path, other)
+    while (win.store.path != other or not win._painted) and time.perf_counter() - started < 60:
+        if pump.events() < pump.IDLE:
+            time.sleep(0.002)  # the project's checks run in a worker meanwhile
+    t = time.perf_counter() - started
+    rows.append(("File › Open another 100k project, to its first paint (checks in a worker: every text read)",
+                 _ms(t), "≤ 1 s", _ok(t, 1.0)))
+
     worst_step, worst = max(pump.stalls.items(), key=lambda kv: kv[1])
     rows.append(("longest GUI-thread stall in all the steps above", f"{_ms(worst)} ({worst_step})",
                  "≤ 100 ms", _ok(worst, 0.100)))
@@ -771,7 +792,7 @@ def _small(tmp: Path, app, rows: list) -> None:
     path = tmp / "scale-1k-work.annotator"
     shutil.copyfile(_project(tmp, 0.01, rows), path)
     prompts = _Prompts()
-    win, _t0, _ctor, t_paint = _open_window(open_project(path), app, prompts)
+    win, _t0, _ctor, t_paint, _block = _open_window(open_project(path), app, prompts)
     pump = _Pump(app, win)
     pump.settle(60.0)
     rows.append(("1k claims: open the project to first paint", _ms(t_paint), "≤ 1 s", _ok(t_paint, 1.0)))

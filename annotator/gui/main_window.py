@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(store.path))
         app_settings.remember_project(store.path)
         self.sources_tree.clear()  # the new project's tree is laid out afresh
-        self._refresh_documents()
+        self._refresh_pickers()
         value = app_settings.settings().value(self._panes_key(), [])
         saved = [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
         known = {d.id for d in self.workspace.documents()}
@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
         for index in ([pins] if isinstance(pins, str) else pins if isinstance(pins, list) else []):
             if str(index).isdigit() and int(index) < len(self.panes):
                 self.workspace.pin(int(index))  # a pane whose document is gone stays unpinned
+        self._after_first_paint(self._tree_timer.start)  # the tree (a row per document) after the documents
         self._refresh_claims()  # draws every pane's highlights and ribbons once
         self.hints.refresh()
         self.source_scores = {}
@@ -552,11 +553,15 @@ class MainWindow(QMainWindow):
 
     def _refresh_documents(self) -> None:
         """Documents or sources changed: the panes' pickers at once, the tree (a row per
-        document) in the next turn of the event loop, so a large project paints first."""
+        document) in the next turn of the event loop (after the first paint, when a project
+        opens), so a large project paints first."""
+        self._refresh_pickers()
+        self._after_first_paint(self._tree_timer.start)
+
+    def _refresh_pickers(self) -> None:
         self.document_choices.set_documents(self.workspace.documents(), self._source_names())
         for pane in self.panes:
             pane.sync_picker()
-        self._tree_timer.start()
 
     def _refresh_tree(self) -> None:
         if self._store is None:

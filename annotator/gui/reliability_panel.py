@@ -7,12 +7,9 @@ the project through its own connection, so typing and clicking never wait for th
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the scores' code (NumPy) loads with the first scoring, not at start-up
+    from concurrent.futures import ProcessPoolExecutor
+
     from annotator.gui.workers import Worker
     from annotator.services.reliability.scores import SourceScore
     from annotator.services.reliability.summary import ScoreSummary
@@ -377,6 +376,10 @@ class ScoringProcess:
 
     def score(self, path, cancelled):
         """Score in the child; give up (and stop the child) when ``cancelled()`` turns true."""
+        import multiprocessing  # here, on the scoring thread: not part of the app's start
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import TimeoutError as FuturesTimeout
+
         from annotator.services.reliability.summary import summarize_file
 
         with self._lock:

@@ -21,13 +21,11 @@ it through ``multiprocessing.freeze_support()`` (packaging/launcher.py).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +198,8 @@ class ReadGuard:
                 return old, old_conn
         if old is not None:  # it died between files
             self._discard(old, old_conn)
+        import multiprocessing  # loaded with the first import, not with the app
+
         context = multiprocessing.get_context("spawn")
         parent_end, child_end = context.Pipe()
         memory = limits.memory_mb * 1024 * 1024 if limits.memory_mb else None
@@ -233,6 +233,8 @@ class ReadGuard:
     def _await(self, process: Any, conn: Any, seconds: float,
                cancelled: Callable[[], bool] | None) -> Any:
         """The child's answer; None after ``seconds``; _DIED when the child ended first."""
+        from multiprocessing.connection import wait
+
         deadline = time.monotonic() + seconds
         while True:
             if self._stopped or (cancelled is not None and cancelled()):
@@ -447,6 +449,9 @@ def exit_with_parent() -> None:
     """In a child process (the reader here, the app's scoring process): leave as soon as the
     app's process is gone, even when it was killed and could not say goodbye (an orphan
     would hold memory for nothing)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return

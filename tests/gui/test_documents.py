@@ -259,7 +259,8 @@ def test_edits_are_kept_after_a_restart(qtbot, open_window, prompts):
     again = open_window()
     doc = again.store.document(edited, with_text=False)
     assert (doc.title, doc.author, doc.published) == ("Kept title", "Ana", "2024-04-21")
-    assert tree_groups(again).get("Fresh outlet  (1)") == ["Kept title"]
+    # the Sources list fills once the documents have painted
+    qtbot.waitUntil(lambda: tree_groups(again).get("Fresh outlet  (1)") == ["Kept title"])
     assert all(d.id != deleted for d in again.store.documents())
     assert "Kept title" in tree_titles(again) and len(tree_titles(again)) == 4
     shown = next(p for p in again.panes if p.document_id == edited)
