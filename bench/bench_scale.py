@@ -580,6 +580,17 @@ def _ctrl_e_beside_a_worker(pump: _Pump, win, rows: list) -> None:
     pump.stalls.pop(pump.step, None)  # a contrived load, reported above rather than as a stall
 
 
+def _until_documents_painted(app, win, limit: float = 30.0) -> float:
+    """Turn the event loop until the window has put its project's documents in the panes
+    (it shows empty panes first) and painted them; the longest single turn, in seconds."""
+    longest, deadline = 0.0, time.perf_counter() + limit
+    while (win._filling is not None or not win._painted) and time.perf_counter() < deadline:
+        start = time.perf_counter()
+        app.processEvents()
+        longest = max(longest, time.perf_counter() - start)
+    return longest
+
+
 def _open_window(store, app, prompts):
     """``MainWindow(store)``, then the event loop as the app runs it after ``show()`` until the
     documents have painted. Returns the window, the start, the constructor's seconds, the
@@ -592,11 +603,7 @@ def _open_window(store, app, prompts):
     t1 = time.perf_counter()
     win.resize(*SCREEN)  # a full-HD screen, the window maximised: what is painted is what a person sees
     win.show()
-    longest = time.perf_counter() - t1
-    while not win._painted and time.perf_counter() - t1 < 30:
-        start = time.perf_counter()
-        app.processEvents()
-        longest = max(longest, time.perf_counter() - start)
+    longest = max(time.perf_counter() - t1, _until_documents_painted(app, win))
     t2 = time.perf_counter()
     return win, t0, t1 - t0, t2 - t0, longest
 
@@ -626,7 +633,10 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
     win, opened_at, t_ctor, t_paint, t_block = _open_window(store, app, prompts)
     rss_open = _rss_mb()
     pump = _Pump(app, win)
-    pump.stalls["open the project: MainWindow(store)"] = t_ctor
+    # MainWindow(store) runs once, at start-up, before the window is on screen: its time is part
+    # of "launch to first frame" above and is shown here, beside the stalls, not counted as one.
+    ctor_row = ("  MainWindow(store) at start-up, before any window is on screen (not a stall: nothing "
+                "to type into yet)", _ms(t_ctor), "", "")
     pump.stalls["open the project: after MainWindow(store), until the documents have painted"] = t_block
     size = win.size()
     rows.append((f"window size (asked {SCREEN[0]}×{SCREEN[1]})", f"{size.width()}×{size.height()}",
@@ -740,7 +750,8 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
     shutil.copyfile(generated, other)  # a copy: its texts are all read once
     started = time.perf_counter()
     pump.act(win.open_project_path, other)
-    while (win.store.path != other or not win._painted) and time.perf_counter() - started < 60:
+    while (win.store.path != other or win._filling is not None or not win._painted) and \
+            time.perf_counter() - started < 60:
         if pump.events() < pump.IDLE:
             time.sleep(0.002)  # the project's checks run in a worker meanwhile
     t = time.perf_counter() - started
@@ -750,6 +761,7 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
     worst_step, worst = max(pump.stalls.items(), key=lambda kv: kv[1])
     rows.append(("longest GUI-thread stall in all the steps above", f"{_ms(worst)} ({worst_step})",
                  "≤ 100 ms", _ok(worst, 0.100)))
+    rows.append(ctor_row)
     for step, seconds in pump.stalls.items():
         rows.append((f"  longest stall: {step}", _ms(seconds), "", ""))
     if prompts.said:
@@ -857,28 +869,28 @@ def _startup(tmp: Path, rows: list) -> None:
     _start_ms(demo, env)
     _start_ms(big, env)  # opened and closed by the app once: as annotator left it
 
-    def median_of(project: Path, copy_first: bool = False) -> tuple[float, float]:
+    def median_of(project: Path, copy_first: bool = False) -> tuple[float, float, float]:
+        """Medians of 3 starts: to the first frame, to the frame with the documents, opening."""
         runs = []
         for _ in range(3):
             if copy_first:
                 shutil.copyfile(_project(tmp, 1.0, rows), project)
             runs.append(_start_ms(project, env))
-        painted = statistics.median(r["painted"] for r in runs)
-        opening = statistics.median(r["resolved"] - r["resolving"] for r in runs)
-        return painted, opening
+        return tuple(statistics.median(pick(r) for r in runs) for pick in (
+            lambda r: r["painted"], lambda r: r["documents"], lambda r: r["resolved"] - r["resolving"]))
 
-    demo_paint, demo_open = median_of(demo)
-    left_paint, left_open = median_of(big)
-    new_paint, new_open = median_of(tmp / "startup-100k-new.annotator", copy_first=True)
-    rows.append(("start the app on the demo project: launch to first frame, median of 3 "
-                 "(Python, Qt and the app's modules; opening the project inside it)",
-                 f"{_ms(demo_paint)} (opening {_ms(demo_open)})", "-", ""))
-    rows.append(("start the app on the 100k project as annotator left it: launch to first frame (opening)",
-                 f"{_ms(left_paint)} (opening {_ms(left_open)}; "
-                 f"{(left_paint - demo_paint) * 1000:+.0f} ms against the demo)",
-                 "≤ 1 s", _ok(left_paint, 1.0)))
+    demo_frame, demo_docs, demo_open = median_of(demo)
+    left_frame, left_docs, left_open = median_of(big)
+    new_frame, new_docs, new_open = median_of(tmp / "startup-100k-new.annotator", copy_first=True)
+    rows.append(("start the app on the demo project: launch to its documents painted, median of 3 "
+                 "(Python, Qt and the app's modules; first frame; opening the project inside it)",
+                 f"{_ms(demo_docs)} (first frame {_ms(demo_frame)}; opening {_ms(demo_open)})", "-", ""))
+    rows.append(("start the app on the 100k project as annotator left it: launch to its documents painted",
+                 f"{_ms(left_docs)} (first frame {_ms(left_frame)}; opening {_ms(left_open)}; "
+                 f"{(left_docs - demo_docs) * 1000:+.0f} ms against the demo)",
+                 "≤ 1 s", _ok(left_docs, 1.0)))
     rows.append(("start the app on the 100k project the first time (copied in: every text read once)",
-                 f"{_ms(new_paint)} (opening {_ms(new_open)})", "-", ""))
+                 f"{_ms(new_docs)} (first frame {_ms(new_frame)}; opening {_ms(new_open)})", "-", ""))
 
 
 def run(tmp: Path):

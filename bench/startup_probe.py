@@ -5,7 +5,9 @@ Nothing is imported before ``annotator.app.run_gui`` that the app would not impo
 in that order; the probe only wraps the function that picks the project, and from there (Qt
 is loaded by then) watches for the first paint. Prints one JSON line:
 ``{"painted": seconds from LAUNCHED_AT (the parent's time.time() before it started this
-process), "exit": ...}``. The window is then closed as its close button would.
+process) to the first frame, "documents": to the frame with the project's documents in the
+panes (the window shows empty panes first), "exit": ...}``. The window is then closed as its
+close button would.
 """
 
 from __future__ import annotations
@@ -64,12 +66,21 @@ def _watch_first_paint(found: dict[str, float], launched_at: float) -> None:
             return
         found["painted"] = time.time() - launched_at
         app.removeEventFilter(watcher)
-        for widget in app.topLevelWidgets():
-            if isinstance(widget, QMainWindow):
-                widget.close()
+        poll.start()
+
+    def documents_painted() -> None:
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow)]
+        if not windows or getattr(windows[0], "_filling", None) is not None or not windows[0]._painted:
+            return  # the documents are not in the panes yet, or not painted (checked every 2 ms)
+        poll.stop()
+        found["documents"] = time.time() - launched_at
+        windows[0].close()
 
     watcher = FirstPaint(app)
     app.installEventFilter(watcher)
+    poll = QTimer(app)
+    poll.setInterval(2)
+    poll.timeout.connect(documents_painted)
 
 
 if __name__ == "__main__":

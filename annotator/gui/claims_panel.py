@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -416,6 +416,7 @@ class ClaimsPanel(QWidget):
         self.loading.hide()
         layout.addWidget(self.loading)
         layout.addWidget(self.table, 1)
+        self.table.viewport().installEventFilter(self)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         # Only a person moving through the table selects a claim; rows that move under the
@@ -425,10 +426,18 @@ class ClaimsPanel(QWidget):
 
     OTHER_COLUMN_WIDTH = (56, 100)  # px: the narrowest and widest a column beside the quote is made
 
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()  # also when a scroll bar comes or goes, or the table is shown again
+        return super().eventFilter(watched, event)
+
     def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
         """In a narrow dock the columns beside the quote give up room first, down to a fifth
         of the table each, so that the quote keeps about half the width."""
-        super().resizeEvent(event)
         visible = [c for c in range(1, len(COLUMNS)) if not self.table.isColumnHidden(c)]
         if not visible:
             return

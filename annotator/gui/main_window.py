@@ -74,7 +74,9 @@ LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockW
 
 class MainWindow(QMainWindow):
     UNPAINTED_START_MS = 2000
+    UNPAINTED_FILL_MS = 50  # the documents go into empty panes that have not painted by then
     projectOpened = Signal(str)  # the path of the project now shown
+    projectShown = Signal()  # the project's documents are in the panes (see set_project)
     projectNotOpened = Signal(str, str)  # (path, why)
     # Built in __init__ and _build_actions; declared here so that the lambdas wired before
     # them are typed.
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self._batch_depth = 0
         self._painted = False  # the documents have been painted once (see _after_first_paint)
         self._opening: Worker | None = None  # another project being checked before it opens
+        self._filling: ProjectStore | None = None  # bound, its documents not yet in the panes
         self._waiting_for_paint: list = []
         self._selection_moved: set[str] = set()  # claims (de)selected, not yet shown
         self._changes: list[Change] = []
@@ -409,7 +412,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_project_path(p))
 
     # -- project ---------------------------------------------------------------------
-    def set_project(self, store: ProjectStore) -> None:
+    def set_project(self, store: ProjectStore, *, opened: bool = False) -> None:
+        """Show ``store`` in this window, in two turns of the event loop so that neither holds
+        the window long (at 100,000 claims, File › Open was one 210 ms block): this one binds
+        the project and empties the panes; once they have painted, ``_fill_panes`` shows the
+        project's documents in them and ``projectShown`` is emitted (with ``opened``,
+        ``projectOpened`` too: File › Open)."""
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
@@ -444,17 +452,48 @@ class MainWindow(QMainWindow):
         app_settings.remember_project(store.path)
         self.sources_tree.clear()  # the new project's tree is laid out afresh
         self._refresh_pickers()
+        while len(self.panes) < 2:  # side by side, as a first start shows them
+            self.add_pane()
+        for pane in self.panes:  # nothing of the last project is shown meanwhile
+            pane.show_document(None, None)
+            pane.set_pinned(False)
+        self._sync_pane_documents()
+        self._filling = store
+
+        def fill() -> None:
+            if self._filling is store and self._store is store:
+                self._filling = None
+                self._fill_panes(store)
+                self.projectShown.emit()
+                if opened:
+                    self.projectOpened.emit(str(store.path))
+
+        self.panes[0].view.after_paint = lambda: QTimer.singleShot(0, self, fill)
+        QTimer.singleShot(self.UNPAINTED_FILL_MS, self, fill)  # a window that is not on screen
+
+    @property
+    def project_shown(self) -> bool:
+        """Whether the open project's documents are in the panes (see set_project)."""
+        return self._filling is None
+
+    def _fill_panes(self, store: ProjectStore) -> None:
+        """The project's documents in the panes it had last time (the first two the first time)."""
+        self._painted = False  # the documents, not the empty panes, are what the table waits for
         value = app_settings.settings().value(self._panes_key(), [])
         saved = [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
         known = {d.id for d in self.workspace.documents()}
         if not saved:  # first time: the first documents, one per pane
             saved = [d.id for d in self.workspace.documents()[:2]]
-        for pane in list(self.panes):
-            self._drop_pane(pane)
-        for doc_id in [*saved, "", ""][:max(2, min(len(saved), MAX_PANES))]:
-            added = self.add_pane()
-            if added is not None and doc_id in known:
-                self.show_in_pane(added, doc_id, draw=False)
+        wanted = [*saved, "", ""][:max(2, min(len(saved), MAX_PANES))]
+        while len(self.panes) > len(wanted):
+            self._drop_pane(self.panes[-1])
+        while len(self.panes) < len(wanted):
+            self.add_pane()
+        for pane, doc_id in zip(self.panes, wanted, strict=True):  # the same widgets: none is rebuilt
+            pane.find_bar.hide()
+            if doc_id in known:
+                self.show_in_pane(pane, doc_id, draw=False)
+        self._update_gutters()
         pins = app_settings.settings().value(self._pins_key(), [])
         for index in ([pins] if isinstance(pins, str) else pins if isinstance(pins, list) else []):
             if str(index).isdigit() and int(index) < len(self.panes):
@@ -483,7 +522,7 @@ class MainWindow(QMainWindow):
         return self._panes_key("pinned")
 
     def _save_panes(self) -> None:
-        if self._store is not None:
+        if self._store is not None and self._filling is None:  # not the empty panes of a project opening
             app_settings.settings().setValue(self._panes_key(), [p.document_id or "" for p in self.panes])
             app_settings.settings().setValue(self._pins_key(),
                                              [str(i) for i, pinned in enumerate(self.workspace.pinned) if pinned])
@@ -518,8 +557,7 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             self._not_opened(path, str(exc))
             return
-        self.set_project(store)
-        self.projectOpened.emit(str(store.path))
+        self.set_project(store, opened=True)
 
     def _not_opened(self, path: str | Path, message: str, *, forget: bool = True) -> None:
         self._opening = None

@@ -129,6 +129,7 @@ def open_window(qtbot, prompts) -> Callable:
         with qtbot.waitActive(win):  # shortcuts only reach an active window
             win.show()
             win.activateWindow()
+        qtbot.waitUntil(lambda: win.project_shown)  # empty panes first, then the documents
         return win
 
     return open_

@@ -21,6 +21,7 @@ def window(qtbot):
     qtbot.addWidget(win)
     with qtbot.waitExposed(win):
         win.show()
+    qtbot.waitUntil(lambda: win.project_shown and win.sources_tree.topLevelItemCount() > 0)
     yield win
     win.close()
 
@@ -75,6 +76,7 @@ def test_panes_and_documents_persist_across_restart(qtbot):
     store = resolve_startup_project(None)
     win = MainWindow(store)
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.project_shown)
     win.add_pane()
     docs = [d.id for d in store.documents()]
     win.show_in_pane(win.panes[2], docs[4])
@@ -82,6 +84,7 @@ def test_panes_and_documents_persist_across_restart(qtbot):
 
     again = MainWindow(resolve_startup_project(None))
     qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.project_shown)
     assert [p.document_id for p in again.panes][2] == docs[4]
     assert len(again.panes) == 3
     again.close()

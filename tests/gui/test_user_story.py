@@ -49,6 +49,7 @@ def test_claim_link_verdict_undo_redo_and_restart(qtbot, user, monkeypatch):
         with qtbot.waitActive(win):
             win.show()
             win.activateWindow()
+        qtbot.waitUntil(lambda: win.project_shown)  # empty panes first, then the documents
         return win
 
     win = open_window()
