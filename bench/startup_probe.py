@@ -49,38 +49,45 @@ def main() -> int:
 
 
 def _watch_first_paint(found: dict[str, float], launched_at: float) -> None:
+    """Note the first frame ("painted") and the first frame once the project's documents are
+    in the panes ("documents"; the same frame when the window fills them before it shows),
+    each when the event loop is done with that frame; then close the window."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
+    from annotator.gui.main_window import MainWindow
+
     app = QApplication.instance()
+    filled: list[bool] = []
+    fill = MainWindow._fill_panes
+
+    def watched_fill(window, store):
+        fill(window, store)
+        filled.append(True)
+
+    MainWindow._fill_panes = watched_fill
 
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and "painted" not in found:
-                found["painting"] = time.time() - launched_at
-                QTimer.singleShot(0, painted)  # once this frame is done
+            if event.type() == QEvent.Type.Paint:
+                if "painting" not in found:
+                    found["painting"] = time.time() - launched_at
+                    QTimer.singleShot(0, lambda: found.setdefault("painted", time.time() - launched_at))
+                if filled and "documents" not in found:
+                    found["documents"] = -1.0  # noted once this frame is done
+                    QTimer.singleShot(0, documents_painted)
             return False
 
-    def painted() -> None:
-        if "painted" in found:
-            return
-        found["painted"] = time.time() - launched_at
-        app.removeEventFilter(watcher)
-        poll.start()
-
     def documents_painted() -> None:
-        windows = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow)]
-        if not windows or getattr(windows[0], "_filling", None) is not None or not windows[0]._painted:
-            return  # the documents are not in the panes yet, or not painted (checked every 2 ms)
-        poll.stop()
         found["documents"] = time.time() - launched_at
-        windows[0].close()
+        found.setdefault("painted", found["documents"])
+        app.removeEventFilter(watcher)
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, QMainWindow):
+                widget.close()
 
     watcher = FirstPaint(app)
     app.installEventFilter(watcher)
-    poll = QTimer(app)
-    poll.setInterval(2)
-    poll.timeout.connect(documents_painted)
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
-        self.set_project(store)
+        self.set_project(store, at_once=True)
         state = app_settings.settings().value("window/state")
         geometry = app_settings.settings().value("window/geometry")
         if isinstance(geometry, QByteArray):
@@ -412,12 +412,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_project_path(p))
 
     # -- project ---------------------------------------------------------------------
-    def set_project(self, store: ProjectStore, *, opened: bool = False) -> None:
+    def set_project(self, store: ProjectStore, *, opened: bool = False, at_once: bool = False) -> None:
         """Show ``store`` in this window, in two turns of the event loop so that neither holds
         the window long (at 100,000 claims, File › Open was one 210 ms block): this one binds
         the project and empties the panes; once they have painted, ``_fill_panes`` shows the
         project's documents in them and ``projectShown`` is emitted (with ``opened``,
-        ``projectOpened`` too: File › Open)."""
+        ``projectOpened`` too: File › Open). ``at_once``: both now, for a window not yet on
+        screen (the first paint costs the same with or without the documents, so a window
+        that starts empty only shows them later)."""
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
@@ -468,6 +470,9 @@ class MainWindow(QMainWindow):
                 if opened:
                     self.projectOpened.emit(str(store.path))
 
+        if at_once:
+            fill()
+            return
         self.panes[0].view.after_paint = lambda: QTimer.singleShot(0, self, fill)
         QTimer.singleShot(self.UNPAINTED_FILL_MS, self, fill)  # a window that is not on screen
 
