@@ -103,3 +103,76 @@ def test_a_copy_with_three_small_edits_is_still_found():
     unrelated = "Police said the suspect was arrested on Monday near the station in town."
     pairs, _ = reused_sentences({"d1": original, "d3": unrelated}, {"d1": "s1", "d3": "s3"})
     assert pairs == {}
+
+
+def _disputed_wire(tmp_path):
+    """Wire's three claims rated true by the tester; bob rates the first false."""
+    from annotator.core.clock import TickingClock
+    from annotator.store import create_project
+
+    store = create_project(tmp_path / "decide.annotator", clock=TickingClock())
+    room = Newsroom(store)
+    ids = room.doc("Wire", ["The mayor resigned on Monday.", "The budget was cut by ten percent.",
+                            "The bridge reopened in May."])
+    for cid in ids:
+        room.verdict(cid, Rating.TRUE)
+    AnnotationService(store, annotator="bob").set_verdict(ids[0], Rating.FALSE)
+    return store, room, ids
+
+
+def _disagree(scores) -> bool:
+    return any(note.startswith("Verdicts disagree") for note in scores.notes)
+
+
+def test_a_decision_settles_a_disagreement_and_a_later_verdict_against_it_reopens_it(tmp_path):
+    store, room, ids = _disputed_wire(tmp_path)
+    config = Config(min_checked=1)
+    assert _disagree(score_project(store, config))
+    AnnotationService(store, annotator="carol").decide([ids[0]], Rating.FALSE)
+    scores = score_project(store, config)
+    assert not _disagree(scores) and not scores.inputs.conflicts
+    assert _source(scores, "Wire").record_text.startswith("2 of 3"), "decided false, the other two true"
+    assert sorted((v.annotator, v.rating.value, v.decides) for v in store.verdicts(ids[0])) == [
+        ("bob", "false", False), ("carol", "false", True), ("tester", "true", False)], "everybody's verdict kept"
+    room.verdict(ids[0], Rating.TRUE)  # the tester insists, after the decision
+    scores = score_project(store, config)
+    assert _disagree(scores)
+    assert _source(scores, "Wire").record_text.startswith("2 of 2")
+    store.close()
+
+
+def test_a_decision_is_undone_in_one_step_and_needs_a_true_or_false_rating(tmp_path):
+    import pytest
+
+    from annotator.core.errors import ValidationError
+
+    store, _room, ids = _disputed_wire(tmp_path)
+    carol = AnnotationService(store, annotator="carol")
+    carol.set_verdict(ids[0], Rating.MOSTLY_TRUE, note="her own reading")
+    previous = carol.decide([ids[0]], Rating.FALSE)
+    decided = store.verdict(ids[0], annotator="carol")
+    assert (decided.rating, decided.decides, decided.note) == (Rating.FALSE, True, "her own reading")
+    carol.restore_verdicts(previous)
+    back = store.verdict(ids[0], annotator="carol")
+    assert (back.rating, back.decides, back.note) == (Rating.MOSTLY_TRUE, False, "her own reading")
+    assert _disagree(score_project(store, Config(min_checked=1)))
+    with pytest.raises(ValidationError):
+        carol.decide([ids[0]], Rating.MIXED)
+    store.close()
+
+
+def test_a_decision_travels_in_the_verdicts_csv(tmp_path):
+    from annotator.services.interchange.csv_export import export_csv
+    from annotator.services.interchange.csv_load import load_csv
+
+    store, _room, ids = _disputed_wire(tmp_path)
+    AnnotationService(store, annotator="carol").decide([ids[0]], Rating.FALSE)
+    export_csv(store, tmp_path / "out")
+    assert "decides" in (tmp_path / "out" / "verdicts.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    store.delete_verdict(store.verdict(ids[0], annotator="carol").id)  # as in a copy without it
+    assert _disagree(score_project(store, Config(min_checked=1)))
+    report = load_csv(store, tmp_path / "out")
+    assert not report.errors, report.errors
+    assert [(v.annotator, v.decides) for v in store.verdicts(ids[0]) if v.decides] == [("carol", True)]
+    assert not _disagree(score_project(store, Config(min_checked=1)))
+    store.close()

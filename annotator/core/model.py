@@ -157,6 +157,7 @@ class Verdict:
     annotator: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    decides: bool = False  # given to decide a disagreement: earlier verdicts against it no longer count
 
 
 @dataclass

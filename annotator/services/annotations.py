@@ -9,7 +9,7 @@ with the same ids, links and verdicts.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -257,6 +257,40 @@ class AnnotationService:
                                    annotator=self.annotator, id=id)
         self.events.emit(Change("verdict", "changed", claim_id, claim.document_id))
         return previous
+
+    def decide(self, claim_ids: Iterable[str], rating: Rating) -> list[tuple[str, Verdict | None]]:
+        """Decide a disagreement between verdicts: this annotator's verdict on each claim
+        becomes ``rating``, given to decide it, so that the verdicts before it that disagree
+        no longer count (services.reliability.inputs); everybody's verdicts are kept. One
+        commit. Returns each claim's previous verdict by this annotator (for undo)."""
+        rating = Rating(rating)
+        if rating in (Rating.MIXED, Rating.UNVERIFIABLE):
+            raise ValidationError("A disagreement is decided with a true or a false rating.")
+        claims = [self.store.claim(claim_id) for claim_id in dict.fromkeys(claim_ids)]
+        if not claims:
+            raise ValidationError("There is no claim to decide.")
+        previous = [(c.id, self.store.verdict(c.id, annotator=self.annotator)) for c in claims]
+        with self.store.transaction():
+            for claim_id, had in previous:
+                self.store.set_verdict(claim_id, rating, note=had.note if had else None,
+                                       evidence_url=had.evidence_url if had else None,
+                                       annotator=self.annotator, decides=True)
+        for claim in claims:
+            self.events.emit(Change("verdict", "changed", claim.id, claim.document_id))
+        return previous
+
+    def restore_verdicts(self, previous: list[tuple[str, Verdict | None]]) -> None:
+        """Undo of :meth:`decide`: this annotator's verdicts as they were, in one commit."""
+        claims = [self.store.claim(claim_id) for claim_id, _had in previous]
+        with self.store.transaction():
+            for claim_id, had in previous:
+                current = self.store.verdict(claim_id, annotator=self.annotator)
+                if current is not None:
+                    self.store.delete_verdict(current.id)
+                if had is not None:
+                    self.store.insert_verdict(had)
+        for claim in claims:
+            self.events.emit(Change("verdict", "changed", claim.id, claim.document_id))
 
     def restore_verdict(self, claim_id: str, previous: Verdict | None) -> None:
         """Undo helper: put back exactly the verdict that was there before (or none)."""

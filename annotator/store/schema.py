@@ -203,6 +203,13 @@ def document_list_index(db: Database) -> None:
         "url, published, retrieved, original_filename, import_format, sha256, length, updated_at)")
 
 
+@MIGRATIONS(name="0005_verdict_decisions")
+def verdict_decisions(db: Database) -> None:
+    """A verdict given to decide a disagreement (the Conflicts view): the disagreeing
+    verdicts before it no longer count against it (see services.reliability.inputs)."""
+    db.execute("ALTER TABLE verdicts ADD COLUMN decides INTEGER NOT NULL DEFAULT 0 CHECK (decides IN (0, 1))")
+
+
 def migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 

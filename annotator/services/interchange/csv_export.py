@@ -92,7 +92,7 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
                     claim_order.get(link.from_claim_id, -1), claim_order.get(link.to_claim_id, -1),
                     link.relation.value, link.id))],
         VERDICTS: [(v.id, v.claim_id, quote(v.claim_id), v.rating.value, v.note, v.evidence_url,
-                    v.annotator, v.created_at, v.updated_at)
+                    v.annotator, v.created_at, v.updated_at, "yes" if v.decides else "")
                    for v in sorted(verdicts, key=lambda v: (claim_order.get(v.claim_id, -1),
                                                             v.annotator or "", v.id))],
     }

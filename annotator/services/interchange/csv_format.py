@@ -31,7 +31,7 @@ COLUMNS = {
     LINKS: ("id", "from_claim_id", "to_claim_id", "from_quote", "to_quote", "relation", "note",
             "annotator", "created_at", "updated_at"),
     VERDICTS: ("id", "claim_id", "claim_quote", "rating", "note", "evidence_url", "annotator",
-               "created_at", "updated_at"),
+               "created_at", "updated_at", "decides"),
 }
 #: Columns a file must have to be loaded at all (claims also need one document reference).
 REQUIRED = {

@@ -184,6 +184,16 @@ def _stamp(row: dict, column: str) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _yes(row: dict, column: str) -> bool:
+    """An optional yes/no column: empty or absent is no."""
+    raw = (row.get(column) or "").strip().lower()
+    if raw in ("", "no", "false", "0"):
+        return False
+    if raw in ("yes", "true", "1"):
+        return True
+    raise _Invalid(column, f"“{raw}” is neither yes nor no.")
+
+
 def _enum(enum_type, row: dict, column: str, what: str):
     raw = (row.get(column) or "").strip()
     if not raw:
@@ -453,7 +463,7 @@ class _Loader:
         return {"id": _id(raw), "claim_id": claim_id, "rating": _enum(Rating, raw, "rating", "rating"),
                 "note": _text(raw, "note"), "evidence_url": _text(raw, "evidence_url"),
                 "annotator": _text(raw, "annotator") or "", "created_at": _stamp(raw, "created_at"),
-                "updated_at": _stamp(raw, "updated_at")}
+                "updated_at": _stamp(raw, "updated_at"), "decides": _yes(raw, "decides")}
 
     def _link_row(self, raw: dict) -> dict:
         a, b = _id(raw, "from_claim_id"), _id(raw, "to_claim_id")
@@ -621,7 +631,7 @@ class _Loader:
                         f"{v['rating'].label.lower()} was not loaded (change it in the app if it is newer).")
                 continue
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
-                              v["annotator"], v["created_at"], v["updated_at"])
+                              v["annotator"], v["created_at"], v["updated_at"], v.get("decides", False))
             self._write("verdict", row, {"verdict": verdict})
             ids.add(verdict.id)
             pairs[(verdict.claim_id, verdict.annotator or "")] = verdict

@@ -290,8 +290,10 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     # Verdicts: every person's verdict on every claim of a proposition. When the decisive ones
     # agree (true / mostly true against false / mostly false) the proposition is settled by
     # the most recent; when they disagree it is left unsettled, as if nobody had checked it,
-    # and listed as a conflict until someone resolves it. Mixed and unverifiable verdicts are
-    # kept only for display, when a proposition has no decisive one.
+    # and listed as a conflict until someone decides it: a verdict given to decide (the
+    # Conflicts view) sets aside the decisive verdicts before it, and a later one that
+    # disagrees opens the conflict again. Mixed and unverifiable verdicts are kept only for
+    # display, when a proposition has no decisive one.
     decisive_of: dict[int, list[Verdict]] = defaultdict(list)
     verdict = np.full(P, np.nan)
     prop_rating: dict[int, Rating] = {}
@@ -306,6 +308,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     conflicts: list[DisputedVerdicts] = []
     for p, given in decisive_of.items():
         ignored.pop(p, None)
+        decided = [i for i, v in enumerate(given) if v.decides]
+        if decided:
+            given = given[decided[-1]:]  # the latest decision, and what came after it
         if len({decisive_truth(v.rating) for v in given}) > 1:
             conflict = DisputedVerdicts(p, [
                 DisputedVerdict(v.claim_id, quotes[v.claim_id], _source_name(v.claim_id), v.rating,

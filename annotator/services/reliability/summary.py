@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.services.reliability.inputs import DisputedVerdicts
 from annotator.services.reliability.scores import (
     ClaimEstimate,
     ExplanationRow,
@@ -49,6 +50,7 @@ class ScoreSummary:
     push_weight: np.ndarray  # float64, log-odds toward "true"; biggest first
     push_copy: np.ndarray  # bool: a copy, not counted
     conflicts: dict[int, str] = field(default_factory=dict)  # proposition -> its verdict conflict, in words
+    disputes: list[DisputedVerdicts] = field(default_factory=list)  # the same, each verdict in it (Conflicts view)
     _index: dict[str, int] | None = field(default=None, repr=False)
     _disputed: frozenset[str] | None = field(default=None, repr=False)
 
@@ -149,7 +151,7 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
         verdict_labels=list(labels), verdict=verdict,
         push_source=push_source, push_weight=push_weight, push_copy=push_copy,
-        conflicts={c.prop: c.text() for c in inputs.conflicts})
+        conflicts={c.prop: c.text() for c in inputs.conflicts}, disputes=list(inputs.conflicts))
 
 
 def summarize_file(path: str) -> ScoreSummary:
