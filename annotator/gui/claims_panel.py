@@ -333,8 +333,8 @@ class ClaimsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == "Verdict" and row.id in self.disputed:
                 return ("in conflict" if role == Qt.ItemDataRole.DisplayRole else
-                        "Verdicts disagree (select the claim: the Inspector says who rated what); "
-                        "it counts as unchecked until they agree")
+                        "Verdicts disagree (the Conflicts panel lists who rated what, and decides it); "
+                        "it counts as unchecked until then")
             if column == "Verdict" and not row.verdict:
                 return "—" if role == Qt.ItemDataRole.DisplayRole else "Not checked"
             return " ".join((self._text(row, column) or "").split())

@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import new_id
-from annotator.core.model import AddedRows, ClaimType, Rating, Relation
+from annotator.core.model import AddedRows, ClaimType, Rating, Relation, Verdict
 from annotator.services.annotations import AnnotationService, ClaimSnapshot
 from annotator.services.documents import DocumentMove, DocumentService, check_fields
 
@@ -178,6 +178,22 @@ class SetVerdict(Command):
 
     def _undo(self) -> None:
         self.service.restore_verdict(self.claim_id, self.previous)
+
+
+class DecideConflict(Command):
+    """Decide a disagreement between verdicts: this person's verdict on each claim, marked as
+    the decision (``AnnotationService.decide``); undo puts their verdicts back as they were."""
+
+    def __init__(self, service: AnnotationService, claim_ids: list[str], rating: Rating):
+        super().__init__(f"Decide “{Rating(rating).label}”")
+        self.service, self.claim_ids, self.rating = service, list(claim_ids), Rating(rating)
+        self.previous: list[tuple[str, Verdict | None]] = []
+
+    def _redo(self) -> None:
+        self.previous = self.service.decide(self.claim_ids, self.rating)
+
+    def _undo(self) -> None:
+        self.service.restore_verdicts(self.previous)
 
 
 class EditSource(Command):

@@ -34,6 +34,7 @@ from annotator.gui import commands
 from annotator.gui import settings as app_settings
 from annotator.gui.backups import BackupsController
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel, TableRows
+from annotator.gui.conflicts_panel import ConflictsPanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.choices import DocumentChoices
 from annotator.gui.document_pane import DocumentPane
@@ -154,6 +155,11 @@ class MainWindow(QMainWindow):
         self.reliability.helpRequested.connect(lambda: self.help.show_page("How Scores Are Computed", "scores.md"))
         self.reliability_dock = self.add_dock("Reliability", "reliabilityDock", self.reliability, RIGHT,
                                               tab_with=claims_dock)
+        self.conflicts_panel = ConflictsPanel()
+        self.conflicts_panel.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        self.conflicts_panel.decideRequested.connect(self.decide_conflict)
+        self.conflicts_dock = self.add_dock("Conflicts", "conflictsDock", self.conflicts_panel, RIGHT,
+                                            tab_with=claims_dock)
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
         self.syncer = JournalSyncer(self)
@@ -381,7 +387,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         panels = view_menu.addMenu("&Panels")
         for dock in (self.sources_dock, self.search_dock, self.similar_dock, self.claims_dock,
-                     self.reliability_dock, self.inspector_dock):
+                     self.reliability_dock, self.conflicts_dock, self.inspector_dock):
             panels.addAction(dock.toggleViewAction())  # a closed panel comes back from here
         view_menu.addAction(self._action("Reset &Layout", self.reset_layout, None,
                                          "Every panel back where it was on the first start"))
@@ -507,6 +513,7 @@ class MainWindow(QMainWindow):
         self._refresh_claims()  # draws every pane's highlights and ribbons once
         self.hints.refresh()
         self.source_scores = {}
+        self._show_conflicts([])  # the last project's; this one's come with its scores
         self.score_updater.schedule()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
         self.backups.take_in_background("opened")
@@ -1395,7 +1402,17 @@ class MainWindow(QMainWindow):
         finally:
             header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.claims_panel.model.set_disputed(scores.disputed_claims())
+        self._show_conflicts(scores.disputes)
         self.inspector.refresh_assessment()
+
+    def _show_conflicts(self, disputes: list) -> None:
+        self.conflicts_panel.set_disputes(disputes)
+        self.conflicts_dock.setWindowTitle(f"Conflicts ({len(disputes)})" if disputes else "Conflicts")
+
+    def decide_conflict(self, claim_ids: list[str], rating: Rating) -> None:
+        """The Conflicts panel's decision: one undo step; the list follows with the next scores."""
+        self.push(commands.DecideConflict(self.annotations, claim_ids, rating))
+        self.status(f"Decided “{rating.label}” as {self.annotator_name}; the scores follow in a moment.")
 
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()

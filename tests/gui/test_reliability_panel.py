@@ -156,3 +156,38 @@ def test_the_claims_table_marks_and_filters_the_claims_in_conflict(qtbot, open_w
     combo.setCurrentIndex(combo.findData(None))
     assert len(model.visible_ids()) == win.store.counts().claims
     win.close()
+
+
+def test_the_conflicts_panel_lists_a_disagreement_with_who_said_what_and_decides_it_in_one_step(qtbot, open_window):
+    """A colleague rates true a claim the demo's fact-checker rated false. The Conflicts panel
+    lists both verdicts with their authors; pressing "True (Bob Editor)" records the window's
+    person's verdict as the decision, the conflict goes, everybody's verdicts stay, and undo
+    brings the conflict back."""
+    from PySide6.QtCore import Qt
+
+    from annotator.services.annotations import AnnotationService
+
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
+    panel = win.conflicts_panel
+    assert panel.summary.text() == "No verdicts disagree." and not panel.decide_buttons()
+    saga = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
+    before = {(v.annotator, v.rating) for v in win.store.verdicts(saga.id)}
+    AnnotationService(win.store, win.events, annotator="Bob Editor").set_verdict(saga.id, Rating.TRUE)
+    win.score_updater.schedule()
+    qtbot.waitUntil(lambda: len(panel.disputes) == 1)
+    assert win.conflicts_dock.windowTitle() == "Conflicts (1)"
+    top = panel.tree.topLevelItem(0)
+    rows = [(top.child(i).text(0).split(":")[0], top.child(i).text(1)) for i in range(top.childCount())]
+    assert ("True", "Bob Editor") in rows and any(rating == "False" for rating, _who in rows)
+    decide_true = next(b for b in panel.decide_buttons() if b.text().startswith("True (Bob Editor"))
+    qtbot.mouseClick(decide_true, Qt.MouseButton.LeftButton)
+    mine = win.store.verdict(saga.id, annotator=win.annotator_name)
+    assert (mine.rating, mine.decides) == (Rating.TRUE, True)
+    assert before | {("Bob Editor", Rating.TRUE)} <= {(v.annotator, v.rating) for v in win.store.verdicts(saga.id)}
+    qtbot.waitUntil(lambda: not panel.disputes and saga.id not in win.claims_panel.model.disputed)
+    assert win.conflicts_dock.windowTitle() == "Conflicts"
+    win.undo()
+    assert win.store.verdict(saga.id, annotator=win.annotator_name) is None
+    qtbot.waitUntil(lambda: len(panel.disputes) == 1)
+    win.close()

@@ -52,7 +52,7 @@ def test_a_closed_panel_comes_back_from_the_view_menu_and_reset_layout(window, q
     view_menu = next(a.menu() for a in win.menuBar().actions() if a.text().replace("&", "") == "View")
     panels = next(a.menu() for a in view_menu.actions() if a.menu() and a.text().replace("&", "") == "Panels")
     names = [a.text() for a in panels.actions()]
-    assert names == ["Sources", "Search", "Similar", "Claims", "Reliability", "Inspector"]
+    assert names == ["Sources", "Search", "Similar", "Claims", "Reliability", "Conflicts", "Inspector"]
     win.inspector_dock.close()
     qtbot.waitUntil(lambda: not win.inspector_dock.isVisible())
     inspector = next(a for a in panels.actions() if a.text() == "Inspector")

@@ -137,7 +137,8 @@ class DisputedVerdicts:
             sides.append(f"{labels} by {named}")
         latest = max((v.when for v in self.verdicts), default="")[:10]
         return (f"Verdicts disagree on {where}: {'; '.join(sides)}"
-                f"{f' (latest {latest})' if latest else ''}. It counts as unchecked until they agree.")
+                f"{f' (latest {latest})' if latest else ''}. It counts as unchecked until they agree or "
+                "someone decides it (the Conflicts panel).")
 
     def to_dict(self) -> dict:
         return {"verdicts": [{"claim_id": v.claim_id, "quote": v.quote, "source": v.source,

@@ -1,0 +1,164 @@
+"""The Conflicts panel: claims whose verdicts disagree, with each person's rating, and a
+decision in one step.
+
+A disagreement (one claim, or claims linked as saying the same thing, rated true by one
+person and false by another) makes the claim count as unchecked in the scores. Deciding it
+records the deciding person's own verdict, marked as a decision; the others' verdicts stay
+(see ``AnnotationService.decide``). The list comes with the scores, so it follows an edit a
+moment later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Rating
+
+if TYPE_CHECKING:
+    from annotator.services.reliability.inputs import DisputedVerdicts
+
+CLAIM_ROLE = Qt.ItemDataRole.UserRole  # a verdict row: its claim's id
+DISPUTE_ROLE = Qt.ItemDataRole.UserRole + 1  # a disagreement row: its index in the list
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+class ConflictsPanel(QWidget):
+    decideRequested = Signal(list, object)  # the claims with a decisive verdict in it, the Rating chosen
+    claimActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._disputes: list[DisputedVerdicts] = []
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Verdicts that disagree")
+        self.tree.setHeaderLabels(["Claim and verdicts", "By", "When"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)  # the claim takes the room; who and when fit their text
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.currentItemChanged.connect(lambda *_: self._offer_decisions())
+        self.tree.itemActivated.connect(self._activated)
+        self.decide_label = QLabel("Decide:")
+        self.buttons = QHBoxLayout()
+        self.buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons.addWidget(self.decide_label)
+        self.buttons.addStretch(1)
+        self._decide_buttons: list[QPushButton] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(self.buttons)
+        self.set_disputes([])
+
+    @property
+    def disputes(self) -> list[DisputedVerdicts]:
+        return self._disputes
+
+    def set_disputes(self, disputes: list[DisputedVerdicts]) -> None:
+        """Show the disagreements of the latest scores (keeping the one selected, if it is still there)."""
+        current = self.tree.currentItem()
+        keep = self._claims_of(current) if current is not None else set()
+        self._disputes = list(disputes)
+        self.tree.clear()
+        chosen = None
+        for index, dispute in enumerate(self._disputes):
+            quotes = list(dict.fromkeys(f"“{_short(v.quote)}” ({v.source})" for v in dispute.verdicts))
+            head = quotes[0] + (f" and {len(quotes) - 1} more linked" if len(quotes) > 1 else "")
+            top = QTreeWidgetItem([head, "", ""])
+            top.setData(0, DISPUTE_ROLE, index)
+            top.setToolTip(0, dispute.text())
+            for v in dispute.verdicts:
+                row = QTreeWidgetItem([f"{v.rating.label.capitalize()}: “{_short(v.quote, 50)}” ({v.source})",
+                                       v.annotator, v.when[:16].replace("T", " ")])
+                row.setData(0, CLAIM_ROLE, v.claim_id)
+                row.setToolTip(0, f"{v.rating.label}, by {v.annotator}: “{v.quote}” ({v.source}). "
+                                  "Enter or double-click to show the claim.")
+                top.addChild(row)
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+            if keep and keep == {v.claim_id for v in dispute.verdicts}:
+                chosen = top
+        count = len(self._disputes)
+        self.summary.setText(
+            f"<b>{count} claim{'s' if count > 1 else ''} rated both true and false</b> by different people. "
+            "Each counts as unchecked in the scores until someone decides it; everybody's verdict is kept."
+            if count else "No verdicts disagree.")
+        if chosen is None and self.tree.topLevelItemCount():
+            chosen = self.tree.topLevelItem(0)
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+        self._offer_decisions()
+
+    def selected_dispute(self) -> DisputedVerdicts | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        top = item.parent() or item
+        index = top.data(0, DISPUTE_ROLE)
+        return self._disputes[index] if isinstance(index, int) and index < len(self._disputes) else None
+
+    def _claims_of(self, item: QTreeWidgetItem) -> set[str]:
+        top = item.parent() or item
+        index = top.data(0, DISPUTE_ROLE)
+        if not isinstance(index, int) or index >= len(self._disputes):
+            return set()
+        return {v.claim_id for v in self._disputes[index].verdicts}
+
+    def _offer_decisions(self) -> None:
+        """One button per rating given in the selected disagreement: "Decide: True (tester)"."""
+        for button in self._decide_buttons:
+            self.buttons.removeWidget(button)
+            button.deleteLater()
+        self._decide_buttons = []
+        dispute = self.selected_dispute()
+        self.decide_label.setVisible(dispute is not None)
+        if dispute is None:
+            return
+        by_rating: dict[Rating, list[str]] = {}
+        for v in dispute.verdicts:
+            by_rating.setdefault(v.rating, [])
+            if v.annotator not in by_rating[v.rating]:
+                by_rating[v.rating].append(v.annotator)
+        claims = list(dict.fromkeys(v.claim_id for v in dispute.verdicts))
+        for position, (rating, people) in enumerate(by_rating.items()):
+            named = ", ".join(people[:2]) + (" …" if len(people) > 2 else "")
+            button = QPushButton(f"{rating.label.capitalize()} ({named})")
+            button.setToolTip(f"Record your verdict “{rating.label}” on {len(claims)} claim"
+                              f"{'s' if len(claims) > 1 else ''} as the decision; the other verdicts are kept.")
+            button.setAccessibleName(f"Decide {rating.label}")
+            button.clicked.connect(lambda _=False, r=rating, c=claims: self.decideRequested.emit(c, r))
+            self.buttons.insertWidget(1 + position, button)
+            self._decide_buttons.append(button)
+
+    def decide_buttons(self) -> list[QPushButton]:
+        return list(self._decide_buttons)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        claim_id = item.data(0, CLAIM_ROLE)
+        first = item.child(0) if claim_id is None else None  # a disagreement: its first claim
+        if first is not None:
+            claim_id = first.data(0, CLAIM_ROLE)
+        if isinstance(claim_id, str):
+            self.claimActivated.emit(claim_id)
