@@ -7,6 +7,7 @@ the project through its own connection, so typing and clicking never wait for th
 
 from __future__ import annotations
 
+import atexit
 import sys
 import threading
 from collections.abc import Callable
@@ -373,6 +374,7 @@ class ScoringProcess:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None  # made with the first scoring
         self._lock = threading.Lock()
+        self._stop_at_exit = False
 
     def score(self, path, cancelled):
         """Score in the child; give up (and stop the child) when ``cancelled()`` turns true."""
@@ -384,6 +386,9 @@ class ScoringProcess:
 
         with self._lock:
             if self._pool is None:
+                if not self._stop_at_exit:  # before Python's own shutdown tears the pool's modules down
+                    atexit.register(self.stop)
+                    self._stop_at_exit = True
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_prepare_child)
             future = self._pool.submit(summarize_file, str(path))
