@@ -95,3 +95,33 @@ def test_export_command(demo_store, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "23 claim reviews" in r.stdout and DEFAULT_AUTHOR in r.stdout
     assert len(json.loads((tmp_path / "out" / FILE_NAME).read_text(encoding="utf-8"))) == 23
+
+
+def test_one_latest_verdict_everywhere_when_two_share_a_time(tmp_path):
+    """Two annotators' verdicts stamped in the same millisecond: the project's view, the app's
+    store queries, the CSV export and ClaimReview all show the same one (the later id)."""
+    import csv
+
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.importing import ImportService
+    from annotator.services.interchange.csv_export import export_csv
+    from annotator.store import create_project
+
+    store = create_project(tmp_path / "tie.annotator", clock=TickingClock(step_ms=0))  # every stamp the same
+    doc = ImportService(store).import_text("The bridge reopened in May after repairs.", title="Bridge",
+                                           source_name="Wire").document
+    claim = AnnotationService(store).create_claim(doc.id, 0, 29)
+    for name, rating in (("ana", Rating.TRUE), ("bob", Rating.FALSE), ("cy", Rating.MOSTLY_TRUE)):
+        AnnotationService(store, annotator=name).set_verdict(claim.id, rating)
+    verdicts = store.verdicts(claim.id)
+    assert len({v.updated_at for v in verdicts}) == 1
+    latest = max(verdicts, key=lambda v: v.id)
+    assert store.verdict(claim.id) == latest
+    assert store.latest_verdicts()[claim.id] == latest.rating
+    assert store.db.execute("SELECT verdict FROM claims_with_quotes").fetchone()[0] == latest.rating.value
+    export_csv(store, tmp_path / "csv")
+    with open(tmp_path / "csv" / "claims.csv", encoding="utf-8-sig", newline="") as f:
+        assert [row["verdict"] for row in csv.DictReader(f)] == [latest.rating.value]
+    [review], _disputed = build_reviews(store)
+    assert review["reviewRating"]["alternateName"] == NAMES[latest.rating.value]
+    store.close()

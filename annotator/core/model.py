@@ -8,6 +8,7 @@ only at the widget boundary.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -158,6 +159,12 @@ class Verdict:
     created_at: str | None = None
     updated_at: str | None = None
     decides: bool = False  # given to decide a disagreement: earlier verdicts against it no longer count
+
+
+def latest_verdict(verdicts: Iterable[Verdict]) -> Verdict | None:
+    """The verdict that counts as a claim's latest everywhere (the app, the exports, the
+    project's views): the last by ``updated_at``, then by id when two share a time."""
+    return max(verdicts, key=lambda v: (v.updated_at or "", v.id), default=None)
 
 
 @dataclass

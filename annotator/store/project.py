@@ -721,10 +721,10 @@ class ProjectStore:
 
     def verdicts(self, claim_id: str | None = None) -> list[Verdict]:
         if claim_id is None:
-            rows = self.db.execute(f"SELECT {_VERDICT_COLUMNS} FROM verdicts ORDER BY claim_id, updated_at")
+            rows = self.db.execute(f"SELECT {_VERDICT_COLUMNS} FROM verdicts ORDER BY claim_id, updated_at, id")
         else:
             rows = self.db.execute(
-                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? ORDER BY updated_at",
+                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? ORDER BY updated_at, id",
                 [claim_id])
         return [_verdict(r) for r in rows]
 

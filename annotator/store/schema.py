@@ -210,6 +210,28 @@ def verdict_decisions(db: Database) -> None:
     db.execute("ALTER TABLE verdicts ADD COLUMN decides INTEGER NOT NULL DEFAULT 0 CHECK (decides IN (0, 1))")
 
 
+@MIGRATIONS(name="0006_latest_verdict_order")
+def latest_verdict_order(db: Database) -> None:
+    """``claims_with_quotes`` shows the same verdict as the app and the exports when two carry
+    the same time: the latest by time, then by id (ids grow with time)."""
+    db.executescript(
+        """
+        DROP VIEW claims_with_quotes;
+        CREATE VIEW claims_with_quotes AS
+        SELECT c.id AS claim_id, s.name AS source, d.title AS document, c.quote,
+               t.name AS type, c.note,
+               (SELECT v.rating FROM verdicts v WHERE v.claim_id = c.id
+                ORDER BY v.updated_at DESC, v.id DESC LIMIT 1) AS verdict,
+               c.start_offset, c.end_offset, c.annotator, c.created_at, c.updated_at,
+               c.document_id
+        FROM claims c
+        JOIN documents d ON d.id = c.document_id
+        LEFT JOIN sources s ON s.id = d.source_id
+        LEFT JOIN claim_types t ON t.id = c.type_id;
+        """
+    )
+
+
 def migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Claim, Document, Rating, Verdict
+from annotator.core.model import Claim, Document, Rating, Verdict, latest_verdict
 from annotator.services.interchange.webannotation import JsonExportSummary, output_folder, write_json
 from annotator.store.project import ProjectStore
 
@@ -98,11 +98,11 @@ def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
     reviews, disputed = [], 0
     claims = sorted(store.claims(), key=lambda c: (order.get(c.document_id, -1), c.start, c.end, c.id))
     for claim in claims:
-        verdicts = by_claim.get(claim.id)
-        if not verdicts:
+        verdicts = by_claim.get(claim.id, [])
+        latest = latest_verdict(verdicts)
+        if latest is None:
             continue
         disputed += len({v.rating for v in verdicts}) > 1
-        latest = max(verdicts, key=lambda v: (v.updated_at or "", v.id))
         doc = docs[claim.document_id]
         reviews.append(claim_review(claim, latest, doc, sources.get(doc.source_id) if doc.source_id else None,
                                     newsroom))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Verdict
+from annotator.core.model import Verdict, latest_verdict
 from annotator.services.interchange.csv_format import (
     CLAIMS,
     COLUMNS,
@@ -46,7 +46,7 @@ class ExportSummary:
 
 def _latest(verdicts: list[Verdict]) -> Verdict | None:
     """The claim's most recent verdict, as the project's views define it."""
-    return max(verdicts, key=lambda v: (v.updated_at or "", v.id), default=None)
+    return latest_verdict(verdicts)
 
 
 def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> ExportSummary:
