@@ -285,8 +285,13 @@ def cmd_load(args) -> int:
         print(f"{len(report.errors)} errors; nothing was loaded (fix them, or pass "
               "--accept-valid-rows to load the valid rows).", file=sys.stderr)
         return EXIT_ERROR
-    if report.errors:
-        print(f"{len(report.errors)} errors; the valid rows were loaded.", file=sys.stderr)
+    if report.orphans and not report.loaded:
+        print(f"{len(report.orphans)} rows cannot be placed in this project (listed above); nothing was loaded "
+              "(pass --accept-valid-rows to load the other rows).", file=sys.stderr)
+        return EXIT_ERROR
+    if report.errors or report.orphans:
+        print(f"{len(report.errors)} errors and {len(report.orphans)} rows that cannot be placed; "
+              "the valid rows were loaded.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -574,14 +574,15 @@ def check_load(store, folder: Path, accept_valid: bool) -> Outcome:
     if not lines or not all(line.strip() for line in lines[:1]) or not all(m.strip() for m in messages):
         return Outcome("crash", "a report or error without a message")
     if report.loaded:
-        if report.errors and not accept_valid:
-            return Outcome("crash", "loaded despite errors without accept_valid")
+        if (report.errors or report.orphans) and not accept_valid:
+            return Outcome("crash", "loaded despite errors or rows it could not place, without accept_valid")
         return Outcome("ok")
     if after != before:
         return Outcome("crash", f"nothing was loaded but the project changed: {before} -> {after}")
-    if not report.errors:
+    why = messages or [str(o) for o in report.orphans]
+    if not why:
         return Outcome("crash", "nothing was loaded and no error says why")
-    return Outcome("refused", messages[0][:300])
+    return Outcome("refused", why[0][:300])
 
 
 def write_folder(folder: Path, files: dict[str, bytes]) -> Path:

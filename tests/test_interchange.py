@@ -253,7 +253,11 @@ def test_quote_only_claims_csv(demo_store, tmp_path):
         {"document_title": "No such article", "quote": "founded in 2013", "type": "", "verdict": "",
          "note": ""},
     ])
-    report = load_csv(demo_store, path)
+    claims_before = len(demo_store.claims())
+    refused = load_csv(demo_store, path)  # two rows cannot be placed: nothing is dropped silently
+    assert refused.ok and not refused.loaded and [o.row for o in refused.orphans] == [5, 6]
+    assert "so nothing was loaded" in refused.lines()[-1] and len(demo_store.claims()) == claims_before
+    report = load_csv(demo_store, path, accept_valid=True)
     assert report.ok and report.loaded, report.lines()
     assert report.claims == {"offsets": 0, "exact": 2, "fuzzy": 1}
     assert [o.row for o in report.orphans] == [5, 6]
@@ -271,7 +275,7 @@ def test_quote_only_claims_csv(demo_store, tmp_path):
     new_type = next(t for t in demo_store.claim_types() if t.name == "Brand new type")
     assert new_type.color == "#c8c8c8"
 
-    again = load_csv(demo_store, path)  # id-less rows already loaded are not duplicated
+    again = load_csv(demo_store, path, accept_valid=True)  # id-less rows already loaded are not duplicated
     assert again.claims_loaded == 0 and again.skipped["claims"] == 3
 
 
@@ -294,7 +298,7 @@ def test_orphaned_claims_take_their_links_and_verdicts_along(demo_store, tmp_pat
     write_rows(tmp_path / "out" / "claims.csv", rows)
     target = same_documents(demo_store, tmp_path / "t.annotator")
     try:
-        report = load_csv(target, tmp_path / "out")
+        report = load_csv(target, tmp_path / "out", accept_valid=True)
         assert report.ok and report.loaded
         reasons = [o.reason for o in report.orphans]
         assert reasons[0] == "the quote was not found in the document."
@@ -499,3 +503,34 @@ def test_a_re_export_that_fails_midway_leaves_the_previous_files_whole(demo_stor
     export_csv(demo_store, out)
     assert b"Renamed outlet" in (out / "sources.csv").read_bytes()
     assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_links_and_verdicts_that_cannot_be_attached_stop_the_load_with_a_count(demo_store, tmp_path):
+    """A spreadsheet user deletes the id columns of claims.csv: the claims still load by their
+    quotes, under new ids, so links.csv and verdicts.csv name claims the project does not have.
+    The command refuses the whole load and says how many rows and why, unless the valid rows
+    are accepted."""
+    export_csv(demo_store, tmp_path / "out")
+    rows = [{k: v for k, v in row.items() if k != "id"} for row in read_rows(tmp_path / "out", "claims.csv")]
+    write_rows(tmp_path / "out" / "claims.csv", rows)
+    links, verdicts = len(read_rows(tmp_path / "out", "links.csv")), len(read_rows(tmp_path / "out", "verdicts.csv"))
+    target = same_documents(demo_store, tmp_path / "t.annotator")
+    project = Path(target.path)
+    target.close()
+
+    refused = run("load", str(project), str(tmp_path / "out"))
+    assert refused.returncode != 0, refused.stdout
+    assert f"{links + verdicts} rows cannot be placed in this project" in refused.stderr, refused.stderr
+    assert "nothing was loaded" in refused.stderr and "Traceback" not in refused.stderr
+    from annotator.store import open_project
+
+    with_nothing = open_project(project)
+    assert with_nothing.counts().claims == 0
+    with_nothing.close()
+
+    accepted = run("load", str(project), str(tmp_path / "out"), "--accept-valid-rows")
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"{links + verdicts} rows that cannot be placed; the valid rows were loaded" in accepted.stderr
+    loaded = open_project(project)
+    assert loaded.counts().claims == len(rows) and loaded.counts().links == 0
+    loaded.close()

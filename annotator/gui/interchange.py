@@ -195,6 +195,15 @@ class InterchangeController:
                     "Load the valid rows anyway?"):
                 self.load_annotations(load.folder, accept_valid=True)
             return
+        if report.orphans and not report.loaded:
+            orphans = "\n".join(str(o) for o in report.orphans[:30])
+            more = f"\n… and {len(report.orphans) - 30} more" if len(report.orphans) > 30 else ""
+            if self.prompts.confirm(
+                    "Annotations not loaded",
+                    f"{len(report.orphans)} rows cannot be placed in this project (their document, claim or "
+                    f"text is not here), so nothing was loaded:\n\n{orphans}{more}\n\nLoad the others?"):
+                self.load_annotations(load.folder, accept_valid=True)
+            return
         if load.backup_problem:
             text += f"\n\nNo backup was taken before the load: {load.backup_problem}"
         self.prompts.inform("Annotations loaded", text + (f"\n\n{errors}" if errors else ""))

@@ -125,6 +125,9 @@ class LoadReport:
         if self.orphans:
             out.append(f"{len(self.orphans)} orphaned (not loaded):")
             out += [f"  {o}" for o in self.orphans]
+            if not self.loaded and not self.errors:
+                out.append(f"{len(self.orphans)} rows cannot be placed in this project, so nothing was loaded; "
+                           "load the other rows with --accept-valid-rows (in the app: answer Load the others).")
         return out
 
 
@@ -254,8 +257,10 @@ class LoadPlan:
 
     @property
     def writable(self) -> bool:
-        """False when row errors mean nothing may be written (unless valid rows are accepted)."""
-        return self.accept_valid or not self.report.errors
+        """False when rows with errors, or rows that cannot be placed in this project (orphans),
+        mean nothing may be written: a load never drops rows silently, unless the valid rows
+        are accepted."""
+        return self.accept_valid or not (self.report.errors or self.report.orphans)
 
 
 def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> LoadReport:
@@ -320,6 +325,8 @@ def apply_load_plan(store: ProjectStore, plan: LoadPlan) -> LoadReport:
     try:
         with store.transaction():
             _Writer(store, plan).write()  # without accept_valid, the first failed write raises _Rollback
+            if report.orphans and not plan.accept_valid:  # a row the project no longer takes
+                raise _Rollback
     except _Rollback:
         _clear_counts(report)
     else:
