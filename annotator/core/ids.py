@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -27,3 +28,30 @@ def new_id(now_ms: int | None = None) -> str:
 def is_id(text: str) -> bool:
     """True when ``text`` looks like an id made by :func:`new_id`."""
     return len(text) == 26 and all(c in _CROCKFORD for c in text)
+
+
+# uuid5 namespace for names that are not ULIDs (annotator names, projects, ids from elsewhere).
+_NAME_SPACE = uuid.UUID("6f1c2a52-6d0e-5b8e-9a57-3f4b0d9c7e21")
+
+
+def id_uuid(text: str) -> uuid.UUID:
+    """A stable UUID for an id: a ULID's own 128 bits (the ULID layout is the UUID layout, so
+    the ULID can be read back from it); anything else (a name, an id from another tool) gets a
+    name-based UUID (version 5), the same for the same text every time."""
+    if is_id(text):
+        value = 0
+        for char in text:
+            value = value << 5 | _CROCKFORD.index(char)
+        if value < 1 << 128:
+            return uuid.UUID(int=value)
+    return uuid.uuid5(_NAME_SPACE, text)
+
+
+def uuid_id(value: uuid.UUID) -> str:
+    """The ULID text of a UUID made by :func:`id_uuid` from a ULID (the inverse)."""
+    number = value.int
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[number & 31])
+        number >>= 5
+    return "".join(reversed(chars))
