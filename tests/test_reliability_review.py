@@ -134,7 +134,7 @@ def test_a_decision_settles_a_disagreement_and_a_later_verdict_against_it_reopen
     assert _source(scores, "Wire").record_text.startswith("2 of 3"), "decided false, the other two true"
     assert sorted((v.annotator, v.rating.value, v.decides) for v in store.verdicts(ids[0])) == [
         ("bob", "false", False), ("carol", "false", True), ("tester", "true", False)], "everybody's verdict kept"
-    room.verdict(ids[0], Rating.TRUE)  # the tester insists, after the decision
+    room.verdict(ids[0], Rating.MOSTLY_TRUE)  # the tester rates it again, after the decision
     scores = score_project(store, config)
     assert _disagree(scores)
     assert _source(scores, "Wire").record_text.startswith("2 of 2")
@@ -175,4 +175,22 @@ def test_a_decision_travels_in_the_verdicts_csv(tmp_path):
     assert not report.errors, report.errors
     assert [(v.annotator, v.decides) for v in store.verdicts(ids[0]) if v.decides] == [("carol", True)]
     assert not _disagree(score_project(store, Config(min_checked=1)))
+    store.close()
+
+
+def test_editing_a_note_neither_undoes_a_decision_nor_reopens_the_conflict(tmp_path):
+    """Carol decides, then explains her decision in the note; Bob fixes a typo in his note.
+    Neither changes a rating, so the decision stands. Bob changing his rating would reopen it."""
+    store, _room, ids = _disputed_wire(tmp_path)
+    config = Config(min_checked=1)
+    carol, bob = AnnotationService(store, annotator="carol"), AnnotationService(store, annotator="bob")
+    carol.decide([ids[0]], Rating.FALSE)
+    carol.set_verdict(ids[0], Rating.FALSE, note="The council minutes show he stayed until June.")
+    assert store.verdict(ids[0], annotator="carol").decides
+    bob.set_verdict(ids[0], Rating.FALSE, note="Typo fixed")
+    assert not _disagree(score_project(store, config))
+    bob.set_verdict(ids[0], Rating.TRUE, note="Typo fixed")  # a new rating, after the decision
+    assert _disagree(score_project(store, config))
+    carol.set_verdict(ids[0], Rating.MOSTLY_FALSE)  # Carol re-rates in the ordinary way: no longer a decision
+    assert not store.verdict(ids[0], annotator="carol").decides
     store.close()

@@ -159,6 +159,7 @@ class Verdict:
     created_at: str | None = None
     updated_at: str | None = None
     decides: bool = False  # given to decide a disagreement: earlier verdicts against it no longer count
+    rated_at: str | None = None  # when the rating (or decides) was last set; None: as updated_at
 
 
 def latest_verdict(verdicts: Iterable[Verdict]) -> Verdict | None:

@@ -45,6 +45,7 @@ class ConflictsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._disputes: list[DisputedVerdicts] = []
+        self._shown: tuple | None = None  # what the list was built from: an unchanged refresh rebuilds nothing
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -53,10 +54,11 @@ class ConflictsPanel(QWidget):
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
-        header.setStretchLastSection(False)  # the claim takes the room; who and when fit their text
+        header.setStretchLastSection(False)  # the claim takes the room; who and when get a fixed width
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((1, 130), (2, 125)):  # measured once, not per row on every refresh
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.tree.currentItemChanged.connect(lambda *_: self._offer_decisions())
         self.tree.itemActivated.connect(self._activated)
         self.decide_label = QLabel("Decide:")
@@ -77,13 +79,33 @@ class ConflictsPanel(QWidget):
         return self._disputes
 
     def set_disputes(self, disputes: list[DisputedVerdicts]) -> None:
-        """Show the disagreements of the latest scores (keeping the one selected, if it is still there)."""
+        """Show the disagreements of the latest scores (keeping the one selected, if it is still
+        there). At most SHOWN are listed; the claims table's "In conflict" filter has them all."""
+        shown = tuple(tuple((v.claim_id, v.rating, v.annotator, v.when) for v in d.verdicts) for d in disputes)
+        if shown == self._shown:
+            return
+        self._shown = shown
         current = self.tree.currentItem()
         keep = self._claims_of(current) if current is not None else set()
         self._disputes = list(disputes)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            chosen = self._fill(keep)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        self._summarise()
+        if chosen is None and self.tree.topLevelItemCount():
+            chosen = self.tree.topLevelItem(0)
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+        self._offer_decisions()
+
+    SHOWN = 200
+
+    def _fill(self, keep: set[str]) -> QTreeWidgetItem | None:
         self.tree.clear()
         chosen = None
-        for index, dispute in enumerate(self._disputes):
+        for index, dispute in enumerate(self._disputes[:self.SHOWN]):
             quotes = list(dict.fromkeys(f"“{_short(v.quote)}” ({v.source})" for v in dispute.verdicts))
             head = quotes[0] + (f" and {len(quotes) - 1} more linked" if len(quotes) > 1 else "")
             top = QTreeWidgetItem([head, "", ""])
@@ -100,15 +122,34 @@ class ConflictsPanel(QWidget):
             top.setExpanded(True)
             if keep and keep == {v.claim_id for v in dispute.verdicts}:
                 chosen = top
+        return chosen
+
+    def _summarise(self) -> None:
         count = len(self._disputes)
+        more = (f" The first {self.SHOWN} are listed; the claims table's verdict filter “In conflict” "
+                "shows them all." if count > self.SHOWN else "")
         self.summary.setText(
             f"<b>{count} claim{'s' if count > 1 else ''} rated both true and false</b> by different people. "
-            "Each counts as unchecked in the scores until someone decides it; everybody's verdict is kept."
+            f"Each counts as unchecked in the scores until someone decides it; everybody's verdict is kept.{more}"
             if count else "No verdicts disagree.")
-        if chosen is None and self.tree.topLevelItemCount():
-            chosen = self.tree.topLevelItem(0)
-        if chosen is not None:
-            self.tree.setCurrentItem(chosen)
+
+    def drop(self, claim_ids: list[str]) -> None:
+        """A disagreement was just decided: it leaves the list now, before the next scores."""
+        decided = set(claim_ids)
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and self._claims_of(item) == decided:
+                index = item.data(0, DISPUTE_ROLE)
+                self.tree.takeTopLevelItem(i)
+                del self._disputes[index]
+                for j in range(self.tree.topLevelItemCount()):  # the rows after it move up one
+                    later = self.tree.topLevelItem(j)
+                    if later is not None and isinstance(later.data(0, DISPUTE_ROLE), int) \
+                            and later.data(0, DISPUTE_ROLE) > index:
+                        later.setData(0, DISPUTE_ROLE, later.data(0, DISPUTE_ROLE) - 1)
+                break
+        self._shown = None  # the next scores rebuild the list, whatever they hold
+        self._summarise()
         self._offer_decisions()
 
     def selected_dispute(self) -> DisputedVerdicts | None:

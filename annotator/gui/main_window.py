@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         ``projectOpened`` too: File › Open). ``at_once``: both now, for a window not yet on
         screen (the first paint costs the same with or without the documents, so a window
         that starts empty only shows them later)."""
+        reloaded = store is self._store  # its contents were replaced (a backup restored)
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
@@ -459,6 +460,8 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(store.path))
         app_settings.remember_project(store.path)
         self.sources_tree.clear()  # the new project's tree is laid out afresh
+        self.claims_panel.set_rows([])  # nothing of the last project is offered meanwhile
+        self._show_conflicts([])  # this one's come with its scores
         self._refresh_pickers()
         while len(self.panes) < 2:  # side by side, as a first start shows them
             self.add_pane()
@@ -471,7 +474,7 @@ class MainWindow(QMainWindow):
         def fill() -> None:
             if self._filling is store and self._store is store:
                 self._filling = None
-                self._fill_panes(store)
+                self._fill_panes(store, announce=not reloaded)
                 self.projectShown.emit()
                 if opened:
                     self.projectOpened.emit(str(store.path))
@@ -487,7 +490,7 @@ class MainWindow(QMainWindow):
         """Whether the open project's documents are in the panes (see set_project)."""
         return self._filling is None
 
-    def _fill_panes(self, store: ProjectStore) -> None:
+    def _fill_panes(self, store: ProjectStore, *, announce: bool = True) -> None:
         """The project's documents in the panes it had last time (the first two the first time)."""
         self._painted = False  # the documents, not the empty panes, are what the table waits for
         value = app_settings.settings().value(self._panes_key(), [])
@@ -513,9 +516,9 @@ class MainWindow(QMainWindow):
         self._refresh_claims()  # draws every pane's highlights and ribbons once
         self.hints.refresh()
         self.source_scores = {}
-        self._show_conflicts([])  # the last project's; this one's come with its scores
         self.score_updater.schedule()
-        self.statusBar().showMessage(f"Opened {store.path}", 5000)
+        if announce:  # a restored backup says so itself
+            self.statusBar().showMessage(f"Opened {store.path}", 5000)
         self.backups.take_in_background("opened")
 
     def _work_under_way(self) -> str | None:
@@ -1410,9 +1413,11 @@ class MainWindow(QMainWindow):
         self.conflicts_dock.setWindowTitle(f"Conflicts ({len(disputes)})" if disputes else "Conflicts")
 
     def decide_conflict(self, claim_ids: list[str], rating: Rating) -> None:
-        """The Conflicts panel's decision: one undo step; the list follows with the next scores."""
-        self.push(commands.DecideConflict(self.annotations, claim_ids, rating))
-        self.status(f"Decided “{rating.label}” as {self.annotator_name}; the scores follow in a moment.")
+        """The Conflicts panel's decision: one undo step. The disagreement leaves the list at
+        once; the next scores confirm it."""
+        if self.push(commands.DecideConflict(self.annotations, claim_ids, rating)):
+            self.conflicts_panel.drop(claim_ids)
+            self.status(f"Decided “{rating.label}” as {self.annotator_name}; the scores follow in a moment.")
 
     def edit_claim_types(self) -> None:
         ClaimTypesDialog(self, self).exec()

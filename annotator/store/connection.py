@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -89,11 +90,15 @@ def connect(path: str, **kwargs: Any) -> Connection:
 
 
 def import_sqlite_utils() -> None:
-    """Load sqlite-utils as if numpy were absent. sqlite-utils imports numpy when it is
-    installed (spaCy brings it), only so that inserts accept numpy values; the store never
-    passes any, and numpy takes about 0.1 s to load. numpy itself stays importable: spaCy
-    loads it later, in a worker."""
+    """Load sqlite-utils, as if numpy were absent when that is safe. sqlite-utils imports
+    numpy when it is installed (spaCy brings it), only so that inserts accept numpy values;
+    the store never passes any, and numpy takes about 0.1 s to load. Hiding numpy is safe only
+    while no other thread runs: a thread importing numpy meanwhile (the app's scoring) would
+    fail. numpy itself stays importable."""
     if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+        return
+    if threading.active_count() > 1:
+        import sqlite_utils
         return
     # `import numpy` raises ImportError while this is set (documented for sys.modules, but
     # typeshed only allows modules there).

@@ -50,7 +50,7 @@ _CLAIM_COLUMNS = (
     "annotator, created_at, updated_at"
 )
 _LINK_COLUMNS = "id, from_claim_id, to_claim_id, relation, note, annotator, created_at, updated_at"
-_VERDICT_COLUMNS = "id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides"
+_VERDICT_COLUMNS = "id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at"
 
 
 def _source(row) -> Source:
@@ -677,19 +677,26 @@ class ProjectStore:
     # -- verdicts --------------------------------------------------------------------
     def set_verdict(self, claim_id: str, rating: Rating, *, note: str | None = None,
                     evidence_url: str | None = None, annotator: str = "",
-                    id: str | None = None, decides: bool = False) -> Verdict:
-        """Record (or replace) this annotator's verdict on a claim; ``decides``: given to decide
-        a disagreement (a plain verdict given later by the same person is a plain one again)."""
+                    id: str | None = None, decides: bool | None = None) -> Verdict:
+        """Record (or replace) this annotator's verdict on a claim. ``decides``: given to decide
+        a disagreement; None keeps what the verdict was when only its note or evidence change,
+        and makes a changed rating a plain verdict again. ``rated_at`` moves only when the
+        rating or the decision does."""
         rating = Rating(rating)
         stamp = self.clock.now_iso()
         existing = self.verdict(claim_id, annotator=annotator)
         if existing is not None:
+            same_rating = Rating(existing.rating) is rating
+            deciding = (existing.decides and same_rating) if decides is None else decides
+            rated = (existing.rated_at or existing.updated_at) if same_rating and deciding == existing.decides \
+                else stamp
             self._write(
-                "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ?, decides = ? WHERE id = ?",
-                [rating.value, note, evidence_url, stamp, int(decides), existing.id])
+                "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ?, decides = ?, rated_at = ? "
+                "WHERE id = ?", [rating.value, note, evidence_url, stamp, int(deciding), rated, existing.id])
             return dataclasses.replace(existing, rating=rating, note=note, evidence_url=evidence_url, updated_at=stamp,
-                                       decides=decides)
-        verdict = Verdict(id or new_id(), claim_id, rating, note, evidence_url, annotator, stamp, stamp, decides)
+                                       decides=deciding, rated_at=rated)
+        verdict = Verdict(id or new_id(), claim_id, rating, note, evidence_url, annotator, stamp, stamp,
+                          bool(decides), stamp)
         self.insert_verdict(verdict)
         return verdict
 
@@ -698,10 +705,10 @@ class ProjectStore:
         verdict.created_at = verdict.created_at or stamp  # kept on the object: a redo restores the same times
         verdict.updated_at = verdict.updated_at or stamp
         self._write(
-            f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [verdict.id, verdict.claim_id, Rating(verdict.rating).value, verdict.note,
              verdict.evidence_url, verdict.annotator or "", verdict.created_at or stamp,
-             verdict.updated_at or stamp, int(verdict.decides)],
+             verdict.updated_at or stamp, int(verdict.decides), verdict.rated_at or verdict.updated_at or stamp],
         )
         for recorder in self._recorders:
             recorder.verdicts.append(verdict)
@@ -752,9 +759,10 @@ class ProjectStore:
             if found is None:
                 raise NotFoundError(f"No verdict with id {row.id}.")
             before = _verdict(found)
-            sql = ("UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, decides = ?, updated_at = ? "
-                   "WHERE id = ?")
-            params = [Rating(row.rating).value, row.note, row.evidence_url, int(row.decides), row.updated_at, row.id]
+            sql = ("UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, decides = ?, rated_at = ?, "
+                   "updated_at = ? WHERE id = ?")
+            params = [Rating(row.rating).value, row.note, row.evidence_url, int(row.decides),
+                      row.rated_at or row.updated_at, row.updated_at, row.id]
         row = dataclasses.replace(row, annotator=before.annotator, created_at=before.created_at,
                                   updated_at=row.updated_at or self.clock.now_iso())
         params[-2] = row.updated_at  # the last two parameters are updated_at and the id

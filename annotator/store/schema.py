@@ -206,8 +206,12 @@ def document_list_index(db: Database) -> None:
 @MIGRATIONS(name="0005_verdict_decisions")
 def verdict_decisions(db: Database) -> None:
     """A verdict given to decide a disagreement (the Conflicts view): the disagreeing
-    verdicts before it no longer count against it (see services.reliability.inputs)."""
+    verdicts rated before it no longer count against it (see services.reliability.inputs).
+    ``rated_at``: when the rating (or the decision) was last set; a note edited later leaves
+    it, so fixing a typo does not count as disagreeing anew."""
     db.execute("ALTER TABLE verdicts ADD COLUMN decides INTEGER NOT NULL DEFAULT 0 CHECK (decides IN (0, 1))")
+    db.execute("ALTER TABLE verdicts ADD COLUMN rated_at TEXT")
+    db.execute("UPDATE verdicts SET rated_at = updated_at")
 
 
 @MIGRATIONS(name="0006_latest_verdict_order")

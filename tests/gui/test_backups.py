@@ -53,6 +53,7 @@ def test_a_claim_deleted_in_an_earlier_session_comes_back_from_a_backup(open_win
     assert "Replace everything in" in prompts.said[-1][2] and "when opened" in prompts.said[-1][2]
     assert win.store.claim(claim_id).quote == "Clarifai is a US-based company"
     qtbot.waitUntil(lambda: win.project_shown)  # the window shows the restored project afresh
+    assert win.statusBar().currentMessage().startswith("Restored the backup from"), "not replaced by 'Opened'"
     pane = next(p for p in win.panes if p.document_id == win.store.claim(claim_id).document_id)
     assert claim_id in pane.view.span_ids(), "the highlight is back on screen"
     assert not win.undo_stack.canUndo(), "the undo history of the replaced state is gone"

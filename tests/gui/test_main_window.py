@@ -252,3 +252,35 @@ def test_a_terminated_app_closes_its_project_as_the_close_button_does(tmp_path):
             app.kill()
     assert not lock_path(project).exists(), "the lock was let go"
     assert not (tmp_path / "p.annotator-wal").exists(), "the journal was copied into the file and removed"
+
+
+def test_a_project_opened_in_the_window_shows_nothing_of_the_last_one_until_its_own_documents_are_in(
+        qtbot, tmp_path):
+    """Opening another project in a window on screen takes two turns of the event loop: the
+    panes, the claims table and the Conflicts list are emptied first, then its documents come.
+    The layout of the project left is saved as it was, not as the empty panes in between."""
+    from annotator.services.importing import ImportService
+    from annotator.store import create_project, open_project
+
+    store = resolve_startup_project(None)
+    demo = store.path
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    with qtbot.waitExposed(win):
+        win.show()
+    qtbot.waitUntil(lambda: win.claims_panel.model.rowCount() > 0)
+    shown = [p.document_id for p in win.panes]
+    assert all(shown)
+
+    other = create_project(tmp_path / "other.annotator", "Other")
+    ImportService(other).import_text("The harbour reopened on Monday after two weeks.", title="Harbour",
+                                     source_name="Gazette")
+    win.set_project(other)
+    assert not win.project_shown
+    assert [p.document_id for p in win.panes] == [None, None]
+    assert win.claims_panel.model.rowCount() == 0 and win.conflicts_panel.disputes == []
+    again = open_project(demo)  # a second open before the first one's documents came in
+    win.set_project(again)
+    qtbot.waitUntil(lambda: win.project_shown)
+    assert win.store is again and [p.document_id for p in win.panes] == shown, "the demo's layout was kept"
+    win.close()

@@ -182,6 +182,7 @@ def test_the_conflicts_panel_lists_a_disagreement_with_who_said_what_and_decides
     assert ("True", "Bob Editor") in rows and any(rating == "False" for rating, _who in rows)
     decide_true = next(b for b in panel.decide_buttons() if b.text().startswith("True (Bob Editor"))
     qtbot.mouseClick(decide_true, Qt.MouseButton.LeftButton)
+    assert not panel.disputes and not panel.decide_buttons(), "decided: it leaves the list before the scores come"
     mine = win.store.verdict(saga.id, annotator=win.annotator_name)
     assert (mine.rating, mine.decides) == (Rating.TRUE, True)
     assert before | {("Bob Editor", Rating.TRUE)} <= {(v.annotator, v.rating) for v in win.store.verdicts(saga.id)}

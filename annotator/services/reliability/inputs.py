@@ -300,7 +300,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     prop_rating: dict[int, Rating] = {}
     prop_rating_claim: dict[int, str] = {}
     ignored: dict[int, Rating] = {}
-    for v in sorted((v for v in store.verdicts() if v.claim_id in cidx), key=lambda v: (v.updated_at or "", v.id)):
+    for v in sorted((v for v in store.verdicts() if v.claim_id in cidx),
+                    key=lambda v: (v.rated_at or v.updated_at or "", v.id)):  # in the order they were rated
         p = claim_prop[v.claim_id]
         if decisive_truth(v.rating) is None:
             ignored.setdefault(p, v.rating)
@@ -315,7 +316,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         if len({decisive_truth(v.rating) for v in given}) > 1:
             conflict = DisputedVerdicts(p, [
                 DisputedVerdict(v.claim_id, quotes[v.claim_id], _source_name(v.claim_id), v.rating,
-                                   v.annotator or "someone", v.updated_at or "") for v in given])
+                                   v.annotator or "someone", v.rated_at or v.updated_at or "") for v in given])
             conflicts.append(conflict)
             notes.append(conflict.text())
             continue
