@@ -50,6 +50,7 @@ _REUSE_CACHE: dict = {}
 
 _KIND_RANK = {"wire service": 0, "official": 0, "reference": 0, "news outlet": 1, "other": 1,
               None: 1, "blog": 2, "social media": 2, "aggregator": 3}
+_SAYS_THE_SAME = frozenset({Relation.SAME, Relation.SUPPORTS, Relation.DERIVED})  # links that merge claims
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"\w+")
 
@@ -220,28 +221,28 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     kinds = {s.id: s.kind for s in sources}
     sidx = {sid: i for i, sid in enumerate(source_ids)}
     docs = {d.id: d for d in store.documents()}
-    claims = store.claims()
-    claim_ids = [c.id for c in claims]
+    claims = store.claim_spans()  # (id, document id, start, end, quote)
+    claim_ids = [c[0] for c in claims]
     cidx = {cid: i for i, cid in enumerate(claim_ids)}
-    claim_source = {c.id: sidx.get(docs[c.document_id].source_id) if c.document_id in docs else None
-                    for c in claims}
+    doc_source = {d.id: sidx.get(d.source_id) for d in docs.values()}
+    claim_source = {c[0]: doc_source.get(c[1]) for c in claims}
     notes: list[str] = []
 
     def _source_name(claim_id: str) -> str:
         index = claim_source.get(claim_id)
         return names[source_ids[index]] if index is not None else "no source"
 
-    quotes = {c.id: c.quote for c in claims}
+    quotes = {c[0]: c[4] for c in claims}
 
     def _named(claim_id: str) -> str:
         """A claim as a journalist recognises it: its quote and its source."""
         return f"“{_short(quotes[claim_id])}” ({_source_name(claim_id)})"
 
-    links = [link for link in store.links() if link.from_claim_id in cidx and link.to_claim_id in cidx]
+    links = [link for link in store.link_relations() if link[0] in cidx and link[1] in cidx]  # (from, to, relation)
     uf = _UnionFind(len(claims))
-    for link in links:
-        if link.relation in (Relation.SAME, Relation.SUPPORTS, Relation.DERIVED):
-            uf.union(cidx[link.from_claim_id], cidx[link.to_claim_id])
+    for a, b, relation in links:
+        if relation in _SAYS_THE_SAME:
+            uf.union(cidx[a], cidx[b])
     root_of = [uf.find(i) for i in range(len(claims))]
     roots = sorted(set(root_of))
     ridx = {r: p for p, r in enumerate(roots)}
@@ -254,11 +255,11 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     # Rival propositions: groups in which every pair is linked as contradicting (at most one
     # of a group is true); a link that would join unlinked propositions stays a pair.
     contra: set[tuple[int, int]] = set()
-    for link in links:
-        if link.relation is Relation.CONTRADICTS:
-            a, b = claim_prop[link.from_claim_id], claim_prop[link.to_claim_id]
+    for from_id, to_id, relation in links:
+        if relation is Relation.CONTRADICTS:
+            a, b = claim_prop[from_id], claim_prop[to_id]
             if a == b:
-                notes.append(f"{_named(link.from_claim_id)} and {_named(link.to_claim_id)} are linked as "
+                notes.append(f"{_named(from_id)} and {_named(to_id)} are linked as "
                              "contradicting but also (through other links) as saying the same thing; the "
                              "contradiction is ignored.")
             else:
@@ -370,11 +371,11 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             copied_from[a] = original_source
             assertion_note[a] = reason
 
-    for link in links:
-        if link.relation is Relation.DERIVED:
-            orig = claim_source[link.to_claim_id]
+    for from_id, to_id, relation in links:
+        if relation is Relation.DERIVED:
+            orig = claim_source[to_id]
             if orig is not None:
-                mark(link.from_claim_id, orig, f"marked as derived from {names[source_ids[orig]]}")
+                mark(from_id, orig, f"marked as derived from {names[source_ids[orig]]}")
 
     if detect_text_reuse:
         with_source = [d for d in docs.values() if d.source_id in sidx]
@@ -390,7 +391,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         pairs, sents = cached
         claims_by_doc = defaultdict(list)
         for c in claims:
-            claims_by_doc[c.document_id].append(c)
+            claims_by_doc[c[1]].append(c)
         for (da, db), matches in pairs.items():
             a_first, known = _original_first(docs[da], docs[db], kinds, names)
             copy_doc, orig_doc = (db, da) if a_first else (da, db)
@@ -403,15 +404,15 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             whole = (len(reused) >= WHOLE_DOCUMENT_MIN_SENTENCES
                      and reused_chars >= WHOLE_DOCUMENT_SHARE * copy_chars)
             spans = [copy_sents[i][:2] for i in copy_idx]
-            orig_props = {claim_prop[c.id] for c in claims_by_doc[orig_doc]}
+            orig_props = {claim_prop[c[0]] for c in claims_by_doc[orig_doc]}
             verb = "re-uses the text of" if known else "shares text with"
-            for c in claims_by_doc[copy_doc]:
-                if claim_prop[c.id] not in orig_props:
+            for cid, _doc, start, end, _quote in claims_by_doc[copy_doc]:
+                if claim_prop[cid] not in orig_props:
                     continue
-                if whole or any(s < c.end and c.start < e for s, e in spans):
+                if whole or any(s < end and start < e for s, e in spans):
                     what = "its document" if whole else "the sentence"
                     original = docs[orig_doc]
-                    mark(c.id, orig_source, f"{what} {verb} “{original.title}” ({names[original.source_id]})")
+                    mark(cid, orig_source, f"{what} {verb} “{original.title}” ({names[original.source_id]})")
 
     for a, original_source in enumerate(copied_from.tolist()):
         if original_source >= 0:
@@ -420,7 +421,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     problem = Problem(len(source_ids), P, np.array(a_src, dtype=np.int64), np.array(a_prop, dtype=np.int64),
                       None, verdict, group=group, copied_from=copied_from)
     return ProjectInputs(problem=problem, source_ids=source_ids, source_names=[names[s] for s in source_ids],
-                         claim_ids=claim_ids, claim_quote={c.id: c.quote for c in claims},
+                         claim_ids=claim_ids, claim_quote=quotes,
                          claim_prop=claim_prop, claim_source=claim_source, prop_claims=prop_claims,
                          assertion_claims=a_claims, prop_rating=prop_rating,
                          prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
