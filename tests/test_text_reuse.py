@@ -11,7 +11,18 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz
 
-from annotator.services.reliability.inputs import COMMON_SHINGLE, SHINGLE, SIMILARITY, _sentences, reused_sentences
+from annotator.core.model import Document
+from annotator.services.reliability.inputs import (
+    COMMON_SHINGLE,
+    SHINGLE,
+    SIMILARITY,
+    WHOLE_DOCUMENT_MIN_SENTENCES,
+    WHOLE_DOCUMENT_SHARE,
+    _original_first,
+    _reuse_marks,
+    _sentences,
+    reused_sentences,
+)
 
 WORDS = ("minister", "announced", "budget", "taxes", "would", "rise", "next", "year", "police", "arrested",
          "suspect", "station", "council", "voted", "against", "plan", "river", "flooded", "homes", "village")
@@ -41,6 +52,30 @@ def plainly_reused(texts: dict[str, str], doc_source: dict[str, str]) -> dict[tu
         if n >= 2 and fuzz.ratio(sents[da][ia][2], sents[db][ib][2]) >= SIMILARITY:
             out[(da, db)].append((ia, ib))
     return {k: sorted(v) for k, v in out.items()}
+
+
+def plainly_marked(pairs, sents, docs, kinds, names, claims, claim_prop) -> list[tuple[int, str, bool, bool]]:
+    """The definition of the claims re-used text makes copies, pair by pair and claim by claim."""
+    by_doc = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_doc[c[1]].append(i)
+    out = []
+    for (da, db), matches in pairs.items():
+        a_first, known = _original_first(docs[da], docs[db], kinds, names)
+        copy_doc, orig_doc = (db, da) if a_first else (da, db)
+        copy_idx = [m[1] if a_first else m[0] for m in matches]
+        copy_sents = sents[copy_doc]
+        copy_chars = max(docs[copy_doc].length or (copy_sents[-1][1] if copy_sents else 0), 1)
+        reused_chars = sum(copy_sents[i][1] - copy_sents[i][0] for i in set(copy_idx))
+        whole = (len(set(copy_idx)) >= WHOLE_DOCUMENT_MIN_SENTENCES
+                 and reused_chars >= WHOLE_DOCUMENT_SHARE * copy_chars)
+        spans = [copy_sents[i][:2] for i in copy_idx]
+        orig_props = {claim_prop[i] for i in by_doc[orig_doc]}
+        for i in by_doc[copy_doc]:
+            _id, _doc, start, end, _quote = claims[i]
+            if claim_prop[i] in orig_props and (whole or any(s < end and start < e for s, e in spans)):
+                out.append((i, orig_doc, whole, known))
+    return out
 
 
 def _sentence(rng: random.Random) -> str:
@@ -114,3 +149,32 @@ def test_short_sentences_and_empty_documents():
     texts = {"a": "", "b": "Police said. Yes.", "c": "Police said. Yes."}
     pairs, sents = reused_sentences(texts, {"a": "s1", "b": "s2", "c": "s3"})
     assert pairs == {} and sents == {"a": [], "b": [], "c": []}
+
+
+def test_generated_copies_are_marked_as_the_definition_says():
+    kinds = {"s0": "wire service", "s1": "blog", "s2": None, "s3": "news outlet"}
+    names = {"s0": "Wire", "s1": "Blog", "s2": "Paper", "s3": "Another paper"}
+    for seed in range(15):
+        rng = random.Random(seed)
+        pool = [_sentence(rng) for _ in range(12)]
+        docs, texts = {}, {}
+        for n in range(rng.randint(2, 14)):
+            doc = f"d{n:02d}" if rng.random() < 0.5 else f"e{rng.randrange(100):02d}"
+            texts[doc] = " ".join(_edited(rng, rng.choice(pool)) if rng.random() < 0.7 else _sentence(rng)
+                                  for _ in range(rng.randint(1, 6)))
+            published = rng.choice([None, "2024-03-01", "2024-03-02", "2024-03-02T10:00"])
+            docs[doc] = Document(id=doc, title=f"Story {doc}", text=None, source_id=f"s{rng.randrange(4)}",
+                                 published=published, length=rng.choice([None, len(texts[doc])]))
+        docs["orphan"] = Document(id="orphan", title="No text", text=None, source_id="s0")
+        claims, claim_prop = [], []
+        for doc in [*docs, "missing"]:
+            size = len(texts.get(doc, "")) or 50
+            for _ in range(rng.randint(0, 12)):
+                start = rng.randrange(size)
+                end = min(size, start + rng.randint(1, 120))
+                claims.append((f"c{len(claims)}", doc, start, end, "quote"))
+                claim_prop.append(rng.randrange(8))
+        rng.shuffle(claims)  # the claims of one document need not come together
+        pairs, sents = reused_sentences(texts, {d: docs[d].source_id for d in texts})
+        found = _reuse_marks(pairs, sents, docs, kinds, names, claims, claim_prop, 8)
+        assert found == plainly_marked(pairs, sents, docs, kinds, names, claims, claim_prop), seed
