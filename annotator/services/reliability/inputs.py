@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from annotator.core.model import Rating, Relation, Verdict
 from annotator.services.reliability.engine import Problem
@@ -164,6 +164,51 @@ def _sentences(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _shingle_lists(norms: list[str], text_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sentences each shingle (SHINGLE words in a row) is found in, one list per shingle.
+
+    Returns ``(sizes, members)``: the lists' lengths and their sentence ids end to end. A
+    shingle counts once per sentence; a sentence of fewer words is one shingle. Members come
+    in the order of ``text_order`` (each sentence's rank in the documents' order), and lists
+    in the order they are first met: by the first sentence they are in, then by where in that
+    sentence they first appear.
+    """
+    word_counts = np.fromiter((norm.count(" ") + 1 for norm in norms), dtype=np.int64, count=len(norms))
+    tokens = " ".join(norms).split(" ") if norms else []
+    vocabulary = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
+    word = np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    del tokens
+    none = len(vocabulary)  # stands for "no word" past the end of a short sentence
+    base = none + 1
+    sentence = np.repeat(np.arange(len(norms), dtype=np.int64), word_counts)
+    position = np.arange(word.size) - np.repeat(np.cumsum(word_counts) - word_counts, word_counts)
+    length = word_counts[sentence]
+    starts_shingle = position < np.maximum(1, length - SHINGLE + 1)
+    code = np.zeros(word.size, dtype=np.int64)
+    for k in range(SHINGLE):  # code = (w0 * base + w1) * base + w2, renumbered densely if it would overflow
+        if k and (int(code.max()) + 1) * base >= 2 ** 62:
+            code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        nxt = np.full(word.size, none, dtype=np.int64)
+        inside = position + k < length
+        nxt[np.flatnonzero(inside)] = word[np.flatnonzero(inside) + k]
+        code = code * base + nxt
+    code, sentence, position = code[starts_shingle], sentence[starts_shingle], position[starts_shingle]
+    rank = text_order[sentence]
+    # Each shingle's sentences in text order, the first place in each sentence leading.
+    order = np.lexsort((position, rank, code))
+    code, sentence, position, rank = code[order], sentence[order], position[order], rank[order]
+    first_in_sentence = np.concatenate(([True], (code[1:] != code[:-1]) | (sentence[1:] != sentence[:-1])))
+    code, sentence, position, rank = (code[first_in_sentence], sentence[first_in_sentence],
+                                      position[first_in_sentence], rank[first_in_sentence])
+    list_start = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))
+    sizes = np.diff(np.append(list_start, code.size))
+    met = np.lexsort((position[list_start], rank[list_start]))  # lists in the order first met
+    met_rank = np.empty(met.size, dtype=np.int64)
+    met_rank[met] = np.arange(met.size)
+    members = sentence[np.argsort(np.repeat(met_rank, sizes), kind="stable")]
+    return sizes[met], members
+
+
 def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
     """Near-duplicate sentences between documents of different sources.
 
@@ -175,8 +220,9 @@ def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
 
     The pairs come in the order in which the shingles first bring each pair of documents
     together (documents in the order of ``texts``), so the caller's "first copy found wins"
-    is the same on every run. Counting shared shingles is done on integer arrays: a project of
-    1,000 documents has about two million sentence pairs that share a shingle.
+    is the same on every run. The work is done on integer arrays: a project of 1,000
+    documents has about two million sentence pairs that share a shingle, and 350,000 that
+    share two.
     """
     sents = {d: _sentences(t) for d, t in texts.items()}
     # Each sentence gets an integer id: documents in id order, then sentences in order. Of two
@@ -190,27 +236,22 @@ def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
         norms.extend(norm for _, _, norm in sents[d])
         sent_doc.extend([d] * len(sents[d]))
     n = len(norms)
-    # Which sentences each shingle is in, in the order of ``texts``; a shingle counts once per sentence.
-    postings: dict[str, list[int]] = defaultdict(list)
-    for d, ss in sents.items():
-        base = first_id[d]
-        for i, (_, _, norm) in enumerate(ss):
-            words = norm.split()
-            for sh in {" ".join(words[k:k + SHINGLE]) for k in range(max(1, len(words) - SHINGLE + 1))}:
-                postings[sh].append(base + i)
-    lists = [plist for plist in postings.values()]
-    del postings
-    sizes = np.fromiter((len(plist) for plist in lists), dtype=np.int64, count=len(lists))
+    pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    if n < 2:
+        return pairs, sents
+    text_order = np.zeros(n, dtype=np.int64)
+    text_order[np.concatenate([np.arange(first_id[d], first_id[d] + len(ss)) for d, ss in sents.items()])] = \
+        np.arange(n)
+    sizes, flat = _shingle_lists(norms, text_order)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-    flat = np.fromiter((i for plist in lists for i in plist), dtype=np.int64, count=int(sizes.sum()))
-    del lists
     source_codes: dict[str | None, int] = {}
     sent_source = np.array([source_codes.setdefault(doc_source.get(d), len(source_codes)) for d in sent_doc],
                            dtype=np.int64)
-    # Every pair of sentences in one shingle's list (of 2 to COMMON_SHINGLE sentences, in list
-    # order), as the key lo * n + hi, with its place in that enumeration (list, then pair).
-    keys_parts, order_parts = [], []
-    most = COMMON_SHINGLE * (COMMON_SHINGLE - 1) // 2
+    # Every pair of sentences in one shingle's list (of 2 to COMMON_SHINGLE sentences), as the
+    # key lo * n + hi, with its place in the enumeration list by list, pair by pair.
+    pair_counts = np.where((sizes >= 2) & (sizes <= COMMON_SHINGLE), sizes * (sizes - 1) // 2, 0)
+    list_place = np.cumsum(pair_counts) - pair_counts
+    keys_parts, place_parts = [], []
     for size in range(2, COMMON_SHINGLE + 1):
         which = np.flatnonzero(sizes == size)
         if not which.size:
@@ -218,31 +259,67 @@ def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
         members = flat[starts[which][:, None] + np.arange(size)]
         x, y = np.triu_indices(size, 1)
         a, b = members[:, x], members[:, y]
-        place = which[:, None] * most + np.arange(x.size)
+        place = list_place[which][:, None] + np.arange(x.size)
         apart = sent_source[a] != sent_source[b]
         a, b, place = a[apart], b[apart], place[apart]
         keys_parts.append(np.minimum(a, b) * n + np.maximum(a, b))
-        order_parts.append(place)
-    pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        place_parts.append(place)
     if not keys_parts:
         return pairs, sents
     keys = np.concatenate(keys_parts)
-    place = np.concatenate(order_parts)
-    del keys_parts, order_parts
-    by_key = np.lexsort((place, keys))  # by key, then by place: the first of each key leads its run
-    keys, place = keys[by_key], place[by_key]
-    del by_key
+    place = np.concatenate(place_parts)
+    del keys_parts, place_parts
+    # Sort by key, then place: the first of each key's run is where it was first met.
+    place_bits = max(int(pair_counts.sum()), 1).bit_length()
+    if (n * n).bit_length() + place_bits <= 63:
+        both = np.sort((keys << place_bits) | place)
+        keys, place = both >> place_bits, both & ((1 << place_bits) - 1)
+        del both
+    else:
+        by_key = np.lexsort((place, keys))
+        keys, place = keys[by_key], place[by_key]
     new_key = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     shared = np.diff(np.append(new_key, keys.size))
     twice = new_key[shared >= 2]
-    candidates, first_place = keys[twice], place[twice]
-    candidates = candidates[np.argsort(first_place, kind="stable")]
-    for key in candidates.tolist():
-        lo, hi = divmod(key, n)
-        if fuzz.ratio(norms[lo], norms[hi]) >= SIMILARITY:
-            da, db = sent_doc[lo], sent_doc[hi]
-            pairs.setdefault((da, db), []).append((lo - first_id[da], hi - first_id[db]))
+    candidates = keys[twice][np.argsort(place[twice], kind="stable")]
+    del keys, place
+    lo, hi = np.divmod(candidates, n)
+    # rapidfuzz's ratio is 100 * (1 - d / (la + lb)), d the insert/delete distance, which is at
+    # least the difference of the two texts' counts of each character: pairs whose counts
+    # already rule out SIMILARITY are not compared (no pair that would pass is left out).
+    counts = _char_counts(norms)
+    lengths = counts.sum(axis=1)
+    apart_at_least = np.zeros(lo.size, dtype=np.int64)
+    for chunk in range(0, lo.size, 65_536):
+        at = slice(chunk, chunk + 65_536)
+        apart_at_least[at] = np.abs(counts[lo[at]].astype(np.int32) - counts[hi[at]]).sum(axis=1)
+    total = lengths[lo] + lengths[hi]
+    possible = np.flatnonzero(100 * (total - apart_at_least) >= SIMILARITY * total)
+    lo, hi = lo[possible].tolist(), hi[possible].tolist()
+    scores = process.cpdist([norms[i] for i in lo], [norms[i] for i in hi], scorer=fuzz.ratio, dtype=np.float64,
+                            score_cutoff=SIMILARITY, workers=1)
+    for k in np.flatnonzero(scores >= SIMILARITY).tolist():
+        da, db = sent_doc[lo[k]], sent_doc[hi[k]]
+        pairs.setdefault((da, db), []).append((lo[k] - first_id[da], hi[k] - first_id[db]))
     return {k: sorted(v) for k, v in pairs.items()}, sents
+
+
+_CHAR_GROUP = np.full(129, 31, dtype=np.int64)  # letters a-z: 0-25, digits: 26-29, space: 30, the rest: 31
+_CHAR_GROUP[97:123] = np.arange(26)
+_CHAR_GROUP[48:58] = 26 + np.arange(10) % 4
+_CHAR_GROUP[32] = 30
+
+
+def _char_counts(norms: list[str]) -> np.ndarray:
+    """How many characters of each of 32 groups each text has. Counts of groups, not of single
+    characters, still give a lower bound: the difference of two rows summed is at most that
+    of the two texts' single-character counts."""
+    points = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32)
+    group = _CHAR_GROUP[np.minimum(points, 128)]
+    lengths = np.fromiter((len(norm) for norm in norms), dtype=np.int64, count=len(norms))
+    row = np.repeat(np.arange(len(norms), dtype=np.int64), lengths)
+    counts = np.bincount(row * 32 + group, minlength=len(norms) * 32).reshape(len(norms), 32)
+    return counts.astype(np.int16) if counts.size and counts.max() < 2 ** 15 else counts
 
 
 def _original_first(doc_a, doc_b, kinds: dict[str, str | None], names: dict[str, str]) -> tuple[bool, bool]:
