@@ -314,11 +314,13 @@ def _char_counts(norms: list[str]) -> np.ndarray:
     """How many characters of each of 32 groups each text has. Counts of groups, not of single
     characters, still give a lower bound: the difference of two rows summed is at most that
     of the two texts' single-character counts."""
-    points = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32)
-    group = _CHAR_GROUP[np.minimum(points, 128)]
-    lengths = np.fromiter((len(norm) for norm in norms), dtype=np.int64, count=len(norms))
-    row = np.repeat(np.arange(len(norms), dtype=np.int64), lengths)
-    counts = np.bincount(row * 32 + group, minlength=len(norms) * 32).reshape(len(norms), 32)
+    counts = np.zeros((len(norms), 32), dtype=np.int64)
+    for first in range(0, len(norms), 4096):  # a few thousand sentences at a time: small arrays
+        chunk = norms[first:first + 4096]
+        points = np.frombuffer("".join(chunk).encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(norm) for norm in chunk), dtype=np.int64, count=len(chunk))
+        cell = np.repeat(np.arange(len(chunk), dtype=np.int64) * 32, lengths) + _CHAR_GROUP[np.minimum(points, 128)]
+        counts[first:first + len(chunk)] = np.bincount(cell, minlength=len(chunk) * 32).reshape(len(chunk), 32)
     return counts.astype(np.int16) if counts.size and counts.max() < 2 ** 15 else counts
 
 
