@@ -25,6 +25,7 @@ from bench import (  # noqa: E402
     bench_reliability,
     bench_robustness,
     bench_scale,
+    bench_scoring,
     bench_store,
 )
 
@@ -32,7 +33,7 @@ SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reli
           "book": bench_reliability.run_book, "synthetic": bench_reliability.run_synthetic,
           "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
           "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run,
-          "scale": bench_scale.run, "fuzz": bench_fuzz.run}
+          "scale": bench_scale.run, "scoring": bench_scoring.run, "fuzz": bench_fuzz.run}
 #: Not run by default: 100,000 inputs, each in its own process, take hours (``--count`` shortens it).
 LONG = {"fuzz"}
 

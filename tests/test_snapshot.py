@@ -9,6 +9,8 @@ def test_snapshot_matches_the_store(demo_store):
     assert snap.claims() == demo_store.claims()
     assert snap.links() == demo_store.links()
     assert snap.verdicts() == demo_store.verdicts()
+    assert snap.claim_spans() == demo_store.claim_spans()
+    assert snap.link_relations() == demo_store.link_relations()
     doc = demo_store.documents()[0]
     assert snap.document_text(doc.id) == demo_store.document_text(doc.id)
     claim = demo_store.claims()[0]

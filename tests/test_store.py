@@ -106,6 +106,19 @@ def test_deleting_a_claim_cascades_to_links_and_verdicts(store):
         store.claim(a.id)
 
 
+def test_the_lean_rows_for_scoring_match_the_full_ones(store):
+    doc = _doc(store)
+    a, b, c = _claim(store, doc, 9, 16), _claim(store, doc, 0, 8), _claim(store, doc, 0, 16)
+    store.insert_link(Link(new_id(), a.id, b.id, Relation.CONTRADICTS))
+    store.insert_link(Link(new_id(), c.id, b.id, Relation.DERIVED))
+    assert store.claim_spans() == [(x.id, x.document_id, x.start, x.end, x.quote) for x in store.claims()]
+    assert store.link_relations() == [(x.from_claim_id, x.to_claim_id, x.relation) for x in store.links()]
+    assert sorted(r for _a, _b, r in store.link_relations()) == [Relation.CONTRADICTS, Relation.DERIVED]
+    assert all(type(r) is Relation for _a, _b, r in store.link_relations())
+    store.set_verdict(a.id, Rating.MOSTLY_FALSE)
+    assert store.verdicts()[0].rating is Rating.MOSTLY_FALSE
+
+
 def test_schema_refuses_bad_rows(store):
     doc = _doc(store)
     a = _claim(store, doc, 0, 8)

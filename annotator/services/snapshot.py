@@ -63,6 +63,12 @@ class Snapshot:
     def claims(self, document_id: str | None = None):
         return [c for c in self._claims if document_id is None or c.document_id == document_id]
 
+    def claim_spans(self):
+        return [(c.id, c.document_id, c.start, c.end, c.quote) for c in self._claims]
+
+    def link_relations(self):
+        return [(link.from_claim_id, link.to_claim_id, link.relation) for link in self._links]
+
     def links(self, claim_id: str | None = None):
         return [link for link in self._links
                 if claim_id is None or claim_id in (link.from_claim_id, link.to_claim_id)]
