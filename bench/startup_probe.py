@@ -61,8 +61,8 @@ def _watch_first_paint(found: dict[str, float], launched_at: float) -> None:
     filled: list[bool] = []
     fill = MainWindow._fill_panes
 
-    def watched_fill(window, store):
-        fill(window, store)
+    def watched_fill(window, *args, **kwargs):
+        fill(window, *args, **kwargs)
         filled.append(True)
 
     MainWindow._fill_panes = watched_fill
