@@ -194,3 +194,16 @@ def test_editing_a_note_neither_undoes_a_decision_nor_reopens_the_conflict(tmp_p
     carol.set_verdict(ids[0], Rating.MOSTLY_FALSE)  # Carol re-rates in the ordinary way: no longer a decision
     assert not store.verdict(ids[0], annotator="carol").decides
     store.close()
+
+
+def test_the_window_gets_a_bounded_summary_of_a_disagreement_however_many_verdicts_it_gathers():
+    from annotator.services.reliability.inputs import DisputedVerdict, DisputedVerdicts
+
+    verdicts = [DisputedVerdict(f"c{i}", "The mayor resigned.", "Wire", Rating.TRUE if i % 3 else Rating.FALSE,
+                                f"person {i}", f"2026-11-30T10:{i // 60:02d}:{i % 60:02d}Z") for i in range(3000)]
+    short = DisputedVerdicts(7, verdicts).shortened()
+    assert len(short.verdicts) == 8 and short.more == 2992
+    assert {v.rating for v in short.verdicts} == {Rating.TRUE, Rating.FALSE}
+    assert short.verdicts == sorted(short.verdicts, key=lambda v: v.when), "oldest first, as before"
+    assert [v.claim_id for v in short.verdicts][-1] == "c2999", "the latest kept"
+    assert short.claims() == [f"c{i}" for i in range(3000)], "a decision still covers every claim"

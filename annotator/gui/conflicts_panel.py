@@ -111,16 +111,18 @@ class ConflictsPanel(QWidget):
             top = QTreeWidgetItem([head, "", ""])
             top.setData(0, DISPUTE_ROLE, index)
             top.setToolTip(0, dispute.text())
-            for v in dispute.verdicts:
+            for v in dispute.verdicts:  # the latest few of each rating (see DisputedVerdicts.shortened)
                 row = QTreeWidgetItem([f"{v.rating.label.capitalize()}: “{_short(v.quote, 50)}” ({v.source})",
                                        v.annotator, v.when[:16].replace("T", " ")])
                 row.setData(0, CLAIM_ROLE, v.claim_id)
                 row.setToolTip(0, f"{v.rating.label}, by {v.annotator}: “{v.quote}” ({v.source}). "
                                   "Enter or double-click to show the claim.")
                 top.addChild(row)
+            if dispute.more:
+                top.addChild(QTreeWidgetItem([f"… and {dispute.more:,} more verdicts", "", ""]))
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
-            if keep and keep == {v.claim_id for v in dispute.verdicts}:
+            if keep and keep == set(dispute.claims()):
                 chosen = top
         return chosen
 
@@ -165,7 +167,7 @@ class ConflictsPanel(QWidget):
         index = top.data(0, DISPUTE_ROLE)
         if not isinstance(index, int) or index >= len(self._disputes):
             return set()
-        return {v.claim_id for v in self._disputes[index].verdicts}
+        return set(self._disputes[index].claims())
 
     def _offer_decisions(self) -> None:
         """One button per rating given in the selected disagreement: "Decide: True (tester)"."""
@@ -182,7 +184,7 @@ class ConflictsPanel(QWidget):
             by_rating.setdefault(v.rating, [])
             if v.annotator not in by_rating[v.rating]:
                 by_rating[v.rating].append(v.annotator)
-        claims = list(dict.fromkeys(v.claim_id for v in dispute.verdicts))
+        claims = dispute.claims()
         for position, (rating, people) in enumerate(by_rating.items()):
             named = ", ".join(people[:2]) + (" …" if len(people) > 2 else "")
             button = QPushButton(f"{rating.label.capitalize()} ({named})")

@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
         self.conflicts_panel.decideRequested.connect(self.decide_conflict)
         self.conflicts_dock = self.add_dock("Conflicts", "conflictsDock", self.conflicts_panel, RIGHT,
                                             tab_with=claims_dock)
+        self._conflicts: list = []  # the latest scores' disagreements (the list shows them when on screen)
+        self.conflicts_dock.visibilityChanged.connect(self._conflicts_shown)
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
         self.syncer = JournalSyncer(self)
@@ -1409,8 +1411,15 @@ class MainWindow(QMainWindow):
         self.inspector.refresh_assessment()
 
     def _show_conflicts(self, disputes: list) -> None:
-        self.conflicts_panel.set_disputes(disputes)
+        """The tab counts the disagreements at once; the list is built when it is on screen."""
+        self._conflicts = disputes
         self.conflicts_dock.setWindowTitle(f"Conflicts ({len(disputes)})" if disputes else "Conflicts")
+        if self.conflicts_panel.isVisible() or not disputes:
+            self.conflicts_panel.set_disputes(disputes)
+
+    def _conflicts_shown(self, visible: bool) -> None:
+        if visible:
+            self.conflicts_panel.set_disputes(self._conflicts)  # nothing to do when it is unchanged
 
     def decide_conflict(self, claim_ids: list[str], rating: Rating) -> None:
         """The Conflicts panel's decision: one undo step. The disagreement leaves the list at

@@ -170,6 +170,8 @@ def test_the_conflicts_panel_lists_a_disagreement_with_who_said_what_and_decides
     win = open_window()
     qtbot.waitUntil(lambda: win.reliability.scores is not None)
     panel = win.conflicts_panel
+    win.conflicts_dock.raise_()  # its tab, behind Claims, clicked
+    qtbot.waitUntil(panel.isVisible)
     assert panel.summary.text() == "No verdicts disagree." and not panel.decide_buttons()
     saga = next(c for c in win.store.claims() if c.quote.startswith("The saga began in early 2024"))
     before = {(v.annotator, v.rating) for v in win.store.verdicts(saga.id)}

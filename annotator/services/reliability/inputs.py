@@ -119,6 +119,25 @@ class DisputedVerdicts:
 
     prop: int
     verdicts: list[DisputedVerdict]  # oldest first
+    claim_ids: tuple[str, ...] = ()  # every claim with a verdict in it (set by ``shortened``)
+    more: int = 0  # verdicts left out of ``verdicts`` by ``shortened``
+
+    def claims(self) -> list[str]:
+        """The claims a decision is recorded on: each with a decisive verdict in the disagreement."""
+        return list(self.claim_ids) or list(dict.fromkeys(v.claim_id for v in self.verdicts))
+
+    def shortened(self, per_rating: int = 4) -> DisputedVerdicts:
+        """The same disagreement with at most ``per_rating`` verdicts of each rating (the latest),
+        for the window: one proposition can gather thousands of verdicts, and the window needs
+        who said what, not every copy of it."""
+        kept: list[DisputedVerdict] = []
+        by_rating: dict[Rating, int] = {}
+        for v in reversed(self.verdicts):
+            if by_rating.get(v.rating, 0) < per_rating:
+                by_rating[v.rating] = by_rating.get(v.rating, 0) + 1
+                kept.append(v)
+        kept.reverse()
+        return DisputedVerdicts(self.prop, kept, tuple(self.claims()), len(self.verdicts) - len(kept))
 
     def text(self) -> str:
         """One bounded sentence, however many claims and people are involved."""

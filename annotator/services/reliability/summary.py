@@ -151,7 +151,8 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
         verdict_labels=list(labels), verdict=verdict,
         push_source=push_source, push_weight=push_weight, push_copy=push_copy,
-        conflicts={c.prop: c.text() for c in inputs.conflicts}, disputes=list(inputs.conflicts))
+        conflicts={c.prop: c.text() for c in inputs.conflicts},
+        disputes=[c.shortened() for c in inputs.conflicts])
 
 
 def summarize_file(path: str) -> ScoreSummary:
