@@ -374,3 +374,23 @@ def test_an_up_to_date_project_opens_and_edits_without_sqlite_utils(tmp_path):
         assert [c.quote for c in again.claims()] == ["FTC"]
     finally:
         again.close()
+
+
+def test_an_up_to_date_project_with_a_stale_header_gets_it_back_without_migrating(tmp_path):
+    """Opening skips the migrations of an up-to-date file; a schema number in its header that
+    does not match its migrations is still put right."""
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    store = open_project(path)
+    store.close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x414E4E54
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+        assert not any(p.name.endswith(".bak") for p in tmp_path.iterdir()), "no upgrade backup: nothing to upgrade"
+    finally:
+        conn.close()
