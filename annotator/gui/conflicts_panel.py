@@ -138,21 +138,7 @@ class ConflictsPanel(QWidget):
     def drop(self, claim_ids: list[str]) -> None:
         """A disagreement was just decided: it leaves the list now, before the next scores."""
         decided = set(claim_ids)
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item is not None and self._claims_of(item) == decided:
-                index = item.data(0, DISPUTE_ROLE)
-                self.tree.takeTopLevelItem(i)
-                del self._disputes[index]
-                for j in range(self.tree.topLevelItemCount()):  # the rows after it move up one
-                    later = self.tree.topLevelItem(j)
-                    if later is not None and isinstance(later.data(0, DISPUTE_ROLE), int) \
-                            and later.data(0, DISPUTE_ROLE) > index:
-                        later.setData(0, DISPUTE_ROLE, later.data(0, DISPUTE_ROLE) - 1)
-                break
-        self._shown = None  # the next scores rebuild the list, whatever they hold
-        self._summarise()
-        self._offer_decisions()
+        self.set_disputes([d for d in self._disputes if set(d.claims()) != decided])
 
     def selected_dispute(self) -> DisputedVerdicts | None:
         item = self.tree.currentItem()

@@ -199,10 +199,8 @@ def _connect(path: Path, *, migrate: bool = False) -> Connection:
         except BaseException:
             db.close()
             raise
-    elif [db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("application_id", "user_version")] != [
-            APPLICATION_ID, LATEST_VERSION]:  # a header an older annotator left out of date
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+    elif db.execute("PRAGMA user_version").fetchone()[0] != LATEST_VERSION:  # a header left out of date
+        db.execute(f"PRAGMA user_version = {LATEST_VERSION}")  # (the application id was checked on opening)
     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":  # e.g. a file system without shared memory
         db.execute("PRAGMA journal_mode = DELETE")

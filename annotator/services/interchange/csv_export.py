@@ -44,11 +44,6 @@ class ExportSummary:
                 "(UTF-8 with byte-order mark)" if self.bom else "(UTF-8 without byte-order mark)"]
 
 
-def _latest(verdicts: list[Verdict]) -> Verdict | None:
-    """The claim's most recent verdict, as the project's views define it."""
-    return latest_verdict(verdicts)
-
-
 def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> ExportSummary:
     """Write the five CSV files into ``folder`` (created if missing, files replaced)."""
     from annotator.services.interchange.webannotation import output_folder
@@ -99,7 +94,7 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
     for c in claims:
         doc = docs.get(c.document_id)
         ctype = types.get(c.type_id) if c.type_id else None
-        latest = _latest(by_claim.get(c.id, []))
+        latest = latest_verdict(by_claim.get(c.id, []))
         tables[CLAIMS].append((
             c.id, c.document_id, doc.title if doc else None, doc.sha256 if doc else None,
             source_name(doc.source_id) if doc else None, c.start, c.end, c.quote, c.prefix, c.suffix,
