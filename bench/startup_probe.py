@@ -59,13 +59,13 @@ def _watch_first_paint(found: dict[str, float], launched_at: float) -> None:
 
     app = QApplication.instance()
     filled: list[bool] = []
-    fill = MainWindow._fill_panes
+    fill = MainWindow._draw_rest
 
     def watched_fill(window, *args, **kwargs):
         fill(window, *args, **kwargs)
         filled.append(True)
 
-    MainWindow._fill_panes = watched_fill
+    MainWindow._draw_rest = watched_fill
 
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):

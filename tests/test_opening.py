@@ -394,3 +394,38 @@ def test_an_up_to_date_project_with_a_stale_header_gets_it_back_without_migratin
         assert not any(p.name.endswith(".bak") for p in tmp_path.iterdir()), "no upgrade backup: nothing to upgrade"
     finally:
         conn.close()
+
+
+def test_a_project_closed_on_a_thread_opens_again_once_that_close_is_done(tmp_path, monkeypatch):
+    """The window closes the project it leaves on a thread (its closing checkpoint takes a
+    while at 100,000 claims). Opening that file again meanwhile waits for the close, so it is
+    neither refused as locked nor read before its log is in the file."""
+    import threading
+
+    from annotator.core.errors import ProjectLockedError
+    from annotator.store import closes
+    from annotator.store.locking import ProjectLock
+
+    reads = _count_text_reads(monkeypatch)
+    path = tmp_path / "p.annotator"
+    create_project(path).close()
+    store = open_project(path)
+    store.add_source("Example Gazette")
+    go_on = threading.Event()
+    remember = closes.remember
+
+    def held(project):  # the close stops here, the project still locked, until the test says
+        assert go_on.wait(60)
+        remember(project)
+
+    monkeypatch.setattr(closes, "remember", held)
+    store.close_in_background()
+    with pytest.raises(ProjectLockedError):
+        ProjectLock.acquire(path)  # what opening would meet without waiting
+    threading.Timer(0.05, go_on.set).start()  # the test's open below must wait for it, however long
+    again = open_project(path)
+    try:
+        assert again.sources()[0].name == "Example Gazette"
+        assert reads == [], "the close was recorded before the checks ran, so nothing was read through"
+    finally:
+        again.close()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Rating
 from annotator.gui.choices import ChoiceList
 from annotator.gui.palette import VERDICT_COLORS
+from annotator.gui.workers import release_in_slices
 
 COLUMNS = ("Quote", "Source", "Document", "Type", "Verdict", "Note")
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -32,6 +33,7 @@ IN_CONFLICT = "__in_conflict__"  # claims whose verdicts disagree (see services.
 CONFLICT_COLOR = QColor("#d55e00")
 FILTER_KEYS = ("document_id", "source_id", "type_id", "verdict")
 _ROOT = QModelIndex()  # the table has no parent rows
+RELEASED_IN_SLICES = 20_000  # rows: a table replaced with more than this lets go of its old rows in slices
 
 
 @dataclass(slots=True)
@@ -109,6 +111,8 @@ class ClaimsModel(QAbstractTableModel):
         table = rows if isinstance(rows, TableRows) else TableRows.prepare(rows)
         self.beginResetModel()
         self._next_seq = len(table.ids)
+        if len(self.rows) > RELEASED_IN_SLICES:
+            release_in_slices(self, self.rows)
         self.rows = table.rows
         if self.text or self.sort_column is not None or any(v is not None for v in self.filters.values()):
             self._keys, self._visible = self._filtered(self.rows.values())
@@ -478,9 +482,9 @@ class ClaimsPanel(QWidget):
         self.loading.hide()
         self.model.set_rows(rows)
 
-    def set_loading(self, count: int) -> None:
+    def set_loading(self) -> None:
         """The rows are being read in the background; say so instead of showing none."""
-        self.loading.setText(f"Loading {count:,} claims…")
+        self.loading.setText("Loading the claims…")
         self.loading.show()
         self.model.set_rows([])
 

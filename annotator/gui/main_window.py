@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +78,7 @@ LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockW
 class MainWindow(QMainWindow):
     UNPAINTED_START_MS = 2000
     UNPAINTED_FILL_MS = 50  # the documents go into empty panes that have not painted by then
+    PAINT_LATE_MS = 1000  # ... or, in panes on screen, by then: a paint that never came
     projectOpened = Signal(str)  # the path of the project now shown
     projectShown = Signal()  # the project's documents are in the panes (see set_project)
     projectNotOpened = Signal(str, str)  # (path, why)
@@ -421,20 +424,21 @@ class MainWindow(QMainWindow):
 
     # -- project ---------------------------------------------------------------------
     def set_project(self, store: ProjectStore, *, opened: bool = False, at_once: bool = False) -> None:
-        """Show ``store`` in this window, in two turns of the event loop so that neither holds
+        """Show ``store`` in this window in three turns of the event loop, so that none holds
         the window long (at 100,000 claims, File › Open was one 210 ms block): this one binds
-        the project and empties the panes; once they have painted, ``_fill_panes`` shows the
-        project's documents in them and ``projectShown`` is emitted (with ``opened``,
-        ``projectOpened`` too: File › Open). ``at_once``: both now, for a window not yet on
-        screen (the first paint costs the same with or without the documents, so a window
-        that starts empty only shows them later)."""
+        the project and empties the panes; once they have painted, the next puts the
+        project's documents in them (``_show_pane_documents``); once those have painted, the
+        last draws their highlights and the rest (``_draw_project``) and emits
+        ``projectShown`` (with ``opened``, ``projectOpened`` too: File › Open). ``at_once``:
+        all now, for a window not yet on screen (the first paint costs the same with or
+        without the documents, so a window that starts empty only shows them later)."""
         reloaded = store is self._store  # its contents were replaced (a backup restored)
         if self._store is not None:
             self.inspector.show_claim(None)
             self._save_panes()
         if self._store is not None and store is not self._store:  # the same store: its contents were replaced
             self.syncer.stop()  # a last sync, then the thread ends
-            self.store.close()
+            self.store.close_in_background()  # its closing checkpoint need not hold the window
             gc.unfreeze()  # the last project's rows may go now (see _claims_read)
         self._painted = False  # the new project's documents have not been painted yet
         self._waiting_for_paint = []
@@ -472,30 +476,49 @@ class MainWindow(QMainWindow):
             pane.set_pinned(False)
         self._sync_pane_documents()
         self._filling = store
+        steps = [self._show_pane_documents, self._draw_highlights, lambda: self._draw_rest(store, not reloaded)]
+        done: set[int] = set()
 
-        def fill() -> None:
-            if self._filling is store and self._store is store:
-                self._filling = None
-                self._fill_panes(store, announce=not reloaded)
-                self.projectShown.emit()
-                if opened:
-                    self.projectOpened.emit(str(store.path))
+        def step(i: int, painted: bool) -> None:
+            if self._filling is not store or self._store is not store or i in done:
+                return
+            done.add(i)
+            if painted and i == len(steps) - 1:
+                self._painted = True  # the highlighted documents are on screen
+            steps[i]()
+            if i + 1 < len(steps):
+                if not at_once:
+                    self._after_pane_paint(functools.partial(step, i + 1))
+                return
+            self._filling = None
+            self.projectShown.emit()
+            if opened:
+                self.projectOpened.emit(str(store.path))
 
         if at_once:
-            fill()
+            for i in range(len(steps)):
+                step(i, False)
             return
-        self.panes[0].view.after_paint = lambda: QTimer.singleShot(0, self, fill)
-        QTimer.singleShot(self.UNPAINTED_FILL_MS, self, fill)  # a window that is not on screen
+        self._after_pane_paint(functools.partial(step, 0))
+
+    def _after_pane_paint(self, fn: Callable[[bool], None]) -> None:
+        """``fn(True)`` in a turn of the event loop after the panes next paint (a 1 ms timer:
+        a zero one runs in the same turn as the paint, and the two made one long block);
+        ``fn(False)`` if no paint comes (a window not on screen does not paint)."""
+        view = self.panes[0].view
+        view.after_paint = lambda: QTimer.singleShot(1, self, lambda: fn(True))
+        on_screen = view.isVisible() and not view.visibleRegion().isEmpty()
+        QTimer.singleShot(self.UNPAINTED_FILL_MS if not on_screen else self.PAINT_LATE_MS, self, lambda: fn(False))
 
     @property
     def project_shown(self) -> bool:
         """Whether the open project's documents are in the panes (see set_project)."""
         return self._filling is None
 
-    def _fill_panes(self, store: ProjectStore, *, announce: bool = True) -> None:
-        """The project's documents in the panes it had last time (the first two the first time)."""
-        self._painted = False  # the documents, not the empty panes, are what the table waits for
-        value = app_settings.settings().value(self._panes_key(), [])
+    def _show_pane_documents(self) -> None:
+        """The project's documents in the panes it had last time (the first two the first
+        time), without their highlights (see ``_draw_project``)."""
+        value = app_settings.value(self._panes_key(), [])
         saved = [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
         known = {d.id for d in self.workspace.documents()}
         if not saved:  # first time: the first documents, one per pane
@@ -510,12 +533,21 @@ class MainWindow(QMainWindow):
             if doc_id in known:
                 self.show_in_pane(pane, doc_id, draw=False)
         self._update_gutters()
-        pins = app_settings.settings().value(self._pins_key(), [])
+        pins = app_settings.value(self._pins_key(), [])
         for index in ([pins] if isinstance(pins, str) else pins if isinstance(pins, list) else []):
             if str(index).isdigit() and int(index) < len(self.panes):
                 self.workspace.pin(int(index))  # a pane whose document is gone stays unpinned
+
+    def _draw_highlights(self) -> None:
+        """The highlights and ribbons of the documents in the panes."""
+        self._painted = False  # the highlighted documents are what the table and tree wait for
+        self._refresh_highlights()
+
+    def _draw_rest(self, store: ProjectStore, announce: bool = True) -> None:
+        """Everything of the project that the panes did not bring: the claims table, the
+        Inspector, the tree, hints and scores."""
         self._after_first_paint(self._tree_timer.start)  # the tree (a row per document) after the documents
-        self._refresh_claims()  # draws every pane's highlights and ribbons once
+        self._refresh_claim_views()
         self.hints.refresh()
         self.source_scores = {}
         self.score_updater.schedule()
@@ -540,9 +572,10 @@ class MainWindow(QMainWindow):
 
     def _save_panes(self) -> None:
         if self._store is not None and self._filling is None:  # not the empty panes of a project opening
-            app_settings.settings().setValue(self._panes_key(), [p.document_id or "" for p in self.panes])
-            app_settings.settings().setValue(self._pins_key(),
-                                             [str(i) for i, pinned in enumerate(self.workspace.pinned) if pinned])
+            app_settings.set_values({
+                self._panes_key(): [p.document_id or "" for p in self.panes],
+                self._pins_key(): [str(i) for i, pinned in enumerate(self.workspace.pinned) if pinned],
+            })
 
     def open_project_path(self, path: str | Path) -> None:
         """Open another project. Its checks (every short text is read once: half a second
@@ -1058,10 +1091,17 @@ class MainWindow(QMainWindow):
         """Re-read all claims: highlights, link bands, table, inspector."""
         if self._store is None:
             return
+        self._refresh_highlights()
+        self._refresh_claim_views()
+
+    def _refresh_highlights(self) -> None:
         self._forget_missing()
         for pane in self.panes:
             self._refresh_spans(pane)
         self.splitter.update_bands()
+
+    def _refresh_claim_views(self) -> None:
+        """The claims table and the Inspector."""
         self._fill_claims_table()
         self.claims_panel.select_claim(self.selected_claim_id)
         self.inspector.show_claim(self.selected_claim_id)
@@ -1075,12 +1115,11 @@ class MainWindow(QMainWindow):
             self._claims_loader.cancel()
             self._claims_loader = None
         panel.set_choices(self.workspace.documents(), store.sources(), store.claim_types())
-        count = store.claim_count()
-        if count <= BACKGROUND_TABLE_ABOVE:
+        if store.claim_count(at_most=BACKGROUND_TABLE_ABOVE + 1) <= BACKGROUND_TABLE_ABOVE:
             self._claims_touched = None
             panel.set_rows([ClaimRow.from_store(r) for r in store.claim_table_rows()])
             return
-        panel.set_loading(count)
+        panel.set_loading()
         self._claims_touched = set()
         worker = Worker(_read_claim_rows, store.path)
         self._claims_loader = worker

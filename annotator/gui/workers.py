@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 
 # While a worker computes in Python, the GUI thread waits for the interpreter lock after
@@ -31,6 +31,20 @@ def favour_the_gui_thread() -> None:
     """Let the GUI thread take the interpreter back from a computing worker within 1 ms."""
     if sys.getswitchinterval() > SWITCH_INTERVAL_S:
         sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def release_in_slices(owner: QObject, rows: dict, per_turn: int = 3_000) -> None:
+    """Let go of a large dict nobody else holds a slice per turn of the event loop: freeing
+    a project's 100,000 claim rows at once held the window for 50-100 ms. The dict is
+    emptied in place, so it must be one only the caller held."""
+    def step() -> None:
+        for _ in range(min(per_turn, len(rows))):
+            rows.popitem()
+        if rows:
+            QTimer.singleShot(0, owner, step)
+
+    if rows:
+        QTimer.singleShot(0, owner, step)
 
 
 class Worker(QObject):

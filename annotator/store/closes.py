@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -27,6 +28,9 @@ from pathlib import Path
 RECORD_NAME = "closed-cleanly.json"
 _KEEP = 200  # projects remembered; the oldest are forgotten first
 _SETTLE_NS = 30_000_000  # longer than the coarse clock tick of common file systems (1-10 ms)
+_lock = threading.Lock()  # one reader-writer of the record at a time (closes may run on threads)
+_closing: dict[str, threading.Thread] = {}  # projects being closed on a thread of their own
+_closing_lock = threading.Lock()
 
 
 def _record_file() -> Path:
@@ -90,6 +94,11 @@ def remember(path: str | os.PathLike) -> None:
     """Record that annotator has just closed the project at ``path`` cleanly (its log copied
     into the file and removed). Called with the project's write lock still held."""
     path = Path(path)
+    with _lock:
+        _remember(path)
+
+
+def _remember(path: Path) -> None:
     projects = _read()
     projects.pop(_key(path), None)
     stamp = _stamp(path)
@@ -104,6 +113,26 @@ def remember(path: str | os.PathLike) -> None:
 
 def forget(path: str | os.PathLike) -> None:
     """Drop the record for ``path`` (its next opening reads everything)."""
-    projects = _read()
-    if projects.pop(_key(Path(path)), None) is not None:
-        _write(projects)
+    with _lock:
+        projects = _read()
+        if projects.pop(_key(Path(path)), None) is not None:
+            _write(projects)
+
+
+def closing(path: str | os.PathLike, thread: threading.Thread) -> None:
+    """``thread`` (not started yet) closes the project at ``path``: see ``wait_for_close``."""
+    with _closing_lock:
+        _closing[_key(Path(path))] = thread
+
+
+def wait_for_close(path: str | os.PathLike) -> None:
+    """Return once no thread is closing the project at ``path`` (its lock is released and its
+    clean close recorded). Opening a project calls this first."""
+    key = _key(Path(path))
+    with _closing_lock:
+        thread = _closing.get(key)
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+    with _closing_lock:
+        for done in [k for k, t in _closing.items() if t.ident is not None and not t.is_alive()]:
+            del _closing[done]

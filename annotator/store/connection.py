@@ -86,6 +86,7 @@ class Connection:
 
 def connect(path: str, **kwargs: Any) -> Connection:
     """Open ``path`` (a file name, or a URI with ``uri=True``) with the store's settings."""
+    kwargs.setdefault("check_same_thread", False)  # used by one thread at a time, but may be closed by another
     return Connection(sqlite3.connect(path, **kwargs))
 
 

@@ -24,6 +24,7 @@ from annotator.core.errors import (
     ProjectError,
     ProjectLockedError,
 )
+from annotator.store import closes
 from annotator.store.closes import closed_cleanly
 from annotator.store.locking import ProjectLock
 from annotator.store.connection import Connection, connect, database
@@ -217,6 +218,7 @@ def inspect_project(path: str | os.PathLike) -> int:
     path = Path(path)
     if not path.exists():
         raise ProjectError(f"There is no project at {path}.")
+    closes.wait_for_close(path)  # what a closing thread leaves is what is checked
     return _inspect_read_only(path, recover=True)
 
 
@@ -231,6 +233,7 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
     from annotator.store.project import ProjectStore
 
     path = Path(path)
+    closes.wait_for_close(path)  # this window may have just handed it to a closing thread
     version = inspected if inspected is not None else inspect_project(path)
     lock = ProjectLock.acquire(path)  # one writer per project (see store.locking)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -222,6 +223,18 @@ class ProjectStore:
             self._lock.release()
             self._lock = None
 
+    def close_in_background(self) -> None:
+        """Close from a thread of its own: the closing checkpoint copies the write-ahead log
+        into the file and syncs it (a fifth of a second after a session of edits at 100,000
+        claims), which the window need not wait for when it opens another project. The store
+        must not be used after this call. Opening the same file again waits for the close
+        (``wait_for_close``), and the interpreter waits for it before it exits."""
+        from annotator.store import closes
+
+        thread = threading.Thread(target=self.close, name=f"close {self.path.name}")
+        closes.closing(self.path, thread)
+        thread.start()
+
     def restore_backup(self, backup: str | Path) -> None:
         """Replace everything in this project with a backup's contents (see store.backups);
         the caller has taken a backup of the current state first."""
@@ -309,8 +322,13 @@ class ProjectStore:
         ).fetchall()
         return Counts(*values)
 
-    def claim_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM claims").fetchone()[0]
+    def claim_count(self, at_most: int | None = None) -> int:
+        """How many claims there are, or (``at_most``) that many if there are more: a count
+        that stops early (counting all 100,000 of a project just opened reads the whole
+        index, up to 20 ms)."""
+        if at_most is None:
+            return self.db.execute("SELECT count(*) FROM claims").fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM (SELECT 1 FROM claims LIMIT ?)", (at_most,)).fetchone()[0]
 
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]

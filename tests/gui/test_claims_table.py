@@ -145,3 +145,17 @@ def test_sorting_keeps_the_selected_claim_selected(window, user):
     rows = panel.table.selectionModel().selectedRows()
     assert [index.data(ID_ROLE) for index in rows] == [claim]
     assert window.selected_claim_id == claim
+
+
+def test_a_large_dict_is_let_go_a_slice_per_turn(qtbot):
+    """Replacing 100,000 rows freed them all at once (50-100 ms); they now go a slice per
+    turn of the event loop, and all of them go."""
+    from PySide6.QtCore import QObject
+
+    from annotator.gui.workers import release_in_slices
+
+    owner = QObject()
+    rows = {i: object() for i in range(10)}
+    release_in_slices(owner, rows, per_turn=3)
+    assert len(rows) == 10, "nothing is freed before the event loop turns"
+    qtbot.waitUntil(lambda: not rows)

@@ -256,9 +256,11 @@ def test_a_terminated_app_closes_its_project_as_the_close_button_does(tmp_path):
 
 def test_a_project_opened_in_the_window_shows_nothing_of_the_last_one_until_its_own_documents_are_in(
         qtbot, tmp_path):
-    """Opening another project in a window on screen takes two turns of the event loop: the
-    panes, the claims table and the Conflicts list are emptied first, then its documents come.
-    The layout of the project left is saved as it was, not as the empty panes in between."""
+    """Opening another project in a window on screen takes several turns of the event loop: the
+    panes, the claims table and the Conflicts list are emptied first, then its documents come
+    (their text, then their highlights, then the table). The layout of the project left is
+    saved as it was, not as the empty panes in between. The project left is closed on a
+    thread; opening it again at once waits for that close."""
     from annotator.services.importing import ImportService
     from annotator.store import create_project, open_project
 
