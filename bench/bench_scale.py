@@ -757,7 +757,9 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
     t = time.perf_counter() - started
     rows.append(("File › Open another 100k project, to its first paint (checks in a worker: every text read)",
                  _ms(t), "≤ 1 s", _ok(t, 1.0)))
-    pump.step = "File › Open: back to the first project (as annotator left it a moment ago)"
+    pump.step = "after File › Open: score update"
+    pump.settle(240.0)  # a person looks at the other project before going back
+    pump.step = "File › Open: back to the first project (as annotator left it)"
     started = time.perf_counter()
     pump.act(win.open_project_path, path)
     while (win.store.path != path or win._filling is not None or not win._painted) and \
@@ -765,8 +767,8 @@ def _large(tmp: Path, app, rows: list, size: float = 1.0) -> None:
         if pump.events() < pump.IDLE:
             time.sleep(0.002)
     t = time.perf_counter() - started
-    rows.append(("File › Open back the first project, to its first paint (closed by this window a moment "
-                 "before: its texts are not read again)", _ms(t), "≤ 1 s", _ok(t, 1.0)))
+    rows.append(("File › Open back the first project once the other's scores are in, to its first paint "
+                 "(closed by this window: its texts are not read again)", _ms(t), "≤ 1 s", _ok(t, 1.0)))
 
     worst_step, worst = max(pump.stalls.items(), key=lambda kv: kv[1])
     rows.append(("longest GUI-thread stall in all the steps above", f"{_ms(worst)} ({worst_step})",
