@@ -251,8 +251,12 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     inputs, res = scores.inputs, scores.result
     s = inputs.source_ids.index(source_id)
     pb = inputs.problem
+    mine = np.flatnonzero(pb.source == s)
+    if limit and mine.size > limit:  # only the candidates for the top rows are described
+        size = np.abs(np.asarray(res.effect, dtype=np.float64)[mine])
+        mine = mine[size >= np.partition(size, mine.size - limit)[mine.size - limit]]
     rows = []
-    for a in np.flatnonzero(pb.source == s):
+    for a in mine:
         p = int(pb.prop[a])
         cid = inputs.assertion_claims[a][0]
         settled = bool(res.fixed[p])

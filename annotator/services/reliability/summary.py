@@ -112,30 +112,10 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
     n_props = len(res.prob)
     names = inputs.source_names
 
-    by_prop: dict[int, list[int]] = {}
-    for a, p in enumerate(np.asarray(pb.prop).tolist()):
-        by_prop.setdefault(p, []).append(a)
-    groups: dict[int, list[int]] = {}
-    group = np.asarray(pb.group).tolist() if pb.group is not None else [-1] * n_props
-    for p, g in enumerate(group):
-        if g >= 0:
-            groups.setdefault(g, []).append(p)
-
-    push_source = np.full((n_props, claim_pushes), -1, dtype=np.int32)
-    push_weight = np.zeros((n_props, claim_pushes), dtype=np.float64)
-    push_copy = np.zeros((n_props, claim_pushes), dtype=bool)
-    push, weight, source = res.push.tolist(), res.weight.tolist(), np.asarray(pb.source).tolist()
+    push_source, push_weight, push_copy = _top_pushes(pb, res, names, n_props, claim_pushes)
     labels: dict[str, int] = {}
     verdict = np.full(n_props, -1, dtype=np.int16)
-    for p in range(n_props):
-        # The same ledger as explain_claim: this proposition's assertions, and its rivals'
-        # with the sign turned (backing a rival pushes this one toward false).
-        members = groups[group[p]] if group[p] >= 0 else [p]
-        ledger = [(push[a] * (1.0 if q == p else -1.0), source[a], weight[a] == 0)
-                  for q in members for a in by_prop.get(q, ())]
-        ledger.sort(key=lambda x: (-abs(x[0]), names[x[1]]))
-        for k, (w, s, copy) in enumerate(ledger[:claim_pushes]):
-            push_source[p, k], push_weight[p, k], push_copy[p, k] = s, w, copy
+    for p in sorted(set(inputs.prop_rating) | set(np.flatnonzero(np.asarray(res.fixed)).tolist())):
         label = _verdict_label(inputs, res, p)
         if label is not None:
             verdict[p] = labels.setdefault(label, len(labels))
@@ -153,6 +133,36 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         push_source=push_source, push_weight=push_weight, push_copy=push_copy,
         conflicts={c.prop: c.text() for c in inputs.conflicts},
         disputes=[c.shortened() for c in inputs.conflicts])
+
+
+def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per proposition, the ``k`` biggest pushes of the ledger ``explain_claim`` lists: its
+    own assertions, and those of its rivals (an exclusivity group) with the sign turned;
+    biggest first, ties by source name, then proposition and assertion order. The members
+    of a group share one ledger up to the signs, so it is ranked once per group."""
+    prop = np.asarray(pb.prop, dtype=np.int64)
+    source = np.asarray(pb.source, dtype=np.int64)
+    push = np.asarray(res.push, dtype=np.float64)
+    copied = np.asarray(res.weight) == 0
+    group = np.asarray(pb.group, dtype=np.int64) if pb.group is not None else np.full(n_props, -1, dtype=np.int64)
+    ledger_of = np.where(group >= 0, group, int(group.max(initial=-1)) + 1 + np.arange(n_props))
+    ledger = ledger_of[prop]
+    name_rank = np.empty(len(names), dtype=np.int64)
+    name_rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    order = np.lexsort((np.arange(prop.size), prop, name_rank[source], -np.abs(push), ledger))
+    ranked = ledger[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]]) if ranked.size else np.zeros(0, dtype=np.int64)
+    place = np.arange(ranked.size) - np.repeat(starts, np.diff(np.r_[starts, ranked.size]))
+    kept = place < k
+    top = np.full((int(ledger_of.max(initial=-1)) + 1, k), -1, dtype=np.int64)
+    top[ranked[kept], place[kept]] = order[kept]
+    entries = top[ledger_of]  # (propositions, k) assertion per slot, -1 for none
+    found = entries >= 0
+    at = np.where(found, entries, 0)
+    sign = np.where(prop[at] == np.arange(n_props)[:, None], 1.0, -1.0)
+    return (np.where(found, source[at], -1).astype(np.int32),
+            np.where(found, push[at] * sign, 0.0),
+            found & copied[at])
 
 
 def summarize_file(path: str) -> ScoreSummary:
