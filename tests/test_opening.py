@@ -414,9 +414,9 @@ def test_a_project_closed_on_a_thread_opens_again_once_that_close_is_done(tmp_pa
     go_on = threading.Event()
     remember = closes.remember
 
-    def held(project):  # the close stops here, the project still locked, until the test says
+    def held(project, record=None):  # the close stops here, the project still locked, until the test says
         assert go_on.wait(60)
-        remember(project)
+        remember(project, record)
 
     monkeypatch.setattr(closes, "remember", held)
     store.close_in_background()

@@ -45,3 +45,23 @@ def test_every_claim_and_source_reads_as_the_full_explanation(project):
     assert summary.sources == scores.sources and summary.base_rate == scores.base_rate
     assert summary.estimate("a claim added after the scoring") is None
 
+
+
+def test_claims_no_source_pushed_still_summarise(tmp_path):
+    """Claims only in documents without a source: propositions nobody asserted. The summary
+    has them, with no pushes, rather than failing (the panel would get no scores at all)."""
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.importing import ImportService
+    from annotator.store import create_project
+
+    store = create_project(tmp_path / "p.annotator")
+    try:
+        doc = ImportService(store).import_text("The harbour reopened on Monday.", title="Harbour").document
+        assert doc is not None
+        claim = AnnotationService(store).create_claim(doc.id, 4, 20)
+        scores = score_project(store)
+    finally:
+        store.close()
+    summary = summarize(scores)
+    estimate = summary.estimate(claim.id)
+    assert estimate is None or estimate.pushes == []

@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self._batch_depth = 0
         self._painted = False  # the documents have been painted once (see _after_first_paint)
         self._opening: Worker | None = None  # another project being checked before it opens
-        self._filling: ProjectStore | None = None  # bound, its documents not yet in the panes
+        self._filling: _Filling | None = None  # a project bound, its documents not yet all in the panes
         self._waiting_for_paint: list = []
         self._selection_moved: set[str] = set()  # claims (de)selected, not yet shown
         self._changes: list[Change] = []
@@ -475,16 +475,16 @@ class MainWindow(QMainWindow):
             pane.show_document(None, None)
             pane.set_pinned(False)
         self._sync_pane_documents()
-        self._filling = store
+        token = self._filling = _Filling(store)  # this call's steps; a later call makes its own
         steps = [self._show_pane_documents, self._draw_highlights, lambda: self._draw_rest(store, not reloaded)]
         done: set[int] = set()
 
         def step(i: int, painted: bool) -> None:
-            if self._filling is not store or self._store is not store or i in done:
+            if self._filling is not token or self._store is not store or i in done:
                 return
             done.add(i)
             if painted and i == len(steps) - 1:
-                self._painted = True  # the highlighted documents are on screen
+                self._mark_painted()  # the highlighted documents are on screen
             steps[i]()
             if i + 1 < len(steps):
                 if not at_once:
@@ -505,10 +505,22 @@ class MainWindow(QMainWindow):
         """``fn(True)`` in a turn of the event loop after the panes next paint (a 1 ms timer:
         a zero one runs in the same turn as the paint, and the two made one long block);
         ``fn(False)`` if no paint comes (a window not on screen does not paint)."""
-        view = self.panes[0].view
-        view.after_paint = lambda: QTimer.singleShot(1, self, lambda: fn(True))
-        on_screen = view.isVisible() and not view.visibleRegion().isEmpty()
+        self._on_next_paint(lambda: QTimer.singleShot(1, self, lambda: fn(True)))
+        handle = self.windowHandle()
+        on_screen = handle is not None and handle.isExposed() and not self.isMinimized()
         QTimer.singleShot(self.UNPAINTED_FILL_MS if not on_screen else self.PAINT_LATE_MS, self, lambda: fn(False))
+
+    def _on_next_paint(self, fn: Callable[[], None]) -> None:
+        """``fn`` after the first pane's next paint, after whatever already waits for it."""
+        view = self.panes[0].view
+        before = view.after_paint
+
+        def after() -> None:
+            if before is not None:
+                before()
+            fn()
+
+        view.after_paint = after
 
     @property
     def project_shown(self) -> bool:
@@ -1138,16 +1150,16 @@ class MainWindow(QMainWindow):
         if len(self._waiting_for_paint) > 1:
             return
 
-        def painted() -> None:
-            if self._painted:
-                return
-            self._painted = True
-            waiting, self._waiting_for_paint = self._waiting_for_paint, []
-            for fn in waiting:
-                QTimer.singleShot(0, self, fn)
+        self._on_next_paint(self._mark_painted)
+        # a window never shown still gets its table
+        QTimer.singleShot(self.UNPAINTED_START_MS, self, self._mark_painted)
 
-        self.panes[0].view.after_paint = painted
-        QTimer.singleShot(self.UNPAINTED_START_MS, self, painted)  # a window never shown still gets its table
+    def _mark_painted(self) -> None:
+        """The documents are on screen: what waited for them runs."""
+        self._painted = True
+        waiting, self._waiting_for_paint = self._waiting_for_paint, []
+        for fn in waiting:
+            QTimer.singleShot(0, self, fn)
 
     def _claims_read(self, worker: Worker, store, rows: TableRows) -> None:
         if worker is not self._claims_loader or store is not self.store:
@@ -1496,6 +1508,14 @@ class MainWindow(QMainWindow):
             self._store.close()
             self._store = None
         super().closeEvent(event)
+
+
+class _Filling:
+    """One ``set_project`` call's steps under way (a second call, even with the same store,
+    makes its own and the first one's remaining steps do nothing)."""
+
+    def __init__(self, store: ProjectStore) -> None:
+        self.store = store
 
 
 def _top_level_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:

@@ -189,6 +189,7 @@ class Workspace:
     def close(self) -> None:
         """Stop listening to the project (another one is being opened)."""
         self._unsubscribe()
+        self._unsubscribe = _nothing  # no cycle through the bound listener: freed by reference counts
         self._notifications.clear()
 
     def subscribe(self, listener: Callable[[Notification], None]) -> Callable[[], None]:
@@ -308,3 +309,7 @@ class Workspace:
         if links is not None and (links.claim_ids is None or links.claim_ids):
             self._notify(links)
         self._notify(Edited(change))
+
+
+def _nothing() -> None:
+    """What a closed workspace's unsubscribe does."""

@@ -61,9 +61,14 @@ def _has_journal(path: Path) -> bool:
     return False
 
 
-def _read() -> dict[str, list[int]]:
+def record_file() -> Path:
+    """Where the record is kept now (a close on a thread is given it when it is asked for)."""
+    return _record_file()
+
+
+def _read(record: Path | None = None) -> dict[str, list[int]]:
     try:
-        data = json.loads(_record_file().read_text(encoding="utf-8"))
+        data = json.loads((record or _record_file()).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     projects = data.get("projects") if isinstance(data, dict) else None
@@ -72,9 +77,9 @@ def _read() -> dict[str, list[int]]:
     return {k: v for k, v in projects.items() if isinstance(v, list) and all(isinstance(x, int) for x in v)}
 
 
-def _write(projects: dict[str, list[int]]) -> None:
+def _write(projects: dict[str, list[int]], record: Path | None = None) -> None:
     with suppress(OSError):
-        target = _record_file()
+        target = record or _record_file()
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         kept = dict(list(projects.items())[-_KEEP:])
         partial.write_text(json.dumps({"version": 1, "projects": kept}), encoding="utf-8")
@@ -90,16 +95,16 @@ def closed_cleanly(path: str | os.PathLike) -> bool:
     return stamp is not None and _read().get(_key(path)) == stamp
 
 
-def remember(path: str | os.PathLike) -> None:
+def remember(path: str | os.PathLike, record: Path | None = None) -> None:
     """Record that annotator has just closed the project at ``path`` cleanly (its log copied
     into the file and removed). Called with the project's write lock still held."""
     path = Path(path)
     with _lock:
-        _remember(path)
+        _remember(path, record)
 
 
-def _remember(path: Path) -> None:
-    projects = _read()
+def _remember(path: Path, record: Path | None) -> None:
+    projects = _read(record)
     projects.pop(_key(path), None)
     stamp = _stamp(path)
     if stamp is not None and not _has_journal(path) and stamp[3] % 1_000_000_000 != 0:
@@ -108,7 +113,7 @@ def _remember(path: Path) -> None:
             time.sleep(wait / 1e9)
         if wait <= _SETTLE_NS and _stamp(path) == stamp:  # a clock far behind the file's: not trusted
             projects[_key(path)] = stamp
-    _write(projects)
+    _write(projects, record)
 
 
 def forget(path: str | os.PathLike) -> None:
@@ -123,6 +128,14 @@ def closing(path: str | os.PathLike, thread: threading.Thread) -> None:
     """``thread`` (not started yet) closes the project at ``path``: see ``wait_for_close``."""
     with _closing_lock:
         _closing[_key(Path(path))] = thread
+
+
+def closed(path: str | os.PathLike, thread: threading.Thread) -> None:
+    """``thread`` has closed the project at ``path``."""
+    with _closing_lock:
+        key = _key(Path(path))
+        if _closing.get(key) is thread:
+            del _closing[key]
 
 
 def wait_for_close(path: str | os.PathLike) -> None:

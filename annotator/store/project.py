@@ -201,7 +201,8 @@ class ProjectStore:
         real = Path(row[2]) if row and row[2] else self.path.resolve()
         return real.with_name(real.name + "-wal")
 
-    def close(self) -> None:
+    def close(self, *, record: Path | None = None) -> None:
+        """Close the file (``record``: where its clean close is noted; see store.closes)."""
         unsynced = self._syncs_deferred
         try:
             self.db.execute("PRAGMA synchronous = FULL")  # the closing checkpoint is synced
@@ -219,9 +220,11 @@ class ProjectStore:
         if self._lock is not None:
             from annotator.store import closes
 
-            closes.remember(self.path)  # still locked: nobody else wrote since (see store.closes)
-            self._lock.release()
-            self._lock = None
+            try:
+                closes.remember(self.path, record)  # still locked: nobody else wrote since (see store.closes)
+            finally:
+                self._lock.release()
+                self._lock = None
 
     def close_in_background(self) -> None:
         """Close from a thread of its own: the closing checkpoint copies the write-ahead log
@@ -231,7 +234,15 @@ class ProjectStore:
         (``wait_for_close``), and the interpreter waits for it before it exits."""
         from annotator.store import closes
 
-        thread = threading.Thread(target=self.close, name=f"close {self.path.name}")
+        record = closes.record_file()  # where the clean close is recorded, as of now
+
+        def close() -> None:
+            try:
+                self.close(record=record)
+            finally:
+                closes.closed(self.path, thread)
+
+        thread = threading.Thread(target=close, name=f"close {self.path.name}")
         closes.closing(self.path, thread)
         thread.start()
 

@@ -144,6 +144,8 @@ def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.nda
     source = np.asarray(pb.source, dtype=np.int64)
     push = np.asarray(res.push, dtype=np.float64)
     copied = np.asarray(res.weight) == 0
+    if prop.size == 0:  # propositions without a sourced assertion: nobody pushed them
+        return (np.full((n_props, k), -1, dtype=np.int32), np.zeros((n_props, k)), np.zeros((n_props, k), dtype=bool))
     group = np.asarray(pb.group, dtype=np.int64) if pb.group is not None else np.full(n_props, -1, dtype=np.int64)
     ledger_of = np.where(group >= 0, group, int(group.max(initial=-1)) + 1 + np.arange(n_props))
     ledger = ledger_of[prop]
