@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -46,6 +46,7 @@ class ConflictsPanel(QWidget):
         super().__init__(parent)
         self._disputes: list[DisputedVerdicts] = []
         self._shown: tuple | None = None  # what the list was built from: an unchanged refresh rebuilds nothing
+        self._filling = 0  # which list is being built (newer scores start another)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -88,24 +89,41 @@ class ConflictsPanel(QWidget):
         current = self.tree.currentItem()
         keep = self._claims_of(current) if current is not None else set()
         self._disputes = list(disputes)
-        self.tree.setUpdatesEnabled(False)
-        try:
-            chosen = self._fill(keep)
-        finally:
-            self.tree.setUpdatesEnabled(True)
+        self._filling += 1
+        self.tree.clear()
         self._summarise()
-        if chosen is None and self.tree.topLevelItemCount():
-            chosen = self.tree.topLevelItem(0)
-        if chosen is not None:
-            self.tree.setCurrentItem(chosen)
-        self._offer_decisions()
+        self._fill(self._filling, 0, keep)
 
     SHOWN = 200
+    PER_TURN = 25  # disagreements listed per turn of the event loop: 200 at once held the window 70-100 ms
 
-    def _fill(self, keep: set[str]) -> QTreeWidgetItem | None:
-        self.tree.clear()
+    def _fill(self, filling: int, start: int, keep: set[str]) -> None:
+        """List disagreements ``start`` to ``start + PER_TURN``, then the next ones in the next
+        turn (unless newer scores have started another list meanwhile)."""
+        if filling != self._filling:
+            return
+        end = min(start + self.PER_TURN, len(self._disputes), self.SHOWN)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            chosen = self._add(start, end, keep)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        if start == 0 and chosen is None and self.tree.topLevelItemCount() and not keep:
+            chosen = self.tree.topLevelItem(0)
+        if chosen is not None or start == 0:
+            if chosen is not None:
+                self.tree.setCurrentItem(chosen)
+            self._offer_decisions()
+        if end < min(len(self._disputes), self.SHOWN):
+            QTimer.singleShot(0, self, lambda: self._fill(filling, end, keep))
+        elif keep and self.tree.currentItem() is None and (first := self.tree.topLevelItem(0)) is not None:
+            self.tree.setCurrentItem(first)  # the one selected is gone
+            self._offer_decisions()
+
+    def _add(self, start: int, end: int, keep: set[str]) -> QTreeWidgetItem | None:
         chosen = None
-        for index, dispute in enumerate(self._disputes[:self.SHOWN]):
+        for index in range(start, end):
+            dispute = self._disputes[index]
             quotes = list(dict.fromkeys(f"“{_short(v.quote)}” ({v.source})" for v in dispute.verdicts))
             head = quotes[0] + (f" and {len(quotes) - 1} more linked" if len(quotes) > 1 else "")
             top = QTreeWidgetItem([head, "", ""])

@@ -194,3 +194,29 @@ def test_the_conflicts_panel_lists_a_disagreement_with_who_said_what_and_decides
     assert win.store.verdict(saga.id, annotator=win.annotator_name) is None
     qtbot.waitUntil(lambda: len(panel.disputes) == 1)
     win.close()
+
+
+def test_a_long_conflicts_list_is_built_a_slice_per_turn_and_keeps_the_one_selected(qtbot):
+    """Scores with many disagreements: the list comes a slice per turn of the event loop
+    (200 at once held the window 70-100 ms), ends complete up to its limit, and the
+    disagreement selected before stays selected when newer scores rebuild the list."""
+    from annotator.gui.conflicts_panel import ConflictsPanel
+    from annotator.services.reliability.inputs import DisputedVerdict, DisputedVerdicts
+
+    def disputes(n: int) -> list[DisputedVerdicts]:
+        return [DisputedVerdicts(p, [
+            DisputedVerdict(f"c{p}a", f"Claim {p}", "Gazette", Rating.TRUE, "Ann", "2026-11-30T10:00"),
+            DisputedVerdict(f"c{p}b", f"Claim {p}", "Gazette", Rating.FALSE, "Bob", "2026-11-30T11:00")])
+            for p in range(n)]
+
+    panel = ConflictsPanel()
+    qtbot.addWidget(panel)
+    panel.set_disputes(disputes(260))
+    assert panel.tree.topLevelItemCount() == ConflictsPanel.PER_TURN, "one slice in this turn"
+    assert panel.decide_buttons(), "the first disagreement is selected and can be decided at once"
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == ConflictsPanel.SHOWN)
+    wanted = panel.tree.topLevelItem(150)
+    panel.tree.setCurrentItem(wanted)
+    panel.set_disputes(disputes(259))  # newer scores, the one selected still among them
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == ConflictsPanel.SHOWN)
+    assert panel.selected_dispute() is not None and panel.selected_dispute().prop == 150
