@@ -47,6 +47,7 @@ class ConflictsPanel(QWidget):
         self._disputes: list[DisputedVerdicts] = []
         self._shown: tuple | None = None  # what the list was built from: an unchanged refresh rebuilds nothing
         self._filling = 0  # which list is being built (newer scores start another)
+        self._keeping: set[str] = set()  # the claims of the disagreement that list is to select
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -87,7 +88,9 @@ class ConflictsPanel(QWidget):
             return
         self._shown = shown
         current = self.tree.currentItem()
-        keep = self._claims_of(current) if current is not None else set()
+        # the one selected; or, while a list is still being built, the one it was to select
+        keep = self._claims_of(current) if current is not None else self._keeping
+        self._keeping = keep
         self._disputes = list(disputes)
         self._filling += 1
         self.tree.clear()
@@ -110,13 +113,16 @@ class ConflictsPanel(QWidget):
             self.tree.setUpdatesEnabled(True)
         if start == 0 and chosen is None and self.tree.topLevelItemCount() and not keep:
             chosen = self.tree.topLevelItem(0)
-        if chosen is not None or start == 0:
-            if chosen is not None:
-                self.tree.setCurrentItem(chosen)
+        if chosen is not None and self.tree.currentItem() is None:  # not if the person chose meanwhile
+            self.tree.setCurrentItem(chosen)
+            self._offer_decisions()
+        elif start == 0:
             self._offer_decisions()
         if end < min(len(self._disputes), self.SHOWN):
             QTimer.singleShot(0, self, lambda: self._fill(filling, end, keep))
-        elif keep and self.tree.currentItem() is None and (first := self.tree.topLevelItem(0)) is not None:
+            return
+        self._keeping = set()
+        if keep and self.tree.currentItem() is None and (first := self.tree.topLevelItem(0)) is not None:
             self.tree.setCurrentItem(first)  # the one selected is gone
             self._offer_decisions()
 

@@ -506,8 +506,9 @@ class MainWindow(QMainWindow):
         a zero one runs in the same turn as the paint, and the two made one long block);
         ``fn(False)`` if no paint comes (a window not on screen does not paint)."""
         self._on_next_paint(lambda: QTimer.singleShot(1, self, lambda: fn(True)))
-        handle = self.windowHandle()
-        on_screen = handle is not None and handle.isExposed() and not self.isMinimized()
+        handle, view = self.windowHandle(), self.panes[0].view
+        on_screen = (handle is not None and handle.isExposed() and not self.isMinimized()
+                     and view.isVisible() and not view.visibleRegion().isEmpty())
         QTimer.singleShot(self.UNPAINTED_FILL_MS if not on_screen else self.PAINT_LATE_MS, self, lambda: fn(False))
 
     def _on_next_paint(self, fn: Callable[[], None]) -> None:

@@ -234,7 +234,9 @@ class ProjectStore:
         (``wait_for_close``), and the interpreter waits for it before it exits."""
         from annotator.store import closes
 
-        record = closes.record_file()  # where the clean close is recorded, as of now
+        record = None  # where the clean close is recorded, as of now (none: no record, a full read next time)
+        with suppress(OSError):
+            record = closes.record_file()
 
         def close() -> None:
             try:

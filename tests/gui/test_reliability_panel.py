@@ -220,3 +220,9 @@ def test_a_long_conflicts_list_is_built_a_slice_per_turn_and_keeps_the_one_selec
     panel.set_disputes(disputes(259))  # newer scores, the one selected still among them
     qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == ConflictsPanel.SHOWN)
     assert panel.selected_dispute() is not None and panel.selected_dispute().prop == 150
+    panel.set_disputes(disputes(258))  # newer scores again; the person picks another before the list is done
+    chosen = panel.tree.topLevelItem(3)
+    assert chosen is not None and panel.tree.topLevelItemCount() < ConflictsPanel.SHOWN
+    panel.tree.setCurrentItem(chosen)
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == ConflictsPanel.SHOWN)
+    assert panel.selected_dispute().prop == 3, "the rest of the list does not take the person's choice away"
