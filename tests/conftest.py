@@ -48,3 +48,19 @@ def sha256_file(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+BAD_BYTES_IN_A_NAME = "UPDATE sources SET name = CAST(X'4EFF' AS TEXT) WHERE id = (SELECT min(id) FROM sources)"
+
+
+def write_as_another_program(path, *statements: str) -> None:
+    """Change a project file the way another program would: plain SQL, committed, closed."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()

@@ -17,7 +17,7 @@ from annotator.core.errors import CorruptProjectError, NewerProjectError, NotAPr
 from annotator.store import create_project, open_project
 from annotator.store.schema import migration_names
 from annotator.store.versions import LATEST_VERSION, MIGRATION_NAMES
-from tests.conftest import sha256_file
+from tests.conftest import sha256_file, write_as_another_program
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schema"
 
@@ -93,21 +93,15 @@ def test_empty_and_binary_files_are_refused(tmp_path):
 
 def test_foreign_sqlite_database_is_refused_unchanged(tmp_path):
     path = tmp_path / "places.sqlite"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
-    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
-    conn.commit()
-    conn.close()
+    write_as_another_program(path, "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)",
+                             "INSERT INTO moz_places (url) VALUES ('https://example.org')")
     _assert_refused(path, NotAProjectError, "another program")
 
 
 def test_project_from_a_newer_version_is_refused_unchanged(tmp_path):
     path = tmp_path / "future.annotator"
     create_project(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
-    conn.commit()
-    conn.close()
+    write_as_another_program(path, f"PRAGMA user_version = {LATEST_VERSION + 1}")
     _assert_refused(path, NewerProjectError, "newer version of annotator")
 
 
@@ -292,10 +286,7 @@ def test_a_project_annotator_closed_is_not_read_through_again(tmp_path, monkeypa
     assert reads == [] and store.sources()[0].name == "Example Gazette"
     store.close()
 
-    conn = sqlite3.connect(path)  # another program writes
-    conn.execute("UPDATE sources SET name = 'Gazette'")
-    conn.commit()
-    conn.close()
+    write_as_another_program(path, "UPDATE sources SET name = 'Gazette'")  # another program writes
     assert not closes.closed_cleanly(path)
     open_project(path).close()
     assert reads == ["p.annotator"]
@@ -381,10 +372,7 @@ def test_an_up_to_date_project_with_a_stale_header_gets_it_back_without_migratin
     does not match its migrations is still put right."""
     path = tmp_path / "p.annotator"
     create_project(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
-    conn.close()
+    write_as_another_program(path, "PRAGMA user_version = 3")
     store = open_project(path)
     store.close()
     conn = sqlite3.connect(path)

@@ -33,7 +33,8 @@ _closing: dict[str, threading.Thread] = {}  # projects being closed on a thread 
 _closing_lock = threading.Lock()
 
 
-def _record_file() -> Path:
+def record_file() -> Path:
+    """Where the record is kept now (a close on a thread is given it when it is asked for)."""
     from annotator.paths import data_dir
 
     return data_dir() / RECORD_NAME
@@ -61,14 +62,9 @@ def _has_journal(path: Path) -> bool:
     return False
 
 
-def record_file() -> Path:
-    """Where the record is kept now (a close on a thread is given it when it is asked for)."""
-    return _record_file()
-
-
 def _read(record: Path | None = None) -> dict[str, list[int]]:
     try:
-        data = json.loads((record or _record_file()).read_text(encoding="utf-8"))
+        data = json.loads((record or record_file()).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     projects = data.get("projects") if isinstance(data, dict) else None
@@ -79,7 +75,7 @@ def _read(record: Path | None = None) -> dict[str, list[int]]:
 
 def _write(projects: dict[str, list[int]], record: Path | None = None) -> None:
     with suppress(OSError):
-        target = record or _record_file()
+        target = record or record_file()
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         kept = dict(list(projects.items())[-_KEEP:])
         partial.write_text(json.dumps({"version": 1, "projects": kept}), encoding="utf-8")
@@ -145,7 +141,4 @@ def wait_for_close(path: str | os.PathLike) -> None:
     with _closing_lock:
         thread = _closing.get(key)
     if thread is not None and thread is not threading.current_thread():
-        thread.join()
-    with _closing_lock:
-        for done in [k for k, t in _closing.items() if t.ident is not None and not t.is_alive()]:
-            del _closing[done]
+        thread.join()  # the thread takes itself off the registry (``closed``)

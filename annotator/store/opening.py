@@ -264,7 +264,7 @@ def inspect_project(path: str | os.PathLike) -> int:
     path = Path(path)
     if not path.exists():
         raise ProjectError(f"There is no project at {path}.")
-    closes.wait_for_close(path)  # what a closing thread leaves is what is checked
+    closes.wait_for_close(path)  # a window may have just handed it to a closing thread: check what it leaves
     return _inspect_read_only(path, recover=True)
 
 
@@ -279,7 +279,6 @@ def open_project(path: str | os.PathLike, *, migrate: bool = True, clock: Clock 
     from annotator.store.project import ProjectStore
 
     path = Path(path)
-    closes.wait_for_close(path)  # this window may have just handed it to a closing thread
     version = inspected if inspected is not None else inspect_project(path)
     lock = ProjectLock.acquire(path)  # one writer per project (see store.locking)
     try:

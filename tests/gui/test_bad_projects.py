@@ -6,19 +6,17 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from tests.conftest import BAD_BYTES_IN_A_NAME, write_as_another_program
+
 
 def test_opening_a_damaged_project_warns_and_keeps_the_current_one(tmp_path, window, prompts, user, qtbot):
     """A flipped byte in another project's text: File → Open says so; the open project stays usable."""
-    import sqlite3
 
     from annotator.services.demo import create_demo_project
 
     damaged = tmp_path / "damaged.annotator"
     create_demo_project(damaged).close()
-    conn = sqlite3.connect(damaged)
-    conn.execute("UPDATE sources SET name = CAST(X'4EFF' AS TEXT) WHERE id = (SELECT min(id) FROM sources)")
-    conn.commit()
-    conn.close()
+    write_as_another_program(damaged, BAD_BYTES_IN_A_NAME)
     win = window
     before = win.store.path
     with qtbot.waitSignal(win.projectNotOpened):
@@ -90,7 +88,6 @@ def test_the_project_to_reopen_is_checked_while_the_app_loads_and_a_damaged_one_
         tmp_path, monkeypatch):
     """At start-up the checks of the last project run on a thread while the window's modules
     load; what they find is acted on as if the project were checked when opened."""
-    import sqlite3
     from pathlib import Path
 
     from annotator.app import ProjectCheck, resolve_startup_project
@@ -115,10 +112,7 @@ def test_the_project_to_reopen_is_checked_while_the_app_loads_and_a_damaged_one_
 
     damaged = tmp_path / "damaged.annotator"
     create_demo_project(damaged).close()
-    conn = sqlite3.connect(damaged)
-    conn.execute("UPDATE sources SET name = CAST(X'4EFF' AS TEXT) WHERE id = (SELECT min(id) FROM sources)")
-    conn.commit()
-    conn.close()
+    write_as_another_program(damaged, BAD_BYTES_IN_A_NAME)
     app_settings.remember_project(damaged)
     checked = ProjectCheck.of_first_choice(None)
     assert checked.path == Path(app_settings.last_project())
