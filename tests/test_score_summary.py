@@ -28,7 +28,10 @@ def test_every_claim_and_source_reads_as_the_full_explanation(project):
         store.close()
     summary = pickle.loads(pickle.dumps(summarize(scores)))  # as it crosses from the scoring process
     claims = list(scores.inputs.claim_prop)
-    assert len(claims) > 300 and summary.index().keys() == set(claims)
+    assert len(claims) > 300 and sorted(summary.claim_ids()) == sorted(claims)
+    assert summary.notes == scores.notes
+    disputed = {c for c in claims if explain_claim(scores, c).conflict}
+    assert disputed and summary.disputed_claims() == disputed
     rivals = settled = 0
     for claim_id in claims:
         full, short = explain_claim(scores, claim_id), summary.estimate(claim_id)
@@ -43,8 +46,28 @@ def test_every_claim_and_source_reads_as_the_full_explanation(project):
         assert summary.explanation(source.source_id) == \
             explain_source(scores, source.source_id, limit=None)[:EXPLAIN_ROWS]
     assert summary.sources == scores.sources and summary.base_rate == scores.base_rate
-    assert summary.estimate("a claim added after the scoring") is None
+    for unknown in ("a claim added after the scoring", "", "\uffff" * 30, claims[0] + "x", claims[0][:-1]):
+        assert summary.estimate(unknown) is None
 
+
+def test_unchanged_disputes_are_the_same_set_in_the_next_scores(project):
+    """The window recognises unchanged disputed claims without comparing 10,000s of ids."""
+    store = open_project(project)
+    try:
+        first = pickle.loads(pickle.dumps(summarize(score_project(store))))
+        again = pickle.loads(pickle.dumps(summarize(score_project(store))))
+    finally:
+        store.close()
+    again.carry_over(None)
+    assert again._disputed is None
+    disputed = first.disputed_claims()
+    again.carry_over(first)
+    assert again.disputed_claims() is disputed and again.disputes_digest == first.disputes_digest != ""
+    fewer = pickle.loads(pickle.dumps(again))
+    fewer._disputed = None
+    fewer.disputed_keys = fewer.disputed_keys[1:]
+    fewer.carry_over(first)
+    assert fewer.disputed_claims() == disputed - {first.disputed_keys[0].decode()}
 
 
 def test_claims_no_source_pushed_still_summarise(tmp_path):

@@ -199,7 +199,7 @@ class ClaimsModel(QAbstractTableModel):
         """The claims whose verdicts disagree: their Verdict cell says so, and the "In
         conflict" filter shows them."""
         disputed = claim_ids if isinstance(claim_ids, frozenset) else frozenset(claim_ids)
-        if disputed == self.disputed:
+        if disputed is self.disputed or disputed == self.disputed:  # the same set: scores carry it over
             return
         changed, self.disputed = disputed ^ self.disputed, disputed
         if self.filters["verdict"] == IN_CONFLICT:

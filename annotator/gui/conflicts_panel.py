@@ -45,7 +45,7 @@ class ConflictsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._disputes: list[DisputedVerdicts] = []
-        self._shown: tuple | None = None  # what the list was built from: an unchanged refresh rebuilds nothing
+        self._shown: str | None = None  # fingerprint of what the list shows
         self._filling = 0  # which list is being built (newer scores start another)
         self._keeping: set[str] = set()  # the claims of the disagreement that list is to select
         self.summary = QLabel()
@@ -80,10 +80,21 @@ class ConflictsPanel(QWidget):
     def disputes(self) -> list[DisputedVerdicts]:
         return self._disputes
 
-    def set_disputes(self, disputes: list[DisputedVerdicts]) -> None:
+    def lists(self, digest: str) -> bool:
+        """Whether the list was built from the disagreements with this fingerprint."""
+        return digest == self._shown
+
+    def set_disputes(self, disputes: list[DisputedVerdicts], digest: str | None = None) -> None:
         """Show the disagreements of the latest scores (keeping the one selected, if it is still
-        there). At most SHOWN are listed; the claims table's "In conflict" filter has them all."""
-        shown = tuple(tuple((v.claim_id, v.rating, v.annotator, v.when) for v in d.verdicts) for d in disputes)
+        there). At most SHOWN are listed; the claims table's "In conflict" filter has them all.
+        ``digest`` is their fingerprint when the scoring worked it out already."""
+        if digest is None:
+            digest = ""
+            if disputes:  # scores exist: the scoring modules are loaded already
+                from annotator.services.reliability.summary import disputes_digest
+
+                digest = disputes_digest(disputes)
+        shown = digest
         if shown == self._shown:
             return
         self._shown = shown

@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.conflicts_panel.decideRequested.connect(self.decide_conflict)
         self.conflicts_dock = self.add_dock("Conflicts", "conflictsDock", self.conflicts_panel, RIGHT,
                                             tab_with=claims_dock)
-        self._conflicts: list = []  # the latest scores' disagreements (the list shows them when on screen)
+        self._conflict_scores = None  # the scores whose disagreements the Conflicts list shows when on screen
         self.conflicts_dock.visibilityChanged.connect(self._conflicts_shown)
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
         app_settings.remember_project(store.path)
         self.sources_tree.clear()  # the new project's tree is laid out afresh
         self.claims_panel.set_rows([])  # nothing of the last project is offered meanwhile
-        self._show_conflicts([])  # this one's come with its scores
+        self._show_conflicts(None)  # this one's come with its scores
         self._refresh_pickers()
         while len(self.panes) < 2:  # side by side, as a first start shows them
             self.add_pane()
@@ -1463,19 +1463,28 @@ class MainWindow(QMainWindow):
         finally:
             header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.claims_panel.model.set_disputed(scores.disputed_claims())
-        self._show_conflicts(scores.disputes)
+        self._show_conflicts(scores)
         self.inspector.refresh_assessment()
 
-    def _show_conflicts(self, disputes: list) -> None:
+    def _show_conflicts(self, scores) -> None:
         """The tab counts the disagreements at once; the list is built when it is on screen."""
-        self._conflicts = disputes
-        self.conflicts_dock.setWindowTitle(f"Conflicts ({len(disputes)})" if disputes else "Conflicts")
-        if self.conflicts_panel.isVisible() or not disputes:
-            self.conflicts_panel.set_disputes(disputes)
+        self._conflict_scores = scores
+        count = scores.dispute_count if scores is not None else 0
+        self.conflicts_dock.setWindowTitle(f"Conflicts ({count})" if count else "Conflicts")
+        if self.conflicts_panel.isVisible() or not count:
+            self._list_conflicts()
+
+    def _list_conflicts(self) -> None:
+        """Unchanged disagreements are recognised by their fingerprint, before being read."""
+        scores = self._conflict_scores
+        if scores is None:
+            self.conflicts_panel.set_disputes([], "")
+        elif not self.conflicts_panel.lists(scores.disputes_digest):
+            self.conflicts_panel.set_disputes(scores.disputes, scores.disputes_digest)
 
     def _conflicts_shown(self, visible: bool) -> None:
         if visible:
-            self.conflicts_panel.set_disputes(self._conflicts)  # nothing to do when it is unchanged
+            self._list_conflicts()
 
     def decide_conflict(self, claim_ids: list[str], rating: Rating) -> None:
         """The Conflicts panel's decision: one undo step. The disagreement leaves the list at

@@ -335,7 +335,7 @@ class ScoreUpdater:
         self.panel.set_busy(True)
         # The worker reads the project through its own connection: nothing project-sized
         # happens on the GUI thread.
-        self.worker = Worker(_score, path)
+        self.worker = Worker(_score, path, self.panel.scores)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.start()
@@ -441,8 +441,9 @@ def _lower_priority() -> None:
         pass  # not allowed here: the scores come as fast as before
 
 
-def _score(path, progress, cancelled):
-    """Worker: scores from the scoring process; in this process if a child cannot run."""
+def _score(path, previous, progress, cancelled):
+    """Worker: scores from the scoring process; in this process if a child cannot run.
+    What ``previous`` worked out and still holds is taken over."""
     from concurrent.futures.process import BrokenProcessPool
 
     from annotator.services.reliability.summary import summarize_file
@@ -453,6 +454,6 @@ def _score(path, progress, cancelled):
         SCORING.stop()
         summary = summarize_file(str(path))
     if summary is not None:
-        summary.index()  # the claim lookup, built here rather than on the GUI thread
-        summary.disputed_claims()  # ... and the claims in conflict
+        summary.carry_over(previous)
+        summary.disputed_claims()  # built here (when they changed) rather than on the GUI thread
     return summary

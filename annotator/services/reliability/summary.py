@@ -7,10 +7,18 @@ freeze while new scores arrive. The window needs far less: the sources' scores, 
 rows of each source's explanation, and for any claim the handful of pushes the inspector
 lists. :func:`summarize` computes exactly that where the scoring ran (in the scoring
 process), as a few lists and NumPy arrays indexed by proposition.
+
+Whatever is per claim travels as arrays too (claim ids as sorted bytes, looked up by binary
+search), and the parts made of many small objects (the explanations, the disagreements, the
+notes) as bytes read when first shown: unpickling bytes and arrays is a copy, where 100,000
+Python strings or a dict of them held the interpreter lock for tens of milliseconds in the
+app, and freeing the previous scores' dict held the window as long again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,11 +45,11 @@ class ScoreSummary:
     base_rate: float
     verdict_count: int
     proposition_count: int
-    notes: list[str]
-    explanations: dict[str, list[ExplanationRow]]  # source id -> biggest effects first
+    notes_data: bytes  # the scoring's notes, UTF-8, joined by NOTE_SEPARATOR (read on demand)
+    explanation_data: dict[str, bytes]  # source id -> its rows, biggest effects first, pickled
     source_names: list[str]
-    claim_ids: str  # newline-joined: one string pickles and loads as fast as a copy
-    claim_prop: np.ndarray  # int32, the proposition of each claim in ``claim_ids`` order
+    claim_keys: np.ndarray  # bytes: every scored claim id, UTF-8, sorted
+    claim_prop: np.ndarray  # int32, the proposition of each claim in ``claim_keys`` order
     probability: np.ndarray  # float64 per proposition: P(true)
     settled: np.ndarray  # bool per proposition
     verdict_labels: list[str]
@@ -49,17 +57,29 @@ class ScoreSummary:
     push_source: np.ndarray  # int32 (propositions, CLAIM_PUSHES): source index, -1 for none
     push_weight: np.ndarray  # float64, log-odds toward "true"; biggest first
     push_copy: np.ndarray  # bool: a copy, not counted
+    disputed_keys: np.ndarray  # bytes, sorted: the claims of propositions whose verdicts disagree
     conflicts: dict[int, str] = field(default_factory=dict)  # proposition -> its verdict conflict, in words
-    disputes: list[DisputedVerdicts] = field(default_factory=list)  # the same, each verdict in it (Conflicts view)
-    _index: dict[str, int] | None = field(default=None, repr=False)
+    disputes_data: bytes = b""  # the same, each verdict in it (Conflicts view), pickled
+    dispute_count: int = 0
+    disputes_digest: str = ""  # changes exactly when what the Conflicts view lists changes
     _disputed: frozenset[str] | None = field(default=None, repr=False)
+    _read: dict = field(default_factory=dict, repr=False)  # what was unpickled on demand
 
-    def index(self) -> dict[str, int]:
-        """claim id -> row; built once (the app builds it in its worker thread)."""
-        if self._index is None:
-            ids = self.claim_ids.split("\n") if self.claim_ids else []
-            self._index = {claim_id: i for i, claim_id in enumerate(ids)}
-        return self._index
+    @property
+    def notes(self) -> list[str]:
+        text = self.notes_data.decode("utf-8", "surrogatepass")
+        return text.split(NOTE_SEPARATOR) if text else []
+
+    @property
+    def disputes(self) -> list[DisputedVerdicts]:
+        """The disagreements, unpickled when first asked for (the Conflicts view, on screen)."""
+        if "disputes" not in self._read:
+            self._read["disputes"] = pickle.loads(self.disputes_data) if self.disputes_data else []
+        return self._read["disputes"]
+
+    def claim_ids(self) -> list[str]:
+        """Every claim these scores know (in the order of their ids' bytes)."""
+        return _decoded(self.claim_keys)
 
     def source(self, source_id: str) -> SourceScore:
         for s in self.sources:
@@ -68,24 +88,37 @@ class ScoreSummary:
         raise KeyError(source_id)
 
     def explanation(self, source_id: str) -> list[ExplanationRow]:
-        return self.explanations.get(source_id, [])
+        key = ("explanation", source_id)
+        if key not in self._read:
+            data = self.explanation_data.get(source_id)
+            self._read[key] = pickle.loads(data) if data else []
+        return self._read[key]
 
     def disputed_claims(self) -> frozenset[str]:
         """The claims of propositions whose verdicts disagree (see inputs.DisputedVerdicts);
-        worked out once (the app does it in its worker thread)."""
+        worked out once, and taken over from the previous scores when unchanged
+        (:meth:`carry_over`)."""
         if self._disputed is None:
-            if not self.conflicts:
-                self._disputed = frozenset()
-            else:
-                ids = self.claim_ids.split("\n")
-                rows = np.flatnonzero(np.isin(self.claim_prop, np.fromiter(self.conflicts, dtype=np.int64)))
-                self._disputed = frozenset(ids[i] for i in rows.tolist())
+            self._disputed = frozenset(_decoded(self.disputed_keys))
         return self._disputed
+
+    def carry_over(self, previous: ScoreSummary | None) -> None:
+        """Reuse what ``previous`` worked out where it still holds: the same disputed claims
+        are then the same set object, which the window recognises without comparing."""
+        if (previous is not None and previous._disputed is not None
+                and np.array_equal(previous.disputed_keys, self.disputed_keys)):
+            self._disputed = previous._disputed
+
+    def _row(self, claim_id: str) -> int | None:
+        key = claim_id.encode("utf-8", "surrogatepass")
+        keys = self.claim_keys
+        i = int(np.searchsorted(keys, key))
+        return i if i < len(keys) and keys[i] == key else None
 
     def estimate(self, claim_id: str) -> ClaimEstimate | None:
         """The claim's probability and the sources that pushed it most, or None when the
         scores do not know the claim (it was added after they were computed)."""
-        row = self.index().get(claim_id)
+        row = self._row(claim_id)
         if row is None:
             return None
         p = int(self.claim_prop[row])
@@ -121,18 +154,53 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
             verdict[p] = labels.setdefault(label, len(labels))
 
     claim_ids = list(inputs.claim_prop)
+    keys = _keys(claim_ids)
+    order = np.argsort(keys, kind="stable")
+    claim_prop = np.fromiter((inputs.claim_prop[c] for c in claim_ids), dtype=np.int32, count=len(claim_ids))
+    disputed_props = np.fromiter((c.prop for c in inputs.conflicts), dtype=np.int64)
+    disputes = [c.shortened() for c in inputs.conflicts]
     return ScoreSummary(
         sources=scores.sources, base_rate=scores.base_rate, verdict_count=scores.verdict_count,
-        proposition_count=scores.proposition_count, notes=scores.notes,
-        explanations={s.source_id: explain_source(scores, s.source_id, limit=explain_rows)
-                      for s in scores.sources if s.source_id in inputs.source_ids},
-        source_names=list(names), claim_ids="\n".join(claim_ids),
-        claim_prop=np.array([inputs.claim_prop[c] for c in claim_ids], dtype=np.int32),
+        proposition_count=scores.proposition_count,
+        notes_data=NOTE_SEPARATOR.join(scores.notes).encode("utf-8", "surrogatepass"),
+        explanation_data={s.source_id: _pickled(explain_source(scores, s.source_id, limit=explain_rows))
+                          for s in scores.sources if s.source_id in inputs.source_ids},
+        source_names=list(names), claim_keys=keys[order], claim_prop=claim_prop[order],
         probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
         verdict_labels=list(labels), verdict=verdict,
         push_source=push_source, push_weight=push_weight, push_copy=push_copy,
+        disputed_keys=np.sort(keys[np.isin(claim_prop, disputed_props)]),
         conflicts={c.prop: c.text() for c in inputs.conflicts},
-        disputes=[c.shortened() for c in inputs.conflicts])
+        disputes_data=_pickled(disputes) if disputes else b"", dispute_count=len(disputes),
+        disputes_digest=disputes_digest(disputes))
+
+
+NOTE_SEPARATOR = "\x1e"  # the ASCII record separator: never in a note
+
+
+def disputes_digest(disputes: list[DisputedVerdicts]) -> str:
+    """A fingerprint of the verdicts the Conflicts view lists (same in every process); empty
+    when nothing disagrees."""
+    if not disputes:
+        return ""
+    shown = [(d.claim_ids, d.more, [(v.claim_id, v.quote, v.source, str(v.rating), v.annotator, v.when)
+                                     for v in d.verdicts]) for d in disputes]
+    return hashlib.blake2b(repr(shown).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _pickled(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _keys(ids: list[str]) -> np.ndarray:
+    """Claim ids as a bytes array (UTF-8): it pickles as one block, not one object per id."""
+    if not ids:
+        return np.zeros(0, dtype="S1")
+    return np.array([i.encode("utf-8", "surrogatepass") for i in ids], dtype=bytes)
+
+
+def _decoded(keys: np.ndarray) -> list[str]:
+    return [k.decode("utf-8", "surrogatepass") for k in keys.tolist()]
 
 
 def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
