@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import NotFoundError, ProjectError
 from annotator.services.backups import folder_for, list_backups, restore_backup, take_backup
 from annotator.services.demo import create_demo_project
 from annotator.store import open_project
@@ -175,3 +175,16 @@ def test_the_command_line_goes_on_when_no_backup_can_be_written(demo, tmp_path, 
     r = run("import", str(demo), str(article))
     assert r.returncode == 0 and "1 imported" in r.stdout, r.stderr
     assert "no backup was taken first" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_restore_forgets_texts_of_documents_the_backup_lacks(demo):
+    store = open_project(demo)
+    try:
+        chosen = take_backup(demo, "by-hand")
+        added = store.add_document("A document added after the backup.", "Later")
+        assert store.document_text(added.id) == "A document added after the backup."
+        restore_backup(store, chosen)
+        with pytest.raises(NotFoundError):
+            store.document_text(added.id)
+    finally:
+        store.close()

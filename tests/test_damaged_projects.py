@@ -51,7 +51,7 @@ def test_a_damaged_document_text_still_shows_the_rest(tmp_path):
     path = _demo(tmp_path)
     store = open_project(path)
     doc = store.documents()[0]
-    original = store.document_text(doc.id)
+    original = store.db.execute("SELECT text FROM documents WHERE id = ?", [doc.id]).fetchone()[0]
     store.db.execute("UPDATE documents SET text = CAST(CAST(text AS BLOB) || X'FF' AS TEXT) WHERE id = ?", [doc.id])
     store.db.conn.commit()
     assert store.document_text(doc.id) == original + "\ufffd"

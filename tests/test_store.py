@@ -221,3 +221,36 @@ def test_the_journal_of_a_project_opened_through_a_link_is_the_real_files(tmp_pa
     assert store.journal_path() == real.resolve().with_name("p.annotator-wal")
     assert store.journal_path().exists()
     store.close()
+
+
+def test_a_text_read_again_comes_from_memory_until_its_document_goes(store):
+    """Texts are kept after a read (they never change); a deleted document's text is not."""
+    doc = _doc(store)
+    first = store.document_text(doc.id)
+    assert store.document_text(doc.id) is first, "the second read is the same string, not another query"
+    assert store.document_label(doc.id) == ("A title", doc.source_id)
+    store.delete_document(doc.id)
+    with pytest.raises(NotFoundError):
+        store.document_text(doc.id)
+    with pytest.raises(NotFoundError):
+        store.document_label(doc.id)
+
+
+def test_a_text_read_inside_a_change_that_fails_is_not_kept(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        doc = _doc(store, "A document that never was.")
+        assert store.document_text(doc.id) == "A document that never was."
+        raise RuntimeError("the change fails")
+    with pytest.raises(NotFoundError):
+        store.document_text(doc.id)
+
+
+def test_texts_kept_are_bounded(store, monkeypatch):
+    monkeypatch.setattr(type(store), "TEXTS_KEPT", 2)
+    docs = [_doc(store, f"Document number {i} says something.", title=f"D{i}") for i in range(4)]
+    for doc in docs:
+        store.document_text(doc.id)
+    assert list(store._texts) == [docs[2].id, docs[3].id]
+    monkeypatch.setattr(type(store), "TEXT_CHARS_KEPT", 10)  # one text over the bound is still kept
+    store.document_text(docs[0].id)
+    assert list(store._texts) == [docs[0].id]

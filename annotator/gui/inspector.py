@@ -197,10 +197,10 @@ class Inspector(QWidget):
             return
         store = self.service.store
         claim = store.claim(claim_id)
-        doc = store.document(claim.document_id, with_text=False)
-        source = store.source(doc.source_id).name if doc.source_id else "No source"
+        title, source_id = store.document_label(claim.document_id)
+        source = store.source(source_id).name if source_id else "No source"
         self.quote.setText(f"“{escape(claim.quote)}”")
-        self.where.setText(f"<small>{escape(source)} · {escape(doc.title)} · by "
+        self.where.setText(f"<small>{escape(source)} · {escape(title)} · by "
                            f"{escape(claim.annotator or 'unknown')}</small>")
         self.type_combo.setCurrentIndex(max(self.type_combo.findData(claim.type_id), 0))
         if switching or not self.note.hasFocus():
@@ -222,8 +222,8 @@ class Inspector(QWidget):
         for link in store.links(claim_id):
             outgoing = link.from_claim_id == claim_id
             other = store.claim(link.to_claim_id if outgoing else link.from_claim_id)
-            other_doc = store.document(other.document_id, with_text=False)
-            other_source = store.source(other_doc.source_id).name if other_doc.source_id else "No source"
+            _title, other_source_id = store.document_label(other.document_id)
+            other_source = store.source(other_source_id).name if other_source_id else "No source"
             relation = link.relation.label
             if not (outgoing or link.relation.symmetric):
                 relation += " (reverse)"
