@@ -298,3 +298,28 @@ def test_cli_score(tmp_path):
     assert planet["record_text"] == "3 of 4 checked claims held up"
     post = next(s for s in data["sources"] if s["name"] == "Evening Post")
     assert post["record"] is None and post["status"] == NOT_ENOUGH
+
+
+def test_claims_join_into_propositions_labelled_by_their_first_claim():
+    """Connected components by minimum labels agree with a plain union-find, chains included."""
+    import random
+
+    from annotator.services.reliability.inputs import _components, _grouped
+
+    rng = random.Random(7)
+    for n, m in ((1, 0), (10, 0), (50, 30), (400, 380), (2000, 1500)):
+        pairs = [(rng.randrange(n), rng.randrange(n)) for _ in range(m)]
+        pairs += [(i, i + 1) for i in range(0, min(n - 1, 300), 1)][::-1] if n > 300 else []  # a long chain
+        parent = list(range(n))
+
+        def find(i, parent=parent):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        for a, b in pairs:
+            ra, rb = find(a), find(b)
+            parent[max(ra, rb)] = min(ra, rb)
+        assert _components(n, pairs).tolist() == [find(i) for i in range(n)]
+    ids = ["a", "b", "c", "d", "e"]
+    assert _grouped(ids, np.array([2, 0, 2, 1, 0]), 4) == [["b", "e"], ["d"], ["a", "c"], []]

@@ -51,3 +51,13 @@ def test_a_worker_thread_reads_its_own_snapshot_of_the_open_project(demo_store):
     assert snap.claims() == demo_store.claims() and claim.id not in {c.id for c in snap.claims()}
     assert snap.links() == demo_store.links() and snap.verdicts() == demo_store.verdicts()
     assert demo_store.counts().claims == len(snap.claims()), "the app's own connection still works"
+
+
+def test_a_snapshot_for_scoring_holds_what_scoring_reads(demo_store):
+    snap = Snapshot(demo_store, for_scoring=True)
+    assert snap.claim_spans() == demo_store.claim_spans() and snap.link_relations() == demo_store.link_relations()
+    assert snap.verdicts() == demo_store.verdicts() and snap.sources() == demo_store.sources()
+    import pytest
+
+    with pytest.raises(RuntimeError, match="taken for scoring"):
+        snap.claims()

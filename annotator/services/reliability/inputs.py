@@ -63,20 +63,34 @@ def decisive_truth(rating: Rating) -> float | None:
     return 1.0 if truth > 0.5 else 0.0
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
+def _components(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """For each of ``n`` items, the smallest item it is joined to through ``pairs`` (connected
+    components labelled by their least member): minimum labels pushed along the pairs, with
+    pointer jumping, until every pair agrees."""
+    label = np.arange(n, dtype=np.int64)
+    if not pairs:
+        return label
+    ends = np.array(pairs, dtype=np.int64)
+    a, b = ends[:, 0], ends[:, 1]
+    while True:
+        low = np.minimum(label[a], label[b])
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+        while True:  # every item points at its label's label, down to a fixed point
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label[a], label[b]):
+            return label
 
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
 
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+def _grouped(ids: list[str], group: np.ndarray, n_groups: int) -> list[list[str]]:
+    """``ids`` split by ``group`` (one number per id, 0..n_groups-1), each list in ``ids`` order."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=n_groups))].tolist()
+    ordered = [ids[i] for i in order.tolist()]
+    return [ordered[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
 
 
 @dataclass
@@ -446,34 +460,35 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     docs = {d.id: d for d in store.documents()}
     claims = store.claim_spans()  # (id, document id, start, end, quote)
     claim_ids = [c[0] for c in claims]
-    cidx = {cid: i for i, cid in enumerate(claim_ids)}
+    cidx = dict(zip(claim_ids, range(len(claim_ids)), strict=True))
     doc_source = {d.id: sidx.get(d.source_id) for d in docs.values()}
-    claim_source = {c[0]: doc_source.get(c[1]) for c in claims}
+    source_of = [doc_source.get(c[1]) for c in claims]  # per claim, in claim order
+    claim_source = dict(zip(claim_ids, source_of, strict=True))
     notes: list[str] = []
 
     def _source_name(claim_id: str) -> str:
         index = claim_source.get(claim_id)
         return names[source_ids[index]] if index is not None else "no source"
 
-    quotes = {c[0]: c[4] for c in claims}
+    quotes = dict(zip(claim_ids, [c[4] for c in claims], strict=True))
 
     def _named(claim_id: str) -> str:
         """A claim as a journalist recognises it: its quote and its source."""
         return f"“{_short(quotes[claim_id])}” ({_source_name(claim_id)})"
 
-    links = [link for link in store.link_relations() if link[0] in cidx and link[1] in cidx]  # (from, to, relation)
-    uf = _UnionFind(len(claims))
-    for a, b, relation in links:
-        if relation in _SAYS_THE_SAME:
-            uf.union(cidx[a], cidx[b])
-    root_of = [uf.find(i) for i in range(len(claims))]
-    roots = sorted(set(root_of))
-    ridx = {r: p for p, r in enumerate(roots)}
-    claim_prop = {cid: ridx[r] for cid, r in zip(claim_ids, root_of, strict=True)}
-    P = len(roots)
-    prop_claims: list[list[str]] = [[] for _ in range(P)]
-    for cid in claim_ids:
-        prop_claims[claim_prop[cid]].append(cid)
+    links = []  # (from, to, relation) between claims of the project
+    merging = []  # ... and the claim pairs of those that say the same thing
+    for link in store.link_relations():
+        a, b = cidx.get(link[0]), cidx.get(link[1])
+        if a is not None and b is not None:
+            links.append(link)
+            if link[2] in _SAYS_THE_SAME:
+                merging.append((a, b))
+    # Propositions are numbered in the order of their first claim.
+    prop_of = np.unique(_components(len(claims), merging), return_inverse=True)[1].astype(np.int64)
+    P = int(prop_of.max(initial=-1)) + 1
+    claim_prop = dict(zip(claim_ids, prop_of.tolist(), strict=True))
+    prop_claims = _grouped(claim_ids, prop_of, P)
 
     # Rival propositions: groups in which every pair is linked as contradicting (at most one
     # of a group is true); a link that would join unlinked propositions stays a pair.
@@ -562,23 +577,20 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             if verdict[x] == 1.0 and np.isnan(verdict[y]) and y not in disputed:
                 verdict[y] = 0.0  # (a proposition whose own verdicts disagree stays unchecked)
 
-    # Assertions: one per (source, proposition).
-    assertion_of: dict[tuple[int, int], int] = {}
-    a_src: list[int] = []
-    a_prop: list[int] = []
-    a_claims: list[list[str]] = []
-    for cid in claim_ids:
-        s = claim_source[cid]
-        if s is None:
-            continue
-        key = (s, claim_prop[cid])
-        if key not in assertion_of:
-            assertion_of[key] = len(a_src)
-            a_src.append(s)
-            a_prop.append(claim_prop[cid])
-            a_claims.append([])
-        a_claims[assertion_of[key]].append(cid)
-    if any(claim_source[c] is None for c in claim_ids):
+    # Assertions: one per (source, proposition), numbered in the order of their first claim.
+    claim_src = np.array([-1 if x is None else x for x in source_of], dtype=np.int64)
+    sourced = np.flatnonzero(claim_src >= 0)
+    pair_key = claim_src[sourced] * max(P, 1) + prop_of[sourced]
+    keys, first, which = np.unique(pair_key, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    number = np.empty(keys.size, dtype=np.int64)
+    number[by_first] = np.arange(keys.size)
+    in_order = keys[by_first]
+    a_src = (in_order // max(P, 1)).tolist()
+    a_prop = (in_order % max(P, 1)).tolist()
+    assertion_of = dict(zip(in_order.tolist(), range(keys.size), strict=True))  # source * P + prop -> assertion
+    a_claims = _grouped([claim_ids[i] for i in sourced.tolist()], number[which], keys.size)
+    if sourced.size < len(claim_ids):
         notes.append("Claims in documents without a source are used only through their verdicts.")
 
     # Copies: explicit "derived from" links, then text re-use.
@@ -590,7 +602,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         s = claim_source[copier_claim]
         if s is None or s == original_source:
             return
-        a = assertion_of[(s, claim_prop[copier_claim])]
+        a = assertion_of[s * max(P, 1) + claim_prop[copier_claim]]
         if copied_from[a] < 0:
             copied_from[a] = original_source
             assertion_note[a] = reason
