@@ -356,6 +356,23 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def _json_by_line(value: dict) -> str:
+    """JSON a person can still read, one top-level field and one list item per line, written by
+    the json module's fast encoder: indenting every level goes through its pure-Python one,
+    which took 0.9 s for the scores of a 100,000-claim project."""
+    def compact(item) -> str:
+        return json.dumps(item, ensure_ascii=False)
+
+    fields = []
+    for key, item in value.items():
+        if isinstance(item, list) and item:
+            item_text = "[\n" + ",\n".join(f"    {compact(x)}" for x in item) + "\n  ]"
+        else:
+            item_text = compact(item)
+        fields.append(f"  {compact(key)}: {item_text}")
+    return "{\n" + ",\n".join(fields) + "\n}" if fields else "{}"
+
+
 def cmd_score(args) -> int:
     from annotator.services.reliability import score_project
 
@@ -365,7 +382,7 @@ def cmd_score(args) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(scores.to_dict(), indent=2, ensure_ascii=False))
+        print(_json_by_line(scores.to_dict()))
         return EXIT_OK
 
     def pct(x):
