@@ -402,6 +402,9 @@ def cmd_score(args) -> int:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    for s in scores.sources:
+        if s.reason and s.claim_count:
+            print(f"{s.name}: no estimate, {s.reason}.")
     print(f"\n{scores.verdict_count} verdicts on {scores.proposition_count} distinct claims; "
           f"share of checked claims that were true: {100 * scores.base_rate:.0f}%.")
     for note in scores.notes:

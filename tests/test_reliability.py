@@ -290,6 +290,7 @@ def test_cli_score(tmp_path):
                        text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "Daily Planet" in r.stdout and "3/4 = 75%" in r.stdout and "record (checked)" in r.stdout
+    assert "Evening Post: no estimate, not enough independent evidence yet" in r.stdout
     r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path), "--json"], capture_output=True,
                        text=True, env=env, timeout=120)
     data = json.loads(r.stdout)
@@ -298,6 +299,7 @@ def test_cli_score(tmp_path):
     assert planet["record_text"] == "3 of 4 checked claims held up"
     post = next(s for s in data["sources"] if s["name"] == "Evening Post")
     assert post["record"] is None and post["status"] == NOT_ENOUGH
+    assert post["reason"].startswith("not enough independent evidence yet: its 1 claim weighs as much as ")
 
 
 def test_claims_join_into_propositions_labelled_by_their_first_claim():
@@ -323,3 +325,29 @@ def test_claims_join_into_propositions_labelled_by_their_first_claim():
         assert _components(n, pairs).tolist() == [find(i) for i in range(n)]
     ids = ["a", "b", "c", "d", "e"]
     assert _grouped(ids, np.array([2, 0, 2, 1, 0]), 4) == [["b", "e"], ["d"], ["a", "c"], []]
+
+
+def test_one_more_claim_never_takes_a_source_estimate_away():
+    """No cliff: a claim only this source makes adds no evidence, but never removes any (an
+    estimate of 83% used to turn into "not enough data" when one unlinked claim was added)."""
+    from annotator.services.reliability.engine import Problem, fit
+
+    rng = np.random.default_rng(0)
+    kept = 0
+    for _ in range(200):
+        n_sources, n_props = int(rng.integers(3, 7)), int(rng.integers(8, 20))
+        src, prop = [], []
+        for p in range(n_props):
+            for s in range(n_sources):
+                if rng.random() < 0.4:
+                    src.append(s)
+                    prop.append(p)
+        verdict = np.where(rng.random(n_props) < 0.2, (rng.random(n_props) < 0.7).astype(float), np.nan)
+        before = fit(Problem(n_sources, n_props, src, prop, None, verdict))
+        s = int(rng.integers(0, n_sources))
+        after = fit(Problem(n_sources, n_props + 1, [*src, s], [*prop, n_props], None, np.r_[verdict, np.nan]))
+        if not np.isnan(before.estimate[s]):
+            kept += 1
+            assert not np.isnan(after.estimate[s])
+            assert abs(after.estimate[s] - before.estimate[s]) < 0.05
+    assert kept > 50

@@ -700,12 +700,16 @@ class MainWindow(QMainWindow):
                 item.setExpanded(len(documents) <= TREE_EXPANDED_UP_TO or source_id in shown)
 
     def _show_score(self, item: QTreeWidgetItem) -> None:
-        """A source's row: its score badge and the record in the tooltip."""
+        """A source's row: its estimate as a badge (a dash when there is none), and in the
+        tooltip the record and, without an estimate, why (the words of the Reliability panel)."""
         name = item.data(0, NAME_ROLE)
         score = self.source_scores.get(item.data(0, SOURCE_ROLE))
-        value = (score.estimate if score.estimate is not None else score.record) if score else None
-        item.setText(1, f"{value * 100:.0f}%" if value is not None else "")
-        item.setToolTip(0, f"{name}: {score.record_text}" if score else name)
+        if score is None:
+            item.setText(1, "")
+            item.setToolTip(0, name)
+            return
+        item.setText(1, f"{score.estimate * 100:.0f}%" if score.estimate is not None else "—")
+        item.setToolTip(0, f"{name}: {score.record_text}" + (f"; no estimate, {score.reason}" if score.reason else ""))
 
     def _tree_activated(self, item: QTreeWidgetItem) -> None:
         doc_id = item.data(0, DOC_ROLE)

@@ -145,10 +145,12 @@ class ScoreChart(QWidget):
                 painter.setBrush(RECORD_COLOR)
                 painter.drawPolygon(QPolygonF([QPointF(x, cy - 6), QPointF(x + 6, cy), QPointF(x, cy + 6),
                                                QPointF(x - 6, cy)]))
-            if score.estimate is None and score.record is None:
+            if score.estimate is None:  # why, where the bar would be (in full in the explanation)
                 painter.setPen(muted)
-                painter.drawText(QRectF(left + 4, y, span, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
-                                 score.status or "not enough data")
+                painter.setFont(small)
+                why = score.reason.split(":")[0] if score.claim_count else score.reason
+                painter.drawText(QRectF(left + 4, y + 4, span - 4, 18), Qt.AlignmentFlag.AlignVCenter,
+                                 painter.fontMetrics().elidedText(why, Qt.TextElideMode.ElideRight, int(span) - 8))
             painter.setPen(text_color)
             painter.drawText(QRectF(right + 8, y + 6, self.width() - right - 10, 18), Qt.AlignmentFlag.AlignLeft,
                              f"est. {fmt(score.estimate)}")
@@ -276,7 +278,9 @@ class ReliabilityPanel(QWidget):
         self.explanation.clear()
         if score is None or self.scores is None:  # (score_of finds a score only in self.scores)
             return
-        lines = [f"<b>{escape(score.name)}</b>: {score.record_text}; estimate {fmt(score.estimate)}"
+        estimate = (f"estimate {fmt(score.estimate)}" if score.estimate is not None
+                    else f"no estimate, {escape(score.reason)}")
+        lines = [f"<b>{escape(score.name)}</b>: {score.record_text}; {estimate}"
                  + (f" (90%: {fmt(score.estimate_interval[0])}–{fmt(score.estimate_interval[1])})"
                     if score.estimate_interval else "")
                  + f"; {score.claim_count} claims."]

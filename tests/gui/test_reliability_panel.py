@@ -226,3 +226,23 @@ def test_a_long_conflicts_list_is_built_a_slice_per_turn_and_keeps_the_one_selec
     panel.tree.setCurrentItem(chosen)
     qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == ConflictsPanel.SHOWN)
     assert panel.selected_dispute().prop == 3, "the rest of the list does not take the person's choice away"
+
+
+def test_a_source_without_an_estimate_says_why_in_the_list_and_the_panel(qtbot, open_window):
+    """One unchecked claim is not enough for an estimate: the sources list shows a dash, not
+    another number, and the list's tooltip and the panel give the same reason."""
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
+    result = win.importer.import_text("The harbour bridge reopened on Monday after repairs.",
+                                      title="Harbour", source_name="Harbour Gazette")
+    assert result.document is not None
+    win.annotations.create_claim(result.document.id, 0, 31)
+    qtbot.waitUntil(lambda: any(s.name == "Harbour Gazette" for s in win.reliability.scores.sources), timeout=20_000)
+    gazette = _score(win, "Harbour Gazette")
+    assert gazette.estimate is None and gazette.reason.startswith("not enough independent evidence yet: its 1 claim ")
+    item = next(win.sources_tree.topLevelItem(i) for i in range(win.sources_tree.topLevelItemCount())
+                if win.sources_tree.topLevelItem(i).text(0).startswith("Harbour Gazette"))
+    qtbot.waitUntil(lambda: item.text(1) == "—")
+    assert gazette.reason in item.toolTip(0)
+    win.reliability.chart.select(gazette.source_id)
+    assert "no estimate, not enough independent evidence yet" in win.reliability.explain_title.text()

@@ -51,9 +51,9 @@ Honest intervals. The plain mean-field posterior Beta(a0 + Σq, b0 + Σ(1-q)) tr
 truths as if they were observed, so it is over-confident. We use the *observed* information
 (Louis' identity): every assertion contributes ``1 - q(1-q) / (θ(1-θ))`` effective claims — a
 verified claim (q = 0 or 1) counts fully, a claim only this source makes (its truth is as
-uncertain as the source itself) counts for nothing. The interval is the Beta with the soft
-share of correct claims spread over that effective count. The bench checks coverage on
-synthetic data with known accuracies.
+uncertain as the source itself) counts for nothing, and none counts for less than nothing. The
+interval is the Beta with the soft share of correct claims spread over that effective count.
+The bench checks coverage on synthetic data with known accuracies.
 
 Everything is numpy over flat arrays (one row per assertion), O(iterations × assertions), plus
 O(Σ n_p²) for the copy test over the n_p sources of each proposition (capped).
@@ -482,7 +482,10 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
 
     # Observed information (Louis): inferred truths carry less information than verdicts.
     tvar = np.maximum(theta * (1.0 - theta), 1e-9)
-    info = 1.0 - correct * (1.0 - correct) / tvar[src]
+    # An assertion whose truth is as uncertain as its source adds no evidence, and one more
+    # uncertain than that adds none either (it must not take evidence away: one unlinked
+    # claim used to remove a source's estimate).
+    info = np.maximum(1.0 - correct * (1.0 - correct) / tvar[src], 0.0)
     n_eff = np.clip(np.bincount(src, weights=info, minlength=S), 0.0, claims)
     share = np.divide(np.bincount(src, weights=correct, minlength=S), claims,
                       out=np.full(S, a0 / (a0 + b0)), where=claims > 0)

@@ -40,6 +40,20 @@ class SourceScore:
     copies_of: list[str] = field(default_factory=list)
     copy_notes: list[str] = field(default_factory=list)
     status: str = ""
+    evidence_needed: float = 3.0  # effective claims the estimate needs (Config.min_evidence)
+
+    @property
+    def reason(self) -> str:
+        """Why there is no estimate, in the words every view uses (the Reliability panel, the
+        sources list, ``annotator score``); empty when there is one."""
+        if self.estimate is not None:
+            return ""
+        if self.claim_count == 0:
+            return "no claims yet"
+        n = self.claim_count
+        return (f"not enough independent evidence yet: its {n} claim{'s weigh' if n != 1 else ' weighs'} as much as "
+                f"{self.effective_claims:.1f} checked claims, and {self.evidence_needed:g} are needed (a verdict "
+                "on one of its claims, or other sources saying the same, adds to it)")
 
     @property
     def record_text(self) -> str:
@@ -105,7 +119,7 @@ class ProjectScores:
             "propositions": self.proposition_count,
             "notes": self.notes,
             "conflicts": [c.to_dict() for c in self.inputs.conflicts],
-            "sources": [{**asdict(s), "record_text": s.record_text} for s in self.sources],
+            "sources": [{**asdict(s), "record_text": s.record_text, "reason": s.reason} for s in self.sources],
         }
 
 
@@ -176,7 +190,7 @@ def score_inputs(inputs: ProjectInputs, config: Config | None = None) -> Project
             checked_count=checked, held_up_count=int(res.held_up[s]), estimate=estimate,
             estimate_interval=_interval(res.estimate_lo[s], res.estimate_hi[s]),
             claim_count=claims, effective_claims=float(res.n_eff[s]), copies_of=copies,
-            copy_notes=copy_notes, status=status))
+            copy_notes=copy_notes, status=status, evidence_needed=cfg.min_evidence))
     return ProjectScores(sources=scores, base_rate=res.base_rate,
                          verdict_count=int(np.sum(~np.isnan(pb.verdict))),
                          proposition_count=pb.n_props, notes=list(inputs.notes), inputs=inputs, result=res)
