@@ -290,7 +290,7 @@ def test_cli_score(tmp_path):
                        text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "Daily Planet" in r.stdout and "3/4 = 75%" in r.stdout and "record (checked)" in r.stdout
-    assert "Evening Post: no estimate, not enough independent evidence yet" in r.stdout
+    assert "Evening Post: no estimate, too little evidence yet" in r.stdout
     r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path), "--json"], capture_output=True,
                        text=True, env=env, timeout=120)
     data = json.loads(r.stdout)
@@ -299,7 +299,7 @@ def test_cli_score(tmp_path):
     assert planet["record_text"] == "3 of 4 checked claims held up"
     post = next(s for s in data["sources"] if s["name"] == "Evening Post")
     assert post["record"] is None and post["status"] == NOT_ENOUGH
-    assert post["reason"].startswith("not enough independent evidence yet: its 1 claim weighs as much as ")
+    assert post["reason"].startswith("too little evidence yet: its 1 claim ")
 
 
 def test_claims_join_into_propositions_labelled_by_their_first_claim():

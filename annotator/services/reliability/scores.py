@@ -50,10 +50,11 @@ class SourceScore:
             return ""
         if self.claim_count == 0:
             return "no claims yet"
-        n = self.claim_count
-        return (f"not enough independent evidence yet: its {n} claim{'s weigh' if n != 1 else ' weighs'} as much as "
-                f"{self.effective_claims:.1f} checked claims, and {self.evidence_needed:g} are needed (a verdict "
-                "on one of its claims, or other sources saying the same, adds to it)")
+        n, claims = self.claim_count, f"{self.claim_count} claim{'s' if self.claim_count != 1 else ''}"
+        weight = (f"its {claims} weigh{'s' if n == 1 else ''} as much as {self.effective_claims:.1f} checked claims"
+                  if self.effective_claims >= 0.05 else f"its {claims} add{'s' if n == 1 else ''} almost nothing yet")
+        return (f"too little evidence yet: {weight}; an estimate needs {self.evidence_needed:g} checked claims' "
+                "worth (a verdict on one of its claims, or other sources saying the same, adds to it)")
 
     @property
     def record_text(self) -> str:
