@@ -22,6 +22,7 @@ from bench import (  # noqa: E402
     bench_fuzz,
     bench_gui,
     bench_matching,
+    bench_regimes,
     bench_reliability,
     bench_robustness,
     bench_scale,
@@ -31,6 +32,7 @@ from bench import (  # noqa: E402
 
 SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reliability.run_emergent,
           "book": bench_reliability.run_book, "synthetic": bench_reliability.run_synthetic,
+          "regimes": bench_regimes.run,
           "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
           "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run,
           "scale": bench_scale.run, "scoring": bench_scoring.run, "fuzz": bench_fuzz.run}

@@ -351,3 +351,20 @@ def test_one_more_claim_never_takes_a_source_estimate_away():
             assert not np.isnan(after.estimate[s])
             assert abs(after.estimate[s] - before.estimate[s]) < 0.05
     assert kept > 50
+
+
+def test_rival_claims_without_verdicts_are_not_turned_upside_down():
+    """Yes/no and four-way questions, each answer given a claim and the answers linked as
+    contradicting (at most one true), no verdicts: the model follows the reliable majority
+    rather than settling on "every claim false, every source mostly wrong"."""
+    from bench.bench_regimes import Regime, generate
+
+    from annotator.services.reliability.engine import fit
+
+    for values in (2, 4):
+        for seed in range(3):
+            g = generate(Regime("test", values=values, verdicts=0.0), seed)
+            res = fit(g.problem)
+            assert np.mean((res.prob > 0.5) == (g.truth == 1)) > 0.85, (values, seed)
+            shown = ~np.isnan(res.estimate) & ~np.isnan(g.accuracy)
+            assert np.mean(np.abs(res.estimate[shown] - g.accuracy[shown])) < 0.1, (values, seed)

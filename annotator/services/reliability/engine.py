@@ -98,6 +98,7 @@ class Config:
     copy_rounds: int = 4          # re-estimate copying and truths this many times at most
     copy_tol: float = 0.002       # ... or until vote weights move less than this on average
     mirror_share: float = 0.4     # without verdicts, this share of sources below 0.5 is suspicious
+    rival_none: float = 0.1       # prior probability that none of a group of rival claims is true
 
 
 @dataclass(init=False)
@@ -263,14 +264,13 @@ def _posterior(score: np.ndarray, verdict: np.ndarray, groups) -> np.ndarray:
         prob[is_true] = 1.0
         prob[is_false] = 0.0
         return prob
-    order, starts, seg, seg_exactly = groups
+    order, starts, seg, seg_none = groups
     s = np.where(is_false, -np.inf, score)
     s_sorted = s[order]
-    seg_max = np.maximum.reduceat(s_sorted, starts)
-    seg_max = np.where(seg_exactly, seg_max, np.maximum(seg_max, 0.0))  # the "none" state scores 0
+    seg_max = np.maximum(np.maximum.reduceat(s_sorted, starts), seg_none)  # seg_none: the "none true" state
     seg_max = np.where(np.isfinite(seg_max), seg_max, 0.0)
     ex = np.exp(s - seg_max[seg])
-    total = np.add.reduceat(ex[order], starts) + np.where(seg_exactly, 0.0, np.exp(-seg_max))
+    total = np.add.reduceat(ex[order], starts) + np.exp(seg_none - seg_max)
     with np.errstate(invalid="ignore", divide="ignore"):
         prob = np.where(total[seg] > 0, ex / total[seg], 0.0)
     # A member rated true settles the whole group.
@@ -279,6 +279,42 @@ def _posterior(score: np.ndarray, verdict: np.ndarray, groups) -> np.ndarray:
     prob[is_true] = 1.0
     prob[is_false] = 0.0
     return prob
+
+
+def _with_none_state(groups, cfg: Config, prior_logit: float):
+    """Replace each segment's "exactly one" flag by the score of its "none of them is true"
+    state: minus infinity for exactly-one groups; 0 for a proposition on its own (so its
+    probability is the plain logistic of its score); and for k rivals of which at most one
+    is true, the score that gives "none" the prior probability ``cfg.rival_none`` when
+    nothing is known. With independent priors instead, "none" had a third of the mass of a
+    yes/no pair, and without verdicts the model could settle on "every claim is false, every
+    source mostly wrong"."""
+    if groups is None:
+        return None
+    order, starts, seg, seg_exactly = groups
+    size = np.diff(np.r_[starts, order.size])
+    nu = min(max(cfg.rival_none, 1e-6), 1 - 1e-6)
+    rivals = np.log(nu / (1 - nu)) + np.log(np.maximum(size, 1)) + prior_logit
+    seg_none = np.where(seg_exactly, -np.inf, np.where(size > 1, rivals, 0.0))
+    return order, starts, seg, seg_none
+
+
+def _other_answers(problem: Problem, groups) -> np.ndarray:
+    """Per assertion, the log of the number of wrong answers it could have been: a source wrong
+    about a question with m rival answers picks one of m - 1 wrong ones, so its saying one
+    of them is that much stronger evidence for it (log-odds logit θ + log(m - 1)). Zero on
+    its own or in a yes/no pair, and for denials. Without it a source right half the time
+    about four-way questions counted against what it said, and the model could end with
+    every source "mostly wrong". At most three wrong answers are counted: the many answers
+    people give to one question are mostly variants of a few (spellings, formats), not so many
+    independent ways to be wrong (on the Book data, counting them all lost one gold book of
+    100; counting three gained one)."""
+    if groups is None or not problem.source.size:
+        return np.zeros(problem.source.size)
+    order, starts, seg, _ = groups
+    size = np.diff(np.r_[starts, order.size])
+    rivals = size[seg[problem.prop]]
+    return np.where(problem.polarity > 0, np.log(np.clip(rivals - 1, 1, 3)), 0.0)
 
 
 def _fixed(verdict: np.ndarray, groups) -> np.ndarray:
@@ -304,6 +340,7 @@ def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fr
     guard = not np.any(fixed) and src.size > 0
     first_side = None
     lam = np.where(pol > 0, scale[1], scale[0])
+    others = _other_answers(problem, groups)
     settled = fixed[prop].astype(float)
     iterations, converged = 0, False
     for iterations in range(1, cfg.max_iter + 1):
@@ -313,7 +350,7 @@ def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fr
         alpha = a0 + np.bincount(src, weights=use * correct, minlength=S)
         beta = b0 + np.bincount(src, weights=use * (1.0 - correct), minlength=S)
         theta = alpha / (alpha + beta)
-        push = weight * lam * pol * _logit(theta)[src]
+        push = weight * lam * pol * (_logit(theta)[src] + others)
         new = _posterior(prior_logit + np.bincount(prop, weights=push, minlength=P),
                          problem.verdict, groups)
         delta = float(np.max(np.abs(new - prob))) if P else 0.0
@@ -421,6 +458,7 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
         base = 0.5
     prior_logit = float(_logit(np.clip(base, 1e-6, 1 - 1e-6)))
 
+    groups = _with_none_state(groups, cfg, prior_logit)
     fixed = _fixed(verdict, groups)
     start = _posterior(np.full(P, prior_logit), verdict, groups)
     start = np.where(fixed, start, base)
@@ -475,7 +513,7 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
     alpha = a0 + np.bincount(src, weights=correct, minlength=S)
     beta = b0 + np.bincount(src, weights=1.0 - correct, minlength=S)
     theta = alpha / (alpha + beta)
-    push = weight * np.where(pol > 0, scale[1], scale[0]) * pol * _logit(theta)[src]
+    push = weight * np.where(pol > 0, scale[1], scale[0]) * pol * (_logit(theta)[src] + _other_answers(problem, groups))
     claims = np.bincount(src, minlength=S).astype(float)
     if cfg.report_prior is not None:  # what the journalist sees: a weakly informative prior
         a0, b0 = cfg.report_prior

@@ -1,0 +1,164 @@
+"""Scores in every regime: interval coverage, width, rank correlation and error per regime.
+
+A generator of its own, apart from ``annotator/services/reliability/synthetic.py``: newsroom
+questions with one true answer among ``values`` (2 for yes/no claims); each answer somebody
+gives is a proposition, and the answers to one question are rivals of which at most one is
+true (as claims linked "contradicts" make them in the app). Sources are reliable, mixed or unreliable in chosen
+shares, cover questions at their own rate, and answer right with their accuracy, otherwise
+with a wrong answer picked at random. Copier clusters re-publish an unreliable original's
+answers (with a little noise); the app's text re-use detection, which finds re-published
+wording, is simulated by marking a share ``detect`` of the copies. A share of the questions
+gets a verdict.
+
+What a source's estimate should recover is the share of its own assertions that are true
+(what the app calls its estimate), so that is the truth each interval is checked against.
+The majority-vote baseline scores a source by how often it gives its question's most common
+answer.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from annotator.services.reliability.engine import Problem, fit
+
+
+@dataclass
+class Regime:
+    name: str
+    sources: int = 40
+    questions: int = 400
+    values: int = 2
+    verdicts: float = 0.25
+    unreliable: float = 0.2      # share of sources with accuracy ~ Beta(2, 6)
+    mixed: float = 0.2           # ... ~ Beta(5, 5); the rest ~ Beta(8, 2)
+    cover: float = 0.12          # mean share of questions a source answers (about 5 answers a question)
+    clusters: int = 0            # copier clusters, each around one unreliable original
+    per_cluster: int = 3
+    detect: float = 0.8
+
+
+REGIMES = [
+    Regime("40 sources, 400 yes/no claims, 25% verdicts"),
+    Regime("40 sources, 200 yes/no claims, 25% verdicts", questions=200),
+    Regime("40 sources, 400 yes/no claims, no verdicts", verdicts=0.0),
+    Regime("40 sources, 400 claims of 4 values, no verdicts", values=4, verdicts=0.0),
+    Regime("40 sources, 400 yes/no claims, 10% verdicts, half unreliable", verdicts=0.1, unreliable=0.5),
+    Regime("40 sources, 400 yes/no claims, 25% verdicts, 3 copier clusters", clusters=3),
+    Regime("40 sources, 400 yes/no claims, no verdicts, 3 copier clusters", verdicts=0.0, clusters=3),
+    Regime("40 sources, 400 yes/no claims, no verdicts, 3 clusters, copies not found", verdicts=0.0, clusters=3,
+           detect=0.0),
+    Regime("10 sources, 100 yes/no claims, 25% verdicts", sources=10, questions=100, cover=0.6),
+    Regime("1,000 sources, 5,000 claims of 4 values, 10% verdicts", sources=1000, questions=5000, values=4,
+           verdicts=0.1, cover=0.01),
+]
+
+
+@dataclass
+class Generated:
+    problem: Problem
+    truth: np.ndarray        # per proposition: 1 true, 0 false
+    accuracy: np.ndarray     # per source: share of its assertions that are true (NaN without any)
+    majority: np.ndarray     # per source: share of its answers that are its question's majority answer
+
+
+def generate(r: Regime, seed: int) -> Generated:
+    rng = np.random.default_rng(seed)
+    S, Q, K = r.sources, r.questions, r.values
+    kind = rng.random(S)
+    theta = np.where(kind < r.unreliable, rng.beta(2, 6, S),
+                     np.where(kind < r.unreliable + r.mixed, rng.beta(5, 5, S), rng.beta(8, 2, S)))
+    rate = np.clip(rng.lognormal(np.log(r.cover), 0.5, S), 0.002, 1.0)
+    answer = rng.integers(0, K, Q)  # the true value of each question
+    copier_of = np.full(S, -1)
+    if r.clusters:
+        unreliable = np.flatnonzero(kind < r.unreliable)
+        originals = rng.choice(unreliable if unreliable.size >= r.clusters else np.arange(S), r.clusters,
+                               replace=False)
+        others = np.setdiff1d(np.arange(S), originals)
+        copiers = rng.choice(others, r.clusters * r.per_cluster, replace=False)
+        copier_of[copiers] = np.repeat(originals, r.per_cluster)
+    said = np.full((S, Q), -1)
+    for s in np.flatnonzero(copier_of < 0):
+        covered = rng.random(Q) < rate[s]
+        right = rng.random(Q) < theta[s]
+        wrong = (answer + rng.integers(1, K, Q)) % K if K > 1 else answer
+        said[s, covered] = np.where(right, answer, wrong)[covered]
+    copied = np.zeros((S, Q), dtype=bool)
+    for s in np.flatnonzero(copier_of >= 0):
+        o = copier_of[s]
+        takes = (said[o] >= 0) & (rng.random(Q) < 0.8)
+        noisy = rng.random(Q) < 0.05
+        value = np.where(noisy, (said[o] + rng.integers(1, K, Q)) % K, said[o])
+        said[s, takes] = value[takes]
+        copied[s, takes] = True
+        own = (said[s] < 0) & (rng.random(Q) < rate[s] * 0.3)  # a few stories of its own
+        right = rng.random(Q) < theta[s]
+        wrong = (answer + rng.integers(1, K, Q)) % K
+        said[s, own] = np.where(right, answer, wrong)[own]
+    src, q = np.nonzero(said >= 0)
+    value = said[src, q]
+    # As in the app, a proposition exists when someone claims it: the answers given to a
+    # question are its propositions, rivals of which at most one is true.
+    present, prop = np.unique(q * K + value, return_inverse=True)
+    prop = prop.reshape(-1)
+    copied_from = np.where(copied[src, q] & (rng.random(src.size) < r.detect), copier_of[src], -1)
+    truth = (present % K == answer[present // K]).astype(float)
+    verdict = np.full(present.size, np.nan)
+    checked = rng.random(Q) < r.verdicts
+    verdict[checked[present // K]] = truth[checked[present // K]]
+    problem = Problem(S, present.size, src, prop, None, verdict, group=present // K, copied_from=copied_from)
+    n = np.bincount(src, minlength=S)
+    accuracy = np.divide(np.bincount(src, weights=truth[prop], minlength=S), n, out=np.full(S, np.nan),
+                         where=n > 0)
+    votes = np.zeros((Q, K))
+    np.add.at(votes, (q, value), 1.0)  # (ties go to the lowest value)
+    top = votes.argmax(axis=1)
+    majority = np.divide(np.bincount(src, weights=(value == top[q]).astype(float), minlength=S), n,
+                         out=np.full(S, np.nan), where=n > 0)
+    return Generated(problem, truth, accuracy, majority)
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1]) if a.size > 2 else float("nan")
+
+
+def measure(r: Regime, seeds: int = 3) -> dict:
+    cov, width, rho, mae, mv, shown, declined = [], [], [], [], [], 0, 0
+    for seed in range(seeds):
+        g = generate(r, seed)
+        res = fit(g.problem)
+        has = ~np.isnan(g.accuracy) & (res.claims >= 3)
+        est = has & ~np.isnan(res.estimate)
+        declined += int(np.sum(has & np.isnan(res.estimate)))
+        shown += int(est.sum())
+        inside = (res.estimate_lo[est] <= g.accuracy[est]) & (g.accuracy[est] <= res.estimate_hi[est])
+        cov.append(inside.mean())
+        width.append(np.mean(res.estimate_hi[est] - res.estimate_lo[est]))
+        rho.append(_spearman(res.estimate[est], g.accuracy[est]))
+        mae.append(np.mean(np.abs(res.estimate[est] - g.accuracy[est])))
+        mv.append(np.mean(np.abs(g.majority[est] - g.accuracy[est])))
+    return {"coverage": float(np.mean(cov)), "width": float(np.mean(width)), "rho": float(np.mean(rho)),
+            "mae": float(np.mean(mae)), "mv": float(np.mean(mv)), "shown": shown, "declined": declined}
+
+
+def run(tmp: Path):
+    rows = []
+    for r in REGIMES:
+        t0 = time.perf_counter()
+        m = measure(r)
+        rows.append((f"{r.name}: 90% coverage (mean width)",
+                     f"{m['coverage']:.2f} ({m['width']:.2f}); {m['shown']} estimates, {m['declined']} declined",
+                     "≥ 0.85", "yes" if m["coverage"] >= 0.85 else "NO"))
+        with_verdicts = r.verdicts >= 0.25
+        ok = (m["rho"] >= 0.9 and m["mae"] < m["mv"]) if with_verdicts else m["mae"] <= m["mv"]
+        rows.append((f"{r.name}: Spearman rho / MAE (majority vote's MAE)",
+                     f"{m['rho']:.2f} / {m['mae']:.3f} ({m['mv']:.3f}); {time.perf_counter() - t0:.1f} s",
+                     "rho ≥ 0.9, MAE < majority's" if with_verdicts else "MAE ≤ majority's",
+                     "yes" if ok else "NO"))
+    return "Regimes: the scores on generated newsrooms, three seeds each", rows
