@@ -383,7 +383,9 @@ def _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob,
     One-coin truth discovery has a mirror image of every solution (flip every claim, and every
     accuracy θ becomes 1 - θ); clusters of undetected copies can pull the model toward it. When
     at least ``mirror_share`` of the sources end up below 0.5, the model is restarted from the
-    flipped claims and the solution in which fewer sources are "mostly wrong" is kept.
+    flipped claims and the solution in which fewer sources are "mostly wrong" is kept. Rival
+    claims (exclusivity groups) are no exception: clusters of copies of unreliable outlets
+    nobody detected turned yes/no questions upside down too (bench/run.py regimes).
     """
     share = _low_share(problem, prob, prior)
     if share < cfg.mirror_share:
@@ -493,7 +495,7 @@ def fit(problem: Problem, config: Config | None = None) -> Result:
         prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
                                     fresh=False)
         iterations += more
-    if not fixed.any() and groups is None and src.size:
+    if not fixed.any() and src.size:
         prob, more = _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior)
         iterations += more
     if cfg.calibrate:
