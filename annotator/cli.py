@@ -375,6 +375,9 @@ def _json_by_line(value: dict) -> str:
 
 def cmd_score(args) -> int:
     from annotator.services.reliability import score_project
+    from annotator.services.reliability.scores import scoring_owns_this_process
+
+    scoring_owns_this_process()
 
     store = _open_to_read(args.project)
     try:
@@ -403,7 +406,7 @@ def cmd_score(args) -> int:
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     for s in scores.sources:
-        if s.reason and s.claim_count:
+        if s.reason:
             print(f"{s.name}: no estimate, {s.reason}.")
     print(f"\n{scores.verdict_count} verdicts on {scores.proposition_count} distinct claims; "
           f"share of checked claims that were true: {100 * scores.base_rate:.0f}%.")

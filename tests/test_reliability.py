@@ -327,6 +327,20 @@ def test_claims_join_into_propositions_labelled_by_their_first_claim():
     assert _grouped(ids, np.array([2, 0, 2, 1, 0]), 4) == [["b", "e"], ["d"], ["a", "c"], []]
 
 
+def test_two_long_chains_joined_at_their_far_ends_are_one_proposition_in_few_rounds(monkeypatch):
+    """Claims 0-1-...-k and (k+1)-...-2k said to be the same, then their newest claims linked:
+    one proposition, found in a handful of rounds rather than one round per link."""
+    from annotator.services.reliability import inputs
+
+    k = 20_000
+    pairs = [(i, i + 1) for i in range(k)] + [(i, i + 1) for i in range(k + 1, 2 * k)] + [(k, 2 * k)]
+    rounds = []
+    equal = np.array_equal
+    monkeypatch.setattr(inputs.np, "array_equal", lambda x, y: rounds.append(1) or equal(x, y))
+    assert (inputs._components(2 * k + 1, pairs) == 0).all()
+    assert len(rounds) < 200, f"{len(rounds)} comparisons: the smallest label crawled along the chain"
+
+
 def test_one_more_claim_never_takes_a_source_estimate_away():
     """No cliff: a claim only this source makes adds no evidence, but never removes any (an
     estimate of 83% used to turn into "not enough data" when one unlinked claim was added)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
+
 import pytest
 
 from annotator.services.reliability import explain_claim, explain_source, score_project
@@ -46,7 +48,8 @@ def test_every_claim_and_source_reads_as_the_full_explanation(project):
         assert summary.explanation(source.source_id) == \
             explain_source(scores, source.source_id, limit=None)[:EXPLAIN_ROWS]
     assert summary.sources == scores.sources and summary.base_rate == scores.base_rate
-    for unknown in ("a claim added after the scoring", "", "\uffff" * 30, claims[0] + "x", claims[0][:-1]):
+    for unknown in ("a claim added after the scoring", "", "\uffff" * 30, claims[0] + "x", claims[0][:-1],
+                    claims[0] + "\x00"):
         assert summary.estimate(unknown) is None
 
 
@@ -67,7 +70,7 @@ def test_unchanged_disputes_are_the_same_set_in_the_next_scores(project):
     fewer._disputed = None
     fewer.disputed_keys = fewer.disputed_keys[1:]
     fewer.carry_over(first)
-    assert fewer.disputed_claims() == disputed - {first.disputed_keys[0].decode()}
+    assert fewer.disputed_claims() == disputed - {first.disputed_keys[0][:-1].decode()}
 
 
 def test_claims_no_source_pushed_still_summarise(tmp_path):
@@ -87,4 +90,17 @@ def test_claims_no_source_pushed_still_summarise(tmp_path):
         store.close()
     summary = summarize(scores)
     estimate = summary.estimate(claim.id)
-    assert estimate is None or estimate.pushes == []
+    assert estimate is not None and estimate.pushes == []
+
+
+def test_claim_ids_with_odd_characters_are_found():
+    """Ids come from CSV files too: trailing NULs, non-ASCII, ids that are prefixes of others."""
+    from annotator.services.reliability.summary import _decoded, _key, _keys
+
+    ids = ["a", "a\x00", "a\x00\x00", "ab", "é", "", "\udcff"]
+    keys = _keys(ids)
+    order = np.argsort(keys, kind="stable")
+    assert sorted(_decoded(keys[order])) == sorted(ids)
+    for claim_id in ids:
+        i = int(np.searchsorted(keys[order], _key(claim_id)))
+        assert keys[order][i] == _key(claim_id)

@@ -420,6 +420,9 @@ SCORING = ScoringProcess()
 
 def _prepare_child() -> None:
     """In the scoring child: yield the processor to the window and leave with it."""
+    from annotator.services.reliability.scores import scoring_owns_this_process
+
+    scoring_owns_this_process()
     _lower_priority()
     from annotator.services.sandbox import exit_with_parent
 

@@ -40,10 +40,12 @@ class Snapshot:
         building full claims and links took 1.5 s), and no claim types."""
         self._sources = store.sources()
         self._documents = store.documents()
-        self._spans = store.claim_spans()
-        self._relations = store.link_relations()
         self._claims = None if for_scoring else store.claims()
         self._links = None if for_scoring else store.links()
+        self._spans = (store.claim_spans() if self._claims is None
+                       else [(c.id, c.document_id, c.start, c.end, c.quote) for c in self._claims])
+        self._relations = (store.link_relations() if self._links is None
+                           else [(link.from_claim_id, link.to_claim_id, link.relation) for link in self._links])
         self._verdicts = store.verdicts()
         self._types = None if for_scoring else store.claim_types()
         self._texts: dict[str, str] = {}

@@ -166,6 +166,7 @@ class ProjectStore:
         # one takes milliseconds: a Ctrl+E in it read it twice.
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._texts_lock = threading.Lock()
+        self._texts_forgotten = 0  # counts removals: a read that overlapped one keeps nothing
 
     # -- lifecycle -------------------------------------------------------------------
     def defer_checkpoints(self) -> None:
@@ -265,6 +266,7 @@ class ProjectStore:
         finally:
             with self._texts_lock:
                 self._texts.clear()  # documents the backup lacks are gone
+                self._texts_forgotten += 1
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -467,9 +469,12 @@ class ProjectStore:
             if text is not None:
                 self._texts.move_to_end(document_id)
                 return text
+            forgotten = self._texts_forgotten
         text = self._read_text(document_id)
         if not self.db.conn.in_transaction:  # (inside one, the document might yet be rolled back)
             with self._texts_lock:
+                if forgotten != self._texts_forgotten:  # deleted or restored meanwhile
+                    return text
                 self._texts[document_id] = text
                 while len(self._texts) > 1 and (len(self._texts) > self.TEXTS_KEPT or sum(
                         len(t) for t in self._texts.values()) > self.TEXT_CHARS_KEPT):
@@ -479,6 +484,7 @@ class ProjectStore:
     def _forget_text(self, document_id: str) -> None:
         with self._texts_lock:
             self._texts.pop(document_id, None)
+            self._texts_forgotten += 1
 
     def document_label(self, document_id: str) -> tuple[str, str | None]:
         """A document's title and source id, read without walking its text (the columns

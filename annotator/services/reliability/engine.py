@@ -18,7 +18,9 @@ correct with probability θ_s. Alternating until nothing moves:
   E-step  log-odds(p true) = logit π + Σ_assertions w · polarity · logit θ_s  (an additive ledger;
           that ledger *is* the explanation of a claim). Verdicts clamp their proposition to 0/1.
           Propositions in one exclusivity group (claims linked as contradicting) compete: at most
-          one of them is true (or exactly one, for multi-valued data such as book authors).
+          one of them is true (or exactly one, for multi-valued data such as book authors); "none
+          of them" has prior probability ``rival_none``, and asserting one of m rival answers adds
+          log(m - 1) (at most log 3) to its term, as a wrong source could have named any other.
   M-step  θ_s = (a0 + Σ q) / (a0 + b0 + n), q = P(the assertion is correct).
 
 *w* is the corroboration weight. A copied assertion (re-used text, or marked "derived from")

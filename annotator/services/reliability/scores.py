@@ -51,7 +51,8 @@ class SourceScore:
         if self.claim_count == 0:
             return "no claims yet"
         n, claims = self.claim_count, f"{self.claim_count} claim{'s' if self.claim_count != 1 else ''}"
-        weight = (f"its {claims} weigh{'s' if n == 1 else ''} as much as {self.effective_claims:.1f} checked claims"
+        worth = math.floor(self.effective_claims * 10) / 10  # (2.97 is not "3.0", which would be enough)
+        weight = (f"its {claims} weigh{'s' if n == 1 else ''} as much as {worth:.1f} checked claims"
                   if self.effective_claims >= 0.05 else f"its {claims} add{'s' if n == 1 else ''} almost nothing yet")
         return (f"too little evidence yet: {weight}; an estimate needs {self.evidence_needed:g} checked claims' "
                 "worth (a verdict on one of its claims, or other sources saying the same, adds to it)")
@@ -139,11 +140,25 @@ def score_project(store, config: Config | None = None, *, detect_text_reuse: boo
         return score_inputs(inputs, config)
 
 
+_PROCESS_IS_SCORINGS = [False]  # see scoring_owns_this_process
+
+
+def scoring_owns_this_process() -> None:
+    """Called by a process that does nothing but score (the app's scoring child, ``annotator
+    score``): its scorings may pause the cycle collector (``collector_paused``)."""
+    _PROCESS_IS_SCORINGS[0] = True
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a scoring builds its 100,000s of rows and tuples:
     it would otherwise walk them again and again (a fifth of a 100k-claim scoring). Nothing
-    a scoring builds forms a cycle that outlives it; reference counting frees it all."""
+    a scoring builds forms a cycle that outlives it; reference counting frees it all. Only
+    in a process that does nothing else: the collector is the whole process's, and the app
+    scoring on a thread of its own (when the child cannot run) must not lose it meanwhile."""
+    if not _PROCESS_IS_SCORINGS[0]:
+        yield
+        return
     was_on = gc.isenabled()
     gc.disable()
     try:

@@ -111,7 +111,7 @@ class ScoreSummary:
             self._disputed = previous._disputed
 
     def _row(self, claim_id: str) -> int | None:
-        key = claim_id.encode("utf-8", "surrogatepass")
+        key = _key(claim_id)
         keys = self.claim_keys
         i = int(np.searchsorted(keys, key))
         return i if i < len(keys) and keys[i] == key else None
@@ -193,15 +193,22 @@ def _pickled(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+_END = b"\xff"  # ends every key: never in UTF-8, and it keeps an id's own trailing NULs, which NumPy drops
+
+
+def _key(claim_id: str) -> bytes:
+    return claim_id.encode("utf-8", "surrogatepass") + _END
+
+
 def _keys(ids: list[str]) -> np.ndarray:
     """Claim ids as a bytes array (UTF-8): it pickles as one block, not one object per id."""
     if not ids:
         return np.zeros(0, dtype="S1")
-    return np.array([i.encode("utf-8", "surrogatepass") for i in ids], dtype=bytes)
+    return np.array([_key(i) for i in ids], dtype=bytes)
 
 
 def _decoded(keys: np.ndarray) -> list[str]:
-    return [k.decode("utf-8", "surrogatepass") for k in keys.tolist()]
+    return [k[:-1].decode("utf-8", "surrogatepass") for k in keys.tolist()]
 
 
 def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
