@@ -94,10 +94,9 @@ class ConflictsPanel(QWidget):
                 from annotator.services.reliability.summary import disputes_digest
 
                 digest = disputes_digest(disputes)
-        shown = digest
-        if shown == self._shown:
+        if digest == self._shown:
             return
-        self._shown = shown
+        self._shown = digest
         current = self.tree.currentItem()
         # the one selected; or, while a list is still being built, the one it was to select
         keep = self._claims_of(current) if current is not None else self._keeping

@@ -148,9 +148,9 @@ class ScoreChart(QWidget):
             if score.estimate is None:  # why, where the bar would be (in full in the explanation)
                 painter.setPen(muted)
                 painter.setFont(small)
-                why = score.reason.split(":")[0] if score.claim_count else score.reason
                 painter.drawText(QRectF(left + 4, y + 4, span - 4, 18), Qt.AlignmentFlag.AlignVCenter,
-                                 painter.fontMetrics().elidedText(why, Qt.TextElideMode.ElideRight, int(span) - 8))
+                                 painter.fontMetrics().elidedText(score.reason_in_short, Qt.TextElideMode.ElideRight,
+                                                                  int(span) - 8))
             painter.setPen(text_color)
             painter.drawText(QRectF(right + 8, y + 6, self.width() - right - 10, 18), Qt.AlignmentFlag.AlignLeft,
                              f"est. {fmt(score.estimate)}")

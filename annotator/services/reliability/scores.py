@@ -43,18 +43,23 @@ class SourceScore:
     evidence_needed: float = 3.0  # effective claims the estimate needs (Config.min_evidence)
 
     @property
+    def reason_in_short(self) -> str:
+        """The reason's first words, where there is room for no more (the chart's row)."""
+        if self.estimate is not None:
+            return ""
+        return "no claims yet" if self.claim_count == 0 else "too little evidence yet"
+
+    @property
     def reason(self) -> str:
         """Why there is no estimate, in the words every view uses (the Reliability panel, the
         sources list, ``annotator score``); empty when there is one."""
-        if self.estimate is not None:
-            return ""
-        if self.claim_count == 0:
-            return "no claims yet"
+        if self.estimate is not None or self.claim_count == 0:
+            return self.reason_in_short
         n, claims = self.claim_count, f"{self.claim_count} claim{'s' if self.claim_count != 1 else ''}"
         worth = math.floor(self.effective_claims * 10) / 10  # (2.97 is not "3.0", which would be enough)
         weight = (f"its {claims} weigh{'s' if n == 1 else ''} as much as {worth:.1f} checked claims"
                   if self.effective_claims >= 0.05 else f"its {claims} add{'s' if n == 1 else ''} almost nothing yet")
-        return (f"too little evidence yet: {weight}; an estimate needs {self.evidence_needed:g} checked claims' "
+        return (f"{self.reason_in_short}: {weight}; an estimate needs {self.evidence_needed:g} checked claims' "
                 "worth (a verdict on one of its claims, or other sources saying the same, adds to it)")
 
     @property
@@ -140,13 +145,14 @@ def score_project(store, config: Config | None = None, *, detect_text_reuse: boo
         return score_inputs(inputs, config)
 
 
-_PROCESS_IS_SCORINGS = [False]  # see scoring_owns_this_process
+_process_only_scores = False  # see scoring_owns_this_process
 
 
 def scoring_owns_this_process() -> None:
     """Called by a process that does nothing but score (the app's scoring child, ``annotator
     score``): its scorings may pause the cycle collector (``collector_paused``)."""
-    _PROCESS_IS_SCORINGS[0] = True
+    global _process_only_scores
+    _process_only_scores = True
 
 
 @contextmanager
@@ -156,7 +162,7 @@ def collector_paused() -> Iterator[None]:
     a scoring builds forms a cycle that outlives it; reference counting frees it all. Only
     in a process that does nothing else: the collector is the whole process's, and the app
     scoring on a thread of its own (when the child cannot run) must not lose it meanwhile."""
-    if not _PROCESS_IS_SCORINGS[0]:
+    if not _process_only_scores:
         yield
         return
     was_on = gc.isenabled()

@@ -31,7 +31,6 @@ from annotator.services.reliability.scores import (
     Push,
     SourceScore,
     _verdict_label,
-    collector_paused,
     explain_source,
     score_file,
 )
@@ -245,5 +244,4 @@ def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.nda
 
 def summarize_file(path: str) -> ScoreSummary:
     """Score the project at ``path`` (see ``score_file``) and keep what the window shows."""
-    with collector_paused():
-        return summarize(score_file(path))
+    return summarize(score_file(path))
