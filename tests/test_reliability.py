@@ -306,7 +306,7 @@ def test_claims_join_into_propositions_labelled_by_their_first_claim():
     """Connected components by minimum labels agree with a plain union-find, chains included."""
     import random
 
-    from annotator.services.reliability.inputs import _components, _grouped
+    from annotator.services.reliability.inputs import Groups, _components
 
     rng = random.Random(7)
     for n, m in ((1, 0), (10, 0), (50, 30), (400, 380), (2000, 1500)):
@@ -324,7 +324,10 @@ def test_claims_join_into_propositions_labelled_by_their_first_claim():
             parent[max(ra, rb)] = min(ra, rb)
         assert _components(n, pairs).tolist() == [find(i) for i in range(n)]
     ids = ["a", "b", "c", "d", "e"]
-    assert _grouped(ids, np.array([2, 0, 2, 1, 0]), 4) == [["b", "e"], ["d"], ["a", "c"], []]
+    groups = Groups(ids, np.arange(5), np.array([2, 0, 2, 1, 0]), 4)
+    assert list(groups) == [["b", "e"], ["d"], ["a", "c"], []] and groups[-2] == ["a", "c"]
+    some = Groups(ids, np.array([4, 1, 3]), np.array([1, 0, 1]), 3)  # claims 4, 1 and 3 only
+    assert list(some) == [["b"], ["e", "d"], []]
 
 
 def test_two_long_chains_joined_at_their_far_ends_are_one_proposition_in_few_rounds(monkeypatch):

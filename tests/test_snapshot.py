@@ -61,3 +61,95 @@ def test_a_snapshot_for_scoring_holds_what_scoring_reads(demo_store):
 
     with pytest.raises(RuntimeError, match="taken for scoring"):
         snap.claims()
+
+
+def _scoring_reads(snap) -> tuple:
+    texts = {d.id: snap.document_text(d.id) for d in snap.documents()}
+    return (snap.sources(), snap.documents(), snap.claim_spans(), snap.link_relations(), snap.verdicts(), texts)
+
+
+def _fresh(store) -> tuple:
+    return _scoring_reads(Snapshot(store, for_scoring=True))
+
+
+def test_a_live_snapshot_reads_only_what_changed_and_matches_a_fresh_one(demo_store):
+    """The scoring process takes a snapshot after each edit: the rows the edits touched are read
+    and put in their places, and the result is the project as a fresh snapshot sees it."""
+    from annotator.core.model import Rating, Relation
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.documents import DocumentService
+    from annotator.services.snapshot import LiveSnapshot
+
+    live = LiveSnapshot(demo_store.path)
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "everything"
+    service = AnnotationService(demo_store, annotator="tester")
+    docs = demo_store.documents()
+    text = demo_store.document_text(docs[0].id)
+    first_claim = demo_store.claims(docs[0].id)[0]
+    # A claim at the same place as an existing one (ties in the claims' order), a link, verdicts.
+    twin = service.create_claim(docs[0].id, first_claim.start, first_claim.end)
+    far = service.create_claim(docs[1].id, 0, 12)
+    service.link(twin.id, far.id, Relation.CONTRADICTS)
+    service.set_verdict(twin.id, Rating.FALSE)
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
+    service.set_verdict(twin.id, Rating.TRUE)  # the same verdict row changes
+    service.resize_claim(far.id, 2, 20)
+    linked = demo_store.links()[0]
+    service.delete_claim(linked.from_claim_id)  # its links and verdicts go with it
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
+    documents = DocumentService(demo_store)
+    documents.delete_document(docs[2].id)  # its claims, links and verdicts go by cascade
+    documents.move_document(docs[3].id, source_name="A new outlet")
+    demo_store.update_source(demo_store.sources()[0].id, name="Renamed outlet")
+    assert len(text) > 12
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store), "nothing changed: the same again"
+
+
+def test_a_live_snapshot_reads_everything_when_the_log_cannot_say(demo_store, tmp_path):
+    """A restored backup (an older file at the same path), or a log trimmed past the last
+    reading: the live snapshot cannot tell what changed and reads the whole project."""
+    import shutil
+    import sqlite3
+
+    from annotator.core.model import Rating
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.snapshot import LiveSnapshot
+
+    service = AnnotationService(demo_store, annotator="tester")
+    claims = demo_store.claims()
+    demo_store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    older = tmp_path / "older.annotator"
+    shutil.copy(demo_store.path, older)
+    live = LiveSnapshot(demo_store.path)
+    service.set_verdict(claims[0].id, Rating.FALSE)
+    live.snapshot()
+    service.set_verdict(claims[1].id, Rating.TRUE)
+    with sqlite3.connect(demo_store.path) as other_tool:  # another program empties the log
+        other_tool.execute("DELETE FROM change_log")
+    service.set_verdict(claims[2].id, Rating.TRUE)
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "everything"
+
+    path = demo_store.path
+    demo_store.close()
+    for suffix in ("-wal", "-shm"):
+        (path.parent / (path.name + suffix)).unlink(missing_ok=True)
+    shutil.copy(older, path)  # the backup goes back in place
+    from annotator.store import open_project
+
+    restored = open_project(path)
+    try:
+        AnnotationService(restored, annotator="tester").set_verdict(claims[3].id, Rating.FALSE)
+        assert _scoring_reads(live.snapshot()) == _fresh(restored) and live.last_read == "everything"
+    finally:
+        restored.close()
+
+
+def test_the_change_log_keeps_its_latest_entries_only(store):
+    store.db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) "
+                     "INSERT INTO change_log (tbl, row_id) SELECT 'claims', 'x' || i FROM n")
+    kept, first = store.db.execute("SELECT count(*), min(seq) FROM change_log").fetchone()
+    latest = store.change_mark()
+    assert latest is not None and latest[2] == "x25000"
+    assert 20_000 <= kept <= 21_000 and first > 4_000
+    assert store.changed_since((1, "claims", "x1")) is None, "trimmed past: the log cannot say"

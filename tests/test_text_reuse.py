@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import numpy as np
+
 from rapidfuzz import fuzz
 
 from annotator.core.model import Document
@@ -20,6 +22,7 @@ from annotator.services.reliability.inputs import (
     WHOLE_DOCUMENT_SHARE,
     _original_first,
     _reuse_marks,
+    _sentence_bounds,
     _sentences,
     reused_sentences,
 )
@@ -176,5 +179,6 @@ def test_generated_copies_are_marked_as_the_definition_says():
                 claim_prop.append(rng.randrange(8))
         rng.shuffle(claims)  # the claims of one document need not come together
         pairs, sents = reused_sentences(texts, {d: docs[d].source_id for d in texts})
-        found = _reuse_marks(pairs, sents, docs, kinds, names, claims, claim_prop, 8)
+        found = _reuse_marks(pairs, sents, _sentence_bounds(sents), docs, kinds, names, claims,
+                             np.array(claim_prop, dtype=np.int64), 8)
         assert found == plainly_marked(pairs, sents, docs, kinds, names, claims, claim_prop), seed

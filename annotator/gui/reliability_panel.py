@@ -395,7 +395,7 @@ class ScoringProcess:
                     self._stop_at_exit = True
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_prepare_child)
-            future = self._pool.submit(summarize_file, str(path))
+            future = self._pool.submit(summarize_file, str(path), True)  # it scores this project again later
         while True:
             try:
                 return future.result(timeout=0.1)

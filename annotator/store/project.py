@@ -9,6 +9,7 @@ turns SQLite errors into domain errors.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import sqlite3
 import threading
@@ -99,6 +100,10 @@ def _verdict(row) -> Verdict:
     id_, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at = row
     return Verdict(id_, claim_id, _rating(rating), note, evidence_url, annotator, created_at, updated_at,
                    bool(decides), rated_at)
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
 
 
 _FTS_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
@@ -637,7 +642,7 @@ class ProjectStore:
 
     def claims(self, document_id: str | None = None) -> list[Claim]:
         if document_id is None:
-            rows = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims ORDER BY document_id, start_offset")
+            rows = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims ORDER BY document_id, start_offset, rowid")
         else:
             rows = self.db.execute(
                 f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE document_id = ? ORDER BY start_offset, end_offset",
@@ -649,7 +654,15 @@ class ProjectStore:
         what scoring needs, without building a full :class:`Claim` for each of 100,000."""
         return self.db.execute(
             "SELECT id, document_id, start_offset, end_offset, quote FROM claims "
-            "ORDER BY document_id, start_offset").fetchall()
+            "ORDER BY document_id, start_offset, rowid").fetchall()
+
+    def claim_spans_placed(self, ids: Iterable[str] | None = None) -> list[tuple[tuple[str, int, int], tuple]]:
+        """Claims as :meth:`claim_spans` gives them, each with its place in that order
+        (document id, start, row number): every claim, or those of ``ids`` that exist."""
+        sql = "SELECT document_id, start_offset, rowid, id, document_id, start_offset, end_offset, quote FROM claims"
+        rows = (self.db.execute(f"{sql} ORDER BY document_id, start_offset, rowid") if ids is None
+                else self.db.execute(f"{sql} WHERE id IN (SELECT value FROM json_each(?))", [_json_list(ids)]))
+        return [(r[:3], r[3:]) for r in rows]
 
     def claim_rows(self, claim_id: str | None = None) -> list[dict]:
         """Claims with their document, source, type and latest verdict, for tables
@@ -761,6 +774,14 @@ class ProjectStore:
         rows = self.db.execute("SELECT from_claim_id, to_claim_id, relation FROM links ORDER BY created_at, id")
         return [(a, b, _relation(r)) for a, b, r in rows]
 
+    def link_relations_placed(self, ids: Iterable[str] | None = None) -> list[tuple[tuple[str, str], tuple]]:
+        """Links as :meth:`link_relations` gives them, each with its place in that order
+        (created, id): every link, or those of ``ids`` that exist."""
+        sql = "SELECT created_at, id, from_claim_id, to_claim_id, relation FROM links"
+        rows = (self.db.execute(f"{sql} ORDER BY created_at, id") if ids is None
+                else self.db.execute(f"{sql} WHERE id IN (SELECT value FROM json_each(?))", [_json_list(ids)]))
+        return [((created, id_), (a, b, _relation(r))) for created, id_, a, b, r in rows]
+
     def find_link(self, a: str, b: str, relation: Relation) -> Link | None:
         """An existing link between a and b with this relation (either direction if symmetric)."""
         relation = Relation(relation)
@@ -838,6 +859,42 @@ class ProjectStore:
                 f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE claim_id = ? ORDER BY updated_at, id",
                 [claim_id])
         return [_verdict(r) for r in rows]
+
+    def verdicts_with_ids(self, ids: Iterable[str]) -> list[Verdict]:
+        """The verdicts of ``ids`` that exist (in no particular order)."""
+        return [_verdict(r) for r in self.db.execute(
+            f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE id IN (SELECT value FROM json_each(?))",
+            [_json_list(ids)])]
+
+    # -- what changed: for a process that reads the project again after each edit ----------
+
+    def change_mark(self) -> tuple[int, str, str] | None:
+        """The latest entry of the change log (see ``schema.change_log``) as (number, table, row
+        id); None when the log is empty or the file has none (an older schema read without
+        upgrading it)."""
+        try:
+            row = self.db.execute("SELECT seq, tbl, row_id FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return (int(row[0]), str(row[1]), str(row[2])) if row else None
+
+    def changed_since(self, mark: tuple[int, str, str]) -> dict[str, set[str]] | None:
+        """The ids of the sources, documents, claims, links and verdicts inserted, updated or
+        deleted after ``mark`` (an earlier :meth:`change_mark`), by table. None when the log
+        cannot say: it no longer reaches back to the mark, or the mark is not in it (the file
+        was replaced, by a restored backup for instance)."""
+        seq, table, row_id = mark
+        try:
+            if self.db.execute("SELECT 1 FROM change_log WHERE seq = ? AND tbl = ? AND row_id = ?",
+                               [seq, table, row_id]).fetchone() is None:
+                return None
+            rows = self.db.execute("SELECT tbl, row_id FROM change_log WHERE seq > ?", [seq]).fetchall()
+        except sqlite3.OperationalError:
+            return None
+        changed: dict[str, set[str]] = {}
+        for tbl, rid in rows:
+            changed.setdefault(tbl, set()).add(rid)
+        return changed
 
     def replace_row(self, row: Claim | Link | Verdict) -> None:
         """Overwrite an existing claim, link or verdict with ``row``: every field but its id,

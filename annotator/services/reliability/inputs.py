@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any, overload
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -63,16 +66,16 @@ def decisive_truth(rating: Rating) -> float | None:
     return 1.0 if truth > 0.5 else 0.0
 
 
-def _components(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+def _components(n: int, pairs: np.ndarray | list[tuple[int, int]]) -> np.ndarray:
     """For each of ``n`` items, the smallest item it is joined to through ``pairs`` (connected
     components labelled by their least member): each pair lowers the labels of its two ends
     and of the roots they point at (hooking), then every item jumps to its label's label,
     until every pair agrees. Lowering the roots too keeps the rounds logarithmic: with the
     ends alone, two chains joined at their far ends took a round per link."""
     label = np.arange(n, dtype=np.int64)
-    if not pairs:
+    if len(pairs) == 0:
         return label
-    ends = np.array(pairs, dtype=np.int64)
+    ends = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     a, b = ends[:, 0], ends[:, 1]
     while True:
         low = np.minimum(label[a], label[b])
@@ -89,14 +92,6 @@ def _components(n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
             return label
 
 
-def _grouped(ids: list[str], group: np.ndarray, n_groups: int) -> list[list[str]]:
-    """``ids`` split by ``group`` (one number per id, 0..n_groups-1), each list in ``ids`` order."""
-    order = np.argsort(group, kind="stable")
-    bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=n_groups))].tolist()
-    ordered = [ids[i] for i in order.tolist()]
-    return [ordered[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
-
-
 @dataclass
 class ProjectInputs:
     """The engine's problem plus everything needed to talk about it in the project's terms."""
@@ -105,11 +100,11 @@ class ProjectInputs:
     source_ids: list[str]
     source_names: list[str]
     claim_ids: list[str]
-    claim_quote: dict[str, str]
-    claim_prop: dict[str, int]
-    claim_source: dict[str, int | None]
-    prop_claims: list[list[str]]
-    assertion_claims: list[list[str]]          # claim ids behind each assertion
+    claim_quote: Mapping[str, str]
+    claim_prop: Mapping[str, int]
+    claim_source: Mapping[str, int | None]
+    prop_claims: Sequence[list[str]]
+    assertion_claims: Sequence[list[str]]      # claim ids behind each assertion
     prop_rating: dict[int, Rating]             # the verdict used for each settled proposition
     prop_rating_claim: dict[int, str]          # ... and the claim it was given on
     ignored_ratings: dict[int, Rating]         # mixed / unverifiable verdicts, for display
@@ -373,8 +368,15 @@ def _original_first(doc_a, doc_b, kinds: dict[str, str | None], names: dict[str,
     return names[doc_a.source_id].casefold() <= names[doc_b.source_id].casefold(), False
 
 
-def _reuse_marks(pairs: dict, sents: dict, docs: dict, kinds: dict[str, str | None], names: dict[str, str],
-                 claims: list, claim_prop: list[int], n_props: int) -> list[tuple[int, str, bool, bool]]:
+def _sentence_bounds(sents: dict[str, list[tuple[int, int, str]]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each document's sentence starts and ends, as arrays."""
+    return {d: (np.array([s for s, _, _ in ss], dtype=np.int64), np.array([e for _, e, _ in ss], dtype=np.int64))
+            for d, ss in sents.items() if ss}
+
+
+def _reuse_marks(pairs: dict, sents: dict, bounds: dict, docs: dict, kinds: dict[str, str | None],
+                 names: dict[str, str], claims: list, claim_prop: np.ndarray,
+                 n_props: int) -> list[tuple[int, str, bool, bool]]:
     """The claims that re-used text makes copies: (claim index, original document id, whole
     document copied?, which is the original known?), in the order of ``pairs`` and, within a
     pair, of ``claims``.
@@ -386,9 +388,9 @@ def _reuse_marks(pairs: dict, sents: dict, docs: dict, kinds: dict[str, str | No
     """
     doc_code = {d: k for k, d in enumerate(docs)}
     n = len(claims)
-    c_doc = np.fromiter((doc_code.get(c[1], -1) for c in claims), dtype=np.int64, count=n)
-    c_start = np.fromiter((c[2] for c in claims), dtype=np.int64, count=n)
-    c_end = np.fromiter((c[3] for c in claims), dtype=np.int64, count=n)
+    c_doc = np.fromiter(map(doc_code.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
+    c_start = np.fromiter([c[2] for c in claims], dtype=np.int64, count=n)
+    c_end = np.fromiter([c[3] for c in claims], dtype=np.int64, count=n)
     c_prop = np.asarray(claim_prop, dtype=np.int64).reshape(n)
     by_doc = np.argsort(c_doc, kind="stable")  # each document's claims together, in the order of ``claims``
     doc_first = np.searchsorted(c_doc[by_doc], np.arange(len(docs)), side="left")
@@ -400,13 +402,13 @@ def _reuse_marks(pairs: dict, sents: dict, docs: dict, kinds: dict[str, str | No
     # that end after the claim starts and start before it ends (sentences come in text order).
     first_sent = np.zeros(n, dtype=np.int64)
     last_sent = np.zeros(n, dtype=np.int64)
-    for d, ss in sents.items():
+    for d, (starts, ends) in bounds.items():
         k = doc_code.get(d)
-        if k is None or not ss:
+        if k is None or not doc_claims[k]:
             continue
         rows = by_doc[doc_first[k]:doc_first[k] + doc_claims[k]]
-        first_sent[rows] = np.searchsorted(np.array([e for _, e, _ in ss]), c_start[rows], side="right")
-        last_sent[rows] = np.searchsorted(np.array([s for s, _, _ in ss]), c_end[rows], side="left")
+        first_sent[rows] = np.searchsorted(ends, c_start[rows], side="right")
+        last_sent[rows] = np.searchsorted(starts, c_end[rows], side="left")
 
     copy_code, orig_code, whole, known_ = [], [], [], []
     orig_ids: list[str] = []
@@ -454,8 +456,68 @@ def _reuse_marks(pairs: dict, sents: dict, docs: dict, kinds: dict[str, str | No
 
 # -- building ----------------------------------------------------------------------------
 
+class ClaimColumn(Mapping[str, Any]):
+    """One value per claim, read by claim id: a view of an array in the claims' order, where
+    a dict per column would cost 100,000 entries each at a large project's scale."""
+
+    def __init__(self, index: dict[str, int], ids: list[str], values, *, none_below: int | None = None):
+        self._index, self._ids, self._values, self._none_below = index, ids, values, none_below
+
+    def __getitem__(self, claim_id: str):
+        value = self._values[self._index[claim_id]]
+        if isinstance(value, np.generic):
+            value = value.item()
+        if self._none_below is not None and value < self._none_below:
+            return None
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._index
+
+
+class Groups(Sequence[list[str]]):
+    """Claim ids in numbered groups (propositions, assertions), each group listed on demand."""
+
+    def __init__(self, ids: list[str], members: np.ndarray, group: np.ndarray, n_groups: int):
+        """``members``: indices into ``ids``, in order; ``group``: the group of each member."""
+        self._ids, self._n = ids, n_groups
+        order = np.argsort(group, kind="stable")
+        self._members = members[order]
+        self._bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=n_groups))]
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, g: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, g: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, g):
+        if isinstance(g, slice):
+            return [self[i] for i in range(*g.indices(self._n))]
+        if not -self._n <= g < self._n:
+            raise IndexError(g)
+        g %= self._n
+        return [self._ids[i] for i in self._members[self._bounds[g]:self._bounds[g + 1]].tolist()]
+
+
+_DECISIVE = {r: decisive_truth(r) for r in Rating}
+_RELATION_CODE = {r: i for i, r in enumerate(Relation)}
+_MERGING_CODES = [_RELATION_CODE[r] for r in _SAYS_THE_SAME]
+
+
 def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
-    """Read the project and build the engine's :class:`Problem` (no model is run here)."""
+    """Read the project and build the engine's :class:`Problem` (no model is run here).
+    Per-claim work runs on arrays: at 100,000 claims and links, Python dicts and loops per
+    claim made most of a scoring."""
     sources = store.sources()
     source_ids = [s.id for s in sources]
     names = {s.id: s.name for s in sources}
@@ -463,49 +525,51 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     sidx = {sid: i for i, sid in enumerate(source_ids)}
     docs = {d.id: d for d in store.documents()}
     claims = store.claim_spans()  # (id, document id, start, end, quote)
+    n = len(claims)
     claim_ids = [c[0] for c in claims]
-    cidx = dict(zip(claim_ids, range(len(claim_ids)), strict=True))
-    doc_source = {d.id: sidx.get(d.source_id) for d in docs.values()}
-    source_of = [doc_source.get(c[1]) for c in claims]  # per claim, in claim order
-    claim_source = dict(zip(claim_ids, source_of, strict=True))
+    cidx = dict(zip(claim_ids, range(n), strict=True))
+    doc_source = {d.id: sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()}
+    claim_src = np.fromiter(map(doc_source.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
+    src_list = claim_src.tolist()
+    claim_source = ClaimColumn(cidx, claim_ids, claim_src, none_below=0)
+    quotes = ClaimColumn(cidx, claim_ids, [c[4] for c in claims])
     notes: list[str] = []
 
-    def _source_name(claim_id: str) -> str:
-        index = claim_source.get(claim_id)
-        return names[source_ids[index]] if index is not None else "no source"
+    def _source_name(s: int) -> str:
+        return names[source_ids[s]] if s >= 0 else "no source"
 
-    quotes = dict(zip(claim_ids, [c[4] for c in claims], strict=True))
+    def _named(c: int) -> str:
+        """A claim (by index) as a journalist recognises it: its quote and its source."""
+        return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
 
-    def _named(claim_id: str) -> str:
-        """A claim as a journalist recognises it: its quote and its source."""
-        return f"“{_short(quotes[claim_id])}” ({_source_name(claim_id)})"
-
-    links = []  # (from, to, relation) between claims of the project
-    merging = []  # ... and the claim pairs of those that say the same thing
-    for link in store.link_relations():
-        a, b = cidx.get(link[0]), cidx.get(link[1])
-        if a is not None and b is not None:
-            links.append(link)
-            if link[2] in _SAYS_THE_SAME:
-                merging.append((a, b))
+    relations = store.link_relations()
+    la = np.fromiter(map(cidx.get, [r[0] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
+    lb = np.fromiter(map(cidx.get, [r[1] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
+    rel = np.fromiter(map(_RELATION_CODE.__getitem__, [r[2] for r in relations]), dtype=np.int64,
+                      count=len(relations))
+    between = (la >= 0) & (lb >= 0)  # links between claims of the project
+    la, lb, rel = la[between], lb[between], rel[between]
+    merging = np.isin(rel, _MERGING_CODES)
     # Propositions are numbered in the order of their first claim.
-    prop_of = np.unique(_components(len(claims), merging), return_inverse=True)[1].astype(np.int64)
+    prop_of = np.unique(_components(n, np.stack([la[merging], lb[merging]], axis=1)),
+                        return_inverse=True)[1].reshape(-1).astype(np.int64)
     P = int(prop_of.max(initial=-1)) + 1
-    claim_prop = dict(zip(claim_ids, prop_of.tolist(), strict=True))
-    prop_claims = _grouped(claim_ids, prop_of, P)
+    prop_list = prop_of.tolist()
+    claim_prop = ClaimColumn(cidx, claim_ids, prop_of)
+    prop_claims = Groups(claim_ids, np.arange(n), prop_of, P)
 
     # Rival propositions: groups in which every pair is linked as contradicting (at most one
     # of a group is true); a link that would join unlinked propositions stays a pair.
-    contra: set[tuple[int, int]] = set()
-    for from_id, to_id, relation in links:
-        if relation is Relation.CONTRADICTS:
-            a, b = claim_prop[from_id], claim_prop[to_id]
-            if a == b:
-                notes.append(f"{_named(from_id)} and {_named(to_id)} are linked as "
-                             "contradicting but also (through other links) as saying the same thing; the "
-                             "contradiction is ignored.")
-            else:
-                contra.add((min(a, b), max(a, b)))
+    contradicting = rel == _RELATION_CODE[Relation.CONTRADICTS]
+    ca, cb = la[contradicting], lb[contradicting]
+    pa, pb = prop_of[ca], prop_of[cb]
+    for k in np.flatnonzero(pa == pb).tolist():
+        notes.append(f"{_named(int(ca[k]))} and {_named(int(cb[k]))} are linked as "
+                     "contradicting but also (through other links) as saying the same thing; the "
+                     "contradiction is ignored.")
+    apart = pa != pb
+    contra: set[tuple[int, int]] = set(zip(np.minimum(pa, pb)[apart].tolist(), np.maximum(pa, pb)[apart].tolist(),
+                                           strict=True))
     member_of: dict[int, int] = {}
     members: dict[int, set[int]] = {}
     pair_rivals: list[tuple[int, int]] = []
@@ -531,6 +595,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         for gid, group_members in members.items():
             group[list(group_members)] = gid
 
+
     # Verdicts: every person's verdict on every claim of a proposition. When the decisive ones
     # agree (true / mostly true against false / mostly false) the proposition is settled by
     # the most recent; when they disagree it is left unsettled, as if nobody had checked it,
@@ -543,10 +608,11 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     prop_rating: dict[int, Rating] = {}
     prop_rating_claim: dict[int, str] = {}
     ignored: dict[int, Rating] = {}
-    for v in sorted((v for v in store.verdicts() if v.claim_id in cidx),
-                    key=lambda v: (v.rated_at or v.updated_at or "", v.id)):  # in the order they were rated
-        p = claim_prop[v.claim_id]
-        if decisive_truth(v.rating) is None:
+    rated = [v for v in store.verdicts() if v.claim_id in cidx]
+    rated.sort(key=lambda v: (v.rated_at or v.updated_at or "", v.id))  # in the order they were rated
+    for v in rated:
+        p = prop_list[cidx[v.claim_id]]
+        if _DECISIVE[v.rating] is None:
             ignored.setdefault(p, v.rating)
         else:
             decisive_of[p].append(v)
@@ -556,14 +622,14 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         decided = [i for i, v in enumerate(given) if v.decides]
         if decided:
             given = given[decided[-1]:]  # the latest decision, and what came after it
-        if len({decisive_truth(v.rating) for v in given}) > 1:
+        if len({_DECISIVE[v.rating] for v in given}) > 1:
             conflict = DisputedVerdicts(p, [
-                DisputedVerdict(v.claim_id, quotes[v.claim_id], _source_name(v.claim_id), v.rating,
-                                   v.annotator or "someone", v.rated_at or v.updated_at or "") for v in given])
+                DisputedVerdict(v.claim_id, quotes[v.claim_id], _source_name(src_list[cidx[v.claim_id]]), v.rating,
+                                v.annotator or "someone", v.rated_at or v.updated_at or "") for v in given])
             conflicts.append(conflict)
             notes.append(conflict.text())
             continue
-        verdict[p] = decisive_truth(given[-1].rating)
+        verdict[p] = _DECISIVE[given[-1].rating]
         prop_rating[p], prop_rating_claim[p] = given[-1].rating, given[-1].claim_id
     disputed = {c.prop for c in conflicts}
     if group is not None and disputed:  # no rival settles a proposition whose own verdicts disagree
@@ -582,40 +648,42 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                 verdict[y] = 0.0  # (a proposition whose own verdicts disagree stays unchecked)
 
     # Assertions: one per (source, proposition), numbered in the order of their first claim.
-    claim_src = np.array([-1 if x is None else x for x in source_of], dtype=np.int64)
     sourced = np.flatnonzero(claim_src >= 0)
     pair_key = claim_src[sourced] * max(P, 1) + prop_of[sourced]
     keys, first, which = np.unique(pair_key, return_index=True, return_inverse=True)
+    which = which.reshape(-1)
     by_first = np.argsort(first, kind="stable")
     number = np.empty(keys.size, dtype=np.int64)
     number[by_first] = np.arange(keys.size)
     in_order = keys[by_first]
-    a_src = (in_order // max(P, 1)).tolist()
-    a_prop = (in_order % max(P, 1)).tolist()
-    assertion_of = dict(zip(in_order.tolist(), range(keys.size), strict=True))  # source * P + prop -> assertion
-    a_claims = _grouped([claim_ids[i] for i in sourced.tolist()], number[which], keys.size)
-    if sourced.size < len(claim_ids):
+    a_src = in_order // max(P, 1)
+    a_prop = in_order % max(P, 1)
+    a_claims = Groups(claim_ids, sourced, number[which], keys.size)
+    claim_assertion = np.full(n, -1, dtype=np.int64)
+    claim_assertion[sourced] = number[which]
+    assertion_list = claim_assertion.tolist()
+    if sourced.size < n:
         notes.append("Claims in documents without a source are used only through their verdicts.")
 
     # Copies: explicit "derived from" links, then text re-use.
-    copied_from = np.full(len(a_src), -1, dtype=np.int64)
+    copied_list = [-1] * keys.size
     copy_reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     assertion_note: dict[int, str] = {}
 
-    def mark(copier_claim: str, original_source: int, reason: str) -> None:
-        s = claim_source[copier_claim]
-        if s is None or s == original_source:
+    def mark(copier: int, original_source: int, reason: str) -> None:
+        s = src_list[copier]
+        if s < 0 or s == original_source:
             return
-        a = assertion_of[s * max(P, 1) + claim_prop[copier_claim]]
-        if copied_from[a] < 0:
-            copied_from[a] = original_source
+        a = assertion_list[copier]
+        if copied_list[a] < 0:
+            copied_list[a] = original_source
             assertion_note[a] = reason
 
-    for from_id, to_id, relation in links:
-        if relation is Relation.DERIVED:
-            orig = claim_source[to_id]
-            if orig is not None:
-                mark(from_id, orig, f"marked as derived from {names[source_ids[orig]]}")
+    derived = rel == _RELATION_CODE[Relation.DERIVED]
+    for copier, orig_claim in zip(la[derived].tolist(), lb[derived].tolist(), strict=True):
+        orig = src_list[orig_claim]
+        if orig >= 0:
+            mark(copier, orig, f"marked as derived from {names[source_ids[orig]]}")
 
     if detect_text_reuse:
         with_source = [d for d in docs.values() if d.source_id in sidx]
@@ -624,24 +692,28 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         cached = _REUSE_CACHE.get(cache_key)
         if cached is None:
             texts = {d.id: store.document_text(d.id) for d in with_source}
-            cached = reused_sentences(texts, {d.id: d.source_id for d in with_source})
+            pairs, sents = reused_sentences(texts, {d.id: d.source_id for d in with_source})
+            cached = (pairs, sents, _sentence_bounds(sents))
             if len(_REUSE_CACHE) >= 4:
                 _REUSE_CACHE.pop(next(iter(_REUSE_CACHE)))
             _REUSE_CACHE[cache_key] = cached
-        pairs, sents = cached
-        props_in_order = [claim_prop[cid] for cid in claim_ids]
-        for c, orig_doc, whole, known in _reuse_marks(pairs, sents, docs, kinds, names, claims, props_in_order, P):
-            original = docs[orig_doc]
-            what = "its document" if whole else "the sentence"
-            verb = "re-uses the text of" if known else "shares text with"
-            mark(claim_ids[c], sidx[original.source_id],
-                 f"{what} {verb} “{original.title}” ({names[original.source_id]})")
+        pairs, sents, bounds = cached
+        reasons: dict[tuple[str, bool, bool], tuple[int, str]] = {}
+        for c, orig_doc, whole, known in _reuse_marks(pairs, sents, bounds, docs, kinds, names, claims, prop_of, P):
+            said = reasons.get((orig_doc, whole, known))
+            if said is None:
+                original = docs[orig_doc]
+                what = "its document" if whole else "the sentence"
+                verb = "re-uses the text of" if known else "shares text with"
+                said = reasons[(orig_doc, whole, known)] = (
+                    sidx[original.source_id], f"{what} {verb} “{original.title}” ({names[original.source_id]})")
+            mark(c, *said)
 
-    for a, original_source in enumerate(copied_from.tolist()):
-        if original_source >= 0:
-            copy_reasons[(a_src[a], original_source)].append(assertion_note[a])
+    copied_from = np.array(copied_list, dtype=np.int64)
+    for a in np.flatnonzero(copied_from >= 0).tolist():
+        copy_reasons[(int(a_src[a]), copied_list[a])].append(assertion_note[a])
 
-    problem = Problem(len(source_ids), P, np.array(a_src, dtype=np.int64), np.array(a_prop, dtype=np.int64),
+    problem = Problem(len(source_ids), P, a_src.astype(np.int64), a_prop.astype(np.int64),
                       None, verdict, group=group, copied_from=copied_from)
     return ProjectInputs(problem=problem, source_ids=source_ids, source_names=[names[s] for s in source_ids],
                          claim_ids=claim_ids, claim_quote=quotes,

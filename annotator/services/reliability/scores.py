@@ -312,7 +312,7 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     rows = []
     for a in mine:
         p = int(pb.prop[a])
-        cid = inputs.assertion_claims[a][0]
+        cid = inputs.assertion_claims[int(a)][0]
         settled = bool(res.fixed[p])
         copy_note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
         note = f"copy, not counted as corroboration: {copy_note}" if copy_note else _discount_note(inputs, res, int(a))
@@ -342,11 +342,11 @@ def explain_claim(scores: ProjectScores, claim_id: str) -> ClaimEstimate:
             if res.weight[a] == 0:
                 note = f"copy, not counted: {inputs.assertion_copy_note.get(int(a), '')}"
             elif q != p:
-                note = f"backs a rival claim ({inputs.assertion_claims[a][0]})"
+                note = f"backs a rival claim ({inputs.assertion_claims[int(a)][0]})"
             else:
                 note = _discount_note(inputs, res, int(a))
             direction = "none" if res.weight[a] == 0 else ("true" if w > 0 else "false")
-            pushes.append(Push(inputs.source_ids[s], inputs.source_names[s], inputs.assertion_claims[a][0],
+            pushes.append(Push(inputs.source_ids[s], inputs.source_names[s], inputs.assertion_claims[int(a)][0],
                                w, direction, note))
     pushes.sort(key=lambda x: (-abs(x.weight), x.source_name))
     return ClaimEstimate(claim_id=claim_id, quote=inputs.claim_quote[claim_id], probability=float(res.prob[p]),
@@ -358,14 +358,24 @@ _TEXTS: dict[tuple[str, str], str] = {}  # document texts kept between scorings 
 _TEXTS_OF: list[str] = []  # ... and that project's path
 
 
-def score_file(path: str) -> ProjectScores:
+_LIVE: list = []  # the LiveSnapshot of the project scored ``again``
+
+
+def score_file(path: str, *, again: bool = False) -> ProjectScores:
     """Score the project at ``path``, read through a read-only connection of this process's
     own. The app runs this in a separate process, so scoring a large project never competes
-    with the window for Python's interpreter lock; texts are kept between calls."""
-    from annotator.services.snapshot import snapshot_of_file
+    with the window for Python's interpreter lock; texts are kept between calls. ``again``:
+    this process scores the project again after edits; it keeps what it read, and the next
+    call reads only the rows changed since (see ``LiveSnapshot``)."""
+    from annotator.services.snapshot import LiveSnapshot, snapshot_of_file
 
-    if str(path) not in _TEXTS_OF:  # another project: the last one's texts go
+    if str(path) not in _TEXTS_OF:  # another project: the last one's texts (and rows) go
         _TEXTS.clear()
+        _LIVE.clear()
         _TEXTS_OF[:] = [str(path)]
     with collector_paused():
-        return score_project(snapshot_of_file(path, text_cache=_TEXTS, for_scoring=True))
+        if not again:
+            return score_project(snapshot_of_file(path, text_cache=_TEXTS, for_scoring=True))
+        if not _LIVE:
+            _LIVE.append(LiveSnapshot(path))
+        return score_project(_LIVE[0].snapshot(_TEXTS))

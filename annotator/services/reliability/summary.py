@@ -242,6 +242,6 @@ def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.nda
             found & copied[at])
 
 
-def summarize_file(path: str) -> ScoreSummary:
+def summarize_file(path: str, again: bool = False) -> ScoreSummary:
     """Score the project at ``path`` (see ``score_file``) and keep what the window shows."""
-    return summarize(score_file(path))
+    return summarize(score_file(path, again=again))
