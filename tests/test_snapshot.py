@@ -104,6 +104,42 @@ def test_a_live_snapshot_reads_only_what_changed_and_matches_a_fresh_one(demo_st
     assert len(text) > 12
     assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
     assert _scoring_reads(live.snapshot()) == _fresh(demo_store), "nothing changed: the same again"
+    assert _built(live.snapshot()) == _built(Snapshot(demo_store, for_scoring=True))
+
+
+def _built(snap) -> tuple:
+    """What scoring makes of a snapshot (a live one finds links' claims by row number)."""
+    from annotator.services.reliability.inputs import build_inputs
+
+    inputs = build_inputs(snap)
+    pb = inputs.problem
+    return (pb.source.tolist(), pb.prop.tolist(), [str(v) for v in pb.verdict.tolist()], pb.copied_from.tolist(),
+            None if pb.group is None else pb.group.tolist(), list(inputs.claim_prop.items()), inputs.notes)
+
+
+def test_a_live_snapshot_follows_claims_deleted_behind_its_links(demo_store):
+    """Another tool deletes a linked claim with foreign keys off: its links stay in the file,
+    naming a claim that is gone, and scoring treats them as the store's own reading does."""
+    import sqlite3
+
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.snapshot import LiveSnapshot
+
+    from annotator.core.model import Relation
+
+    service = AnnotationService(demo_store, annotator="tester")
+    doc = demo_store.documents()[0]
+    newest = service.create_claim(doc.id, 0, 5)  # the highest row number
+    service.link(demo_store.claims(demo_store.documents()[1].id)[0].id, newest.id, Relation.SAME)
+    live = LiveSnapshot(demo_store.path)
+    live.snapshot()
+    with sqlite3.connect(demo_store.path) as other_tool:
+        number = other_tool.execute("SELECT rowid FROM claims WHERE id = ?", [newest.id]).fetchone()[0]
+        other_tool.execute("DELETE FROM claims WHERE id = ?", [newest.id])
+    again = service.create_claim(doc.id, 6, 9)
+    assert demo_store.db.execute("SELECT rowid FROM claims WHERE id = ?", [again.id]).fetchone()[0] == number
+    assert _built(live.snapshot()) == _built(Snapshot(demo_store, for_scoring=True))
+    assert live.last_read == "changes"
 
 
 def test_a_live_snapshot_reads_everything_when_the_log_cannot_say(demo_store, tmp_path):

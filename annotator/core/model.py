@@ -31,6 +31,9 @@ class Relation(enum.StrEnum):
         return self in (Relation.SAME, Relation.CONTRADICTS)
 
 
+#: Each relation's number (its place in ``Relation``), for arrays of relations.
+RELATION_NUMBER = {relation: number for number, relation in enumerate(Relation)}
+
 _RELATION_LABELS = {
     Relation.SAME: "same claim",
     Relation.SUPPORTS: "supports",

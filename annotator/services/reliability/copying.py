@@ -35,6 +35,7 @@ who copies whom) and the total is capped at ``max_entries`` shared-proposition r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -64,8 +65,10 @@ class Pairs:
     def n_pairs(self) -> int:
         return int(self.lo.size)
 
-    @property
+    @cached_property
     def copier_row(self) -> np.ndarray:
+        """The copier's assertion of each agreement row (worked out once: explanations ask for
+        it per assertion)."""
         return np.where(self.copier_is_hi[self.pair], self.b, self.a)
 
 

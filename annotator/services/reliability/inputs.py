@@ -32,12 +32,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from annotator.core.model import Rating, Relation, Verdict
+from annotator.core.model import RELATION_NUMBER, Rating, Relation, Verdict
 from annotator.services.reliability.engine import Problem
 
 MIN_SENTENCE_CHARS = 40      # shorter sentences ("Police said.") are too common to prove copying
@@ -100,11 +100,11 @@ class ProjectInputs:
     source_ids: list[str]
     source_names: list[str]
     claim_ids: list[str]
-    claim_quote: Mapping[str, str]
-    claim_prop: Mapping[str, int]
+    claim_quote: ClaimColumn
+    claim_prop: ClaimColumn  # the proposition of each claim
     claim_source: Mapping[str, int | None]
     prop_claims: Sequence[list[str]]
-    assertion_claims: Sequence[list[str]]      # claim ids behind each assertion
+    assertion_claims: Groups                   # claim ids behind each assertion
     prop_rating: dict[int, Rating]             # the verdict used for each settled proposition
     prop_rating_claim: dict[int, str]          # ... and the claim it was given on
     ignored_ratings: dict[int, Rating]         # mixed / unverifiable verdicts, for display
@@ -114,8 +114,10 @@ class ProjectInputs:
     conflicts: list[DisputedVerdicts] = field(default_factory=list)  # propositions left unsettled
 
 
-@dataclass(frozen=True)
-class DisputedVerdict:
+class DisputedVerdict(NamedTuple):
+    """One person's verdict in a disagreement (a tuple: a large project's conflicts hold
+    thousands of them)."""
+
     claim_id: str
     quote: str
     source: str
@@ -163,7 +165,7 @@ class DisputedVerdicts:
             where = f"{', '.join(shown[:2])} and {len(claims) - 2} more linked claims"
         sides = []
         for truth in (1.0, 0.0):
-            given = [v for v in self.verdicts if decisive_truth(v.rating) == truth]
+            given = [v for v in self.verdicts if _DECISIVE[v.rating] == truth]
             labels = " / ".join(dict.fromkeys(v.rating.label for v in given))
             people = list(dict.fromkeys(v.annotator for v in given))
             named = ", ".join(people[:3]) + (f" and {len(people) - 3} more" if len(people) > 3 else "")
@@ -456,15 +458,45 @@ def _reuse_marks(pairs: dict, sents: dict, bounds: dict, docs: dict, kinds: dict
 
 # -- building ----------------------------------------------------------------------------
 
+class ClaimIndex(Mapping[str, int]):
+    """Each claim's place in the claims' order, by id: the dict is made when first asked for
+    (a scoring from a live snapshot finds claims by row number and may never need it)."""
+
+    def __init__(self, ids: list[str]):
+        self._ids = ids
+        self._index: dict[str, int] | None = None
+
+    def built(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._index
+
+    def __getitem__(self, claim_id: str) -> int:
+        return self.built()[claim_id]
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self.built()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 class ClaimColumn(Mapping[str, Any]):
     """One value per claim, read by claim id: a view of an array in the claims' order, where
     a dict per column would cost 100,000 entries each at a large project's scale."""
 
-    def __init__(self, index: dict[str, int], ids: list[str], values, *, none_below: int | None = None):
+    def __init__(self, index: Mapping[str, int], ids: list[str], values, *, none_below: int | None = None):
         self._index, self._ids, self._values, self._none_below = index, ids, values, none_below
 
     def __getitem__(self, claim_id: str):
-        value = self._values[self._index[claim_id]]
+        return self.at(self._index[claim_id])
+
+    def at(self, index: int):
+        """The value of the claim at ``index`` in the claims' order."""
+        value = self._values[index]
         if isinstance(value, np.generic):
             value = value.item()
         if self._none_below is not None and value < self._none_below:
@@ -480,6 +512,10 @@ class ClaimColumn(Mapping[str, Any]):
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._index
 
+    def array(self):
+        """Every claim's value, in the claims' order (``ProjectInputs.claim_ids``)."""
+        return self._values
+
 
 class Groups(Sequence[list[str]]):
     """Claim ids in numbered groups (propositions, assertions), each group listed on demand."""
@@ -493,6 +529,10 @@ class Groups(Sequence[list[str]]):
 
     def __len__(self) -> int:
         return self._n
+
+    def first(self, g: int) -> int:
+        """The index (into ``ids``) of group ``g``'s first member."""
+        return int(self._members[self._bounds[g]])
 
     @overload
     def __getitem__(self, g: int) -> list[str]: ...
@@ -510,8 +550,7 @@ class Groups(Sequence[list[str]]):
 
 
 _DECISIVE = {r: decisive_truth(r) for r in Rating}
-_RELATION_CODE = {r: i for i, r in enumerate(Relation)}
-_MERGING_CODES = [_RELATION_CODE[r] for r in _SAYS_THE_SAME]
+_MERGING_CODES = [RELATION_NUMBER[r] for r in _SAYS_THE_SAME]
 
 
 def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
@@ -527,7 +566,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     claims = store.claim_spans()  # (id, document id, start, end, quote)
     n = len(claims)
     claim_ids = [c[0] for c in claims]
-    cidx = dict(zip(claim_ids, range(n), strict=True))
+    cidx = ClaimIndex(claim_ids)
     doc_source = {d.id: sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()}
     claim_src = np.fromiter(map(doc_source.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
     src_list = claim_src.tolist()
@@ -543,10 +582,23 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
 
     relations = store.link_relations()
-    la = np.fromiter(map(cidx.get, [r[0] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
-    lb = np.fromiter(map(cidx.get, [r[1] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
-    rel = np.fromiter(map(_RELATION_CODE.__getitem__, [r[2] for r in relations]), dtype=np.int64,
-                      count=len(relations))
+    verdicts = store.verdicts()
+    numbers = getattr(store, "row_numbers", lambda: None)()
+    if numbers is not None:  # claims by row number, as a live snapshot keeps them
+        top = max(int(a.max(initial=0)) for a in (numbers.claims, numbers.link_from, numbers.link_to,
+                                                  numbers.verdict_claim))
+        index_of = np.full(top + 2, -1, dtype=np.int64)  # (-1, for no claim, reads the last cell: -1)
+        index_of[numbers.claims] = np.arange(n)
+        la, lb = index_of[numbers.link_from], index_of[numbers.link_to]
+        rel = numbers.link_relation
+        verdict_claim = index_of[numbers.verdict_claim].tolist()
+    else:
+        index = cidx.built()
+        la = np.fromiter(map(index.get, [r[0] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
+        lb = np.fromiter(map(index.get, [r[1] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
+        rel = np.fromiter(map(RELATION_NUMBER.__getitem__, [r[2] for r in relations]), dtype=np.int64,
+                          count=len(relations))
+        verdict_claim = [index.get(v.claim_id, -1) for v in verdicts]
     between = (la >= 0) & (lb >= 0)  # links between claims of the project
     la, lb, rel = la[between], lb[between], rel[between]
     merging = np.isin(rel, _MERGING_CODES)
@@ -560,7 +612,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
 
     # Rival propositions: groups in which every pair is linked as contradicting (at most one
     # of a group is true); a link that would join unlinked propositions stays a pair.
-    contradicting = rel == _RELATION_CODE[Relation.CONTRADICTS]
+    contradicting = rel == RELATION_NUMBER[Relation.CONTRADICTS]
     ca, cb = la[contradicting], lb[contradicting]
     pa, pb = prop_of[ca], prop_of[cb]
     for k in np.flatnonzero(pa == pb).tolist():
@@ -608,10 +660,12 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     prop_rating: dict[int, Rating] = {}
     prop_rating_claim: dict[int, str] = {}
     ignored: dict[int, Rating] = {}
-    rated = [v for v in store.verdicts() if v.claim_id in cidx]
-    rated.sort(key=lambda v: (v.rated_at or v.updated_at or "", v.id))  # in the order they were rated
-    for v in rated:
-        p = prop_list[cidx[v.claim_id]]
+    rated = [(v, c) for v, c in zip(verdicts, verdict_claim, strict=True) if c >= 0]
+    rated.sort(key=lambda vc: f"{vc[0].rated_at or vc[0].updated_at or ''}\0{vc[0].id}")  # in the order rated
+    claim_of: dict[str, int] = {}
+    for v, c in rated:
+        p = prop_list[c]
+        claim_of[v.claim_id] = c
         if _DECISIVE[v.rating] is None:
             ignored.setdefault(p, v.rating)
         else:
@@ -624,7 +678,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             given = given[decided[-1]:]  # the latest decision, and what came after it
         if len({_DECISIVE[v.rating] for v in given}) > 1:
             conflict = DisputedVerdicts(p, [
-                DisputedVerdict(v.claim_id, quotes[v.claim_id], _source_name(src_list[cidx[v.claim_id]]), v.rating,
+                DisputedVerdict(v.claim_id, claims[claim_of[v.claim_id]][4],
+                                _source_name(src_list[claim_of[v.claim_id]]), v.rating,
                                 v.annotator or "someone", v.rated_at or v.updated_at or "") for v in given])
             conflicts.append(conflict)
             notes.append(conflict.text())
@@ -635,10 +690,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     if group is not None and disputed:  # no rival settles a proposition whose own verdicts disagree
         group[sorted(disputed)] = -1
     if group is not None:
-        for g in np.unique(group[group >= 0]):
-            in_group = np.flatnonzero(group == g)
-            if np.sum(verdict[in_group] == 1.0) > 1:
-                notes.append("Two claims rated true are linked as contradicting; both are kept as true.")
+        true_in_group = np.bincount(group[(group >= 0) & (verdict == 1.0)], minlength=P)
+        notes.extend(["Two claims rated true are linked as contradicting; both are kept as true."]
+                     * int(np.sum(true_in_group > 1)))
     # A pair of rivals outside a group: a true verdict on one side settles the other as false.
     for a, b in pair_rivals:
         if verdict[a] == 1.0 and verdict[b] == 1.0:
@@ -679,7 +733,7 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             copied_list[a] = original_source
             assertion_note[a] = reason
 
-    derived = rel == _RELATION_CODE[Relation.DERIVED]
+    derived = rel == RELATION_NUMBER[Relation.DERIVED]
     for copier, orig_claim in zip(la[derived].tolist(), lb[derived].tolist(), strict=True):
         orig = src_list[orig_claim]
         if orig >= 0:

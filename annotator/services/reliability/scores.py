@@ -312,12 +312,13 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     rows = []
     for a in mine:
         p = int(pb.prop[a])
-        cid = inputs.assertion_claims[int(a)][0]
+        first = inputs.assertion_claims.first(int(a))
+        cid = inputs.claim_ids[first]
         settled = bool(res.fixed[p])
         copy_note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
         note = f"copy, not counted as corroboration: {copy_note}" if copy_note else _discount_note(inputs, res, int(a))
         rows.append(ExplanationRow(
-            claim_id=cid, quote=inputs.claim_quote[cid], effect=float(res.effect[a]),
+            claim_id=cid, quote=inputs.claim_quote.at(first), effect=float(res.effect[a]),
             verdict=_verdict_label(inputs, res, p), probability=float(res.prob[p]),
             held_up=bool(res.correct[a] > 0.5) if settled else None,
             kind="checked" if settled else "inferred", note=note))
