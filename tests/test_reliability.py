@@ -205,6 +205,20 @@ def test_a_contradiction_inside_one_proposition_is_named_by_its_quotes(store):
     assert a not in note and b not in note, "names, not ids"
 
 
+def test_thousands_of_ignored_contradictions_are_counted_not_listed(store, monkeypatch):
+    from annotator.services.reliability import inputs
+
+    monkeypatch.setattr(inputs, "NOTES_PER_KIND", 3)
+    room = Newsroom(store)
+    claims = [room.claim(f"Outlet {i}", f"The ship sank in 1912, said witness {i}.") for i in range(6)]
+    for other in claims[1:]:
+        room.same(claims[0], other)
+        room.service.link(claims[0], other, Relation.CONTRADICTS)
+    notes = score_project(store).notes
+    assert sum("contradiction is ignored" in n for n in notes) == 3
+    assert "2 more contradiction links join claims that other links say are the same" in " ".join(notes)
+
+
 def test_new_false_verdict_never_raises_a_record():
     rng = np.random.default_rng(3)
     cfg = Config(min_checked=1)

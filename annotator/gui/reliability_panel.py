@@ -310,7 +310,7 @@ class ReliabilityPanel(QWidget):
 class ScoreUpdater:
     """Recompute scores in a worker a moment after the last edit; never two at once."""
 
-    DELAY_MS = 350
+    DELAY_MS = 80  # edits in a quick run (an undo burst, a paste) are scored once; edits during a scoring once more
 
     def __init__(self, parent: QWidget, panel: ReliabilityPanel, on_scores: Callable[[ScoreSummary], None],
                  project_path: Callable[[], Path | None]):

@@ -44,6 +44,7 @@ MIN_SENTENCE_CHARS = 40      # shorter sentences ("Police said.") are too common
 SIMILARITY = 88              # rapidfuzz ratio (0-100) for two sentences to count as the same text
 WHOLE_DOCUMENT_SHARE = 0.5   # share of a document's text re-used for the whole of it to be a copy
 WHOLE_DOCUMENT_MIN_SENTENCES = 2  # ... in at least this many sentences (one shared footer is not a copy)
+NOTES_PER_KIND = 20          # notes of one kind listed one by one; the rest are counted
 SHINGLE = 3                  # words per shingle when looking for candidate sentence pairs
 COMMON_SHINGLE = 50          # shingles found in more sentences than this are boilerplate
 
@@ -155,10 +156,22 @@ class DisputedVerdicts:
         return DisputedVerdicts(self.prop, kept, tuple(self.claims()), len(self.verdicts) - len(kept))
 
     def text(self) -> str:
-        """One bounded sentence, however many claims and people are involved."""
+        """One bounded sentence, however many claims and people are involved. The same
+        verdicts give the same sentence, which is kept: a scoring after an edit finds most
+        disagreements as they were."""
+        key = tuple(self.verdicts)
+        said = _CONFLICT_TEXTS.get(key)
+        if said is None:
+            if len(_CONFLICT_TEXTS) >= 8192:
+                _CONFLICT_TEXTS.clear()
+            said = _CONFLICT_TEXTS[key] = self._text()
+        return said
+
+    def _text(self) -> str:
         claims: dict[str, str] = {}
         for v in self.verdicts:
-            claims.setdefault(v.claim_id, f"“{_short(v.quote)}” ({v.source})")
+            if v.claim_id not in claims:
+                claims[v.claim_id] = f"“{_short(v.quote)}” ({v.source})"
         shown = list(dict.fromkeys(claims.values()))
         where = " and ".join(shown[:2])
         if len(claims) > 2:
@@ -179,6 +192,9 @@ class DisputedVerdicts:
         return {"verdicts": [{"claim_id": v.claim_id, "quote": v.quote, "source": v.source,
                               "rating": v.rating.value, "annotator": v.annotator, "when": v.when}
                              for v in self.verdicts]}
+
+
+_CONFLICT_TEXTS: dict[tuple[DisputedVerdict, ...], str] = {}  # see DisputedVerdicts.text
 
 
 def _short(quote: str, limit: int = 60) -> str:
@@ -615,10 +631,14 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     contradicting = rel == RELATION_NUMBER[Relation.CONTRADICTS]
     ca, cb = la[contradicting], lb[contradicting]
     pa, pb = prop_of[ca], prop_of[cb]
-    for k in np.flatnonzero(pa == pb).tolist():
+    inside = np.flatnonzero(pa == pb)
+    for k in inside[:NOTES_PER_KIND].tolist():
         notes.append(f"{_named(int(ca[k]))} and {_named(int(cb[k]))} are linked as "
                      "contradicting but also (through other links) as saying the same thing; the "
                      "contradiction is ignored.")
+    if inside.size > NOTES_PER_KIND:  # a list of thousands says no more than its count
+        notes.append(f"{inside.size - NOTES_PER_KIND:,} more contradiction links join claims that other links "
+                     "say are the same; those contradictions are ignored too.")
     apart = pa != pb
     contra: set[tuple[int, int]] = set(zip(np.minimum(pa, pb)[apart].tolist(), np.maximum(pa, pb)[apart].tolist(),
                                            strict=True))
