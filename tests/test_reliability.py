@@ -401,3 +401,34 @@ def test_rival_claims_without_verdicts_are_not_turned_upside_down():
             assert np.mean((res.prob > 0.5) == (g.truth == 1)) > accuracy, (regime.name, seed)
             shown = ~np.isnan(res.estimate) & ~np.isnan(g.accuracy)
             assert np.mean(np.abs(res.estimate[shown] - g.accuracy[shown])) < error, (regime.name, seed)
+
+
+def test_text_reuse_is_worked_out_once_per_set_of_texts_and_kept_on_disk(store, monkeypatch):
+    """A later process (``annotator score``, the app's next start) reads the stored result
+    instead of comparing every sentence again; a damaged or unwritable store is ignored."""
+    from annotator.paths import data_dir
+    from annotator.services.reliability import inputs
+
+    room = Newsroom(store)
+    _copier_project(room, copier=True, how="text")
+    first = score_project(store)
+    assert first.source(room.source_id("Copier")).copies_of == ["Original"]
+    stored = list((data_dir() / "cache" / "text-reuse").glob("*.npz"))
+    assert len(stored) == 1
+
+    inputs._REUSE_CACHE.clear()  # as in a new process
+    monkeypatch.setattr(inputs, "reused_sentences", lambda *a: pytest.fail("worked out again"))
+    again = score_project(store)
+    assert again.source(room.source_id("Copier")).copies_of == ["Original"]
+    assert [s.estimate for s in again.sources] == [s.estimate for s in first.sources]
+    monkeypatch.undo()
+
+    stored[0].write_bytes(b"not a numpy file")  # damaged: worked out again, and stored anew
+    inputs._REUSE_CACHE.clear()
+    assert score_project(store).source(room.source_id("Copier")).copies_of == ["Original"]
+    assert inputs._read_reuse(stored[0].stem) is not None
+
+    room.claim("Copier", "A new story shares nothing with anyone at all, and says so at length.")
+    inputs._REUSE_CACHE.clear()
+    monkeypatch.setattr(inputs, "_reuse_folder", lambda: stored[0] / "not a folder")  # cannot write
+    assert score_project(store).source(room.source_id("Copier")).copies_of == ["Original"]

@@ -179,6 +179,6 @@ def test_generated_copies_are_marked_as_the_definition_says():
                 claim_prop.append(rng.randrange(8))
         rng.shuffle(claims)  # the claims of one document need not come together
         pairs, sents = reused_sentences(texts, {d: docs[d].source_id for d in texts})
-        found = _reuse_marks(pairs, sents, _sentence_bounds(sents), docs, kinds, names, claims,
+        found = _reuse_marks(pairs, _sentence_bounds(sents), docs, kinds, names, claims,
                              np.array(claim_prop, dtype=np.int64), 8)
         assert found == plainly_marked(pairs, sents, docs, kinds, names, claims, claim_prop), seed

@@ -27,11 +27,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from pathlib import Path
 from typing import Any, NamedTuple, overload
 
 import numpy as np
@@ -49,8 +52,9 @@ SHINGLE = 3                  # words per shingle when looking for candidate sent
 COMMON_SHINGLE = 50          # shingles found in more sentences than this are boilerplate
 
 # Text re-use depends only on the documents (id, text hash, source), not on claims or verdicts:
-# re-scoring after an edit reuses the last result.
+# re-scoring after an edit reuses the last result, kept here and in the data folder (see _text_reuse).
 _REUSE_CACHE: dict = {}
+REUSE_FILES_KEPT = 16
 
 _KIND_RANK = {"wire service": 0, "official": 0, "reference": 0, "news outlet": 1, "other": 1,
               None: 1, "blog": 2, "social media": 2, "aggregator": 3}
@@ -374,6 +378,93 @@ def _char_counts(norms: list[str]) -> np.ndarray:
     return counts.astype(np.int16) if counts.size and counts.max() < 2 ** 15 else counts
 
 
+def _text_reuse(store, documents: list) -> tuple[dict, dict]:
+    """Text re-use between ``documents`` (each with a source): (pairs, sentence bounds), see
+    :func:`reused_sentences`. Worked out once per set of texts: kept in this process and in
+    the data folder (``cache/text-reuse``, one small file per set of texts, the 16 latest), so
+    that ``annotator score`` and the app's first scoring of an unchanged project skip the two
+    seconds it takes at 1,000 documents. A file that cannot be read or written is ignored."""
+    key = _reuse_key(documents)
+    cached = _REUSE_CACHE.get(key)
+    if cached is None:
+        cached = _read_reuse(key)
+        if cached is None:
+            texts = {d.id: store.document_text(d.id) for d in documents}
+            pairs, sents = reused_sentences(texts, {d.id: d.source_id for d in documents})
+            cached = (pairs, _sentence_bounds(sents))
+            del texts, sents
+            _write_reuse(key, *cached)
+        if len(_REUSE_CACHE) >= 4:
+            _REUSE_CACHE.pop(next(iter(_REUSE_CACHE)))
+        _REUSE_CACHE[key] = cached
+    return cached
+
+
+def _reuse_key(documents: list) -> str:
+    """Names the result for these texts and these rules (any change to them: a new name)."""
+    digest = hashlib.blake2b(digest_size=20)
+    rules = (1, MIN_SENTENCE_CHARS, SIMILARITY, SHINGLE, COMMON_SHINGLE, _SENTENCE.pattern, _WORD.pattern)
+    digest.update(repr(rules).encode())
+    for doc_id, sha, source in sorted((d.id, d.sha256 or "", d.source_id or "") for d in documents):
+        digest.update(f"{doc_id}\0{sha}\0{source}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _reuse_folder() -> Path:
+    from annotator.paths import data_dir
+
+    return data_dir() / "cache" / "text-reuse"
+
+
+def _write_reuse(key: str, pairs: dict, bounds: dict) -> None:
+    docs = sorted(set(bounds) | {d for pair in pairs for d in pair})
+    code = {d: k for k, d in enumerate(docs)}
+    sentence_docs = [d for d in docs if d in bounds]
+    pair_list = list(pairs.items())
+    matches = [m for _, found in pair_list for m in found]
+    arrays = {
+        "docs": np.array(docs, dtype=str),
+        "sentence_docs": np.array([code[d] for d in sentence_docs], dtype=np.int64),
+        "sentence_counts": np.array([bounds[d][0].size for d in sentence_docs], dtype=np.int64),
+        "starts": np.concatenate([bounds[d][0] for d in sentence_docs] or [np.zeros(0, dtype=np.int64)]),
+        "ends": np.concatenate([bounds[d][1] for d in sentence_docs] or [np.zeros(0, dtype=np.int64)]),
+        "pairs": np.array([(code[a], code[b]) for (a, b), _ in pair_list], dtype=np.int64).reshape(-1, 2),
+        "match_counts": np.array([len(found) for _, found in pair_list], dtype=np.int64),
+        "matches": np.array(matches, dtype=np.int64).reshape(-1, 2),
+    }
+    try:
+        folder = _reuse_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{key}.{os.getpid()}.partial"
+        with open(partial, "wb") as out:
+            np.savez(out, **arrays)  # type: ignore[arg-type]  # (NumPy's stubs read the first name as allow_pickle)
+        os.replace(partial, folder / f"{key}.npz")
+        kept = sorted(folder.glob("*.npz"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in kept[REUSE_FILES_KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full data folder: the result is worked out again next time
+
+
+def _read_reuse(key: str) -> tuple[dict, dict] | None:
+    try:
+        with np.load(_reuse_folder() / f"{key}.npz", allow_pickle=False) as data:
+            docs = data["docs"].tolist()
+            counts, match_counts = data["sentence_counts"], data["match_counts"]
+            cut = np.cumsum(counts)[:-1]
+            bounds = {}
+            if counts.size:
+                bounds = {docs[k]: (s, e) for k, s, e in zip(data["sentence_docs"].tolist(),
+                                                              np.split(data["starts"], cut),
+                                                              np.split(data["ends"], cut), strict=True)}
+            found = np.split(data["matches"], np.cumsum(match_counts)[:-1]) if match_counts.size else []
+            pairs = {(docs[a], docs[b]): [(int(x), int(y)) for x, y in rows.tolist()]
+                     for (a, b), rows in zip(data["pairs"].tolist(), found, strict=True)}
+    except (OSError, KeyError, ValueError, IndexError, TypeError):
+        return None  # none yet, or unreadable: worked out again
+    return pairs, bounds
+
+
 def _original_first(doc_a, doc_b, kinds: dict[str, str | None], names: dict[str, str]) -> tuple[bool, bool]:
     """(a is the original, direction known) for two documents sharing text."""
     pa, pb = (doc_a.published or "").strip(), (doc_b.published or "").strip()
@@ -386,13 +477,16 @@ def _original_first(doc_a, doc_b, kinds: dict[str, str | None], names: dict[str,
     return names[doc_a.source_id].casefold() <= names[doc_b.source_id].casefold(), False
 
 
+_NO_SENTENCES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
 def _sentence_bounds(sents: dict[str, list[tuple[int, int, str]]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each document's sentence starts and ends, as arrays."""
     return {d: (np.array([s for s, _, _ in ss], dtype=np.int64), np.array([e for _, e, _ in ss], dtype=np.int64))
             for d, ss in sents.items() if ss}
 
 
-def _reuse_marks(pairs: dict, sents: dict, bounds: dict, docs: dict, kinds: dict[str, str | None],
+def _reuse_marks(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | None],
                  names: dict[str, str], claims: list, claim_prop: np.ndarray,
                  n_props: int) -> list[tuple[int, str, bool, bool]]:
     """The claims that re-used text makes copies: (claim index, original document id, whole
@@ -436,10 +530,11 @@ def _reuse_marks(pairs: dict, sents: dict, bounds: dict, docs: dict, kinds: dict
     for (da, db), matches in pairs.items():
         a_first, known = _original_first(docs[da], docs[db], kinds, names)
         copy_doc, orig_doc = (db, da) if a_first else (da, db)
-        copy_sents = sents[copy_doc]
+        starts, ends = bounds.get(copy_doc, _NO_SENTENCES)
         reused = {m[1] if a_first else m[0] for m in matches}
-        copy_chars = max(docs[copy_doc].length or (copy_sents[-1][1] if copy_sents else 0), 1)
-        reused_chars = sum(copy_sents[i][1] - copy_sents[i][0] for i in reused)
+        copy_chars = max(docs[copy_doc].length or (int(ends[-1]) if ends.size else 0), 1)
+        at = np.fromiter(reused, dtype=np.int64, count=len(reused))
+        reused_chars = int((ends[at] - starts[at]).sum())
         whole.append(len(reused) >= WHOLE_DOCUMENT_MIN_SENTENCES
                      and reused_chars >= WHOLE_DOCUMENT_SHARE * copy_chars)
         known_.append(known)
@@ -448,7 +543,7 @@ def _reuse_marks(pairs: dict, sents: dict, bounds: dict, docs: dict, kinds: dict
         orig_ids.append(orig_doc)
         segment.append(flat)
         reused_at.extend(flat + i for i in reused)
-        flat += len(copy_sents)
+        flat += starts.size
     if not segment:
         return []
     reused_flag = np.zeros(flat, dtype=np.int64)
@@ -760,20 +855,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             mark(copier, orig, f"marked as derived from {names[source_ids[orig]]}")
 
     if detect_text_reuse:
-        with_source = [d for d in docs.values() if d.source_id in sidx]
-        cache_key = (str(getattr(store, "path", "")),
-                     tuple(sorted((d.id, d.sha256 or "", d.source_id) for d in with_source)))
-        cached = _REUSE_CACHE.get(cache_key)
-        if cached is None:
-            texts = {d.id: store.document_text(d.id) for d in with_source}
-            pairs, sents = reused_sentences(texts, {d.id: d.source_id for d in with_source})
-            cached = (pairs, sents, _sentence_bounds(sents))
-            if len(_REUSE_CACHE) >= 4:
-                _REUSE_CACHE.pop(next(iter(_REUSE_CACHE)))
-            _REUSE_CACHE[cache_key] = cached
-        pairs, sents, bounds = cached
+        pairs, bounds = _text_reuse(store, [d for d in docs.values() if d.source_id in sidx])
         reasons: dict[tuple[str, bool, bool], tuple[int, str]] = {}
-        for c, orig_doc, whole, known in _reuse_marks(pairs, sents, bounds, docs, kinds, names, claims, prop_of, P):
+        for c, orig_doc, whole, known in _reuse_marks(pairs, bounds, docs, kinds, names, claims, prop_of, P):
             said = reasons.get((orig_doc, whole, known))
             if said is None:
                 original = docs[orig_doc]
