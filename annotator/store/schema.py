@@ -261,6 +261,25 @@ def change_log(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0008_search_visible_to_other_tools")
+def search_visible_to_other_tools(db: Database) -> None:
+    """The documents' full-text index declared as ``content="documents"``, the spelling by
+    which Datasette (``?_search=``) and sqlite-utils (``sqlite-utils search``, ``detect_fts``)
+    find a table's index; declared ``content = 'documents'`` they did not, and Datasette
+    silently returned every document. The index is made again from the documents (SQLite
+    cannot change a virtual table's declaration); the triggers that keep it in step stay."""
+    db.executescript(
+        """
+        DROP TABLE documents_fts;
+        CREATE VIRTUAL TABLE documents_fts USING fts5 (
+            title, text, content="documents", content_rowid="doc_no",
+            tokenize="unicode61 remove_diacritics 2"
+        );
+        INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
+        """
+    )
+
+
 def migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 
