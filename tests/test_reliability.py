@@ -416,7 +416,11 @@ def test_text_reuse_is_worked_out_once_per_set_of_texts_and_kept_on_disk(store, 
     stored = list((data_dir() / "cache" / "text-reuse").glob("*.npz"))
     assert len(stored) == 1
 
-    inputs._REUSE_CACHE.clear()  # as in a new process
+    def as_in_a_new_process():
+        inputs._REUSE_CACHE.clear()
+        inputs._LAST_STRUCTURE.clear()
+
+    as_in_a_new_process()
     monkeypatch.setattr(inputs, "reused_sentences", lambda *a: pytest.fail("worked out again"))
     again = score_project(store)
     assert again.source(room.source_id("Copier")).copies_of == ["Original"]
@@ -424,11 +428,11 @@ def test_text_reuse_is_worked_out_once_per_set_of_texts_and_kept_on_disk(store, 
     monkeypatch.undo()
 
     stored[0].write_bytes(b"not a numpy file")  # damaged: worked out again, and stored anew
-    inputs._REUSE_CACHE.clear()
+    as_in_a_new_process()
     assert score_project(store).source(room.source_id("Copier")).copies_of == ["Original"]
     assert inputs._read_reuse(stored[0].stem) is not None
 
     room.claim("Copier", "A new story shares nothing with anyone at all, and says so at length.")
-    inputs._REUSE_CACHE.clear()
+    as_in_a_new_process()
     monkeypatch.setattr(inputs, "_reuse_folder", lambda: stored[0] / "not a folder")  # cannot write
     assert score_project(store).source(room.source_id("Copier")).copies_of == ["Original"]

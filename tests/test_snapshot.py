@@ -189,3 +189,29 @@ def test_the_change_log_keeps_its_latest_entries_only(store):
     assert latest is not None and latest[2] == "x25000"
     assert 20_000 <= kept <= 21_000 and first > 4_000
     assert store.changed_since((1, "claims", "x1")) is None, "trimmed past: the log cannot say"
+
+
+def test_a_verdict_reuses_what_the_claims_and_links_make(demo_store):
+    """Propositions, rivals, assertions and copies do not depend on verdicts: after a verdict
+    the scoring takes them from the scoring before, and the inputs equal a fresh build's."""
+    from annotator.core.model import Rating, Relation
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.reliability import inputs
+    from annotator.services.snapshot import LiveSnapshot
+
+    service = AnnotationService(demo_store, annotator="tester")
+    live = LiveSnapshot(demo_store.path)
+    _built(live.snapshot())
+    made = inputs._LAST_STRUCTURE[1]
+    claims = demo_store.claims()
+    service.set_verdict(claims[0].id, Rating.FALSE)
+    service.set_verdict(claims[1].id, Rating.MIXED)
+    after_verdicts = _built(live.snapshot())
+    assert inputs._LAST_STRUCTURE[1] is made, "taken over"
+    inputs._LAST_STRUCTURE.clear()
+    assert after_verdicts == _built(Snapshot(demo_store, for_scoring=True))
+    service.link(claims[2].id, claims[-1].id, Relation.CONTRADICTS)
+    after_link = _built(live.snapshot())
+    assert inputs._LAST_STRUCTURE[1] is not made
+    inputs._LAST_STRUCTURE.clear()
+    assert after_link == _built(Snapshot(demo_store, for_scoring=True))

@@ -664,104 +664,71 @@ _DECISIVE = {r: decisive_truth(r) for r in Rating}
 _MERGING_CODES = [RELATION_NUMBER[r] for r in _SAYS_THE_SAME]
 
 
+@dataclass
+class _Structure:
+    """What the sources, documents, claims and links make, before any verdict: propositions,
+    rivals, assertions and copies. A verdict changes none of it, so a scoring after a verdict
+    (the commonest edit) takes it from the scoring before (see ``_structure``)."""
+
+    source_ids: list[str]
+    names: dict[str, str]
+    claims: list
+    claim_ids: list[str]
+    cidx: ClaimIndex
+    src_list: list[int]
+    claim_source: ClaimColumn
+    quotes: ClaimColumn
+    prop_of: np.ndarray
+    prop_list: list[int]
+    P: int
+    claim_prop: ClaimColumn
+    prop_claims: Groups
+    pair_rivals: list[tuple[int, int]]
+    group: np.ndarray | None
+    notes: list[str]              # about the links, listed before the verdicts' notes
+    notes_after: list[str]        # ... and after them
+    a_src: np.ndarray
+    a_prop: np.ndarray
+    a_claims: Groups
+    copied_from: np.ndarray
+    copy_reasons: dict[tuple[int, int], list[str]]
+    assertion_note: dict[int, str]
+
+
+_LAST_STRUCTURE: list = []  # [what it was made from, the _Structure] of the last scoring
+
+
 def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     """Read the project and build the engine's :class:`Problem` (no model is run here).
     Per-claim work runs on arrays: at 100,000 claims and links, Python dicts and loops per
     claim made most of a scoring."""
     sources = store.sources()
-    source_ids = [s.id for s in sources]
-    names = {s.id: s.name for s in sources}
-    kinds = {s.id: s.kind for s in sources}
-    sidx = {sid: i for i, sid in enumerate(source_ids)}
-    docs = {d.id: d for d in store.documents()}
+    documents = store.documents()
     claims = store.claim_spans()  # (id, document id, start, end, quote)
-    n = len(claims)
-    claim_ids = [c[0] for c in claims]
-    cidx = ClaimIndex(claim_ids)
-    doc_source = {d.id: sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()}
-    claim_src = np.fromiter(map(doc_source.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
-    src_list = claim_src.tolist()
-    claim_source = ClaimColumn(cidx, claim_ids, claim_src, none_below=0)
-    quotes = ClaimColumn(cidx, claim_ids, [c[4] for c in claims])
-    notes: list[str] = []
-
-    def _source_name(s: int) -> str:
-        return names[source_ids[s]] if s >= 0 else "no source"
-
-    def _named(c: int) -> str:
-        """A claim (by index) as a journalist recognises it: its quote and its source."""
-        return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
-
     relations = store.link_relations()
     verdicts = store.verdicts()
     numbers = getattr(store, "row_numbers", lambda: None)()
-    if numbers is not None:  # claims by row number, as a live snapshot keeps them
-        top = max(int(a.max(initial=0)) for a in (numbers.claims, numbers.link_from, numbers.link_to,
-                                                  numbers.verdict_claim))
+    made_from = (detect_text_reuse, sources, documents, claims, relations)
+    if _LAST_STRUCTURE and _LAST_STRUCTURE[0] == made_from:
+        st = _LAST_STRUCTURE[1]  # (a live snapshot keeps the same rows: the comparison is by identity)
+    else:
+        st = _structure(store, sources, documents, claims, relations, numbers, detect_text_reuse)
+        _LAST_STRUCTURE[:] = [made_from, st]
+    claims, claim_ids, src_list, prop_list, P = st.claims, st.claim_ids, st.src_list, st.prop_list, st.P
+    if numbers is not None:
+        top = max(int(a.max(initial=0)) for a in (numbers.claims, numbers.verdict_claim))
         index_of = np.full(top + 2, -1, dtype=np.int64)  # (-1, for no claim, reads the last cell: -1)
-        index_of[numbers.claims] = np.arange(n)
-        la, lb = index_of[numbers.link_from], index_of[numbers.link_to]
-        rel = numbers.link_relation
+        index_of[numbers.claims] = np.arange(len(claims))
         verdict_claim = index_of[numbers.verdict_claim].tolist()
     else:
-        index = cidx.built()
-        la = np.fromiter(map(index.get, [r[0] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
-        lb = np.fromiter(map(index.get, [r[1] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
-        rel = np.fromiter(map(RELATION_NUMBER.__getitem__, [r[2] for r in relations]), dtype=np.int64,
-                          count=len(relations))
+        index = st.cidx.built()
         verdict_claim = [index.get(v.claim_id, -1) for v in verdicts]
-    between = (la >= 0) & (lb >= 0)  # links between claims of the project
-    la, lb, rel = la[between], lb[between], rel[between]
-    merging = np.isin(rel, _MERGING_CODES)
-    # Propositions are numbered in the order of their first claim.
-    prop_of = np.unique(_components(n, np.stack([la[merging], lb[merging]], axis=1)),
-                        return_inverse=True)[1].reshape(-1).astype(np.int64)
-    P = int(prop_of.max(initial=-1)) + 1
-    prop_list = prop_of.tolist()
-    claim_prop = ClaimColumn(cidx, claim_ids, prop_of)
-    prop_claims = Groups(claim_ids, np.arange(n), prop_of, P)
+    notes = list(st.notes)
+    group = st.group.copy() if st.group is not None else None
+    pair_rivals = st.pair_rivals
 
-    # Rival propositions: groups in which every pair is linked as contradicting (at most one
-    # of a group is true); a link that would join unlinked propositions stays a pair.
-    contradicting = rel == RELATION_NUMBER[Relation.CONTRADICTS]
-    ca, cb = la[contradicting], lb[contradicting]
-    pa, pb = prop_of[ca], prop_of[cb]
-    inside = np.flatnonzero(pa == pb)
-    for k in inside[:NOTES_PER_KIND].tolist():
-        notes.append(f"{_named(int(ca[k]))} and {_named(int(cb[k]))} are linked as "
-                     "contradicting but also (through other links) as saying the same thing; the "
-                     "contradiction is ignored.")
-    if inside.size > NOTES_PER_KIND:  # a list of thousands says no more than its count
-        notes.append(f"{inside.size - NOTES_PER_KIND:,} more contradiction links join claims that other links "
-                     "say are the same; those contradictions are ignored too.")
-    apart = pa != pb
-    contra: set[tuple[int, int]] = set(zip(np.minimum(pa, pb)[apart].tolist(), np.maximum(pa, pb)[apart].tolist(),
-                                           strict=True))
-    member_of: dict[int, int] = {}
-    members: dict[int, set[int]] = {}
-    pair_rivals: list[tuple[int, int]] = []
-    for a, b in sorted(contra):
-        ga, gb = member_of.get(a), member_of.get(b)
-        if ga is not None and ga == gb:
-            continue
-        left = members[ga] if ga is not None else {a}
-        right = members[gb] if gb is not None else {b}
-        if all((min(x, y), max(x, y)) in contra for x in left for y in right):
-            gid = min(left | right)
-            for old in (ga, gb):
-                if old is not None:
-                    members.pop(old, None)
-            members[gid] = left | right
-            for x in members[gid]:
-                member_of[x] = gid
-        else:
-            pair_rivals.append((a, b))
-    group = None
-    if members:
-        group = np.full(P, -1, dtype=np.int64)
-        for gid, group_members in members.items():
-            group[list(group_members)] = gid
-
+    def _source_name(s: int) -> str:
+        return st.names[st.source_ids[s]] if s >= 0 else "no source"
 
     # Verdicts: every person's verdict on every claim of a proposition. When the decisive ones
     # agree (true / mostly true against false / mostly false) the proposition is settled by
@@ -816,6 +783,107 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
             if verdict[x] == 1.0 and np.isnan(verdict[y]) and y not in disputed:
                 verdict[y] = 0.0  # (a proposition whose own verdicts disagree stays unchecked)
 
+    notes.extend(st.notes_after)
+    problem = Problem(len(st.source_ids), P, st.a_src.copy(), st.a_prop.copy(), None, verdict, group=group,
+                      copied_from=st.copied_from.copy())
+    return ProjectInputs(problem=problem, source_ids=st.source_ids, source_names=[st.names[s] for s in st.source_ids],
+                         claim_ids=claim_ids, claim_quote=st.quotes,
+                         claim_prop=st.claim_prop, claim_source=st.claim_source, prop_claims=st.prop_claims,
+                         assertion_claims=st.a_claims, prop_rating=prop_rating,
+                         prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
+                         copy_reasons=st.copy_reasons, assertion_copy_note=st.assertion_note, notes=notes,
+                         conflicts=conflicts)
+
+
+def _structure(store, sources: list, documents: list, claims: list, relations: list, numbers,
+               detect_text_reuse: bool) -> _Structure:
+    source_ids = [s.id for s in sources]
+    names = {s.id: s.name for s in sources}
+    kinds = {s.id: s.kind for s in sources}
+    sidx = {sid: i for i, sid in enumerate(source_ids)}
+    docs = {d.id: d for d in documents}
+    n = len(claims)
+    claim_ids = [c[0] for c in claims]
+    cidx = ClaimIndex(claim_ids)
+    doc_source = {d.id: sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()}
+    claim_src = np.fromiter(map(doc_source.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
+    src_list = claim_src.tolist()
+    claim_source = ClaimColumn(cidx, claim_ids, claim_src, none_below=0)
+    quotes = ClaimColumn(cidx, claim_ids, [c[4] for c in claims])
+    notes: list[str] = []
+
+    def _source_name(s: int) -> str:
+        return names[source_ids[s]] if s >= 0 else "no source"
+
+    def _named(c: int) -> str:
+        """A claim (by index) as a journalist recognises it: its quote and its source."""
+        return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
+
+    if numbers is not None:  # claims by row number, as a live snapshot keeps them
+        top = max(int(a.max(initial=0)) for a in (numbers.claims, numbers.link_from, numbers.link_to))
+        index_of = np.full(top + 2, -1, dtype=np.int64)  # (-1, for no claim, reads the last cell: -1)
+        index_of[numbers.claims] = np.arange(n)
+        la, lb = index_of[numbers.link_from], index_of[numbers.link_to]
+        rel = numbers.link_relation
+    else:
+        index = cidx.built()
+        la = np.fromiter(map(index.get, [r[0] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
+        lb = np.fromiter(map(index.get, [r[1] for r in relations], repeat(-1)), dtype=np.int64, count=len(relations))
+        rel = np.fromiter(map(RELATION_NUMBER.__getitem__, [r[2] for r in relations]), dtype=np.int64,
+                          count=len(relations))
+    between = (la >= 0) & (lb >= 0)  # links between claims of the project
+    la, lb, rel = la[between], lb[between], rel[between]
+    merging = np.isin(rel, _MERGING_CODES)
+    # Propositions are numbered in the order of their first claim.
+    prop_of = np.unique(_components(n, np.stack([la[merging], lb[merging]], axis=1)),
+                        return_inverse=True)[1].reshape(-1).astype(np.int64)
+    P = int(prop_of.max(initial=-1)) + 1
+    prop_list = prop_of.tolist()
+    claim_prop = ClaimColumn(cidx, claim_ids, prop_of)
+    prop_claims = Groups(claim_ids, np.arange(n), prop_of, P)
+
+    # Rival propositions: groups in which every pair is linked as contradicting (at most one
+    # of a group is true); a link that would join unlinked propositions stays a pair.
+    contradicting = rel == RELATION_NUMBER[Relation.CONTRADICTS]
+    ca, cb = la[contradicting], lb[contradicting]
+    pa, pb = prop_of[ca], prop_of[cb]
+    inside = np.flatnonzero(pa == pb)
+    for k in inside[:NOTES_PER_KIND].tolist():
+        notes.append(f"{_named(int(ca[k]))} and {_named(int(cb[k]))} are linked as "
+                     "contradicting but also (through other links) as saying the same thing; the "
+                     "contradiction is ignored.")
+    if inside.size > NOTES_PER_KIND:  # a list of thousands says no more than its count
+        notes.append(f"{inside.size - NOTES_PER_KIND:,} more contradiction links join claims that other links "
+                     "say are the same; those contradictions are ignored too.")
+    apart = pa != pb
+    contra: set[tuple[int, int]] = set(zip(np.minimum(pa, pb)[apart].tolist(), np.maximum(pa, pb)[apart].tolist(),
+                                           strict=True))
+    member_of: dict[int, int] = {}
+    members: dict[int, set[int]] = {}
+    pair_rivals: list[tuple[int, int]] = []
+    for a, b in sorted(contra):
+        ga, gb = member_of.get(a), member_of.get(b)
+        if ga is not None and ga == gb:
+            continue
+        left = members[ga] if ga is not None else {a}
+        right = members[gb] if gb is not None else {b}
+        if all((min(x, y), max(x, y)) in contra for x in left for y in right):
+            gid = min(left | right)
+            for old in (ga, gb):
+                if old is not None:
+                    members.pop(old, None)
+            members[gid] = left | right
+            for x in members[gid]:
+                member_of[x] = gid
+        else:
+            pair_rivals.append((a, b))
+    group = None
+    if members:
+        group = np.full(P, -1, dtype=np.int64)
+        for gid, group_members in members.items():
+            group[list(group_members)] = gid
+
+
     # Assertions: one per (source, proposition), numbered in the order of their first claim.
     sourced = np.flatnonzero(claim_src >= 0)
     pair_key = claim_src[sourced] * max(P, 1) + prop_of[sourced]
@@ -831,8 +899,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     claim_assertion = np.full(n, -1, dtype=np.int64)
     claim_assertion[sourced] = number[which]
     assertion_list = claim_assertion.tolist()
+    notes_after = []
     if sourced.size < n:
-        notes.append("Claims in documents without a source are used only through their verdicts.")
+        notes_after.append("Claims in documents without a source are used only through their verdicts.")
 
     # Copies: explicit "derived from" links, then text re-use.
     copied_list = [-1] * keys.size
@@ -870,13 +939,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     copied_from = np.array(copied_list, dtype=np.int64)
     for a in np.flatnonzero(copied_from >= 0).tolist():
         copy_reasons[(int(a_src[a]), copied_list[a])].append(assertion_note[a])
-
-    problem = Problem(len(source_ids), P, a_src.astype(np.int64), a_prop.astype(np.int64),
-                      None, verdict, group=group, copied_from=copied_from)
-    return ProjectInputs(problem=problem, source_ids=source_ids, source_names=[names[s] for s in source_ids],
-                         claim_ids=claim_ids, claim_quote=quotes,
-                         claim_prop=claim_prop, claim_source=claim_source, prop_claims=prop_claims,
-                         assertion_claims=a_claims, prop_rating=prop_rating,
-                         prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
-                         copy_reasons=dict(copy_reasons), assertion_copy_note=assertion_note, notes=notes,
-                         conflicts=conflicts)
+    return _Structure(source_ids=source_ids, names=names, claims=claims, claim_ids=claim_ids, cidx=cidx,
+                      src_list=src_list, claim_source=claim_source, quotes=quotes, prop_of=prop_of,
+                      prop_list=prop_list, P=P, claim_prop=claim_prop, prop_claims=prop_claims,
+                      pair_rivals=pair_rivals, group=group, notes=notes, notes_after=notes_after,
+                      a_src=a_src.astype(np.int64), a_prop=a_prop.astype(np.int64), a_claims=a_claims,
+                      copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note)
