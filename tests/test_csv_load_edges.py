@@ -242,3 +242,73 @@ def test_a_byte_that_is_not_utf8_is_named_correctly_after_a_byte_order_mark(tmp_
     table, [error] = read_csv(path, "sources")
     assert table is None
     assert "byte 0xe9 on line 3" in error.message and error.row == 3
+
+
+def test_other_scales_ratings_load_as_the_apps_own(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    quotes = ["founded in 2013", "Clarifai", "OkCupid"]
+    text = demo_store.document_text(doc.id)
+    assert all(q in text for q in quotes)
+    rows = [{"document_title": doc.title, "quote": q, "verdict": rating, "verdict_annotator": "ann"}
+            for q, rating in zip(quotes, ["Half True", "Pants on Fire!", "MISLEADING"], strict=True)]
+    report = load_csv(demo_store, write_rows(tmp_path / "claims.csv", rows))
+    assert report.loaded, report.lines()
+    got = {}
+    for claim in demo_store.claims(doc.id):
+        for v in demo_store.verdicts(claim.id):
+            if v.annotator == "ann":
+                got[claim.quote] = v.rating
+    assert [got[q] for q in quotes] == [Rating.MIXED, Rating.FALSE, Rating.MOSTLY_FALSE]
+
+
+def test_an_unknown_rating_says_what_is_accepted_and_a_newsroom_can_add_it(demo_store, tmp_path):
+    from annotator.paths import data_dir
+
+    doc = _doc(demo_store)
+    path = write_rows(tmp_path / "claims.csv", [
+        {"document_title": doc.title, "quote": "founded in 2013", "verdict": "Quite true", "verdict_annotator": "ann"}])
+    report = load_csv(demo_store, path)
+    assert not report.loaded
+    message = report.errors[0].message
+    assert "unknown rating “Quite true”" in message and "mostly true" in message and "Pants on Fire" in message
+    assert "rating-synonyms.csv" in message
+    (data_dir() / "rating-synonyms.csv").write_text("spelling,rating\nQuite true,mostly true\n", encoding="utf-8")
+    report = load_csv(demo_store, path)
+    assert report.loaded and report.verdicts == 1, report.lines()
+    claim = next(c for c in demo_store.claims(doc.id) if c.quote == "founded in 2013")
+    assert [v.rating for v in demo_store.verdicts(claim.id) if v.annotator == "ann"] == [Rating.MOSTLY_TRUE]
+
+
+def test_a_synonyms_line_naming_no_rating_stops_the_load_with_its_line(demo_store, tmp_path):
+    import pytest
+
+    from annotator.core.errors import AnnotatorError
+    from annotator.paths import data_dir
+
+    (data_dir() / "rating-synonyms.csv").write_text("Quite true,mostly true\nSorta,kinda\n", encoding="utf-8")
+    doc = _doc(demo_store)
+    path = write_rows(tmp_path / "claims.csv", [{"document_title": doc.title, "quote": "founded in 2013",
+                                                 "verdict": "Sorta true"}])  # read when a rating is not known
+    with pytest.raises(AnnotatorError, match="line 2"):
+        load_csv(demo_store, path)
+
+
+def test_a_title_typed_with_straight_quotes_finds_the_stored_curly_one(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    demo_store.update_document(doc.id, title="Clarifai’s “OkCupid” photos — the settlement")
+    typed = "clarifai's \"OkCupid\"  photos - the settlement"
+    report = load_csv(demo_store, write_rows(tmp_path / "claims.csv",
+                                             [{"document_title": typed, "quote": "founded in 2013"}]))
+    assert report.loaded and report.claims_loaded == 1 and not report.orphans, report.lines()
+
+
+def test_the_synonyms_table_is_documented_and_unambiguous():
+    from pathlib import Path
+
+    from annotator.core import ratings
+
+    spellings = [ratings.rating_key(w) for words in ratings._SPELLINGS.values() for w in words]
+    assert len(spellings) == len(set(spellings)) == len(ratings.RATING_SYNONYMS), "one rating per spelling"
+    doc = ratings.rating_key((Path(__file__).parent.parent / "docs" / "csv-format.md").read_text(encoding="utf-8"))
+    missing = [w for w in spellings if w not in doc]
+    assert not missing, f"docs/csv-format.md does not list {missing}"

@@ -330,7 +330,7 @@ def test_errors_name_file_row_and_column_and_load_nothing(exported):
     links[1]["relation"] = "agrees with"
     write_rows(folder / "links.csv", links)
     verdicts = read_rows(folder, "verdicts.csv")
-    verdicts[0]["rating"] = "pants on fire"
+    verdicts[0]["rating"] = "quite true"
     write_rows(folder / "verdicts.csv", verdicts)
     before = snapshot(target)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 CONTEXT_CHARS = 32
 _NEWLINES = re.compile(r"\r\n?")
@@ -41,3 +42,19 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
         end += 1
     return start, end
+
+
+_TYPOGRAPHY = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+})
+
+
+def folded(text: str) -> str:
+    """``text`` as a person typing it would match it: curly quotes and apostrophes as straight
+    ones, every dash as a hyphen, compatibility forms as plain letters (NFKC), any run of
+    white space as one space, no case. For matching titles, names and ratings typed by hand
+    against stored ones; never for storing."""
+    plain = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHY)).translate(_TYPOGRAPHY)
+    return " ".join(plain.split()).casefold()

@@ -19,7 +19,9 @@ document deleted meanwhile orphans its claims instead of receiving them).
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
+import io
 import re
 import time
 from collections.abc import Callable
@@ -32,7 +34,8 @@ from annotator.core.anchoring import EXACT, FUZZY, MAX_FUZZY_QUOTE, METHODS, OFF
 from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
-from annotator.core.text import context, normalise_newlines
+from annotator.core.ratings import rating_key, rating_spelled
+from annotator.core.text import context, folded, normalise_newlines
 from annotator.services.interchange.csv_format import (
     CLAIMS,
     DOCUMENT_REFERENCES,
@@ -195,6 +198,54 @@ def _yes(row: dict, column: str) -> bool:
     if raw in ("yes", "true", "1"):
         return True
     raise _Invalid(column, f"“{raw}” is neither yes nor no.")
+
+
+RATING_SYNONYMS_FILE = "rating-synonyms.csv"
+
+
+def user_rating_synonyms() -> dict[str, Rating]:
+    """A newsroom's own rating spellings, from ``rating-synonyms.csv`` in the data folder: one
+    per line, the spelling and then the app's rating (``Quite true,mostly true``; a first line
+    ``spelling,rating`` is a header). A line naming no rating of the app stops the load with a
+    message saying which line."""
+    from annotator.paths import data_dir
+
+    path = data_dir() / RATING_SYNONYMS_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnnotatorError(f"Cannot read {path}: {exc}.") from None
+    found: dict[str, Rating] = {}
+    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not cells or not "".join(cells).strip() or (number == 1 and folded(cells[0]) == "spelling"):
+            continue
+        rating = rating_spelled(cells[1]) if len(cells) >= 2 else None
+        if rating is None:
+            raise AnnotatorError(
+                f"{path} line {number}: write a spelling, a comma and one of the app's ratings "
+                f"({_RATINGS_IN_WORDS}), as in “Quite true,mostly true”.")
+        found[rating_key(cells[0])] = rating
+    return found
+
+
+_RATINGS_IN_WORDS = ", ".join(r.label for r in Rating)
+
+
+def _rating(row: dict, column: str, more: Callable[[], dict[str, Rating]]) -> Rating:
+    """The row's rating; ``more`` gives the newsroom's own spellings (read only when needed)."""
+    raw = (row.get(column) or "").strip()
+    if not raw:
+        raise _Invalid(column, "a rating is required.")
+    rating = rating_spelled(raw) or rating_spelled(raw, more())
+    if rating is None:
+        raise _Invalid(column, (
+            f"unknown rating “{raw}”. The app's ratings are {_RATINGS_IN_WORDS}; other scales' spellings "
+            "(“Half True”, “Pants on Fire”, “Misleading”, “Unproven”, “faux”, … see docs/csv-format.md) are read "
+            f"as one of them. Add yours as a line “{raw},mostly true” (or the rating it means) in "
+            f"{RATING_SYNONYMS_FILE} in the data folder."))
+    return rating
 
 
 def _enum(enum_type, row: dict, column: str, what: str):
@@ -375,6 +426,12 @@ class _Loader:
         self.invalid_claims: set[str] = set()
         self.claim_ids: dict[str, str] = {}  # claims in the project and planned -> document
         self.orphaned_claims: dict[str, str] = {}
+        self._synonyms: dict[str, Rating] | None = None
+
+    def synonyms(self) -> dict[str, Rating]:
+        if self._synonyms is None:
+            self._synonyms = user_rating_synonyms()
+        return self._synonyms
 
     def error(self, file: str, row: int | None, column: str | None, message: str) -> None:
         self.report.errors.append(RowError(file, row, column, message))
@@ -458,7 +515,7 @@ class _Loader:
         }
         if VERDICTS not in self.tables and _id(raw, "verdict"):
             values["verdict"] = {
-                "id": None, "rating": _enum(Rating, raw, "verdict", "rating"),
+                "id": None, "rating": _rating(raw, "verdict", self.synonyms),
                 "note": _text(raw, "verdict_note"), "evidence_url": _text(raw, "verdict_evidence_url"),
                 "annotator": _text(raw, "verdict_annotator") or "", "created_at": None, "updated_at": None}
         return values
@@ -467,7 +524,7 @@ class _Loader:
         claim_id = _id(raw, "claim_id")
         if not claim_id:
             raise _Invalid("claim_id", "say which claim the verdict is on.")
-        return {"id": _id(raw), "claim_id": claim_id, "rating": _enum(Rating, raw, "rating", "rating"),
+        return {"id": _id(raw), "claim_id": claim_id, "rating": _rating(raw, "rating", self.synonyms),
                 "note": _text(raw, "note"), "evidence_url": _text(raw, "evidence_url"),
                 "annotator": _text(raw, "annotator") or "", "created_at": _stamp(raw, "created_at"),
                 "updated_at": _stamp(raw, "updated_at"), "decides": _yes(raw, "decides")}
@@ -501,13 +558,13 @@ class _Loader:
         return True
 
     def _index_documents(self) -> None:
-        self.sources = {s.id: s.name.casefold() for s in self.store.sources()}
+        self.sources = {s.id: folded(s.name) for s in self.store.sources()}
         self.docs = self.store.documents()
         self.doc_by_hash = {d.sha256: d for d in self.docs}
         self.doc_by_id = {d.id: d for d in self.docs}
         self.doc_by_title: dict[str, list] = {}
         for d in self.docs:
-            self.doc_by_title.setdefault(d.title.strip().casefold(), []).append(d)
+            self.doc_by_title.setdefault(folded(d.title), []).append(d)  # typed titles match stored ones
         self.texts: dict[str, str] = {}
         self.spans: dict[str, dict[tuple[int, int, str], str]] = {}  # document -> (start, end, annotator) -> claim
         for row in self.rows[DOCUMENTS]:
@@ -528,9 +585,9 @@ class _Loader:
         if doc_id and doc_id in self.doc_by_id:
             return doc_id, ""
         if title:
-            matches = self.doc_by_title.get(title.strip().casefold(), [])
+            matches = self.doc_by_title.get(folded(title), [])
             if len(matches) > 1 and source_name:
-                matches = [d for d in matches if self.sources.get(d.source_id) == source_name.casefold()]
+                matches = [d for d in matches if self.sources.get(d.source_id) == folded(source_name)]
             if len(matches) == 1:
                 return matches[0].id, ""
             if len(matches) > 1:
