@@ -67,14 +67,15 @@ def test_reviews_of_the_demo_project(demo_store, tmp_path):
         assert review["author"] == {"@type": "Organization", "name": DEFAULT_AUTHOR}
         assert review["datePublished"] == latest.updated_at[:10]
         assert review.get("reviewBody") == latest.note
-        assert review.get("url") == latest.evidence_url
+        assert review.get("citation") == latest.evidence_url and "url" not in review, "evidence is cited"
     assert claims.get(unrated.id) and all(not r["identifier"].endswith(unrated.id) for r in reviews)
 
     by_claim = {r["identifier"].rsplit(":", 1)[1]: r for r in reviews}
     unverifiable = by_claim[first.id]
     assert "ratingValue" not in unverifiable["reviewRating"]
     assert unverifiable["reviewRating"]["alternateName"] == "Unverifiable"
-    assert unverifiable["url"] == "https://evidence.example/1"
+    assert unverifiable["citation"] == "https://evidence.example/1"
+    assert any("22 of 22 reviews lack “url”" in n for n in summary.notes), summary.notes
     assert unverifiable["itemReviewed"]["appearance"]["url"] == "https://example.org/story"
     assert by_claim[second.id]["reviewRating"] == {
         "@type": "Rating", "alternateName": "False", "ratingValue": 1, "bestRating": 5, "worstRating": 1}
@@ -125,3 +126,34 @@ def test_one_latest_verdict_everywhere_when_two_share_a_time(tmp_path):
     [review], _disputed = build_reviews(store)
     assert review["reviewRating"]["alternateName"] == NAMES[latest.rating.value]
     store.close()
+
+
+def test_publication_dates_are_iso_or_left_out_with_a_note(demo_store, tmp_path):
+    docs = demo_store.documents()
+    demo_store.update_document(docs[0].id, published="April 21, 2024")
+    demo_store.update_document(docs[1].id, published="last Tuesday")
+    summary = export_claimreview(demo_store, tmp_path)
+    reviews = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
+    by_title = {}
+    for review in reviews:
+        by_title.setdefault(review["itemReviewed"]["appearance"]["name"], review)
+    first, second = by_title[docs[0].title], by_title[docs[1].title]
+    assert first["itemReviewed"]["datePublished"] == "2024-04-21"
+    assert first["itemReviewed"]["appearance"]["datePublished"] == "2024-04-21"
+    assert "datePublished" not in second["itemReviewed"] and "datePublished" not in second["itemReviewed"]["appearance"]
+    assert any("“last Tuesday”" in n and "left out" in n for n in summary.notes), summary.notes
+    assert all("T" not in r["datePublished"] and len(r["datePublished"]) == 10 for r in reviews)
+
+
+def test_dates_as_people_write_them():
+    from annotator.core.dates import iso_date
+
+    read = {"April 21, 2024": "2024-04-21", "Apr. 21 2024": "2024-04-21", "21 April 2024": "2024-04-21",
+            "21st April, 2024": "2024-04-21", "2024-04-21": "2024-04-21", "2024/04/21": "2024-04-21",
+            "21.04.2024": "2024-04-21", "04/21/2024": "2024-04-21", "21/04/2024": "2024-04-21",
+            "2024-04-21T10:00:00Z": "2024-04-21T10:00:00Z", "April 2024": "2024-04", "2024": "2024",
+            "Sept 3, 2023": "2023-09-03"}
+    for text, iso in read.items():
+        assert iso_date(text) == iso, text
+    for text in ("04/05/2024", "last Tuesday", "2024-13-01", "February 30, 2024", "", None, "Smarch 3, 2024"):
+        assert iso_date(text) is None, text

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from annotator.core.dates import iso_date
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Claim, Document, Rating, Verdict, latest_verdict
 from annotator.services.interchange.webannotation import JsonExportSummary, output_folder, write_json
@@ -45,20 +46,27 @@ def review_rating(rating: Rating) -> dict:
     return out
 
 
+#: Properties Google requires of a ClaimReview before it shows the review in search.
+GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url")
+
+
 def claim_review(claim: Claim, verdict: Verdict, document: Document, source_name: str | None,
                  newsroom: str) -> dict:
-    """One ``ClaimReview`` for a claim and the verdict on it."""
+    """One ``ClaimReview`` for a claim and the verdict on it. The document's publication date
+    is given as an ISO 8601 date, or left out when it is not one that can be read
+    unambiguously ("last Tuesday", "04/05/2024")."""
     appearance = {"@type": "CreativeWork", "name": document.title}
     if document.url:
         appearance["url"] = document.url
-    if document.published:
-        appearance["datePublished"] = document.published
+    published = iso_date(document.published)
+    if published:
+        appearance["datePublished"] = published
     item: dict[str, Any] = {"@type": "Claim"}
     if source_name:
         item["author"] = {"@type": "Organization", "name": source_name}
     item["appearance"] = appearance
-    if document.published:
-        item["datePublished"] = document.published
+    if published:
+        item["datePublished"] = published
     review = {
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",
@@ -73,14 +81,26 @@ def claim_review(claim: Claim, verdict: Verdict, document: Document, source_name
         review["datePublished"] = date
     if verdict.note:
         review["reviewBody"] = verdict.note
-    if verdict.evidence_url:
-        review["url"] = verdict.evidence_url
+    if verdict.evidence_url and verdict.evidence_url.strip():
+        # The evidence is what the review cites; ``url`` is the fact-check article itself.
+        review["citation"] = verdict.evidence_url.strip()
     return review
+
+
+def missing_required(review: dict) -> list[str]:
+    """The properties of :data:`GOOGLE_REQUIRED` that ``review`` lacks."""
+    return [name for name in GOOGLE_REQUIRED if not review.get(name)]
 
 
 def newsroom_name(store: ProjectStore) -> str:
     """The project's newsroom setting, or :data:`DEFAULT_AUTHOR` when it is empty."""
     return (store.meta().get("newsroom") or "").strip() or DEFAULT_AUTHOR
+
+
+def unreadable_dates(store: ProjectStore) -> list[str]:
+    """Publication dates of the project's documents that are not dates an export can give."""
+    return [d.published for d in store.documents()
+            if d.published and d.published.strip() and iso_date(d.published) is None]
 
 
 def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
@@ -126,8 +146,23 @@ def export_claimreview(store: ProjectStore, folder: str | Path) -> JsonExportSum
     if newsroom_name(store) == DEFAULT_AUTHOR:
         summary.notes.append(f"No newsroom is set in the project settings; reviews are credited to "
                              f"“{DEFAULT_AUTHOR}”.")
+    lacking: dict[str, int] = {}
+    for review in reviews:
+        for name in missing_required(review):
+            lacking[name] = lacking.get(name, 0) + 1
+    for name, n in lacking.items():
+        what = " (the address of your fact-check article: add it to each review when you publish it)" \
+            if name == "url" else ""
+        summary.notes.append(f"{n} of {len(reviews)} reviews lack “{name}”{what}, which Google requires before "
+                             "it shows a fact-check; each review's identifier names its claim.")
+    dates = unreadable_dates(store)
+    if dates:
+        summary.notes.append(f"{len(dates)} document{'s' if len(dates) != 1 else ''}' publication date"
+                             f"{'s are' if len(dates) != 1 else ' is'} not a date that can be read unambiguously "
+                             f"(such as “{dates[0]}”): left out of the reviews. Write it as 2024-04-21 in the "
+                             "document's details.")
     return summary
 
 
-__all__ = ["DEFAULT_AUTHOR", "FILE_NAME", "RATING_VALUES", "SCHEMA_CONTEXT", "build_reviews",
-           "claim_review", "export_claimreview", "rating_name"]
+__all__ = ["DEFAULT_AUTHOR", "FILE_NAME", "GOOGLE_REQUIRED", "RATING_VALUES", "SCHEMA_CONTEXT", "build_reviews",
+           "claim_review", "export_claimreview", "missing_required", "rating_name"]
