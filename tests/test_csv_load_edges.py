@@ -312,3 +312,37 @@ def test_the_synonyms_table_is_documented_and_unambiguous():
     doc = ratings.rating_key((Path(__file__).parent.parent / "docs" / "csv-format.md").read_text(encoding="utf-8"))
     missing = [w for w in spellings if w not in doc]
     assert not missing, f"docs/csv-format.md does not list {missing}"
+
+
+def test_the_fact_check_article_travels_in_the_csv_files_and_is_checked(demo_store, tmp_path):
+    from annotator.services.annotations import AnnotationService
+
+    claim = next(c for c in demo_store.claims() if c.quote.startswith("The saga began in early 2024"))
+    AnnotationService(demo_store, annotator="ann").set_verdict(claim.id, Rating.FALSE,
+                                                              review_url="https://factdesk.example/saga")
+    export_csv(demo_store, tmp_path / "out")
+    verdicts = read_rows(tmp_path / "out", "verdicts.csv")
+    mine = next(r for r in verdicts if r["claim_id"] == claim.id and r["annotator"] == "ann")
+    assert mine["review_url"] == "https://factdesk.example/saga"
+    claims = read_rows(tmp_path / "out", "claims.csv")
+    assert next(r for r in claims if r["id"] == claim.id)["verdict_review_url"] == "https://factdesk.example/saga"
+
+    from annotator.store import create_project
+
+    other = create_project(tmp_path / "other.annotator")
+    try:
+        for d in demo_store.documents():  # the same documents, so that the claims find them
+            src = other.ensure_source(demo_store.source(d.source_id).name) if d.source_id else None
+            other.add_document(demo_store.document_text(d.id), d.title, source_id=src.id if src else None)
+        report = load_csv(other, tmp_path / "out")
+        assert report.loaded, report.lines()
+        assert other.verdict(claim.id, annotator="ann").review_url == "https://factdesk.example/saga"
+    finally:
+        other.close()
+
+    mine["review_url"] = "FTC order, page 3"
+    (tmp_path / "bad").mkdir()
+    write_rows(tmp_path / "bad" / "verdicts.csv", [mine])
+    report = load_csv(demo_store, tmp_path / "bad" / "verdicts.csv")
+    assert not report.loaded
+    assert [(e.column, "not a web address" in e.message) for e in report.errors] == [("review_url", True)]

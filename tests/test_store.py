@@ -24,11 +24,11 @@ def _claim(store, doc, start, end, **kw):
 
 
 def test_new_project_has_schema_metadata_and_default_types(store):
-    assert store.schema_version() == 8
+    assert store.schema_version() == 9
     assert store.applied_migrations() == ["0001_core_tables", "0002_document_search", "0003_readable_views",
                                           "0004_document_list_index", "0005_verdict_decisions",
                                           "0006_latest_verdict_order", "0007_change_log",
-                                          "0008_search_visible_to_other_tools"]
+                                          "0008_search_visible_to_other_tools", "0009_review_urls"]
     assert store.meta()["name"] == "Test project"
     names = [t.name for t in store.claim_types()]
     assert names[0] == "Factual claim" and len(names) == 5

@@ -163,6 +163,7 @@ class Verdict:
     updated_at: str | None = None
     decides: bool = False  # given to decide a disagreement: earlier verdicts against it no longer count
     rated_at: str | None = None  # when the rating (or decides) was last set; None: as updated_at
+    review_url: str | None = None  # the fact-check article that publishes the verdict (not its evidence)
 
 
 def latest_verdict(verdicts: Iterable[Verdict]) -> Verdict | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import urlsplit
+
+from annotator.core.errors import ValidationError
 
 CONTEXT_CHARS = 32
 _NEWLINES = re.compile(r"\r\n?")
@@ -58,3 +61,16 @@ def folded(text: str) -> str:
     against stored ones; never for storing."""
     plain = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHY)).translate(_TYPOGRAPHY)
     return " ".join(plain.split()).casefold()
+
+
+def checked_web_address(value: str | None, what: str = "The address") -> str | None:
+    """``value`` without surrounding spaces, None when empty; a :class:`ValidationError` saying
+    so unless it is an absolute http(s) address (never ``javascript:``, ``data:`` or a bare
+    name like ``FTC order, page 3``)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise ValidationError(f"{what} “{text}” is not a web address: it should start with http:// or https://.")
+    return text

@@ -8,6 +8,8 @@ edit never lands on the undo stack.
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -163,18 +165,19 @@ class Unlink(Command):
 
 class SetVerdict(Command):
     def __init__(self, service: AnnotationService, claim_id: str, rating: Rating | None,
-                 note: str | None = None, evidence_url: str | None = None):
+                 note: str | None = None, evidence_url: str | None = None,
+                 review_url: str | EllipsisType | None = ...):
         service.store.claim(claim_id)
         label = f"Set verdict “{Rating(rating).label}”" if rating else "Clear verdict"
         super().__init__(label)
         self.service, self.claim_id = service, claim_id
-        self.rating, self.note, self.evidence_url = rating, note, evidence_url
+        self.rating, self.note, self.evidence_url, self.review_url = rating, note, evidence_url, review_url
         self.previous = service.store.verdict(claim_id, annotator=service.annotator)
         self.verdict_id = self.previous.id if self.previous else new_id()
 
     def _redo(self) -> None:
         self.service.set_verdict(self.claim_id, self.rating, note=self.note,
-                                 evidence_url=self.evidence_url, id=self.verdict_id)
+                                 evidence_url=self.evidence_url, id=self.verdict_id, review_url=self.review_url)
 
     def _undo(self) -> None:
         self.service.restore_verdict(self.claim_id, self.previous)

@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.model import Rating
+from annotator.core.text import checked_web_address
 from annotator.gui import commands
 from annotator.gui.palette import RELATION_COLORS, VERDICT_KEYS
 from annotator.services.annotations import AnnotationService
@@ -52,6 +53,22 @@ class NoteEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+class _ScrollSafeCombo(QComboBox):
+    """A combo box the mouse wheel changes only once it has been clicked or tabbed into: the
+    inspector scrolls, and a wheel turned over the verdict on the way down used to record a
+    verdict nobody chose."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # the scroll area around it scrolls instead
+
+
 class Inspector(QWidget):
     jumpRequested = Signal(str)  # claim id
     deleteRequested = Signal(str)
@@ -72,7 +89,7 @@ class Inspector(QWidget):
         self.quote.setAccessibleName("Quote of the selected claim")
         self.where = QLabel()
         self.where.setWordWrap(True)
-        self.type_combo = QComboBox()
+        self.type_combo = _ScrollSafeCombo()
         self.type_combo.setAccessibleName("Claim type")
         self.type_combo.activated.connect(self._type_changed)
         self.note = NoteEdit()
@@ -85,7 +102,7 @@ class Inspector(QWidget):
         self.others.setWordWrap(True)
         self.others.setTextFormat(Qt.TextFormat.RichText)
         self.others.setAccessibleName("Verdicts by other annotators")
-        self.verdict_combo = QComboBox()
+        self.verdict_combo = _ScrollSafeCombo()
         self.verdict_combo.setAccessibleName("Verdict")
         self.verdict_combo.addItem("Not checked", None)
         for key, rating in VERDICT_KEYS.items():
@@ -99,6 +116,11 @@ class Inspector(QWidget):
         self.evidence.setPlaceholderText("https://… evidence")
         self.evidence.setAccessibleName("Evidence URL")
         self.evidence.editingFinished.connect(self._verdict_changed)
+        self.article = QLineEdit()
+        self.article.setPlaceholderText("https://… the fact-check article")
+        self.article.setAccessibleName("Fact-check article URL")
+        self.article.setToolTip("Where your fact-check of this claim is published: the ClaimReview export's url")
+        self.article.editingFinished.connect(self._verdict_changed)
 
         self.assessment = QLabel()
         self.assessment.setWordWrap(True)
@@ -127,6 +149,7 @@ class Inspector(QWidget):
         vform.addRow("Yours", self.verdict_combo)
         vform.addRow("Note", self.verdict_note)
         vform.addRow("Evidence", self.evidence)
+        vform.addRow("Published at", self.article)
         vform.addRow(self.assessment)
         links_box = QGroupBox("Links")
         lbox = QVBoxLayout(links_box)
@@ -180,7 +203,7 @@ class Inspector(QWidget):
         self.claim_id = claim_id
         enabled = claim_id is not None and self.service is not None
         for widget in (self.type_combo, self.note, self.verdict_combo, self.verdict_note, self.evidence,
-                       self.links, self.unlink_button, self.delete_button):
+                       self.article, self.links, self.unlink_button, self.delete_button):
             widget.setEnabled(enabled)
         if claim_id is None or self.service is None:  # not enabled
             self.quote.setText("<i>Select a highlight, or select text and press Ctrl+E to create a claim.</i>")
@@ -188,6 +211,7 @@ class Inspector(QWidget):
             self.note.clear()
             self.verdict_note.clear()
             self.evidence.clear()
+            self.article.clear()
             self.links.clear()
             self.assessment.clear()
             self.others.clear()
@@ -213,6 +237,8 @@ class Inspector(QWidget):
             self.verdict_note.setText(verdict.note or "" if verdict else "")
         if switching or not self.evidence.hasFocus():
             self.evidence.setText(verdict.evidence_url or "" if verdict else "")
+        if switching or not self.article.hasFocus():
+            self.article.setText(verdict.review_url or "" if verdict else "")
         others = [v for v in store.verdicts(claim_id) if v.annotator != self.service.annotator]
         self.others.setText("<br>".join(
             f"<small>{escape(v.annotator or 'unknown')}: <b>{escape(v.rating.label)}</b>"
@@ -304,15 +330,22 @@ class Inspector(QWidget):
         rating = Rating(value) if value else None
         note = self.verdict_note.text().strip() or None
         url = self.evidence.text().strip() or None
+        article = self.article.text().strip() or None
         current = service.store.verdict(claim_id, annotator=service.annotator)
         if current is None and rating is None:
             return
-        if current is not None and (current.rating, current.note, current.evidence_url) == (rating, note, url):
+        if current is not None and (current.rating, current.note, current.evidence_url, current.review_url) == (
+                rating, note, url, article):
             return
-        if rating is None and (note or url):
-            self.report_error("Choose a rating before adding a verdict note or evidence.")
+        if rating is None and (note or url or article):
+            self.report_error("Choose a rating before adding a verdict note, evidence or where it is published.")
             return
-        self._run(lambda: commands.SetVerdict(service, claim_id, rating, note, url))
+        try:
+            checked_web_address(article, "The fact-check article's address")
+        except ValidationError as exc:
+            self.report_error(str(exc))
+            return
+        self._run(lambda: commands.SetVerdict(service, claim_id, rating, note, url, article))
 
     def _unlink(self) -> None:
         item = self.links.currentItem()

@@ -9,6 +9,7 @@ with the same ids, links and verdicts.
 from __future__ import annotations
 
 import getpass
+from types import EllipsisType
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -17,7 +18,7 @@ from annotator.core.errors import DuplicateLinkError, NotFoundError, SelfLinkErr
 from annotator.core.events import Change, Events
 from annotator.core.ids import new_id
 from annotator.core.model import AddedRows, Claim, Link, Rating, Relation, Verdict
-from annotator.core.text import context
+from annotator.core.text import checked_web_address, context
 from annotator.store.project import ProjectStore
 
 
@@ -245,8 +246,13 @@ class AnnotationService:
 
     # -- verdicts --------------------------------------------------------------------
     def set_verdict(self, claim_id: str, rating: Rating | None, *, note: str | None = None,
-                    evidence_url: str | None = None, id: str | None = None) -> Verdict | None:
-        """Set this annotator's verdict; ``rating=None`` removes it. Returns the previous one."""
+                    evidence_url: str | None = None, id: str | None = None,
+                    review_url: str | EllipsisType | None = ...) -> Verdict | None:
+        """Set this annotator's verdict; ``rating=None`` removes it. Returns the previous one.
+        ``review_url`` (the fact-check article) is kept as it was unless given; one that is
+        given must be an http(s) address."""
+        if isinstance(review_url, str):
+            review_url = checked_web_address(review_url, "The fact-check article")
         claim = self.store.claim(claim_id)
         previous = self.store.verdict(claim_id, annotator=self.annotator)
         if rating is None:
@@ -254,7 +260,7 @@ class AnnotationService:
                 self.store.delete_verdict(previous.id)
         else:
             self.store.set_verdict(claim_id, Rating(rating), note=note, evidence_url=evidence_url,
-                                   annotator=self.annotator, id=id)
+                                   annotator=self.annotator, id=id, review_url=review_url)
         self.events.emit(Change("verdict", "changed", claim_id, claim.document_id))
         return previous
 

@@ -17,8 +17,8 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+from annotator.core.text import checked_web_address
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.events import Change, Events
 from annotator.core.model import AddedRows, Document, Source
@@ -44,9 +44,7 @@ def check_fields(fields: Mapping[str, str | None]) -> dict[str, str | None]:
         if key == "title" and not value:
             raise ValidationError("A document needs a title.")
         if key == "url" and value:
-            parts = urlsplit(value)
-            if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value:
-                raise ValidationError(f"“{value}” is not a web address: it should start with http:// or https://.")
+            checked_web_address(value, "The document's address")
         if key == "published" and value and not _is_iso_date(value):
             raise ValidationError(f"“{value}” is not a publication date: write the year, the year and month, "
                                   "or the full date, as 2024, 2024-03 or 2024-03-05.")

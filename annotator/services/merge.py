@@ -438,6 +438,8 @@ class _Merger:
             fields.append(("note", _text(mine.note), _text(theirs.note)))
         if (mine.evidence_url or "") != (theirs.evidence_url or ""):
             fields.append(("evidence", _text(mine.evidence_url), _text(theirs.evidence_url)))
+        if (mine.review_url or "") != (theirs.review_url or ""):
+            fields.append(("fact-check article", _text(mine.review_url), _text(theirs.review_url)))
         if mine.decides != theirs.decides:
             yes_no = {True: "yes", False: "no"}
             fields.append(("decides a disagreement", yes_no[mine.decides], yes_no[theirs.decides]))

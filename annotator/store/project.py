@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import EllipsisType
 
 
 from annotator.core.clock import Clock, SystemClock
@@ -53,7 +54,8 @@ _CLAIM_COLUMNS = (
     "annotator, created_at, updated_at"
 )
 _LINK_COLUMNS = "id, from_claim_id, to_claim_id, relation, note, annotator, created_at, updated_at"
-_VERDICT_COLUMNS = "id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at"
+_VERDICT_COLUMNS = ("id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at, "
+                    "review_url")
 
 
 def _source(row) -> Source:
@@ -97,9 +99,9 @@ def _link(row) -> Link:
 
 
 def _verdict(row) -> Verdict:
-    id_, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at = row
+    id_, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at, review_url = row
     return Verdict(id_, claim_id, _rating(rating), note, evidence_url, annotator, created_at, updated_at,
-                   bool(decides), rated_at)
+                   bool(decides), rated_at, review_url)
 
 
 def _json_list(values: Iterable[str]) -> str:
@@ -802,11 +804,13 @@ class ProjectStore:
     # -- verdicts --------------------------------------------------------------------
     def set_verdict(self, claim_id: str, rating: Rating, *, note: str | None = None,
                     evidence_url: str | None = None, annotator: str = "",
-                    id: str | None = None, decides: bool | None = None) -> Verdict:
+                    id: str | None = None, decides: bool | None = None,
+                    review_url: str | EllipsisType | None = ...) -> Verdict:
         """Record (or replace) this annotator's verdict on a claim. ``decides``: given to decide
         a disagreement; None keeps what the verdict was when only its note or evidence change,
         and makes a changed rating a plain verdict again. ``rated_at`` moves only when the
-        rating or the decision does."""
+        rating or the decision does. ``review_url``: the fact-check article; left as it was
+        unless given."""
         rating = Rating(rating)
         stamp = self.clock.now_iso()
         existing = self.verdict(claim_id, annotator=annotator)
@@ -815,13 +819,15 @@ class ProjectStore:
             deciding = (existing.decides and same_rating) if decides is None else decides
             rated = (existing.rated_at or existing.updated_at) if same_rating and deciding == existing.decides \
                 else stamp
+            article = existing.review_url if review_url is ... else review_url
             self._write(
-                "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ?, decides = ?, rated_at = ? "
-                "WHERE id = ?", [rating.value, note, evidence_url, stamp, int(deciding), rated, existing.id])
+                "UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, updated_at = ?, decides = ?, "
+                "rated_at = ?, review_url = ? WHERE id = ?",
+                [rating.value, note, evidence_url, stamp, int(deciding), rated, article, existing.id])
             return dataclasses.replace(existing, rating=rating, note=note, evidence_url=evidence_url, updated_at=stamp,
-                                       decides=deciding, rated_at=rated)
+                                       decides=deciding, rated_at=rated, review_url=article)
         verdict = Verdict(id or new_id(), claim_id, rating, note, evidence_url, annotator, stamp, stamp,
-                          bool(decides), stamp)
+                          bool(decides), stamp, None if review_url is ... else review_url)
         self.insert_verdict(verdict)
         return verdict
 
@@ -830,10 +836,11 @@ class ProjectStore:
         verdict.created_at = verdict.created_at or stamp  # kept on the object: a redo restores the same times
         verdict.updated_at = verdict.updated_at or stamp
         self._write(
-            f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [verdict.id, verdict.claim_id, Rating(verdict.rating).value, verdict.note,
              verdict.evidence_url, verdict.annotator or "", verdict.created_at or stamp,
-             verdict.updated_at or stamp, int(verdict.decides), verdict.rated_at or verdict.updated_at or stamp],
+             verdict.updated_at or stamp, int(verdict.decides), verdict.rated_at or verdict.updated_at or stamp,
+             verdict.review_url],
         )
         for recorder in self._recorders:
             recorder.verdicts.append(verdict)
@@ -921,9 +928,9 @@ class ProjectStore:
                 raise NotFoundError(f"No verdict with id {row.id}.")
             before = _verdict(found)
             sql = ("UPDATE verdicts SET rating = ?, note = ?, evidence_url = ?, decides = ?, rated_at = ?, "
-                   "updated_at = ? WHERE id = ?")
+                   "review_url = ?, updated_at = ? WHERE id = ?")
             params = [Rating(row.rating).value, row.note, row.evidence_url, int(row.decides),
-                      row.rated_at or row.updated_at, row.updated_at, row.id]
+                      row.rated_at or row.updated_at, row.review_url, row.updated_at, row.id]
         row = dataclasses.replace(row, annotator=before.annotator, created_at=before.created_at,
                                   updated_at=row.updated_at or self.clock.now_iso())
         params[-2] = row.updated_at  # the last two parameters are updated_at and the id

@@ -280,6 +280,13 @@ def search_visible_to_other_tools(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0009_review_urls")
+def review_urls(db: Database) -> None:
+    """Each verdict may name the fact-check article that publishes it (``review_url``), apart
+    from its evidence: ClaimReview's ``url``, which Google requires."""
+    db.execute("ALTER TABLE verdicts ADD COLUMN review_url TEXT")
+
+
 def migration_names() -> list[str]:
     return [m.name for m in MIGRATIONS._migrations]
 

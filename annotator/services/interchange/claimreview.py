@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.dates import iso_date
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.model import Claim, Document, Rating, Verdict, latest_verdict
+from annotator.core.text import checked_web_address
 from annotator.services.interchange.webannotation import JsonExportSummary, output_folder, write_json
 from annotator.store.project import ProjectStore
 
@@ -81,9 +82,14 @@ def claim_review(claim: Claim, verdict: Verdict, document: Document, source_name
         review["datePublished"] = date
     if verdict.note:
         review["reviewBody"] = verdict.note
+    try:  # the fact-check article, when it is an http(s) address
+        article = checked_web_address(verdict.review_url)
+    except ValidationError:
+        article = None
+    if article:
+        review["url"] = article
     if verdict.evidence_url and verdict.evidence_url.strip():
-        # The evidence is what the review cites; ``url`` is the fact-check article itself.
-        review["citation"] = verdict.evidence_url.strip()
+        review["citation"] = verdict.evidence_url.strip()  # what the review cites, not the review itself
     return review
 
 
@@ -151,8 +157,8 @@ def export_claimreview(store: ProjectStore, folder: str | Path) -> JsonExportSum
         for name in missing_required(review):
             lacking[name] = lacking.get(name, 0) + 1
     for name, n in lacking.items():
-        what = " (the address of your fact-check article: add it to each review when you publish it)" \
-            if name == "url" else ""
+        what = (" (the address of the fact-check article: set it with the verdict, in the Inspector's "
+                "“Published at” field or the verdicts file's review_url column)") if name == "url" else ""
         summary.notes.append(f"{n} of {len(reviews)} reviews lack “{name}”{what}, which Google requires before "
                              "it shows a fact-check; each review's identifier names its claim.")
     dates = unreadable_dates(store)

@@ -87,7 +87,7 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
                     claim_order.get(link.from_claim_id, -1), claim_order.get(link.to_claim_id, -1),
                     link.relation.value, link.id))],
         VERDICTS: [(v.id, v.claim_id, quote(v.claim_id), v.rating.value, v.note, v.evidence_url,
-                    v.annotator, v.created_at, v.updated_at, "yes" if v.decides else "")
+                    v.annotator, v.created_at, v.updated_at, "yes" if v.decides else "", v.review_url)
                    for v in sorted(verdicts, key=lambda v: (claim_order.get(v.claim_id, -1),
                                                             v.annotator or "", v.id))],
     }
@@ -100,7 +100,8 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
             source_name(doc.source_id) if doc else None, c.start, c.end, c.quote, c.prefix, c.suffix,
             ctype.name if ctype else None, ctype.color if ctype else None,
             latest.rating.value if latest else None, latest.note if latest else None,
-            latest.evidence_url if latest else None, latest.annotator if latest else None,
+            latest.evidence_url if latest else None, latest.review_url if latest else None,
+            latest.annotator if latest else None,
             c.note, c.annotator, c.created_at, c.updated_at))
 
     # All five files are written into a staging folder beside them first, then moved into

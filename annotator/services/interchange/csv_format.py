@@ -26,12 +26,12 @@ COLUMNS = {
                 "original_filename", "format", "sha256", "length"),
     CLAIMS: ("id", "document_id", "document_title", "document_sha256", "source_name", "start", "end",
              "quote", "prefix", "suffix", "type", "type_color", "verdict", "verdict_note",
-             "verdict_evidence_url", "verdict_annotator", "note", "annotator", "created_at",
-             "updated_at"),
+             "verdict_evidence_url", "verdict_review_url", "verdict_annotator", "note", "annotator",
+             "created_at", "updated_at"),
     LINKS: ("id", "from_claim_id", "to_claim_id", "from_quote", "to_quote", "relation", "note",
             "annotator", "created_at", "updated_at"),
     VERDICTS: ("id", "claim_id", "claim_quote", "rating", "note", "evidence_url", "annotator",
-               "created_at", "updated_at", "decides"),
+               "created_at", "updated_at", "decides", "review_url"),
 }
 #: Columns a file must have to be loaded at all (claims also need one document reference).
 REQUIRED = {

@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from annotator.core.anchoring import EXACT, FUZZY, MAX_FUZZY_QUOTE, METHODS, OFFSETS, anchor
-from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError
+from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError, ValidationError
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
 from annotator.core.ratings import rating_key, rating_spelled
-from annotator.core.text import context, folded, normalise_newlines
+from annotator.core.text import checked_web_address, context, folded, normalise_newlines
 from annotator.services.interchange.csv_format import (
     CLAIMS,
     DOCUMENT_REFERENCES,
@@ -246,6 +246,13 @@ def _rating(row: dict, column: str, more: Callable[[], dict[str, Rating]]) -> Ra
             f"as one of them. Add yours as a line “{raw},mostly true” (or the rating it means) in "
             f"{RATING_SYNONYMS_FILE} in the data folder."))
     return rating
+
+
+def _web_address(row: dict, column: str) -> str | None:
+    try:
+        return checked_web_address(row.get(column), "The fact-check article's address")
+    except ValidationError as exc:
+        raise _Invalid(column, str(exc)) from None
 
 
 def _enum(enum_type, row: dict, column: str, what: str):
@@ -517,6 +524,7 @@ class _Loader:
             values["verdict"] = {
                 "id": None, "rating": _rating(raw, "verdict", self.synonyms),
                 "note": _text(raw, "verdict_note"), "evidence_url": _text(raw, "verdict_evidence_url"),
+                "review_url": _web_address(raw, "verdict_review_url"),
                 "annotator": _text(raw, "verdict_annotator") or "", "created_at": None, "updated_at": None}
         return values
 
@@ -526,6 +534,7 @@ class _Loader:
             raise _Invalid("claim_id", "say which claim the verdict is on.")
         return {"id": _id(raw), "claim_id": claim_id, "rating": _rating(raw, "rating", self.synonyms),
                 "note": _text(raw, "note"), "evidence_url": _text(raw, "evidence_url"),
+                "review_url": _web_address(raw, "review_url"),
                 "annotator": _text(raw, "annotator") or "", "created_at": _stamp(raw, "created_at"),
                 "updated_at": _stamp(raw, "updated_at"), "decides": _yes(raw, "decides")}
 
@@ -695,7 +704,8 @@ class _Loader:
                         f"{v['rating'].label.lower()} was not loaded (change it in the app if it is newer).")
                 continue
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
-                              v["annotator"], v["created_at"], v["updated_at"], v.get("decides", False))
+                              v["annotator"], v["created_at"], v["updated_at"], v.get("decides", False),
+                              review_url=v.get("review_url"))
             self._write("verdict", row, {"verdict": verdict})
             ids.add(verdict.id)
             pairs[(verdict.claim_id, verdict.annotator or "")] = verdict
