@@ -7,7 +7,6 @@ the scale suite builds (reused when that suite ran first in the same run).
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -19,22 +18,40 @@ from bench.bench_scale import REPO, _ok, _project
 RUNS = 3
 
 
+# Runs the command as its child and reports the child's wall time and peak RSS. The peak of a
+# process started straight from the bench would count the bench's own memory: Linux carries
+# the parent's peak over into a child that forks and then runs another program.
+_WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "wall = time.perf_counter() - t\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(f'@measured {done.returncode} {wall} {peak}', file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n")
+
+
+def measured(cmd: list[str]) -> tuple[float, float | None, str]:
+    """Wall seconds, peak RSS in MB (None where not measurable) and stdout of one command,
+    run as a user or a script would run it."""
+    if sys.platform == "win32":
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[2:4])} failed: {done.stderr}")
+        return time.perf_counter() - t0, None, done.stdout
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=REPO, capture_output=True, text=True)
+    report = [line for line in done.stderr.splitlines() if line.startswith("@measured ")]
+    if done.returncode != 0 or not report:
+        raise RuntimeError(f"{' '.join(cmd[2:4])} failed: {done.stderr}")
+    _, _code, wall, peak = report[-1].split()
+    scale = 1e6 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return float(wall), int(peak) / scale, done.stdout
+
+
 def _score_once(project: Path) -> tuple[float, float | None]:
     """Wall seconds and peak RSS in MB of one ``annotator score PROJECT --json``."""
-    cmd = [sys.executable, "-m", "annotator", "score", str(project), "--json"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if hasattr(os, "wait4"):  # the child's own peak, not the largest of all children so far
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        peak: float | None = usage.ru_maxrss / 1024
-    else:
-        proc.wait()
-        wall, peak = time.perf_counter() - t0, None
-    if proc.returncode != 0:
-        said = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise RuntimeError(f"annotator score failed: {said}")
+    wall, peak, _ = measured([sys.executable, "-m", "annotator", "score", str(project), "--json"])
     return wall, peak
 
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO))
 from bench import (  # noqa: E402
     bench_fuzz,
     bench_gui,
+    bench_interchange,
     bench_matching,
     bench_regimes,
     bench_reliability,
@@ -35,7 +36,8 @@ SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reli
           "regimes": bench_regimes.run,
           "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
           "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run,
-          "scale": bench_scale.run, "scoring": bench_scoring.run, "fuzz": bench_fuzz.run}
+          "scale": bench_scale.run, "scoring": bench_scoring.run, "interchange": bench_interchange.run,
+          "fuzz": bench_fuzz.run}
 #: Not run by default: 100,000 inputs, each in its own process, take hours (``--count`` shortens it).
 LONG = {"fuzz"}
 
