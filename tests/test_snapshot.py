@@ -109,8 +109,10 @@ def test_a_live_snapshot_reads_only_what_changed_and_matches_a_fresh_one(demo_st
 
 def _built(snap) -> tuple:
     """What scoring makes of a snapshot (a live one finds links' claims by row number)."""
+    from annotator.services.reliability import inputs as module
     from annotator.services.reliability.inputs import build_inputs
 
+    module._LAST_STRUCTURE.clear()  # built from these rows, not taken over from the build before
     inputs = build_inputs(snap)
     pb = inputs.problem
     return (pb.source.tolist(), pb.prop.tolist(), [str(v) for v in pb.verdict.tolist()], pb.copied_from.tolist(),
@@ -202,16 +204,45 @@ def test_a_verdict_reuses_what_the_claims_and_links_make(demo_store):
     service = AnnotationService(demo_store, annotator="tester")
     live = LiveSnapshot(demo_store.path)
     _built(live.snapshot())
-    made = inputs._LAST_STRUCTURE[1]
+    made = inputs._LAST_STRUCTURE[0][1]
     claims = demo_store.claims()
     service.set_verdict(claims[0].id, Rating.FALSE)
     service.set_verdict(claims[1].id, Rating.MIXED)
+    inputs.build_inputs(live.snapshot())
+    assert inputs._LAST_STRUCTURE[0][1] is made, "taken over"
     after_verdicts = _built(live.snapshot())
-    assert inputs._LAST_STRUCTURE[1] is made, "taken over"
     inputs._LAST_STRUCTURE.clear()
     assert after_verdicts == _built(Snapshot(demo_store, for_scoring=True))
     service.link(claims[2].id, claims[-1].id, Relation.CONTRADICTS)
-    after_link = _built(live.snapshot())
-    assert inputs._LAST_STRUCTURE[1] is not made
-    inputs._LAST_STRUCTURE.clear()
-    assert after_link == _built(Snapshot(demo_store, for_scoring=True))
+    inputs.build_inputs(live.snapshot())
+    assert inputs._LAST_STRUCTURE[0][1] is not made
+    assert _built(live.snapshot()) == _built(Snapshot(demo_store, for_scoring=True))
+
+
+def test_a_live_snapshot_follows_a_row_given_another_id_and_a_restored_backup(demo_store, tmp_path):
+    """Another tool renames a claim's id: the log names the old id too. A restored backup
+    brings its own log: the snapshot reads the whole project again."""
+    import sqlite3
+
+    from annotator.core.model import Rating
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.snapshot import LiveSnapshot
+    from annotator.store import backups
+
+    service = AnnotationService(demo_store, annotator="tester")
+    claims = demo_store.claims()
+    service.set_verdict(claims[0].id, Rating.TRUE)
+    live = LiveSnapshot(demo_store.path)
+    live.snapshot()
+    with sqlite3.connect(demo_store.path) as other_tool:
+        other_tool.execute("UPDATE claims SET id = 'renamed-by-another-tool' WHERE id = ?", [claims[1].id])
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
+
+    service.set_verdict(claims[2].id, Rating.TRUE)  # the backup has this verdict: later ones update its row
+    backup = backups.take(demo_store.path, "by-hand").path
+    service.set_verdict(claims[2].id, Rating.FALSE)
+    live.snapshot()  # its last reading: the verdict above, the latest entry of the log
+    demo_store.restore_backup(backup)
+    service.set_verdict(claims[2].id, Rating.MIXED)  # the same row again: without a word from the
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store)  # restore, its log entry would match
+    assert live.last_read == "everything"

@@ -465,8 +465,9 @@ class _Merger:
             fields = self._verdict_fields(mine, mapped)
             if not fields:
                 self._count("skipped" if mine.id == verdict.id else "deduplicated", "verdicts")
-            elif mine.id != verdict.id and Rating(mine.rating) == Rating(mapped.rating) \
-                    and _covers(mine.note, mapped.note) and _covers(mine.evidence_url, mapped.evidence_url):
+            elif (mine.id != verdict.id and Rating(mine.rating) == Rating(mapped.rating)
+                    and _covers(mine.note, mapped.note) and _covers(mine.evidence_url, mapped.evidence_url)
+                    and _covers(mine.review_url, mapped.review_url)):
                 self._count("deduplicated", "verdicts")
             elif self._resolve("verdicts", mine, replace(mapped, id=mine.id), fields, claim_id,
                                f"{annotator or '(unnamed)'} on {self._about(claim_id)}"):

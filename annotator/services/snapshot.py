@@ -28,11 +28,8 @@ def snapshot_of_file(path: str | os.PathLike, *, text_cache: dict[tuple[str, str
     ``for_scoring``: see :class:`Snapshot`."""
     reader = open_reader(path)
     try:
-        reader.db.execute("BEGIN")
-        try:
+        with reader.read_transaction():
             return Snapshot(reader, text_cache=text_cache, for_scoring=for_scoring)
-        finally:
-            reader.db.execute("COMMIT")
     finally:
         reader.db.close()
 
@@ -144,11 +141,11 @@ class LiveSnapshot:
         """The project as it is now (one read transaction)."""
         reader = open_reader(self.path)
         try:
-            reader.db.execute("BEGIN")
-            try:
+            with reader.read_transaction():
                 return self._read(reader, text_cache)
-            finally:
-                reader.db.execute("COMMIT")
+        except BaseException:
+            self._mark = self._claims = None  # half put in place: the next one reads everything
+            raise
         finally:
             reader.db.close()
 

@@ -21,6 +21,8 @@ restoring that copy).
 
 from __future__ import annotations
 
+import secrets
+
 import hashlib
 import os
 import re
@@ -33,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.core.errors import CorruptProjectError, ProjectError
+from annotator.store.versions import EVERYTHING_CHANGED
 
 KEPT = 10
 KEPT_BYTES = 2 * 1024 ** 3
@@ -261,6 +264,11 @@ def restore(conn: sqlite3.Connection, backup: Path) -> None:
                                "open it with File › Open, or merge it. The project was not changed.")
         _check_text_readable(src, backup)  # what is restored is trusted as annotator's own (store.closes)
         src.backup(conn)
+        # The backup brings its own change log, whose entries may match what a reader saw
+        # before: an entry no reader has seen says "everything changed" (ProjectStore.changed_since).
+        with conn:
+            conn.execute("INSERT INTO change_log (tbl, row_id) VALUES (?, ?)",
+                         [EVERYTHING_CHANGED, secrets.token_hex(8)])
     except sqlite3.Error as exc:
         raise ProjectError(f"The backup {name} could not be restored ({exc}). "
                            "The project was not changed.") from None

@@ -44,6 +44,7 @@ from annotator.core.model import (
 from annotator.core.text import sha256_text
 from annotator.store.connection import Connection
 from annotator.store.locking import ProjectLock
+from annotator.store.versions import EVERYTHING_CHANGED
 
 _DOC_META_COLUMNS = (
     "id, source_id, title, author, url, published, retrieved, original_filename, "
@@ -274,6 +275,16 @@ class ProjectStore:
             with self._texts_lock:
                 self._texts.clear()  # documents the backup lacks are gone
                 self._texts_forgotten += 1
+
+    @contextmanager
+    def read_transaction(self) -> Iterator[None]:
+        """Reads inside see one state of the project, whatever another connection commits
+        meanwhile (for a read-only connection's snapshot)."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -901,6 +912,8 @@ class ProjectStore:
         changed: dict[str, set[str]] = {}
         for tbl, rid in rows:
             changed.setdefault(tbl, set()).add(rid)
+        if EVERYTHING_CHANGED in changed:  # the whole project was replaced (a restored backup)
+            return None
         return changed
 
     def replace_row(self, row: Claim | Link | Verdict) -> None:

@@ -254,9 +254,11 @@ def change_log(db: Database) -> None:
     ]
     for table in LOGGED_TABLES:
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            renamed = (f"INSERT INTO change_log (tbl, row_id) SELECT '{table}', OLD.id WHERE OLD.id IS NOT NEW.id; "
+                       if event == "UPDATE" else "")  # a row given another id: its old id is gone
             statements.append(
                 f"""CREATE TRIGGER {table}_logged_{event.lower()} AFTER {event} ON {table} BEGIN
-                    INSERT INTO change_log (tbl, row_id) VALUES ('{table}', {row}.id); END""")
+                    {renamed}INSERT INTO change_log (tbl, row_id) VALUES ('{table}', {row}.id); END""")
     for statement in statements:
         db.execute(statement)
 
@@ -270,7 +272,7 @@ def search_visible_to_other_tools(db: Database) -> None:
     cannot change a virtual table's declaration); the triggers that keep it in step stay."""
     db.executescript(
         """
-        DROP TABLE documents_fts;
+        DROP TABLE IF EXISTS documents_fts;
         CREATE VIRTUAL TABLE documents_fts USING fts5 (
             title, text, content="documents", content_rowid="doc_no",
             tokenize="unicode61 remove_diacritics 2"

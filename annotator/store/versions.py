@@ -11,3 +11,6 @@ MIGRATION_NAMES = ("0001_core_tables", "0002_document_search", "0003_readable_vi
                    "0008_search_visible_to_other_tools", "0009_review_urls")
 
 LATEST_VERSION = len(MIGRATION_NAMES)
+
+#: The ``tbl`` of a change log entry (migration 0007) saying that the whole project was replaced.
+EVERYTHING_CHANGED = "*"

@@ -104,9 +104,11 @@ def newsroom_name(store: ProjectStore) -> str:
 
 
 def unreadable_dates(store: ProjectStore) -> list[str]:
-    """Publication dates of the project's documents that are not dates an export can give."""
+    """Publication dates, not dates an export can give, of the documents with a reviewed claim."""
+    rated = {v.claim_id for v in store.verdicts()}
+    reviewed = {document_id for claim_id, document_id, *_ in store.claim_spans() if claim_id in rated}
     return [d.published for d in store.documents()
-            if d.published and d.published.strip() and iso_date(d.published) is None]
+            if d.id in reviewed and d.published and d.published.strip() and iso_date(d.published) is None]
 
 
 def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:

@@ -238,7 +238,7 @@ def _rating(row: dict, column: str, more: Callable[[], dict[str, Rating]]) -> Ra
     raw = (row.get(column) or "").strip()
     if not raw:
         raise _Invalid(column, "a rating is required.")
-    rating = rating_spelled(raw) or rating_spelled(raw, more())
+    rating = rating_spelled(raw, more())  # (a newsroom's spelling may also re-read a listed one)
     if rating is None:
         raise _Invalid(column, (
             f"unknown rating “{raw}”. The app's ratings are {_RATINGS_IN_WORDS}; other scales' spellings "

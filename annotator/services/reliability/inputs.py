@@ -32,6 +32,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -388,14 +389,14 @@ def _text_reuse(store, documents: list) -> tuple[dict, dict]:
     cached = _REUSE_CACHE.get(key)
     if cached is None:
         cached = _read_reuse(key)
-        if cached is None:
-            texts = {d.id: store.document_text(d.id) for d in documents}
+        if cached is None:  # (in the order of the ids, as the key has them: the same pairs in the same order)
+            texts = {d.id: store.document_text(d.id) for d in sorted(documents, key=lambda d: d.id)}
             pairs, sents = reused_sentences(texts, {d.id: d.source_id for d in documents})
             cached = (pairs, _sentence_bounds(sents))
             del texts, sents
             _write_reuse(key, *cached)
         if len(_REUSE_CACHE) >= 4:
-            _REUSE_CACHE.pop(next(iter(_REUSE_CACHE)))
+            _REUSE_CACHE.clear()
         _REUSE_CACHE[key] = cached
     return cached
 
@@ -432,23 +433,28 @@ def _write_reuse(key: str, pairs: dict, bounds: dict) -> None:
         "match_counts": np.array([len(found) for _, found in pair_list], dtype=np.int64),
         "matches": np.array(matches, dtype=np.int64).reshape(-1, 2),
     }
+    partial = None
     try:
         folder = _reuse_folder()
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f"{key}.{os.getpid()}.partial"
         with open(partial, "wb") as out:
             np.savez(out, **arrays)  # type: ignore[arg-type]  # (NumPy's stubs read the first name as allow_pickle)
+            out.flush()
+            os.fsync(out.fileno())  # whole on disk before it takes the name (a crash leaves no half file)
         os.replace(partial, folder / f"{key}.npz")
         kept = sorted(folder.glob("*.npz"), key=lambda f: f.stat().st_mtime, reverse=True)
         for old in kept[REUSE_FILES_KEPT:]:
             old.unlink(missing_ok=True)
     except OSError:
-        pass  # a read-only or full data folder: the result is worked out again next time
+        if partial is not None:  # a read-only or full data folder: worked out again next time
+            partial.unlink(missing_ok=True)
 
 
 def _read_reuse(key: str) -> tuple[dict, dict] | None:
+    path = _reuse_folder() / f"{key}.npz"
     try:
-        with np.load(_reuse_folder() / f"{key}.npz", allow_pickle=False) as data:
+        with np.load(path, allow_pickle=False) as data:
             docs = data["docs"].tolist()
             counts, match_counts = data["sentence_counts"], data["match_counts"]
             cut = np.cumsum(counts)[:-1]
@@ -460,8 +466,12 @@ def _read_reuse(key: str) -> tuple[dict, dict] | None:
             found = np.split(data["matches"], np.cumsum(match_counts)[:-1]) if match_counts.size else []
             pairs = {(docs[a], docs[b]): [(int(x), int(y)) for x, y in rows.tolist()]
                      for (a, b), rows in zip(data["pairs"].tolist(), found, strict=True)}
-    except (OSError, KeyError, ValueError, IndexError, TypeError):
-        return None  # none yet, or unreadable: worked out again
+    except FileNotFoundError:
+        return None  # none yet
+    except Exception:
+        with suppress(OSError):
+            path.unlink()
+        return None
     return pairs, bounds
 
 
@@ -695,7 +705,18 @@ class _Structure:
     assertion_note: dict[int, str]
 
 
-_LAST_STRUCTURE: list = []  # [what it was made from, the _Structure] of the last scoring
+_LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
+
+
+def _by_number(claim_numbers: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each row number in ``wanted``, the index of the claim with that number in the
+    claims' order (``claim_numbers``), -1 where there is none (whatever the numbers' size or sign)."""
+    if not claim_numbers.size:
+        return np.full(wanted.size, -1, dtype=np.int64)
+    order = np.argsort(claim_numbers, kind="stable")
+    ranked = claim_numbers[order]
+    at = np.minimum(np.searchsorted(ranked, wanted), ranked.size - 1)
+    return np.where(ranked[at] == wanted, order[at], -1).astype(np.int64)
 
 
 def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
@@ -709,17 +730,15 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     verdicts = store.verdicts()
     numbers = getattr(store, "row_numbers", lambda: None)()
     made_from = (detect_text_reuse, sources, documents, claims, relations)
-    if _LAST_STRUCTURE and _LAST_STRUCTURE[0] == made_from:
-        st = _LAST_STRUCTURE[1]  # (a live snapshot keeps the same rows: the comparison is by identity)
+    last = _LAST_STRUCTURE[0] if _LAST_STRUCTURE else None  # (read once: one (made from, structure) pair)
+    if last is not None and last[0] == made_from:
+        st = last[1]  # (a live snapshot keeps the same rows: the comparison is by identity)
     else:
         st = _structure(store, sources, documents, claims, relations, numbers, detect_text_reuse)
-        _LAST_STRUCTURE[:] = [made_from, st]
+        _LAST_STRUCTURE[:] = [(made_from, st)]
     claims, claim_ids, src_list, prop_list, P = st.claims, st.claim_ids, st.src_list, st.prop_list, st.P
     if numbers is not None:
-        top = max(int(a.max(initial=0)) for a in (numbers.claims, numbers.verdict_claim))
-        index_of = np.full(top + 2, -1, dtype=np.int64)  # (-1, for no claim, reads the last cell: -1)
-        index_of[numbers.claims] = np.arange(len(claims))
-        verdict_claim = index_of[numbers.verdict_claim].tolist()
+        verdict_claim = _by_number(numbers.claims, numbers.verdict_claim).tolist()
     else:
         index = st.cidx.built()
         verdict_claim = [index.get(v.claim_id, -1) for v in verdicts]
@@ -820,10 +839,7 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
 
     if numbers is not None:  # claims by row number, as a live snapshot keeps them
-        top = max(int(a.max(initial=0)) for a in (numbers.claims, numbers.link_from, numbers.link_to))
-        index_of = np.full(top + 2, -1, dtype=np.int64)  # (-1, for no claim, reads the last cell: -1)
-        index_of[numbers.claims] = np.arange(n)
-        la, lb = index_of[numbers.link_from], index_of[numbers.link_to]
+        la, lb = _by_number(numbers.claims, numbers.link_from), _by_number(numbers.claims, numbers.link_to)
         rel = numbers.link_relation
     else:
         index = cidx.built()

@@ -204,17 +204,18 @@ def _keys(ids: list[str]) -> np.ndarray:
     return np.array([_key(i) for i in ids], dtype=bytes)
 
 
-_LAST_KEYS: list = []  # [claim ids, their keys, the order that sorts them] of the last scoring
+_LAST_KEYS: list = []  # [(claim ids, their keys, the order that sorts them)] of the last scoring
 
 
 def _sorted_keys(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The claims' keys and the order that sorts them; those of the last scoring when its
     claims were the same (a verdict or a link changed): at 100,000 claims they take 0.1 s."""
-    if _LAST_KEYS and _LAST_KEYS[0] == ids:
-        return _LAST_KEYS[1], _LAST_KEYS[2]
+    last = _LAST_KEYS[0] if _LAST_KEYS else None  # (read once: one (ids, keys, order) triple)
+    if last is not None and last[0] == ids:
+        return last[1], last[2]
     keys = _keys(ids)
     order = np.argsort(keys, kind="stable")
-    _LAST_KEYS[:] = [ids, keys, order]
+    _LAST_KEYS[:] = [(ids, keys, order)]
     return keys, order
 
 
