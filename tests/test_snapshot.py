@@ -246,3 +246,44 @@ def test_a_live_snapshot_follows_a_row_given_another_id_and_a_restored_backup(de
     service.set_verdict(claims[2].id, Rating.MIXED)  # the same row again: without a word from the
     assert _scoring_reads(live.snapshot()) == _fresh(demo_store)  # restore, its log entry would match
     assert live.last_read == "everything"
+
+
+def test_a_bulk_change_is_logged_once_and_the_log_goes_on_row_by_row_after_it(demo_store, tmp_path, monkeypatch):
+    """A load of many rows writes one "everything changed" entry instead of one per row; the
+    log's triggers are back afterwards, and after a change that failed half-way."""
+    import pytest
+
+    from annotator.core.model import Rating
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.interchange import export_csv, load_csv
+    from annotator.services.snapshot import LiveSnapshot
+    from annotator.store.project import ProjectStore
+    from annotator.store.versions import EVERYTHING_CHANGED
+
+    def triggers() -> list:
+        return demo_store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                     "AND name LIKE '%logged%' ORDER BY name").fetchall()
+
+    before = triggers()
+    assert len(before) == 15
+    export_csv(demo_store, tmp_path / "out")
+    for claim in demo_store.claims():
+        demo_store.delete_claim(claim.id)
+    live = LiveSnapshot(demo_store.path)
+    live.snapshot()
+    monkeypatch.setattr(ProjectStore, "BULK_ROWS", 3)
+    seq = demo_store.change_mark()[0]
+    report = load_csv(demo_store, tmp_path / "out")
+    assert report.loaded and report.claims_loaded > 3, report.lines()
+    logged = demo_store.db.execute("SELECT tbl FROM change_log WHERE seq > ?", [seq]).fetchall()
+    assert logged == [(EVERYTHING_CHANGED,)] and triggers() == before
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "everything"
+
+    claim = demo_store.claims()[0]
+    AnnotationService(demo_store, annotator="tester").set_verdict(claim.id, Rating.TRUE)  # row by row again
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
+
+    with pytest.raises(RuntimeError), demo_store.bulk_change(10):
+        demo_store.delete_claim(claim.id)
+        raise RuntimeError("half-way")
+    assert triggers() == before and demo_store.claim(claim.id).id == claim.id, "rolled back, triggers included"

@@ -172,7 +172,7 @@ class AnnotationService:
         """Do a bulk edit again (redo): put back the rows it added, with their ids, and write
         its updates again, in one commit. Links go in last: an update may have freed the
         claims and relation a new link uses."""
-        with self.store.transaction():
+        with self.store.bulk_change(_rows(added)):
             self.store.insert_rows(AddedRows(added.documents, added.claims, [], added.verdicts))
             for _before, after in added.updated:
                 self.store.replace_row(after)
@@ -182,7 +182,7 @@ class AnnotationService:
     def remove_rows(self, added: AddedRows) -> None:
         """Undo a bulk edit in one commit: take away exactly the rows it added and give the
         rows it updated their previous values (before their claims or documents go)."""
-        with self.store.transaction():
+        with self.store.bulk_change(_rows(added)):
             for link in added.links:
                 self.store.delete_link(link.id)
             for before, _after in reversed(added.updated):
@@ -308,3 +308,7 @@ class AnnotationService:
             if previous is not None:
                 self.store.insert_verdict(previous)
         self.events.emit(Change("verdict", "changed", claim_id, claim.document_id))
+
+
+def _rows(added: AddedRows) -> int:
+    return len(added.documents) + len(added.claims) + len(added.links) + len(added.verdicts) + len(added.updated)

@@ -276,6 +276,30 @@ class ProjectStore:
                 self._texts.clear()  # documents the backup lacks are gone
                 self._texts_forgotten += 1
 
+    #: Rows from which a change is logged as "everything changed" rather than row by row.
+    BULK_ROWS = 2000
+
+    @contextmanager
+    def bulk_change(self, rows: int) -> Iterator[None]:
+        """A transaction for a change of ``rows`` rows. From :data:`BULK_ROWS` on (a CSV load, a
+        merge, their undo), the change log (migration 0007) gets one entry saying that
+        everything changed instead of one per row: its triggers are set aside for the change
+        and put back as they were, in the same transaction (a failure rolls them back too).
+        Logging 220,000 rows one by one made a load of 100,000 claims 15% slower, and a
+        reader catching up on them reads more than it would reading the project again."""
+        with self.transaction():
+            triggers = [] if rows < self.BULK_ROWS else self.db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_logged\\_%' "
+                "ESCAPE '\\'").fetchall()
+            for name, _sql in triggers:
+                self.db.execute(f'DROP TRIGGER "{name}"')
+            yield
+            for _name, sql in triggers:
+                self.db.execute(sql)
+            if triggers:
+                self.db.execute("INSERT INTO change_log (tbl, row_id) VALUES (?, ?)",
+                                [EVERYTHING_CHANGED, new_id()])
+
     @contextmanager
     def read_transaction(self) -> Iterator[None]:
         """Reads inside see one state of the project, whatever another connection commits

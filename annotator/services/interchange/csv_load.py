@@ -381,7 +381,7 @@ def apply_load_plan(store: ProjectStore, plan: LoadPlan) -> LoadReport:
         return report
     began = time.perf_counter()
     try:
-        with store.transaction():
+        with store.bulk_change(len(plan.writes)):
             _Writer(store, plan).write()  # without accept_valid, the first failed write raises _Rollback
             if report.orphans and not plan.accept_valid:  # a row the project no longer takes
                 raise _Rollback
