@@ -296,7 +296,8 @@ def test_a_colleagues_edits_come_across(tmp_path):
     bob.resize_claim(c.id, c.start, c.end + len(" users"))
     # no dialog edits a link's relation yet; a loaded CSV or a later version may
     theirs.replace_row(replace(theirs.link(ids["link"]), relation=Relation.CONTRADICTS, updated_at=None))
-    theirs.set_verdict(ids["a"], Rating.MOSTLY_FALSE, note="The figure is from 2019", annotator="alice")
+    theirs.set_verdict(ids["a"], Rating.MOSTLY_FALSE, note="The figure is from 2019", annotator="alice",
+                       review_url="https://factdesk.example/figure")
     wanted_claims = {k: theirs.claim(ids[k]) for k in "abc"}
     wanted_link = theirs.link(ids["link"])
     theirs.close()
@@ -315,6 +316,7 @@ def test_a_colleagues_edits_come_across(tmp_path):
         verdict = mine.verdict(ids["a"], annotator="alice")
         assert (verdict.id, verdict.rating, verdict.note) == (ids["verdict"], Rating.MOSTLY_FALSE,
                                                               "The figure is from 2019")
+        assert verdict.review_url == "https://factdesk.example/figure", "where it is published comes across"
         text = "\n".join(report.lines())
         assert "From the other project: 0 rows added, 5 updated, 0 conflicts" in text
         assert "5 rows updated from the other project" in text
@@ -323,6 +325,7 @@ def test_a_colleagues_edits_come_across(tmp_path):
         assert f"span: {c.start}–{c.end} “OkCupid” → {c.start}–{moved.end} “{moved.quote}”" in text
         assert "relation: supports → contradicts" in text
         assert "rating: true → mostly false; note: (empty) → “The figure is from 2019”" in text
+        assert "fact-check article: (empty) → “https://factdesk.example/figure”" in text
         assert not merge_project_file(mine, theirs_path).changed  # the copies now agree
     finally:
         mine.close()
