@@ -358,3 +358,14 @@ def test_the_fact_check_article_travels_in_the_csv_files_and_is_checked(demo_sto
     report = load_csv(demo_store, tmp_path / "bad" / "verdicts.csv")
     assert not report.loaded
     assert [(e.column, "not a web address" in e.message) for e in report.errors] == [("review_url", True)]
+
+
+def test_evidence_that_is_not_a_web_address_loads_as_text_with_a_warning(demo_store, tmp_path):
+    doc = _doc(demo_store)
+    report = load_csv(demo_store, write_rows(tmp_path / "claims.csv", [
+        {"document_title": doc.title, "quote": "founded in 2013", "verdict": "false", "verdict_annotator": "ann",
+         "verdict_evidence_url": "FTC order, page 3"}]))
+    assert report.loaded and report.verdicts == 1, report.lines()
+    assert any("“FTC order, page 3” is kept as written" in w for w in report.warnings), report.warnings
+    claim = next(c for c in demo_store.claims(doc.id) if c.quote == "founded in 2013")
+    assert [v.evidence_url for v in demo_store.verdicts(claim.id) if v.annotator == "ann"] == ["FTC order, page 3"]

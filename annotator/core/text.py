@@ -74,3 +74,16 @@ def checked_web_address(value: str | None, what: str = "The address") -> str | N
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
         raise ValidationError(f"{what} “{text}” is not a web address: it should start with http:// or https://.")
     return text
+
+
+def is_web_address(value: str | None) -> bool:
+    """True when ``value`` is an absolute http(s) address (see :func:`checked_web_address`)."""
+    try:
+        return checked_web_address(value) is not None
+    except ValidationError:
+        return False
+
+
+#: Said when a piece of evidence is written as text rather than as a web address.
+EVIDENCE_AS_TEXT = ("is kept as written: it is not a web address (http:// or https://), so the exports "
+                    "cite it as text, not as a link.")

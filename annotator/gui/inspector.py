@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.model import Rating
-from annotator.core.text import checked_web_address
+from annotator.core.text import EVIDENCE_AS_TEXT, checked_web_address, is_web_address
 from annotator.gui import commands
 from annotator.gui.palette import RELATION_COLORS, VERDICT_KEYS
 from annotator.services.annotations import AnnotationService
@@ -127,6 +127,7 @@ class Inspector(QWidget):
         self.assessment.setTextFormat(Qt.TextFormat.RichText)
         self.assessment.setAccessibleName("How the reliability model sees this claim")
         self.scores_provider: Callable[[], ScoreSummary | None] | None = None  # the latest scores, if any
+        self.tell: Callable[[str], None] = lambda message: None  # a word without a dialog (the status bar)
 
         self.links = QListWidget()
         self.links.setAccessibleName("Links of the selected claim")
@@ -346,6 +347,8 @@ class Inspector(QWidget):
             self.report_error(str(exc))
             return
         self._run(lambda: commands.SetVerdict(service, claim_id, rating, note, url, article))
+        if url and not is_web_address(url) and (current is None or current.evidence_url != url):
+            self.tell(f"The evidence “{url}” {EVIDENCE_AS_TEXT}")
 
     def _unlink(self) -> None:
         item = self.links.currentItem()

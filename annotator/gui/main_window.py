@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.claims_dock = claims_dock = self.add_dock("Claims", "claimsDock", self.claims_panel, RIGHT)
         self.inspector = Inspector(self.push, self.show_error)
         self.inspector.scores_provider = lambda: self.reliability.scores
+        self.inspector.tell = lambda message: self.status(message, 8000)
         self.inspector.jumpRequested.connect(self.select_claim)
         self.inspector.deleteRequested.connect(lambda cid: self.delete_claim(cid))
         self.inspector_dock = self.add_dock("Inspector", "inspectorDock", self.inspector, RIGHT)

@@ -84,3 +84,14 @@ def test_scrolling_the_inspector_over_the_verdict_records_nothing(qtbot, win, us
     turn()
     assert combo.currentData() is not None, "with the focus, the wheel moves the box"
     qtbot.waitUntil(lambda: win.store.verdict(claim, annotator=win.annotations.annotator) is not None)
+
+
+def test_evidence_written_as_text_is_kept_and_said_to_be_text(qtbot, win, user):
+    claim = user.claim(win, win.panes[0], "Clarifai is a US-based company")
+    win.set_verdict(Rating.FALSE)
+    _type(qtbot, user, win, win.inspector.evidence, "FTC order, page 3")
+    assert win.store.verdict(claim).evidence_url == "FTC order, page 3", "kept as written"
+    assert "is kept as written" in win.statusBar().currentMessage() and not win.errors
+    _type(qtbot, user, win, win.inspector.evidence, "https://www.ftc.gov/order.pdf")
+    assert win.store.verdict(claim).evidence_url == "https://www.ftc.gov/order.pdf"
+    assert "ftc.gov" not in win.statusBar().currentMessage(), "a web address is not said to be text"

@@ -35,7 +35,14 @@ from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError, V
 from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
 from annotator.core.ratings import rating_key, rating_spelled
-from annotator.core.text import checked_web_address, context, folded, normalise_newlines
+from annotator.core.text import (
+    EVIDENCE_AS_TEXT,
+    checked_web_address,
+    context,
+    folded,
+    is_web_address,
+    normalise_newlines,
+)
 from annotator.services.interchange.csv_format import (
     CLAIMS,
     DOCUMENT_REFERENCES,
@@ -703,6 +710,9 @@ class _Loader:
                         f"{v['claim_id']} {had.rating.label.lower()} in this project; the file's "
                         f"{v['rating'].label.lower()} was not loaded (change it in the app if it is newer).")
                 continue
+            evidence = (v["evidence_url"] or "").strip()
+            if evidence and not is_web_address(evidence):
+                self.report.warnings.append(f"{row.file} row {row.row}: the evidence “{evidence}” {EVIDENCE_AS_TEXT}")
             verdict = Verdict(row.id or new_id(), v["claim_id"], v["rating"], v["note"], v["evidence_url"],
                               v["annotator"], v["created_at"], v["updated_at"], v.get("decides", False),
                               review_url=v.get("review_url"))
