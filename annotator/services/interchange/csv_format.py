@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,17 +105,28 @@ class CsvTable:
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, bom: bool) -> int:
-    """Write atomically (temporary file, then rename); return the number of data rows."""
+    """Write atomically (temporary file, then rename); return the number of data rows. The
+    cells are made column by column with one function each, and the csv module writes the
+    rows in one call: cell by cell, 100,000 claims took seconds."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # "x" mode honours the umask
+    makers = [_integer_cell if column in INTEGER_COLUMNS else _text_cell for column in columns]
+    width = len(columns)
     count = 0
+
+    def cells() -> Iterator[list[str]]:
+        nonlocal count
+        for row in rows:
+            if len(row) != width:
+                raise ValueError(f"a row of {len(row)} cells for {width} columns")
+            count += 1
+            yield [make(value) for make, value in zip(makers, row)]  # noqa: B905 (lengths checked above)
+
     try:
-        with open(tmp, "x", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        with open(tmp, "x", encoding="utf-8-sig" if bom else "utf-8", newline="", buffering=1 << 20) as handle:
             writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
             writer.writerow(columns)
-            for row in rows:
-                writer.writerow([_cell(column, value) for column, value in zip(columns, row, strict=True)])
-                count += 1
+            writer.writerows(cells())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -123,12 +134,17 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, b
     return count
 
 
-def _cell(column: str, value) -> str:
+def _integer_cell(value) -> str:
+    return "" if value is None else str(int(value))
+
+
+def _text_cell(value) -> str:
     if value is None:
         return ""
-    if column in INTEGER_COLUMNS:
-        return str(int(value))
-    return escape_cell(str(value))
+    text = value if type(value) is str else str(value)
+    if text and (text[0] in FORMULA_TRIGGERS or text[0] == "'") and _needs_escape(text):
+        return "'" + text
+    return text
 
 
 def _decode(data: bytes, name: str) -> str | RowError:
