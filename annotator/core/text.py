@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from annotator.core.errors import ValidationError
 
@@ -63,25 +63,63 @@ def folded(text: str) -> str:
     return " ".join(plain.split()).casefold()
 
 
+# RFC 3986 pieces: what may stand in an absolute http(s) URI once non-ASCII text is percent-encoded.
+_PCT = r"%[0-9A-Fa-f]{2}"
+_PCHAR = rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|{_PCT})"
+_HTTP_URI = re.compile(
+    rf"(?i:https?)://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|{_PCT})*@)?"
+    rf"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|{_PCT})+)(?::[0-9]*)?"
+    rf"(?:/{_PCHAR}*)*(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?")
+# Everything RFC 3986 allows in a URI, left as it is when non-ASCII characters are encoded.
+_URI_SAFE = "".join(chr(c) for c in range(33, 127) if chr(c) not in '"<>\\^`{|}')
+
+
+def http_iri(text: str | None) -> str | None:
+    """``text`` as an absolute http(s) URI, or None when it is not one.
+
+    Surrounding white space is dropped; an internationalised address is mapped to its URI
+    (host name to IDNA, other non-ASCII characters percent-encoded as UTF-8, RFC 3987 §3.1),
+    which names the same resource. Anything else (no scheme, another scheme, a space or a
+    character no URI may hold) is not guessed at: None."""
+    value = (text or "").strip()
+    if any(char.isascii() and char not in _URI_SAFE for char in value):
+        return None  # a space, a control character, <, >, a quote...: a mistyped address is not guessed at
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    netloc = parts.netloc
+    if not netloc.isascii():
+        userinfo, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        netloc = quote(userinfo, safe=_URI_SAFE) + at + host + colon + port
+    rest = quote(value[len(parts.scheme) + 3 + len(parts.netloc):], safe=_URI_SAFE)
+    uri = f"{parts.scheme}://{netloc}{rest}"
+    return uri if _HTTP_URI.fullmatch(uri) else None
+
+
 def checked_web_address(value: str | None, what: str = "The address") -> str | None:
     """``value`` without surrounding spaces, None when empty; a :class:`ValidationError` saying
-    so unless it is an absolute http(s) address (never ``javascript:``, ``data:`` or a bare
-    name like ``FTC order, page 3``)."""
+    so unless it is an absolute http(s) address as the exports take one (:func:`http_iri`;
+    never ``javascript:``, ``data:`` or a citation like ``FTC order, page 3``)."""
     text = (value or "").strip()
     if not text:
         return None
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+    if http_iri(text) is None:
         raise ValidationError(f"{what} “{text}” is not a web address: it should start with http:// or https://.")
     return text
 
 
 def is_web_address(value: str | None) -> bool:
-    """True when ``value`` is an absolute http(s) address (see :func:`checked_web_address`)."""
-    try:
-        return checked_web_address(value) is not None
-    except ValidationError:
-        return False
+    """True when ``value`` is an absolute http(s) address (:func:`http_iri`)."""
+    return http_iri(value) is not None
 
 
 #: Said when a piece of evidence is written as text rather than as a web address.

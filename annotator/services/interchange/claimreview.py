@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.dates import iso_date
-from annotator.core.errors import AnnotatorError, ValidationError
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Claim, Document, Rating, Verdict, latest_verdict
-from annotator.core.text import checked_web_address
+from annotator.core.text import http_iri
 from annotator.services.interchange.webannotation import JsonExportSummary, output_folder, write_json
 from annotator.store.project import ProjectStore
 
@@ -82,10 +82,7 @@ def claim_review(claim: Claim, verdict: Verdict, document: Document, source_name
         review["datePublished"] = date
     if verdict.note:
         review["reviewBody"] = verdict.note
-    try:  # the fact-check article, when it is an http(s) address
-        article = checked_web_address(verdict.review_url)
-    except ValidationError:
-        article = None
+    article = http_iri(verdict.review_url)  # the fact-check article, when it is an http(s) address
     if article:
         review["url"] = article
     if verdict.evidence_url and verdict.evidence_url.strip():
@@ -103,16 +100,14 @@ def newsroom_name(store: ProjectStore) -> str:
     return (store.meta().get("newsroom") or "").strip() or DEFAULT_AUTHOR
 
 
-def unreadable_dates(store: ProjectStore) -> list[str]:
-    """Publication dates, not dates an export can give, of the documents with a reviewed claim."""
-    rated = {v.claim_id for v in store.verdicts()}
-    reviewed = {document_id for claim_id, document_id, *_ in store.claim_spans() if claim_id in rated}
-    return [d.published for d in store.documents()
-            if d.id in reviewed and d.published and d.published.strip() and iso_date(d.published) is None]
-
-
 def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
     """(the reviews in reading order, how many claims have differing ratings by several annotators)."""
+    reviews, disputed, _documents = _reviews(store)
+    return reviews, disputed
+
+
+def _reviews(store: ProjectStore) -> tuple[list[dict], int, list[Document]]:
+    """:func:`build_reviews`, and the documents of the reviewed claims."""
     sources = {s.id: s.name for s in store.sources()}
     documents = sorted(store.documents(), key=lambda d: (
         (sources.get(d.source_id, "") if d.source_id else "").casefold(), d.title.casefold(), d.sha256 or "",
@@ -123,7 +118,7 @@ def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
     for verdict in store.verdicts():
         by_claim.setdefault(verdict.claim_id, []).append(verdict)
     newsroom = newsroom_name(store)
-    reviews, disputed = [], 0
+    reviews, disputed, reviewed = [], 0, {}
     claims = sorted(store.claims(), key=lambda c: (order.get(c.document_id, -1), c.start, c.end, c.id))
     for claim in claims:
         verdicts = by_claim.get(claim.id, [])
@@ -132,16 +127,17 @@ def build_reviews(store: ProjectStore) -> tuple[list[dict], int]:
             continue
         disputed += len({v.rating for v in verdicts}) > 1
         doc = docs[claim.document_id]
+        reviewed[doc.id] = doc
         reviews.append(claim_review(claim, latest, doc, sources.get(doc.source_id) if doc.source_id else None,
                                     newsroom))
-    return reviews, disputed
+    return reviews, disputed, list(reviewed.values())
 
 
 def export_claimreview(store: ProjectStore, folder: str | Path) -> JsonExportSummary:
     """Write ``claimreview.jsonld`` into ``folder`` (created if missing, file replaced)."""
     began = time.perf_counter()
     path = output_folder(folder) / FILE_NAME
-    reviews, disputed = build_reviews(store)
+    reviews, disputed, documents = _reviews(store)
     try:
         write_json(path, reviews)
     except OSError as exc:
@@ -163,7 +159,8 @@ def export_claimreview(store: ProjectStore, folder: str | Path) -> JsonExportSum
                 "“Published at” field or the verdicts file's review_url column)") if name == "url" else ""
         summary.notes.append(f"{n} of {len(reviews)} reviews lack “{name}”{what}, which Google requires before "
                              "it shows a fact-check; each review's identifier names its claim.")
-    dates = unreadable_dates(store)
+    dates = [d.published for d in documents  # publication dates no export can give as a date
+             if d.published and d.published.strip() and iso_date(d.published) is None]
     if dates:
         summary.notes.append(f"{len(dates)} document{'s' if len(dates) != 1 else ''}' publication date"
                              f"{'s are' if len(dates) != 1 else ' is'} not a date that can be read unambiguously "

@@ -142,8 +142,8 @@ def _text_cell(value) -> str:
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if text and (text[0] in FORMULA_TRIGGERS or text[0] == "'") and _needs_escape(text):
-        return "'" + text
+    if text and (text[0] in FORMULA_TRIGGERS or text[0] == "'"):  # (only then can it need escaping)
+        return escape_cell(text)
     return text
 
 

@@ -12,65 +12,22 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.ids import id_uuid
 from annotator.core.model import Claim, Document, Link, Verdict
+from annotator.core.text import http_iri
 from annotator.store.project import ProjectStore
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 FILE_NAME = "annotations.jsonld"
-
-# RFC 3986 pieces: what may stand in an absolute http(s) URI once non-ASCII text is percent-encoded.
-_PCT = r"%[0-9A-Fa-f]{2}"
-_PCHAR = rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|{_PCT})"
-_HTTP_URI = re.compile(
-    rf"(?i:https?)://(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|{_PCT})*@)?"
-    rf"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|{_PCT})+)(?::[0-9]*)?"
-    rf"(?:/{_PCHAR}*)*(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?")
-# Everything RFC 3986 allows in a URI, left as it is when non-ASCII characters are encoded.
-_URI_SAFE = "".join(chr(c) for c in range(33, 127) if chr(c) not in '"<>\\^`{|}')
-
-
-def http_iri(text: str | None) -> str | None:
-    """``text`` as an absolute http(s) URI, or None when it is not one.
-
-    Surrounding white space is dropped; an internationalised address is mapped to its URI
-    (host name to IDNA, other non-ASCII characters percent-encoded as UTF-8, RFC 3987 §3.1),
-    which names the same resource. Anything else (no scheme, another scheme, a space or a
-    character no URI may hold) is not guessed at: None."""
-    value = (text or "").strip()
-    if any(char.isascii() and char not in _URI_SAFE for char in value):
-        return None  # a space, a control character, <, >, a quote...: a mistyped address is not guessed at
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    netloc = parts.netloc
-    if not netloc.isascii():
-        userinfo, at, hostport = netloc.rpartition("@")
-        host, colon, port = hostport.partition(":")
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            return None
-        netloc = quote(userinfo, safe=_URI_SAFE) + at + host + colon + port
-    rest = quote(value[len(parts.scheme) + 3 + len(parts.netloc):], safe=_URI_SAFE)
-    uri = f"{parts.scheme}://{netloc}{rest}"
-    return uri if _HTTP_URI.fullmatch(uri) else None
-
 
 def iso_time(text: str | None) -> str | None:
     """An ISO 8601 time as UTC with milliseconds (``2026-11-22T10:00:00.123Z``), None if it is not one.
