@@ -82,6 +82,7 @@ def _claim(row) -> Claim:
 # Rating(value) per row costs more than the rest of the row when a project has 100,000 links.
 _RELATIONS = {r.value: r for r in Relation}
 _RATINGS = {r.value: r for r in Rating}
+_BEFORE_ANY_CHANGE = (0, "", "")  # the change mark of an empty change log (see ProjectStore.change_mark)
 
 
 def _relation(value: str) -> Relation:
@@ -912,13 +913,13 @@ class ProjectStore:
 
     def change_mark(self) -> tuple[int, str, str] | None:
         """The latest entry of the change log (see ``schema.change_log``) as (number, table, row
-        id); None when the log is empty or the file has none (an older schema read without
-        upgrading it)."""
+        id); ``(0, "", "")`` when the log is empty (a project just upgraded to have one); None
+        when the file has none (an older schema read without upgrading it)."""
         try:
             row = self.db.execute("SELECT seq, tbl, row_id FROM change_log ORDER BY seq DESC LIMIT 1").fetchone()
         except sqlite3.OperationalError:
             return None
-        return (int(row[0]), str(row[1]), str(row[2])) if row else None
+        return (int(row[0]), str(row[1]), str(row[2])) if row else _BEFORE_ANY_CHANGE
 
     def changed_since(self, mark: tuple[int, str, str]) -> dict[str, set[str]] | None:
         """The ids of the sources, documents, claims, links and verdicts inserted, updated or
@@ -927,8 +928,11 @@ class ProjectStore:
         was replaced, by a restored backup for instance)."""
         seq, table, row_id = mark
         try:
-            if self.db.execute("SELECT 1 FROM change_log WHERE seq = ? AND tbl = ? AND row_id = ?",
-                               [seq, table, row_id]).fetchone() is None:
+            if mark == _BEFORE_ANY_CHANGE:  # the log was empty: it must still hold its first entry
+                if self.db.execute("SELECT min(seq) FROM change_log").fetchone()[0] not in (None, 1):
+                    return None
+            elif self.db.execute("SELECT 1 FROM change_log WHERE seq = ? AND tbl = ? AND row_id = ?",
+                                 [seq, table, row_id]).fetchone() is None:
                 return None
             rows = self.db.execute("SELECT tbl, row_id FROM change_log WHERE seq > ?", [seq]).fetchall()
         except sqlite3.OperationalError:
