@@ -287,3 +287,76 @@ def test_a_bulk_change_is_logged_once_and_the_log_goes_on_row_by_row_after_it(de
         demo_store.delete_claim(claim.id)
         raise RuntimeError("half-way")
     assert triggers() == before and demo_store.claim(claim.id).id == claim.id, "rolled back, triggers included"
+
+
+def test_scorings_after_verdicts_work_out_only_what_changed_and_equal_a_fresh_build(demo_store):
+    """After each verdict the scoring process works out again only the propositions whose
+    verdicts changed (the rest is taken from the scoring before): whatever the edits (several
+    people disagreeing, decisions, mixed ratings, verdicts withdrawn, rivals), the outcome is
+    what a build from scratch makes of the project."""
+    import random
+
+    from annotator.core.model import Rating, Relation
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.reliability import inputs as module
+    from annotator.services.snapshot import LiveSnapshot
+
+    people = [AnnotationService(demo_store, annotator=name) for name in ("Ana", "Ben", "Chloé")]
+    claims = [c.id for c in demo_store.claims()]
+    people[0].link(claims[0], claims[1], Relation.SAME)
+    people[0].link(claims[2], claims[3], Relation.CONTRADICTS)
+    live = LiveSnapshot(demo_store.path)
+    module.build_inputs(live.snapshot())
+    made = module._LAST_STRUCTURE[0][1]
+    rng = random.Random(7)
+    ratings = [Rating.TRUE, Rating.FALSE, Rating.MOSTLY_TRUE, Rating.MOSTLY_FALSE, Rating.MIXED, None]
+    conflicts_seen = 0
+    for step in range(60):
+        person = rng.choice(people)
+        picked = rng.sample(claims[:8], 2)
+        if step % 9 == 8:
+            person.decide(picked, rng.choice([Rating.TRUE, Rating.FALSE]))
+        else:
+            person.set_verdict(picked[0], rng.choice(ratings))
+        kept = module.build_inputs(live.snapshot())
+        assert module._LAST_STRUCTURE[0][1] is made, "verdicts alone: the structure is taken over"
+        module._LAST_STRUCTURE.clear()
+        fresh = module.build_inputs(Snapshot(demo_store, for_scoring=True))
+        module._LAST_STRUCTURE[:] = [(module._LAST_STRUCTURE[0][0], made)]
+        assert kept.prop_rating == fresh.prop_rating and kept.prop_rating_claim == fresh.prop_rating_claim
+        assert kept.ignored_ratings == fresh.ignored_ratings
+        assert [str(v) for v in kept.problem.verdict] == [str(v) for v in fresh.problem.verdict]
+        assert [(c.prop, c.verdicts) for c in kept.conflicts] == [(c.prop, c.verdicts) for c in fresh.conflicts]
+        assert kept.notes == fresh.notes
+        conflicts_seen += len(kept.conflicts)
+    assert conflicts_seen, "the edits made people disagree"
+
+
+def test_a_project_whose_change_log_is_empty_is_read_whole_once(demo_store):
+    """A project just upgraded to have a change log starts with an empty one: the first edit
+    after the scoring process read it is read alone (not the whole project again); a log
+    trimmed meanwhile past its first entry cannot say what changed."""
+    import sqlite3
+
+    from annotator.core.model import Rating
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.snapshot import LiveSnapshot
+
+    with sqlite3.connect(demo_store.path) as other_tool:
+        other_tool.execute("DELETE FROM change_log")
+    service = AnnotationService(demo_store, annotator="tester")
+    claims = demo_store.claims()
+    live = LiveSnapshot(demo_store.path)
+    live.snapshot()
+    assert live.last_read == "everything"
+    service.set_verdict(claims[0].id, Rating.FALSE)
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "changes"
+
+    with sqlite3.connect(demo_store.path) as other_tool:
+        other_tool.execute("DELETE FROM change_log")
+    live.snapshot()
+    service.set_verdict(claims[1].id, Rating.TRUE)
+    service.set_verdict(claims[2].id, Rating.TRUE)
+    with sqlite3.connect(demo_store.path) as other_tool:  # trimmed: the first entry is gone
+        other_tool.execute("DELETE FROM change_log WHERE seq = (SELECT min(seq) FROM change_log)")
+    assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "everything"

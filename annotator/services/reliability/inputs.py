@@ -30,11 +30,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from itertools import repeat
+from functools import cached_property
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
@@ -132,74 +134,177 @@ class DisputedVerdict(NamedTuple):
     when: str  # ISO time of the verdict's last change
 
 
+class _Columns(NamedTuple):
+    """A disagreement's verdicts by column; ratings by their place in ``Rating`` (a Rating is
+    hashed by a Python-level method: ten thousand of them in a dict or set take milliseconds)."""
+
+    claim_ids: list[str]
+    ratings: list[int]
+    truths: list[float | None]  # ``decisive_truth`` of each
+    annotators: list[str]
+    whens: list[str]
+
+
+_RATINGS = list(Rating)
+_RATING_CODE = {r: i for i, r in enumerate(_RATINGS)}
+
+
 @dataclass(frozen=True)
 class DisputedVerdicts:
     """Decisive verdicts on one proposition (one claim, or claims linked as saying the same
     thing) that disagree: true against false. The proposition counts as unchecked until
-    they agree."""
+    they agree. Its sentence and its shortened form are worked out once."""
 
     prop: int
-    verdicts: list[DisputedVerdict]  # oldest first
+    verdicts: Sequence[DisputedVerdict]  # oldest first
     claim_ids: tuple[str, ...] = ()  # every claim with a verdict in it (set by ``shortened``)
     more: int = 0  # verdicts left out of ``verdicts`` by ``shortened``
 
+    @cached_property
+    def _columns(self) -> _Columns:
+        verdicts = self.verdicts
+        if isinstance(verdicts, _GivenVerdicts):
+            return verdicts.columns()
+        return _Columns([v.claim_id for v in verdicts], [_RATING_CODE[v.rating] for v in verdicts],
+                        [_DECISIVE[v.rating] for v in verdicts], [v.annotator for v in verdicts],
+                        [v.when for v in verdicts])
+
     def claims(self) -> list[str]:
         """The claims a decision is recorded on: each with a decisive verdict in the disagreement."""
-        return list(self.claim_ids) or list(dict.fromkeys(v.claim_id for v in self.verdicts))
+        return list(self.claim_ids) or list(dict.fromkeys(self._columns.claim_ids))
 
     def shortened(self, per_rating: int = 4) -> DisputedVerdicts:
         """The same disagreement with at most ``per_rating`` verdicts of each rating (the latest),
         for the window: one proposition can gather thousands of verdicts, and the window needs
         who said what, not every copy of it."""
-        kept: list[DisputedVerdict] = []
-        by_rating: dict[Rating, int] = {}
-        for v in reversed(self.verdicts):
-            if by_rating.get(v.rating, 0) < per_rating:
-                by_rating[v.rating] = by_rating.get(v.rating, 0) + 1
-                kept.append(v)
-        kept.reverse()
-        return DisputedVerdicts(self.prop, kept, tuple(self.claims()), len(self.verdicts) - len(kept))
+        if per_rating == 4:
+            return self._short
+        return self._shortened(per_rating)
+
+    @cached_property
+    def _short(self) -> DisputedVerdicts:
+        return self._shortened(4)
+
+    def _shortened(self, per_rating: int) -> DisputedVerdicts:
+        ratings = self._columns.ratings
+        latest_first = ratings[::-1]
+        kept: list[int] = []
+        for rating in set(ratings):  # the latest ``per_rating`` of each (searched for, not walked to)
+            at = -1
+            for _ in range(per_rating):
+                try:
+                    at = latest_first.index(rating, at + 1)
+                except ValueError:
+                    break
+                kept.append(len(ratings) - 1 - at)
+        kept.sort()
+        return DisputedVerdicts(self.prop, [self.verdicts[i] for i in kept], tuple(self.claims()),
+                                len(ratings) - len(kept))
 
     def text(self) -> str:
-        """One bounded sentence, however many claims and people are involved. The same
-        verdicts give the same sentence, which is kept: a scoring after an edit finds most
-        disagreements as they were."""
-        key = tuple(self.verdicts)
-        said = _CONFLICT_TEXTS.get(key)
-        if said is None:
-            if len(_CONFLICT_TEXTS) >= 8192:
-                _CONFLICT_TEXTS.clear()
-            said = _CONFLICT_TEXTS[key] = self._text()
-        return said
+        """One bounded sentence, however many claims and people are involved."""
+        return self._text
 
+    @cached_property
     def _text(self) -> str:
-        claims: dict[str, str] = {}
-        for v in self.verdicts:
-            if v.claim_id not in claims:
-                claims[v.claim_id] = f"“{_short(v.quote)}” ({v.source})"
-        shown = list(dict.fromkeys(claims.values()))
-        where = " and ".join(shown[:2])
+        ids, ratings, truths, annotators, whens = self._columns
+        claims = dict.fromkeys(ids)  # in the order of their first verdict
+        shown: list[str] = []  # the first two claims told apart by their quote and source
+        for claim_id in claims:
+            v = self.verdicts[ids.index(claim_id)]
+            said = f"“{_short(v.quote)}” ({v.source})"
+            if said not in shown:
+                shown.append(said)
+                if len(shown) == 2:
+                    break
+        where = " and ".join(shown)
         if len(claims) > 2:
-            where = f"{', '.join(shown[:2])} and {len(claims) - 2} more linked claims"
+            where = f"{', '.join(shown)} and {len(claims) - 2} more linked claims"
         sides = []
-        for truth in (1.0, 0.0):
-            given = [v for v in self.verdicts if _DECISIVE[v.rating] == truth]
-            labels = " / ".join(dict.fromkeys(v.rating.label for v in given))
-            people = list(dict.fromkeys(v.annotator for v in given))
+        for on_side in (truths, [not t for t in truths]):  # (every verdict of a disagreement is decisive)
+            labels = " / ".join(_RATINGS[r].label for r in dict.fromkeys(compress(ratings, on_side)))
+            people = list(dict.fromkeys(compress(annotators, on_side)))
             named = ", ".join(people[:3]) + (f" and {len(people) - 3} more" if len(people) > 3 else "")
             sides.append(f"{labels} by {named}")
-        latest = max((v.when for v in self.verdicts), default="")[:10]
+        latest = max(whens, default="")[:10]
         return (f"Verdicts disagree on {where}: {'; '.join(sides)}"
                 f"{f' (latest {latest})' if latest else ''}. It counts as unchecked until they agree or "
                 "someone decides it (the Conflicts panel).")
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What the Conflicts view shows of it, in one string (see ``summary.disputes_digest``)."""
+        return repr((self.claim_ids, self.more, [(v.claim_id, v.quote, v.source, str(v.rating), v.annotator, v.when)
+                                                  for v in self.verdicts]))
 
     def to_dict(self) -> dict:
         return {"verdicts": [{"claim_id": v.claim_id, "quote": v.quote, "source": v.source,
                               "rating": v.rating.value, "annotator": v.annotator, "when": v.when}
                              for v in self.verdicts]}
 
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k in ("prop", "claim_ids", "more")}
+        state["verdicts"] = list(self.verdicts)  # (what was worked out from them is worked out again)
+        return state
 
-_CONFLICT_TEXTS: dict[tuple[DisputedVerdict, ...], str] = {}  # see DisputedVerdicts.text
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+class _GivenVerdicts(Sequence[DisputedVerdict]):
+    """The verdicts of a disagreement as a scoring keeps them (Verdict rows and their claims'
+    places), each made a :class:`DisputedVerdict` when read: a proposition linked across a
+    large project can gather ten thousand verdicts, of which the window shows a dozen."""
+
+    __slots__ = ("_claims", "_rows", "_source_name", "_src_list")
+
+    def __init__(self, rows: list[_Entry], claims: list, src_list: list[int], source_name):
+        self._rows, self._claims, self._src_list, self._source_name = rows, claims, src_list, source_name
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> DisputedVerdict: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[DisputedVerdict]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._rows)))]
+        e = self._rows[i]
+        return DisputedVerdict(e.claim_id, self._claims[e.claim][4], self._source_name(self._src_list[e.claim]),
+                               e.verdict.rating, e.annotator, e.when)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def columns(self) -> _Columns:
+        _, _, _, truths, ratings, claim_ids, annotators, whens, _ = (list(c) for c in zip(*self._rows, strict=True))
+        return _Columns(claim_ids, ratings, truths, annotators, whens)
+
+
+class _Entry(NamedTuple):
+    """A verdict as the verdict book keeps it (see ``_VerdictBook``), in the order rated."""
+
+    key: str  # its time, then its id: unique
+    verdict: Verdict
+    claim: int  # index in the claims' order
+    truth: float | None  # ``decisive_truth`` of its rating
+    rating: int  # its rating's place in ``Rating``
+    claim_id: str
+    annotator: str  # "someone" when not known
+    when: str  # when rated (ISO time)
+    decides: bool
+
+    @classmethod
+    def of(cls, v: Verdict, claim: int) -> _Entry:
+        when = v.rated_at or v.updated_at or ""
+        return cls(f"{when}\0{v.id}", v, claim, _DECISIVE[v.rating], _RATING_CODE[v.rating], v.claim_id,
+                   v.annotator or "someone", when, v.decides)
 
 
 def _short(quote: str, limit: int = 60) -> str:
@@ -703,6 +808,85 @@ class _Structure:
     copied_from: np.ndarray
     copy_reasons: dict[tuple[int, int], list[str]]
     assertion_note: dict[int, str]
+    verdict_book: _VerdictBook | None = None  # the verdicts as the last scoring with this structure read them
+
+
+class _VerdictBook:
+    """What the verdicts make of the propositions (settled true or false, left in conflict,
+    only a mixed or unverifiable rating), kept between scorings of one structure (the same
+    claims and links): a scoring after a verdict changed works out again only the propositions
+    whose verdicts changed. A live snapshot keeps the very Verdict objects of unchanged rows,
+    so a verdict is recognised as already read by its identity; any other store's are all new
+    and everything is worked out, by the same rules.
+
+    The rules: every person's verdict on every claim of a proposition counts. When the decisive
+    ones agree (true / mostly true against false / mostly false) the proposition is settled by
+    the most recent; when they disagree it is left unsettled, as if nobody had checked it, and
+    listed as a conflict until someone decides it: a verdict given to decide (the Conflicts
+    view) sets aside the decisive verdicts before it, and a later one that disagrees opens the
+    conflict again. Mixed and unverifiable verdicts are kept only for display, when a
+    proposition has no decisive one."""
+
+    def __init__(self, n_props: int, names: dict[str, str], source_ids: list[str]):
+        self.names, self.source_ids = names, source_ids
+        self.seen: dict[int, _Entry] = {}  # id(verdict) -> its entry
+        self.of_prop: dict[int, list[_Entry]] = {}  # in the order rated
+        self.verdict = np.full(n_props, np.nan)
+        self.rating: dict[int, Rating] = {}
+        self.rating_claim: dict[int, str] = {}
+        self.ignored: dict[int, Rating] = {}
+        # proposition -> (order key of its first decisive verdict, the disagreement, its sentence)
+        self.conflicts: dict[int, tuple[str, DisputedVerdicts, str]] = {}
+
+    def read(self, verdicts: list[Verdict], verdict_claim: list[int], prop_list: list[int], claims: list,
+             src_list: list[int]) -> None:
+        seen, now, touched = self.seen, {}, set()
+        for v, c in zip(verdicts, verdict_claim, strict=True):
+            if c < 0:
+                continue
+            k = id(v)
+            entry = seen.get(k)
+            if entry is None:
+                entry = _Entry.of(v, c)
+                rows = self.of_prop.setdefault(prop_list[c], [])
+                rows.insert(bisect_left(rows, (entry.key,)), entry)
+                touched.add(prop_list[c])
+            now[k] = entry
+        for k in seen.keys() - now.keys():  # (kept in ``seen`` until here: no id was reused meanwhile)
+            entry = seen[k]
+            rows = self.of_prop[prop_list[entry.claim]]
+            del rows[bisect_left(rows, (entry.key,))]
+            touched.add(prop_list[entry.claim])
+        self.seen = now
+        for p in touched:
+            self._settle(p, claims, src_list)
+
+    def _settle(self, p: int, claims: list, src_list: list[int]) -> None:
+        self.verdict[p] = np.nan
+        for kept in (self.rating, self.rating_claim, self.ignored, self.conflicts):
+            kept.pop(p, None)
+        rows = self.of_prop.get(p)
+        if not rows:
+            self.of_prop.pop(p, None)
+            return
+        given = [e for e in rows if e.truth is not None]
+        if not given:
+            self.ignored[p] = rows[0].verdict.rating
+            return
+        first = given[0].key
+        decides = [e.decides for e in given]
+        if True in decides:  # the latest decision, and what came after it
+            given = given[len(decides) - 1 - decides[::-1].index(True):]
+        if len({e.truth for e in given}) > 1:
+            conflict = DisputedVerdicts(p, _GivenVerdicts(given, claims, src_list, self._source_name))
+            self.conflicts[p] = (first, conflict, conflict.text())
+            return
+        last = given[-1].verdict
+        self.verdict[p] = given[-1].truth
+        self.rating[p], self.rating_claim[p] = last.rating, last.claim_id
+
+    def _source_name(self, s: int) -> str:
+        return self.names[self.source_ids[s]] if s >= 0 else "no source"
 
 
 _LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
@@ -746,47 +930,14 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     group = st.group.copy() if st.group is not None else None
     pair_rivals = st.pair_rivals
 
-    def _source_name(s: int) -> str:
-        return st.names[st.source_ids[s]] if s >= 0 else "no source"
-
-    # Verdicts: every person's verdict on every claim of a proposition. When the decisive ones
-    # agree (true / mostly true against false / mostly false) the proposition is settled by
-    # the most recent; when they disagree it is left unsettled, as if nobody had checked it,
-    # and listed as a conflict until someone decides it: a verdict given to decide (the
-    # Conflicts view) sets aside the decisive verdicts before it, and a later one that
-    # disagrees opens the conflict again. Mixed and unverifiable verdicts are kept only for
-    # display, when a proposition has no decisive one.
-    decisive_of: dict[int, list[Verdict]] = defaultdict(list)
-    verdict = np.full(P, np.nan)
-    prop_rating: dict[int, Rating] = {}
-    prop_rating_claim: dict[int, str] = {}
-    ignored: dict[int, Rating] = {}
-    rated = [(v, c) for v, c in zip(verdicts, verdict_claim, strict=True) if c >= 0]
-    rated.sort(key=lambda vc: f"{vc[0].rated_at or vc[0].updated_at or ''}\0{vc[0].id}")  # in the order rated
-    claim_of: dict[str, int] = {}
-    for v, c in rated:
-        p = prop_list[c]
-        claim_of[v.claim_id] = c
-        if _DECISIVE[v.rating] is None:
-            ignored.setdefault(p, v.rating)
-        else:
-            decisive_of[p].append(v)
-    conflicts: list[DisputedVerdicts] = []
-    for p, given in decisive_of.items():
-        ignored.pop(p, None)
-        decided = [i for i, v in enumerate(given) if v.decides]
-        if decided:
-            given = given[decided[-1]:]  # the latest decision, and what came after it
-        if len({_DECISIVE[v.rating] for v in given}) > 1:
-            conflict = DisputedVerdicts(p, [
-                DisputedVerdict(v.claim_id, claims[claim_of[v.claim_id]][4],
-                                _source_name(src_list[claim_of[v.claim_id]]), v.rating,
-                                v.annotator or "someone", v.rated_at or v.updated_at or "") for v in given])
-            conflicts.append(conflict)
-            notes.append(conflict.text())
-            continue
-        verdict[p] = _DECISIVE[given[-1].rating]
-        prop_rating[p], prop_rating_claim[p] = given[-1].rating, given[-1].claim_id
+    book = st.verdict_book
+    if book is None:
+        book = st.verdict_book = _VerdictBook(P, st.names, st.source_ids)
+    book.read(verdicts, verdict_claim, prop_list, claims, src_list)
+    verdict = book.verdict.copy()
+    prop_rating, prop_rating_claim, ignored = dict(book.rating), dict(book.rating_claim), dict(book.ignored)
+    conflicts = [c for _, c, _ in sorted(book.conflicts.values(), key=lambda kc: kc[0])]
+    notes.extend(book.conflicts[c.prop][2] for c in conflicts)
     disputed = {c.prop for c in conflicts}
     if group is not None and disputed:  # no rival settles a proposition whose own verdicts disagree
         group[sorted(disputed)] = -1
@@ -794,13 +945,17 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         true_in_group = np.bincount(group[(group >= 0) & (verdict == 1.0)], minlength=P)
         notes.extend(["Two claims rated true are linked as contradicting; both are kept as true."]
                      * int(np.sum(true_in_group > 1)))
-    # A pair of rivals outside a group: a true verdict on one side settles the other as false.
-    for a, b in pair_rivals:
-        if verdict[a] == 1.0 and verdict[b] == 1.0:
-            notes.append("Two claims rated true are linked as contradicting; both are kept as true.")
-        for x, y in ((a, b), (b, a)):
-            if verdict[x] == 1.0 and np.isnan(verdict[y]) and y not in disputed:
-                verdict[y] = 0.0  # (a proposition whose own verdicts disagree stays unchecked)
+    # A pair of rivals outside a group: a true verdict on one side settles the other as false
+    # (a proposition whose own verdicts disagree stays unchecked).
+    if pair_rivals:
+        rivals = np.asarray(pair_rivals, dtype=np.int64).reshape(-1, 2)
+        true = verdict == 1.0
+        notes.extend(["Two claims rated true are linked as contradicting; both are kept as true."]
+                     * int(np.sum(true[rivals[:, 0]] & true[rivals[:, 1]])))
+        open_ = np.isnan(verdict)
+        open_[sorted(disputed)] = False
+        for x, y in ((rivals[:, 0], rivals[:, 1]), (rivals[:, 1], rivals[:, 0])):
+            verdict[y[true[x] & open_[y]]] = 0.0
 
     notes.extend(st.notes_after)
     problem = Problem(len(st.source_ids), P, st.a_src.copy(), st.a_prop.copy(), None, verdict, group=group,

@@ -181,9 +181,11 @@ def disputes_digest(disputes: list[DisputedVerdicts]) -> str:
     when nothing disagrees."""
     if not disputes:
         return ""
-    shown = [(d.claim_ids, d.more, [(v.claim_id, v.quote, v.source, str(v.rating), v.annotator, v.when)
-                                     for v in d.verdicts]) for d in disputes]
-    return hashlib.blake2b(repr(shown).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    for d in disputes:
+        digest.update(d.fingerprint.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
 
 
 def _pickled(value) -> bytes:
