@@ -71,6 +71,17 @@ class Pairs:
         it per assertion)."""
         return np.where(self.copier_is_hi[self.pair], self.b, self.a)
 
+    @cached_property
+    def _rows_by_copier(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.copier_row, kind="stable")
+        return order, self.copier_row[order]
+
+    def rows_of_copier(self, a: int) -> np.ndarray:
+        """The agreement rows in which assertion ``a`` is the copier's, in row order (a binary
+        search: explanations ask for them per assertion)."""
+        order, ranked = self._rows_by_copier
+        return order[np.searchsorted(ranked, a, "left"):np.searchsorted(ranked, a, "right")]
+
 
 def build_pairs(problem, *, min_shared: int = 5, max_per_prop: int = 60,
                 max_entries: int = 6_000_000) -> Pairs | None:
