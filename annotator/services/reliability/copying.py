@@ -71,17 +71,6 @@ class Pairs:
         it per assertion)."""
         return np.where(self.copier_is_hi[self.pair], self.b, self.a)
 
-    @cached_property
-    def _rows_by_copier(self) -> tuple[np.ndarray, np.ndarray]:
-        order = np.argsort(self.copier_row, kind="stable")
-        return order, self.copier_row[order]
-
-    def rows_of_copier(self, a: int) -> np.ndarray:
-        """The agreement rows in which assertion ``a`` is the copier's, in row order (a binary
-        search: explanations ask for them per assertion)."""
-        order, ranked = self._rows_by_copier
-        return order[np.searchsorted(ranked, a, "left"):np.searchsorted(ranked, a, "right")]
-
 
 def build_pairs(problem, *, min_shared: int = 5, max_per_prop: int = 60,
                 max_entries: int = 6_000_000) -> Pairs | None:
@@ -174,6 +163,20 @@ class CopyEstimate:
     rate: np.ndarray          # per pair: expected share of the copier's shared assertions copied
     pairs: Pairs
     resp: np.ndarray          # per agreement row: P(the copier's value was copied)
+
+    @cached_property
+    def _by_copier(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.lexsort((-self.resp, self.pairs.copier_row))  # by copier assertion, likeliest copy first
+        return order, self.pairs.copier_row[order]
+
+    def originals_of(self, a: int, least: float = 0.1) -> list[int]:
+        """The sources that assertion ``a`` may have been copied from (with a probability of at
+        least ``least``), likeliest first."""
+        order, ranked = self._by_copier
+        key = ranked.dtype.type(a)  # (of the array's type: else the whole array is converted to search it)
+        rows = order[np.searchsorted(ranked, key, "left"):np.searchsorted(ranked, key, "right")]
+        j = self.pairs.pair[rows[self.resp[rows] >= least]]
+        return np.where(self.pairs.copier_is_hi[j], self.pairs.lo[j], self.pairs.hi[j]).tolist()
 
 
 def estimate(pairs: Pairs, theta: np.ndarray, correct: np.ndarray, n_assertions: int,

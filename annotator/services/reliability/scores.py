@@ -291,12 +291,7 @@ def _discount_note(inputs: ProjectInputs, res: Result, a: int) -> str:
     est = res.copies
     originals = []
     if est is not None:
-        pairs = est.pairs
-        rows = pairs.rows_of_copier(a)
-        for k in rows[np.argsort(-est.resp[rows])]:
-            if est.resp[k] >= 0.1:
-                j = pairs.pair[k]
-                originals.append(inputs.source_names[int(pairs.lo[j] if pairs.copier_is_hi[j] else pairs.hi[j])])
+        originals = [inputs.source_names[o] for o in est.originals_of(a)]
     who = f" {', '.join(originals[:3])}" if originals else " other sources"
     return f"counted for {d:.0%}: this source often says the same as{who} (possible copying)"
 
@@ -309,11 +304,19 @@ def _conflict_text(inputs: ProjectInputs, p: int) -> str | None:
 
 
 def _verdict_label(inputs: ProjectInputs, res: Result, p: int) -> str | None:
+    return _label_of(inputs, p, bool(res.fixed[p]))
+
+
+def _label_of(inputs: ProjectInputs, p: int, settled: bool) -> str | None:
+    """The verdict shown for proposition ``p`` (``settled``: fixed by the model)."""
     if p in inputs.prop_rating:
         return inputs.prop_rating[p].label
-    if res.fixed[p]:
-        return "false (a rival claim was rated true)"
+    if settled:
+        return RIVAL_RATED_TRUE
     return None
+
+
+RIVAL_RATED_TRUE = "false (a rival claim was rated true)"
 
 
 def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10) -> list[ExplanationRow]:
@@ -322,22 +325,30 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     s = inputs.source_ids.index(source_id)
     pb = inputs.problem
     mine = np.flatnonzero(pb.source == s)
-    if limit and mine.size > limit:  # only the candidates for the top rows are described
+    if limit and mine.size > limit:  # only the top rows are described
         size = np.abs(np.asarray(res.effect, dtype=np.float64)[mine])
         mine = mine[size >= np.partition(size, mine.size - limit)[mine.size - limit]]
+        claim_ids, first_of = inputs.claim_ids, inputs.assertion_claims.first
+        ranked = sorted(mine.tolist(), key=lambda a: (-abs(float(res.effect[a])), claim_ids[first_of(a)]))
+        mine = np.array(ranked[:limit], dtype=np.int64)
+    props = pb.prop[mine]
+    discount = res.copy_discount[mine] if res.copy_discount is not None else np.ones(mine.size)
     rows = []
-    for a in mine:
-        p = int(pb.prop[a])
-        first = inputs.assertion_claims.first(int(a))
-        cid = inputs.claim_ids[first]
-        settled = bool(res.fixed[p])
-        copy_note = inputs.assertion_copy_note.get(int(a), "") if res.weight[a] == 0 else ""
-        note = f"copy, not counted as corroboration: {copy_note}" if copy_note else _discount_note(inputs, res, int(a))
+    for a, p, effect, settled, probability, correct, copied, discounted in zip(
+            mine.tolist(), props.tolist(), np.asarray(res.effect, dtype=np.float64)[mine].tolist(),
+            np.asarray(res.fixed, dtype=bool)[props].tolist(), np.asarray(res.prob, dtype=np.float64)[props].tolist(),
+            np.asarray(res.correct, dtype=np.float64)[mine].tolist(), (res.weight[mine] == 0).tolist(),
+            (discount < 0.9).tolist(), strict=True):
+        first = inputs.assertion_claims.first(a)
+        copy_note = inputs.assertion_copy_note.get(a, "") if copied else ""
+        if copy_note:
+            note = f"copy, not counted as corroboration: {copy_note}"
+        else:
+            note = _discount_note(inputs, res, a) if discounted and not copied else ""
         rows.append(ExplanationRow(
-            claim_id=cid, quote=inputs.claim_quote.at(first), effect=float(res.effect[a]),
-            verdict=_verdict_label(inputs, res, p), probability=float(res.prob[p]),
-            held_up=bool(res.correct[a] > 0.5) if settled else None,
-            kind="checked" if settled else "inferred", note=note))
+            claim_id=inputs.claim_ids[first], quote=inputs.claim_quote.at(first), effect=effect,
+            verdict=_label_of(inputs, p, settled), probability=probability,
+            held_up=correct > 0.5 if settled else None, kind="checked" if settled else "inferred", note=note))
     rows.sort(key=lambda r: (-abs(r.effect), r.claim_id))
     return rows[:limit] if limit else rows
 

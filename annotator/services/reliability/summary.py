@@ -29,8 +29,9 @@ from annotator.services.reliability.scores import (
     ExplanationRow,
     ProjectScores,
     Push,
+    RIVAL_RATED_TRUE,
     SourceScore,
-    _verdict_label,
+    collector_paused,
     explain_source,
     score_file,
 )
@@ -148,10 +149,11 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
     push_source, push_weight, push_copy = _top_pushes(pb, res, names, n_props, claim_pushes)
     labels: dict[str, int] = {}
     verdict = np.full(n_props, -1, dtype=np.int16)
-    for p in sorted(set(inputs.prop_rating) | set(np.flatnonzero(np.asarray(res.fixed)).tolist())):
-        label = _verdict_label(inputs, res, p)
-        if label is not None:
-            verdict[p] = labels.setdefault(label, len(labels))
+    rated = inputs.prop_rating
+    rating_label = {r: r.label for r in set(rated.values())}
+    for p in sorted(rated.keys() | set(np.flatnonzero(np.asarray(res.fixed)).tolist())):
+        label = rating_label[rated[p]] if p in rated else RIVAL_RATED_TRUE
+        verdict[p] = labels.setdefault(label, len(labels))
 
     keys, order = _sorted_keys(inputs.claim_ids)
     claim_prop = np.asarray(inputs.claim_prop.array(), dtype=np.int32).reshape(len(inputs.claim_ids))
@@ -259,4 +261,6 @@ def _top_pushes(pb, res, names: list[str], n_props: int, k: int) -> tuple[np.nda
 
 def summarize_file(path: str, again: bool = False) -> ScoreSummary:
     """Score the project at ``path`` (see ``score_file``) and keep what the window shows."""
-    return summarize(score_file(path, again=again))
+    scores = score_file(path, again=again)
+    with collector_paused():
+        return summarize(scores)
