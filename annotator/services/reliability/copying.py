@@ -165,18 +165,23 @@ class CopyEstimate:
     resp: np.ndarray          # per agreement row: P(the copier's value was copied)
 
     @cached_property
-    def _by_copier(self) -> tuple[np.ndarray, np.ndarray]:
-        order = np.lexsort((-self.resp, self.pairs.copier_row))  # by copier assertion, likeliest copy first
-        return order, self.pairs.copier_row[order]
+    def _likely(self) -> tuple[np.ndarray, np.ndarray]:
+        """The agreement rows likely copies (see ``originals_of``), by copier assertion, likeliest
+        first: each one's copier assertion and original source."""
+        kept = np.flatnonzero(self.resp >= LIKELY_COPY)
+        kept = kept[np.lexsort((-self.resp[kept], self.pairs.copier_row[kept]))]
+        j = self.pairs.pair[kept]
+        return self.pairs.copier_row[kept], np.where(self.pairs.copier_is_hi[j], self.pairs.lo[j], self.pairs.hi[j])
 
-    def originals_of(self, a: int, least: float = 0.1) -> list[int]:
-        """The sources that assertion ``a`` may have been copied from (with a probability of at
-        least ``least``), likeliest first."""
-        order, ranked = self._by_copier
-        key = ranked.dtype.type(a)  # (of the array's type: else the whole array is converted to search it)
-        rows = order[np.searchsorted(ranked, key, "left"):np.searchsorted(ranked, key, "right")]
-        j = self.pairs.pair[rows[self.resp[rows] >= least]]
-        return np.where(self.pairs.copier_is_hi[j], self.pairs.lo[j], self.pairs.hi[j]).tolist()
+    def originals_of(self, a: int) -> list[int]:
+        """The sources that assertion ``a`` was likely copied from (a probability of at least
+        ``LIKELY_COPY``), likeliest first."""
+        copier, original = self._likely
+        key = copier.dtype.type(a)  # (of the array's type: else the whole array is converted to search it)
+        return original[np.searchsorted(copier, key, "left"):np.searchsorted(copier, key, "right")].tolist()
+
+
+LIKELY_COPY = 0.1  # an agreement this likely copied names its original in explanations
 
 
 def estimate(pairs: Pairs, theta: np.ndarray, correct: np.ndarray, n_assertions: int,

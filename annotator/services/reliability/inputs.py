@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -236,6 +237,11 @@ class DisputedVerdicts:
         """What the Conflicts view shows of it, in one string (see ``summary.disputes_digest``)."""
         return repr((self.claim_ids, self.more, [(v.claim_id, v.quote, v.source, str(v.rating), v.annotator, v.when)
                                                   for v in self.verdicts]))
+
+    @cached_property
+    def pickled(self) -> bytes:
+        """This disagreement pickled (to cross to the window: most are as the scoring before left them)."""
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     def to_dict(self) -> dict:
         return {"verdicts": [{"claim_id": v.claim_id, "quote": v.quote, "source": v.source,
@@ -759,6 +765,10 @@ class Groups(Sequence[list[str]]):
     def first(self, g: int) -> int:
         """The index (into ``ids``) of group ``g``'s first member."""
         return int(self._members[self._bounds[g]])
+
+    def firsts(self, groups: np.ndarray) -> np.ndarray:
+        """``first`` of each of ``groups`` (none of them empty)."""
+        return self._members[self._bounds[groups]]
 
     @overload
     def __getitem__(self, g: int) -> list[str]: ...

@@ -325,28 +325,31 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     s = inputs.source_ids.index(source_id)
     pb = inputs.problem
     mine = np.flatnonzero(pb.source == s)
+    claim_ids = inputs.claim_ids
     if limit and mine.size > limit:  # only the top rows are described
         size = np.abs(np.asarray(res.effect, dtype=np.float64)[mine])
-        mine = mine[size >= np.partition(size, mine.size - limit)[mine.size - limit]]
-        claim_ids, first_of = inputs.claim_ids, inputs.assertion_claims.first
-        ranked = sorted(mine.tolist(), key=lambda a: (-abs(float(res.effect[a])), claim_ids[first_of(a)]))
-        mine = np.array(ranked[:limit], dtype=np.int64)
+        keep = size >= np.partition(size, mine.size - limit)[mine.size - limit]
+        mine, size = mine[keep], size[keep]
+        ranked = sorted(zip(size.tolist(), inputs.assertion_claims.firsts(mine).tolist(), mine.tolist(), strict=True),
+                        key=lambda row: (-row[0], claim_ids[row[1]]))
+        mine = np.array([a for _, _, a in ranked[:limit]], dtype=np.int64)
     props = pb.prop[mine]
     discount = res.copy_discount[mine] if res.copy_discount is not None else np.ones(mine.size)
+    effects = np.asarray(res.effect, dtype=np.float64)[mine]
+    probabilities = np.asarray(res.prob, dtype=np.float64)[props]
+    corrects, settled_ones = np.asarray(res.correct, dtype=np.float64)[mine], np.asarray(res.fixed, dtype=bool)[props]
     rows = []
-    for a, p, effect, settled, probability, correct, copied, discounted in zip(
-            mine.tolist(), props.tolist(), np.asarray(res.effect, dtype=np.float64)[mine].tolist(),
-            np.asarray(res.fixed, dtype=bool)[props].tolist(), np.asarray(res.prob, dtype=np.float64)[props].tolist(),
-            np.asarray(res.correct, dtype=np.float64)[mine].tolist(), (res.weight[mine] == 0).tolist(),
+    for a, first, p, effect, settled, probability, correct, copied, discounted in zip(
+            mine.tolist(), inputs.assertion_claims.firsts(mine).tolist(), props.tolist(), effects.tolist(),
+            settled_ones.tolist(), probabilities.tolist(), corrects.tolist(), (res.weight[mine] == 0).tolist(),
             (discount < 0.9).tolist(), strict=True):
-        first = inputs.assertion_claims.first(a)
         copy_note = inputs.assertion_copy_note.get(a, "") if copied else ""
         if copy_note:
             note = f"copy, not counted as corroboration: {copy_note}"
         else:
             note = _discount_note(inputs, res, a) if discounted and not copied else ""
         rows.append(ExplanationRow(
-            claim_id=inputs.claim_ids[first], quote=inputs.claim_quote.at(first), effect=effect,
+            claim_id=claim_ids[first], quote=inputs.claim_quote.at(first), effect=effect,
             verdict=_label_of(inputs, p, settled), probability=probability,
             held_up=correct > 0.5 if settled else None, kind="checked" if settled else "inferred", note=note))
     rows.sort(key=lambda r: (-abs(r.effect), r.claim_id))

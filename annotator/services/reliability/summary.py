@@ -60,7 +60,7 @@ class ScoreSummary:
     push_copy: np.ndarray  # bool: a copy, not counted
     disputed_keys: np.ndarray  # bytes, sorted: the claims of propositions whose verdicts disagree
     conflicts: dict[int, str] = field(default_factory=dict)  # proposition -> its verdict conflict, in words
-    disputes_data: bytes = b""  # the same, each verdict in it (Conflicts view), pickled
+    disputes_data: bytes = b""  # the same, each verdict in it (Conflicts view): a pickled list of pickles
     dispute_count: int = 0
     disputes_digest: str = ""  # changes exactly when what the Conflicts view lists changes
     _disputed: frozenset[str] | None = field(default=None, repr=False)
@@ -75,7 +75,8 @@ class ScoreSummary:
     def disputes(self) -> list[DisputedVerdicts]:
         """The disagreements, unpickled when first asked for (the Conflicts view, on screen)."""
         if "disputes" not in self._read:
-            self._read["disputes"] = pickle.loads(self.disputes_data) if self.disputes_data else []
+            self._read["disputes"] = ([pickle.loads(d) for d in pickle.loads(self.disputes_data)]
+                                      if self.disputes_data else [])
         return self._read["disputes"]
 
     def claim_ids(self) -> list[str]:
@@ -155,9 +156,9 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         label = rating_label[rated[p]] if p in rated else RIVAL_RATED_TRUE
         verdict[p] = labels.setdefault(label, len(labels))
 
-    keys, order = _sorted_keys(inputs.claim_ids)
-    claim_prop = np.asarray(inputs.claim_prop.array(), dtype=np.int32).reshape(len(inputs.claim_ids))
-    disputed_props = np.fromiter((c.prop for c in inputs.conflicts), dtype=np.int64)
+    sorted_keys, sorted_prop = _sorted_claims(inputs.claim_ids, inputs.claim_prop.array())
+    disputed = np.zeros(n_props, dtype=bool)
+    disputed[[c.prop for c in inputs.conflicts]] = True
     disputes = [c.shortened() for c in inputs.conflicts]
     return ScoreSummary(
         sources=scores.sources, base_rate=scores.base_rate, verdict_count=scores.verdict_count,
@@ -165,13 +166,13 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         notes_data=NOTE_SEPARATOR.join(scores.notes).encode("utf-8", "surrogatepass"),
         explanation_data={s.source_id: _pickled(explain_source(scores, s.source_id, limit=explain_rows))
                           for s in scores.sources if s.source_id in inputs.source_ids},
-        source_names=list(names), claim_keys=keys[order], claim_prop=claim_prop[order],
+        source_names=list(names), claim_keys=sorted_keys, claim_prop=sorted_prop,
         probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
         verdict_labels=list(labels), verdict=verdict,
         push_source=push_source, push_weight=push_weight, push_copy=push_copy,
-        disputed_keys=np.sort(keys[np.isin(claim_prop, disputed_props)]),
+        disputed_keys=sorted_keys[disputed[sorted_prop]],
         conflicts={c.prop: c.text() for c in inputs.conflicts},
-        disputes_data=_pickled(disputes) if disputes else b"", dispute_count=len(disputes),
+        disputes_data=_pickled([d.pickled for d in disputes]) if disputes else b"", dispute_count=len(disputes),
         disputes_digest=disputes_digest(disputes))
 
 
@@ -208,19 +209,21 @@ def _keys(ids: list[str]) -> np.ndarray:
     return np.array([_key(i) for i in ids], dtype=bytes)
 
 
-_LAST_KEYS: list = []  # [(claim ids, their keys, the order that sorts them)] of the last scoring
+_LAST_KEYS: list = []  # [(claim ids, their propositions, sorted keys, the propositions in that order)]
 
 
-def _sorted_keys(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The claims' keys and the order that sorts them; those of the last scoring when its
-    claims were the same (a verdict or a link changed): at 100,000 claims they take 0.1 s."""
-    last = _LAST_KEYS[0] if _LAST_KEYS else None  # (read once: one (ids, keys, order) triple)
-    if last is not None and last[0] == ids:
-        return last[1], last[2]
+def _sorted_claims(ids: list[str], claim_prop) -> tuple[np.ndarray, np.ndarray]:
+    """The claims' keys, sorted, and each one's proposition in that order; those of the last
+    scoring when its claims and propositions were the same (a verdict changed): at 100,000
+    claims they take 0.1 s."""
+    last = _LAST_KEYS[0] if _LAST_KEYS else None  # (read once: one tuple)
+    if last is not None and last[0] == ids and (last[1] is claim_prop or np.array_equal(last[1], claim_prop)):
+        return last[2], last[3]
     keys = _keys(ids)
     order = np.argsort(keys, kind="stable")
-    _LAST_KEYS[:] = [(ids, keys, order)]
-    return keys, order
+    props = np.asarray(claim_prop, dtype=np.int32).reshape(len(ids))[order]
+    _LAST_KEYS[:] = [(ids, claim_prop, keys[order], props)]
+    return keys[order], props
 
 
 def _decoded(keys: np.ndarray) -> list[str]:
