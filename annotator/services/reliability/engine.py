@@ -64,6 +64,7 @@ O(Σ n_p²) for the copy test over the n_p sources of each proposition (capped).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -176,6 +177,7 @@ class Result:
     config: Config = field(default_factory=Config)
     copy_discount: np.ndarray | None = None  # per assertion: vote factor from assertion-based copy detection
     copies: copying.CopyEstimate | None = None  # the pairs tested and their copy probabilities
+    kept: dict = field(default_factory=dict, repr=False)  # what a fit resumed from this one takes over
     # the claim probabilities where each step of the fit ended (a fit resumed from this one
     # starts each step there: see ``fit``)
     stages: dict[str, np.ndarray] = field(default_factory=dict)
@@ -269,18 +271,25 @@ def _posterior(score: np.ndarray, verdict: np.ndarray, groups) -> np.ndarray:
         prob[is_true] = 1.0
         prob[is_false] = 0.0
         return prob
-    order, starts, seg, seg_none = groups
     s = np.where(is_false, -np.inf, score)
-    s_sorted = s[order]
-    seg_max = np.maximum(np.maximum.reduceat(s_sorted, starts), seg_none)  # seg_none: the "none true" state
-    seg_max = np.where(np.isfinite(seg_max), seg_max, 0.0)
-    ex = np.exp(s - seg_max[seg])
-    total = np.add.reduceat(ex[order], starts) + np.exp(seg_none - seg_max)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        prob = np.where(total[seg] > 0, ex / total[seg], 0.0)
-    # A member rated true settles the whole group.
-    true_in_seg = np.bincount(seg, weights=is_true.astype(float), minlength=starts.size) > 0
-    prob = np.where(true_in_seg[seg], 0.0, prob)
+    # A proposition alone: its score against its "none" state's (0, or minus infinity when it
+    # must be true), the logistic of their difference (worked out for all: most are alone).
+    with np.errstate(invalid="ignore", over="ignore"):
+        prob = 1.0 / (1.0 + np.exp(np.clip(groups.none_of - s, -700, 700)))
+    # Rivals: a softmax over each group and its "none" state.
+    m = groups.members
+    if m.size:
+        s = s[m]
+        order, starts, seg, seg_none = groups.m_order, groups.m_starts, groups.m_seg, groups.m_none
+        seg_max = np.maximum(np.maximum.reduceat(s[order], starts), seg_none)
+        seg_max = np.where(np.isfinite(seg_max), seg_max, 0.0)
+        ex = np.exp(s - seg_max[seg])
+        total = np.add.reduceat(ex[order], starts) + np.exp(seg_none - seg_max)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            in_group = np.where(total[seg] > 0, ex / total[seg], 0.0)
+        # A member rated true settles the whole group.
+        true_in_seg = np.bincount(seg, weights=is_true[m].astype(float), minlength=starts.size) > 0
+        prob[m] = np.where(true_in_seg[seg], 0.0, in_group)
     prob[is_true] = 1.0
     prob[is_false] = 0.0
     return prob
@@ -301,7 +310,34 @@ def _with_none_state(groups, cfg: Config, prior_logit: float):
     nu = min(max(cfg.rival_none, 1e-6), 1 - 1e-6)
     rivals = np.log(nu / (1 - nu)) + np.log(np.maximum(size, 1)) + prior_logit
     seg_none = np.where(seg_exactly, -np.inf, np.where(size > 1, rivals, 0.0))
-    return order, starts, seg, seg_none
+    alone = size[seg] == 1
+    members = np.flatnonzero(~alone)
+    # The groups of two or more again, over their members only (most propositions are alone).
+    m_gid = seg[members]
+    m_order = np.argsort(m_gid, kind="stable")
+    step = np.r_[True, np.diff(m_gid[m_order]) != 0] if members.size else np.zeros(0, dtype=bool)
+    m_starts = np.flatnonzero(step)
+    m_seg = np.empty(members.size, dtype=np.int64)
+    m_seg[m_order] = np.cumsum(step) - 1
+    return _Rivals(order, starts, seg, seg_none, seg_none[seg], members, m_order, m_starts, m_seg,
+                   seg_none[m_gid[m_order][m_starts]])
+
+
+class _Rivals(NamedTuple):
+    """Exclusivity groups as the model uses them: every proposition's segment (a group, or a
+    segment of its own) and each segment's "none of them is true" score; and the same apart for
+    propositions alone and for members of groups of two or more."""
+
+    order: np.ndarray      # propositions sorted by segment
+    starts: np.ndarray     # where each segment starts in ``order``
+    seg: np.ndarray        # each proposition's segment
+    seg_none: np.ndarray   # each segment's "none" score
+    none_of: np.ndarray    # each proposition's segment's "none" score
+    members: np.ndarray    # the propositions in groups of two or more
+    m_order: np.ndarray    # ``members`` positions sorted by group
+    m_starts: np.ndarray   # where each group starts in ``m_order``
+    m_seg: np.ndarray      # each member's group (numbered 0..)
+    m_none: np.ndarray     # each group's "none" score
 
 
 def _other_answers(problem: Problem, groups) -> np.ndarray:
@@ -316,9 +352,8 @@ def _other_answers(problem: Problem, groups) -> np.ndarray:
     100; counting three gained one)."""
     if groups is None or not problem.source.size:
         return np.zeros(problem.source.size)
-    order, starts, seg, _ = groups
-    size = np.diff(np.r_[starts, order.size])
-    rivals = size[seg[problem.prop]]
+    size = np.diff(np.r_[groups.starts, groups.order.size])
+    rivals = size[groups.seg[problem.prop]]
     return np.where(problem.polarity > 0, np.log(np.clip(rivals - 1, 1, 3)), 0.0)
 
 
@@ -326,12 +361,11 @@ def _fixed(verdict: np.ndarray, groups) -> np.ndarray:
     known = ~np.isnan(verdict)
     if groups is None:
         return known
-    _, starts, seg, _ = groups
-    true_in_seg = np.bincount(seg, weights=(verdict == TRUE).astype(float), minlength=starts.size) > 0
-    return known | true_in_seg[seg]
+    true_in_seg = np.bincount(groups.seg, weights=(verdict == TRUE).astype(float), minlength=groups.starts.size) > 0
+    return known | true_in_seg[groups.seg]
 
 
-def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fresh=True, tol=None):
+def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fresh=True, tol=None, others=None):
     """Alternate E- and M-steps until the claim probabilities stop moving.
 
     Guard: without verdicts the model may drift toward the mirror solution in which most
@@ -344,18 +378,24 @@ def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fr
     a0, b0 = prior
     guard = not np.any(fixed) and src.size > 0
     first_side = None
-    lam = np.where(pol > 0, scale[1], scale[0])
-    others = _other_answers(problem, groups)
+    if others is None:
+        others = _other_answers(problem, groups)
     settled = fixed[prop].astype(float)
+    said = weight * np.where(pol > 0, scale[1], scale[0]) * pol  # each assertion's push per unit of log-odds
+    denied = (pol < 0).astype(float)  # an assertion is right with P(true) when it asserts, 1 - P when it denies
+    made = np.bincount(src, minlength=S).astype(float)
     iterations, converged = 0, False
     for iterations in range(1, cfg.max_iter + 1):
-        correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
+        correct = denied + pol * prob[prop]
         # On the first pass only settled claims count, so checked sources lead.
-        use = settled if iterations == 1 and fresh else 1.0
-        alpha = a0 + np.bincount(src, weights=use * correct, minlength=S)
-        beta = b0 + np.bincount(src, weights=use * (1.0 - correct), minlength=S)
+        if iterations == 1 and fresh:
+            right = np.bincount(src, weights=settled * correct, minlength=S)
+            alpha, beta = a0 + right, b0 + np.bincount(src, weights=settled, minlength=S) - right
+        else:
+            right = np.bincount(src, weights=correct, minlength=S)
+            alpha, beta = a0 + right, b0 + made - right
         theta = alpha / (alpha + beta)
-        push = weight * lam * pol * (_logit(theta)[src] + others)
+        push = said * (_logit(theta)[src] + others)
         new = _posterior(prior_logit + np.bincount(prop, weights=push, minlength=P),
                          problem.verdict, groups)
         delta = float(np.max(np.abs(new - prob))) if P else 0.0
@@ -465,7 +505,7 @@ def fit(problem: Problem, config: Config | None = None, *, resume: Result | None
     """Run the model; see the module docstring. Deterministic for a given input.
 
     ``resume``: the result of a fit of the same problem with other verdicts (see
-    ``can_resume``), to start from: its claim probabilities, copy weights and evidence
+    ``can_resume``) and the same ``config``, to start from: its claim probabilities, copy weights and evidence
     scales. After an edit of one verdict they are all but right, and a few rounds bring them
     to the new fixed point (a fit from the start takes some forty). The result agrees with a
     fit from the start to within the model's tolerances."""
@@ -476,8 +516,10 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
     S, P = problem.n_sources, problem.n_props
     src, prop, pol = problem.source, problem.prop, problem.polarity.astype(float)
     verdict = problem.verdict
-    groups = _groups(problem)
-    weight = copy_weights(problem)
+    # What depends on the claims and links alone is taken from the fit resumed (see ``can_resume``).
+    kept = resume.kept if resume is not None else {}
+    raw_groups = kept["groups"] if "groups" in kept else _groups(problem)
+    weight = kept["text weight"] if "text weight" in kept else copy_weights(problem)
     a0, b0 = cfg.prior_a, cfg.prior_b
 
     n_true = int(np.sum(verdict == TRUE))
@@ -490,13 +532,18 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
         base = 0.5
     prior_logit = float(_logit(np.clip(base, 1e-6, 1 - 1e-6)))
 
-    groups = _with_none_state(groups, cfg, prior_logit)
+    groups = _with_none_state(raw_groups, cfg, prior_logit)
     fixed = _fixed(verdict, groups)
     start = _posterior(np.full(P, prior_logit), verdict, groups)
     start = np.where(fixed, start, base)
     scale = np.array(cfg.evidence_scale, dtype=float)
     prior = (a0, b0)
-    pairs = copying.build_pairs(problem, min_shared=cfg.copy_min_shared) if cfg.detect_copies else None
+    if "pairs" in kept:
+        pairs = kept["pairs"]
+    else:
+        pairs = copying.build_pairs(problem, min_shared=cfg.copy_min_shared) if cfg.detect_copies else None
+    keep = {"groups": raw_groups, "text weight": weight, "pairs": pairs}
+    others = _other_answers(problem, groups)
     rough = max(cfg.tol, 1e-4)  # intermediate fits need not be exact; the last one is polished
     copy_est, discount = None, np.ones(src.size)
     text_weight = weight
@@ -514,7 +561,7 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
             prob = resume.stages[name] if not stages_order else np.clip(prob + went, 0.0, 1.0)
             prob, fresh = np.where(fixed, start, prob), False
         prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
-                                    fresh=fresh, tol=tol)
+                                    fresh=fresh, tol=tol, others=others)
         iterations += more
         stages[name] = prob
         stages_order.append(name)
@@ -547,8 +594,7 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
     if cfg.calibrate:
         alone = np.ones(P, dtype=bool)
         if groups is not None:
-            _order, starts, seg, _ = groups
-            alone = np.bincount(seg, minlength=starts.size)[seg] == 1
+            alone = np.bincount(groups.seg, minlength=groups.starts.size)[groups.seg] == 1
         for round_ in range(cfg.calibration_rounds):
             new_scale = _calibrate(problem, cfg, weight, prior_logit, prob, alone, prior)
             if np.allclose(new_scale, scale, atol=1e-3):
@@ -557,11 +603,11 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
             prob = step(f"calibrated {round_}", prob, weight, scale)
 
     return _finish(problem, cfg, groups, weight, fixed, prob, scale, base, prior_logit, iterations, converged,
-                   discount, copy_est, stages)
+                   discount, copy_est, stages, others, keep)
 
 
 def _finish(problem, cfg, groups, weight, fixed, prob, scale, base, prior_logit, iterations, converged,
-            discount, copy_est, stages) -> Result:
+            discount, copy_est, stages, others, kept) -> Result:
     """Accuracies, effective claims, estimates, records and their intervals from the fitted
     truths."""
     S = problem.n_sources
@@ -571,7 +617,7 @@ def _finish(problem, cfg, groups, weight, fixed, prob, scale, base, prior_logit,
     alpha = a0 + np.bincount(src, weights=correct, minlength=S)
     beta = b0 + np.bincount(src, weights=1.0 - correct, minlength=S)
     theta = alpha / (alpha + beta)
-    push = weight * np.where(pol > 0, scale[1], scale[0]) * pol * (_logit(theta)[src] + _other_answers(problem, groups))
+    push = weight * np.where(pol > 0, scale[1], scale[0]) * pol * (_logit(theta)[src] + others)
     claims = np.bincount(src, minlength=S).astype(float)
     if cfg.report_prior is not None:  # what the journalist sees: a weakly informative prior
         a0, b0 = cfg.report_prior
@@ -608,4 +654,4 @@ def _finish(problem, cfg, groups, weight, fixed, prob, scale, base, prior_logit,
                   estimate_hi=est_hi, checked=checked, held_up=held_up, record=record,
                   record_lo=rec_lo, record_hi=rec_hi, base_rate=base, prior_logit=prior_logit, scale=scale,
                   iterations=iterations, converged=converged, config=cfg,
-                  copy_discount=discount, copies=copy_est, stages=stages)
+                  copy_discount=discount, copies=copy_est, stages=stages, kept=kept)

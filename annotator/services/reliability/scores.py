@@ -201,10 +201,13 @@ def score_inputs(inputs: ProjectInputs, config: Config | None = None, *, resume:
                                   return_counts=True)
         counted_copy = {(x, o): n for (x, o), n in zip(pairs.tolist(), counts.tolist(), strict=True)}
     suspected = suspected_copies(inputs, res)
+    copied_by: dict[int, list[tuple[int, int]]] = {}  # copier -> [(original, assertions not counted)], in order
+    for (x, o), n in sorted(counted_copy.items()):
+        copied_by.setdefault(x, []).append((o, n))
     for s, sid in enumerate(inputs.source_ids):
-        originals = {names[o] for (x, o) in counted_copy if x == s}
+        originals = {names[o] for o, _ in copied_by.get(s, ())}
         copy_notes = [f"{n} claim{'s' if n != 1 else ''} not counted as independent: copied from {names[o]}"
-                      for (x, o), n in sorted(counted_copy.items()) if x == s]
+                      for o, n in copied_by.get(s, ())]
         for sus in suspected:
             if sus.copier == s:
                 originals.add(names[sus.original])
