@@ -316,6 +316,10 @@ def test_scorings_after_verdicts_work_out_only_what_changed_and_equal_a_fresh_bu
         picked = rng.sample(claims[:8], 2)
         if step % 9 == 8:
             person.decide(picked, rng.choice([Rating.TRUE, Rating.FALSE]))
+        elif step % 7 == 6 and demo_store.verdict(picked[0], annotator=person.annotator) is not None:
+            # the same rating with another note: the row is read again, rated at the same time
+            kept_rating = demo_store.verdict(picked[0], annotator=person.annotator).rating
+            person.set_verdict(picked[0], kept_rating, note=f"note {step}")
         else:
             person.set_verdict(picked[0], rng.choice(ratings))
         kept = module.build_inputs(live.snapshot())

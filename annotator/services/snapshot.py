@@ -89,7 +89,9 @@ class Snapshot:
                 if claim_id is None or claim_id in (link.from_claim_id, link.to_claim_id)]
 
     def verdicts(self, claim_id: str | None = None):
-        return [v for v in self._verdicts if claim_id is None or v.claim_id == claim_id]
+        if claim_id is None:
+            return list(self._verdicts)
+        return [v for v in self._verdicts if v.claim_id == claim_id]
 
     def claim_types(self):
         return list(_taken(self._types))

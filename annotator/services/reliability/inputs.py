@@ -808,7 +808,7 @@ class _Structure:
     P: int
     claim_prop: ClaimColumn
     prop_claims: Groups
-    pair_rivals: list[tuple[int, int]]
+    pair_rivals: np.ndarray  # (pairs, 2): rival propositions outside any group
     group: np.ndarray | None
     notes: list[str]              # about the links, listed before the verdicts' notes
     notes_after: list[str]        # ... and after them
@@ -839,7 +839,8 @@ class _VerdictBook:
 
     def __init__(self, n_props: int, names: dict[str, str], source_ids: list[str]):
         self.names, self.source_ids = names, source_ids
-        self.seen: dict[int, _Entry] = {}  # id(verdict) -> its entry
+        # id(verdict) -> its entry; the entries hold the verdicts, so no id is reused while kept
+        self.seen: dict[int, _Entry] = {}
         self.of_prop: dict[int, list[_Entry]] = {}  # in the order rated
         self.verdict = np.full(n_props, np.nan)
         self.rating: dict[int, Rating] = {}
@@ -850,24 +851,24 @@ class _VerdictBook:
 
     def read(self, verdicts: list[Verdict], verdict_claim: list[int], prop_list: list[int], claims: list,
              src_list: list[int]) -> None:
-        seen, now, touched = self.seen, {}, set()
-        for v, c in zip(verdicts, verdict_claim, strict=True):
-            if c < 0:
-                continue
-            k = id(v)
-            entry = seen.get(k)
-            if entry is None:
-                entry = _Entry.of(v, c)
-                rows = self.of_prop.setdefault(prop_list[c], [])
-                rows.insert(bisect_left(rows, (entry.key,)), entry)
-                touched.add(prop_list[c])
-            now[k] = entry
-        for k in seen.keys() - now.keys():  # (kept in ``seen`` until here: no id was reused meanwhile)
-            entry = seen[k]
+        seen, touched = self.seen, set()
+        ids = list(map(id, verdicts))
+        current = set(ids)
+        for k in seen.keys() - current:  # first what went (a row read again may keep its order key)
+            entry = seen.pop(k)
             rows = self.of_prop[prop_list[entry.claim]]
             del rows[bisect_left(rows, (entry.key,))]
             touched.add(prop_list[entry.claim])
-        self.seen = now
+        came = current - seen.keys()  # (a verdict on no claim of the project comes back each time)
+        if came:
+            claim_of, verdict_of = dict(zip(ids, verdict_claim, strict=True)), dict(zip(ids, verdicts, strict=True))
+            for k in came:
+                if claim_of[k] < 0:
+                    continue
+                entry = seen[k] = _Entry.of(verdict_of[k], claim_of[k])
+                rows = self.of_prop.setdefault(prop_list[entry.claim], [])
+                rows.insert(bisect_left(rows, (entry.key,)), entry)
+                touched.add(prop_list[entry.claim])
         for p in touched:
             self._settle(p, claims, src_list)
 
@@ -957,8 +958,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                      * int(np.sum(true_in_group > 1)))
     # A pair of rivals outside a group: a true verdict on one side settles the other as false
     # (a proposition whose own verdicts disagree stays unchecked).
-    if pair_rivals:
-        rivals = np.asarray(pair_rivals, dtype=np.int64).reshape(-1, 2)
+    if pair_rivals.size:
+        rivals = pair_rivals
         true = verdict == 1.0
         notes.extend(["Two claims rated true are linked as contradicting; both are kept as true."]
                      * int(np.sum(true[rivals[:, 0]] & true[rivals[:, 1]])))
@@ -1123,6 +1124,7 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
     return _Structure(source_ids=source_ids, names=names, claims=claims, claim_ids=claim_ids, cidx=cidx,
                       src_list=src_list, claim_source=claim_source, quotes=quotes, prop_of=prop_of,
                       prop_list=prop_list, P=P, claim_prop=claim_prop, prop_claims=prop_claims,
-                      pair_rivals=pair_rivals, group=group, notes=notes, notes_after=notes_after,
+                      pair_rivals=np.asarray(pair_rivals, dtype=np.int64).reshape(-1, 2), group=group,
+                      notes=notes, notes_after=notes_after,
                       a_src=a_src.astype(np.int64), a_prop=a_prop.astype(np.int64), a_claims=a_claims,
                       copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note)
