@@ -104,3 +104,33 @@ def test_claim_ids_with_odd_characters_are_found():
     for claim_id in ids:
         i = int(np.searchsorted(keys[order], _key(claim_id)))
         assert keys[order][i] == _key(claim_id)
+
+
+def test_newer_scores_take_over_the_disagreements_the_window_read(project, tmp_path):
+    """The window lists the disagreements of the scores it shows; the next scores, crossing from
+    the scoring process, hand it the very same objects for those unchanged (its list keeps
+    their rows) and read only the ones that changed."""
+    import shutil
+
+    from annotator.core.model import Rating
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.reliability.summary import summarize_file
+
+    path = tmp_path / "copy.annotator"
+    shutil.copyfile(project, path)
+    before = pickle.loads(pickle.dumps(summarize_file(str(path), True)))
+    listed = before.disputes
+    assert len(listed) > 2
+    store = open_project(path)
+    try:
+        disputed = before.disputed_claims()
+        claim = next(c.id for c in store.claims() if not store.verdicts(c.id) and c.id not in disputed)
+        AnnotationService(store, annotator="Ann").set_verdict(claim, Rating.TRUE)
+        AnnotationService(store, annotator="Ben").set_verdict(claim, Rating.FALSE)  # one more disagreement
+    finally:
+        store.close()
+    after = pickle.loads(pickle.dumps(summarize_file(str(path), True)))
+    after.carry_over(before)
+    kept = [d for d in after.disputes if any(d is old for old in listed)]
+    assert len(kept) == len(listed) and len(after.disputes) == len(listed) + 1
+    assert [d.prop for d in after.disputes] == [d.prop for d in pickle.loads(pickle.dumps(after)).disputes]

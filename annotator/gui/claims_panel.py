@@ -208,7 +208,15 @@ class ClaimsModel(QAbstractTableModel):
             self.endResetModel()
         elif self._visible and changed:
             column = COLUMNS.index("Verdict")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
+            if len(changed) > self.FEW_CHANGED:
+                self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
+                return
+            for claim_id in changed:  # (the view repaints what it shows either way; this is what changed)
+                at = self.position(claim_id)
+                if at is not None:
+                    self.dataChanged.emit(self.index(at, column), self.index(at, column))
+
+    FEW_CHANGED = 64  # claims whose cells are announced one by one; more, and the whole column is
 
     # -- filtering and sorting ---------------------------------------------------------
     def set_filter(self, key: str, value) -> None:

@@ -100,12 +100,65 @@ class ConflictsPanel(QWidget):
         current = self.tree.currentItem()
         # the one selected; or, while a list is still being built, the one it was to select
         keep = self._claims_of(current) if current is not None else self._keeping
+        if not self._keeping and self._splice(list(disputes), keep):
+            return
         self._keeping = keep
         self._disputes = list(disputes)
         self._filling += 1
         self.tree.clear()
         self._summarise()
         self._fill(self._filling, 0, keep)
+
+    FEW = 25  # disagreements changed in the list (scores after one verdict) replaced in place, not all
+
+    def _splice(self, disputes: list[DisputedVerdicts], keep: set[str]) -> bool:
+        """Replace only the listed disagreements that changed, when they are few: each unchanged
+        one is the very object listed before (see ScoreSummary.carry_over). False when the list
+        must be built again."""
+        old, new = self._disputes, disputes
+        shown = self.tree.topLevelItemCount()
+        if shown != min(len(old), self.SHOWN) or not old:
+            return False
+        head = 0
+        while head < min(len(old), len(new)) and old[head] is new[head]:
+            head += 1
+        tail = 0
+        while tail < min(len(old), len(new)) - head and old[-1 - tail] is new[-1 - tail]:
+            tail += 1
+        # Rows head.. up to the first unchanged one after the change go; the new ones come in;
+        # the list is then cut or filled up to its limit.
+        going = max(0, min(len(old) - tail, shown) - head)
+        coming = max(0, min(len(new) - tail, self.SHOWN) - head)
+        after = min(len(new), self.SHOWN) - (shown - going + coming)  # rows to add at the end (< 0: to cut)
+        if coming + max(after, 0) > self.FEW:
+            return False
+        current = self.tree.currentItem()
+        top = (current.parent() or current) if current is not None else None
+        replaced = top is not None and head <= self.tree.indexOfTopLevelItem(top) < head + going
+        self._disputes = disputes
+        self.tree.setUpdatesEnabled(False)
+        try:
+            for _ in range(going):
+                self.tree.takeTopLevelItem(head)
+            chosen = self._add(head, head + coming, keep, at=head)
+            for _ in range(-after):
+                self.tree.takeTopLevelItem(self.tree.topLevelItemCount() - 1)
+            if after > 0:
+                count = self.tree.topLevelItemCount()
+                chosen = self._add(count, count + after, keep) or chosen
+            for index in range(self.tree.topLevelItemCount()):  # (what follows moved)
+                if (item := self.tree.topLevelItem(index)) is not None:
+                    item.setData(0, DISPUTE_ROLE, index)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        self._summarise()
+        if replaced or self.tree.currentItem() is None:  # the one selected changed (chosen again) or went
+            target = chosen if chosen is not None else self.tree.topLevelItem(
+                min(head, self.tree.topLevelItemCount() - 1))
+            if target is not None:
+                self.tree.setCurrentItem(target)
+        self._offer_decisions()
+        return True
 
     SHOWN = 200
     PER_TURN = 25  # disagreements listed per turn of the event loop: 200 at once held the window 70-100 ms
@@ -136,7 +189,8 @@ class ConflictsPanel(QWidget):
             self.tree.setCurrentItem(first)  # the one selected is gone
             self._offer_decisions()
 
-    def _add(self, start: int, end: int, keep: set[str]) -> QTreeWidgetItem | None:
+    def _add(self, start: int, end: int, keep: set[str], at: int | None = None) -> QTreeWidgetItem | None:
+        """List disagreements ``start`` to ``end``: at the end of the list, or from row ``at`` on."""
         chosen = None
         for index in range(start, end):
             dispute = self._disputes[index]
@@ -154,7 +208,10 @@ class ConflictsPanel(QWidget):
                 top.addChild(row)
             if dispute.more:
                 top.addChild(QTreeWidgetItem([f"… and {dispute.more:,} more verdicts", "", ""]))
-            self.tree.addTopLevelItem(top)
+            if at is None:
+                self.tree.addTopLevelItem(top)
+            else:
+                self.tree.insertTopLevelItem(at + index - start, top)
             top.setExpanded(True)
             if keep and keep == set(dispute.claims()):
                 chosen = top

@@ -228,6 +228,44 @@ def test_a_long_conflicts_list_is_built_a_slice_per_turn_and_keeps_the_one_selec
     assert panel.selected_dispute().prop == 3, "the rest of the list does not take the person's choice away"
 
 
+def test_newer_scores_replace_only_the_disagreements_that_changed(qtbot):
+    """After one verdict most disagreements are as before (the very objects, see
+    ScoreSummary.carry_over): the list replaces its rows from the first that changed, came or
+    went to the last, and keeps the others' rows, the selection and the order."""
+    from annotator.gui.conflicts_panel import DISPUTE_ROLE, ConflictsPanel
+    from annotator.services.reliability.inputs import DisputedVerdict, DisputedVerdicts
+
+    def dispute(p: int, who: str = "Bob") -> DisputedVerdicts:
+        return DisputedVerdicts(p, [
+            DisputedVerdict(f"c{p}a", f"Claim {p}", "Gazette", Rating.TRUE, "Ann", "2026-11-30T10:00"),
+            DisputedVerdict(f"c{p}b", f"Claim {p}", "Gazette", Rating.FALSE, who, "2026-11-30T11:00")])
+
+    panel = ConflictsPanel()
+    qtbot.addWidget(panel)
+    listed = [dispute(p) for p in range(60)]
+    panel.set_disputes(listed)
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == 60)
+    rows = [panel.tree.topLevelItem(i) for i in range(60)]
+    panel.tree.setCurrentItem(rows[40])
+    newer = list(listed)
+    newer[5] = dispute(5, who="Chloé")  # another person's verdict in it
+    del newer[10]  # decided
+    newer.insert(20, dispute(100))  # a new one
+    panel.set_disputes(newer)
+    assert panel.tree.topLevelItemCount() == 60, "at once, not a slice per turn"
+    shown = [panel.tree.topLevelItem(i) for i in range(60)]
+    assert shown[:5] == rows[:5] and shown[21:] == rows[21:], "before the first change and after the last: kept"
+    assert shown[5] is not rows[5] and shown[5].child(1).text(1) == "Chloé"
+    assert [panel.tree.topLevelItem(i).data(0, DISPUTE_ROLE) for i in range(60)] == list(range(60))
+    assert panel.tree.currentItem() is rows[40] and panel.selected_dispute() is newer[40]
+    assert panel.selected_dispute().prop == 40
+    panel.tree.setCurrentItem(shown[20])
+    assert panel.selected_dispute().prop == 100
+    panel.set_disputes([dispute(p) for p in range(60)])  # all new objects: the list is built again
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == 60)
+    assert all(panel.tree.topLevelItem(i) is not rows[i] for i in range(60))
+
+
 def test_a_source_without_an_estimate_says_why_in_the_list_and_the_panel(qtbot, open_window):
     """One unchecked claim is not enough for an estimate: the sources list shows a dash, not
     another number, and the list's tooltip and the panel give the same reason."""

@@ -75,9 +75,14 @@ class ScoreSummary:
     def disputes(self) -> list[DisputedVerdicts]:
         """The disagreements, unpickled when first asked for (the Conflicts view, on screen)."""
         if "disputes" not in self._read:
-            self._read["disputes"] = ([pickle.loads(d) for d in pickle.loads(self.disputes_data)]
-                                      if self.disputes_data else [])
+            self._read_disputes({})
         return self._read["disputes"]
+
+    def _read_disputes(self, known: dict[bytes, DisputedVerdicts]) -> None:
+        """Unpickle the disagreements; those pickled alike in ``known`` are taken from it."""
+        pickles = pickle.loads(self.disputes_data) if self.disputes_data else []
+        self._read["dispute pickles"] = pickles
+        self._read["disputes"] = [known[d] if d in known else pickle.loads(d) for d in pickles]
 
     def claim_ids(self) -> list[str]:
         """Every claim these scores know (in the order of their ids' bytes)."""
@@ -110,6 +115,9 @@ class ScoreSummary:
         if (previous is not None and previous._disputed is not None
                 and np.array_equal(previous.disputed_keys, self.disputed_keys)):
             self._disputed = previous._disputed
+        if previous is not None and "disputes" in previous._read:  # the window lists them: read them here,
+            # each unchanged one the very object listed before (the list keeps its rows)
+            self._read_disputes(dict(zip(previous._read["dispute pickles"], previous._read["disputes"], strict=True)))
 
     def _row(self, claim_id: str) -> int | None:
         key = _key(claim_id)
