@@ -643,30 +643,51 @@ def _reuse_marks(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | N
         first_sent[rows] = np.searchsorted(ends, c_start[rows], side="right")
         last_sent[rows] = np.searchsorted(starts, c_end[rows], side="left")
 
-    copy_code, orig_code, whole, known_ = [], [], [], []
+    # Each document's sentence lengths on one axis, to add up the re-used ones of every pair at once.
+    sizes = np.zeros(len(docs), dtype=np.int64)
+    for d, (starts, _ends) in bounds.items():
+        k = doc_code.get(d)
+        if k is not None:
+            sizes[k] = starts.size
+    offset = np.concatenate(([0], np.cumsum(sizes)))
+    lengths = np.zeros(int(offset[-1]), dtype=np.int64)
+    for d, (starts, ends) in bounds.items():
+        k = doc_code.get(d)
+        if k is not None:
+            lengths[offset[k]:offset[k + 1]] = ends - starts
+    copy_code, orig_code, known_, copy_chars = [], [], [], []
     orig_ids: list[str] = []
     segment: list[int] = []  # where each pair's sentences of the copy start on one flat axis
     reused_at: list[int] = []  # ... and the re-used ones on it
+    reused_length_at: list[int] = []  # ... the same sentences on the axis of every document's
+    reused_pair: list[int] = []  # ... and their pair
     flat = 0
-    for (da, db), matches in pairs.items():
+    for j, ((da, db), matches) in enumerate(pairs.items()):
         a_first, known = _original_first(docs[da], docs[db], kinds, names)
         copy_doc, orig_doc = (db, da) if a_first else (da, db)
-        starts, ends = bounds.get(copy_doc, _NO_SENTENCES)
-        reused = {m[1] if a_first else m[0] for m in matches}
-        copy_chars = max(docs[copy_doc].length or (int(ends[-1]) if ends.size else 0), 1)
-        at = np.fromiter(reused, dtype=np.int64, count=len(reused))
-        reused_chars = int((ends[at] - starts[at]).sum())
-        whole.append(len(reused) >= WHOLE_DOCUMENT_MIN_SENTENCES
-                     and reused_chars >= WHOLE_DOCUMENT_SHARE * copy_chars)
+        k = doc_code[copy_doc]
+        reused = [m[1] if a_first else m[0] for m in matches]
+        reused = list(dict.fromkeys(reused))
+        base = int(offset[k])
+        reused_at.extend([flat + i for i in reused])
+        reused_length_at.extend([base + i for i in reused])
+        reused_pair.extend([j] * len(reused))
+        ends = bounds.get(copy_doc, _NO_SENTENCES)[1]
+        copy_chars.append(docs[copy_doc].length or (int(ends[-1]) if ends.size else 0))
         known_.append(known)
-        copy_code.append(doc_code[copy_doc])
+        copy_code.append(k)
         orig_code.append(doc_code[orig_doc])
         orig_ids.append(orig_doc)
         segment.append(flat)
-        reused_at.extend(flat + i for i in reused)
-        flat += starts.size
-    if not segment:
+        flat += int(sizes[k])
+    if not copy_code:
         return []
+    pair_of = np.array(reused_pair, dtype=np.int64)
+    n_reused = np.bincount(pair_of, minlength=len(copy_code))
+    reused_chars = np.bincount(pair_of, weights=lengths[np.array(reused_length_at, dtype=np.int64)],
+                               minlength=len(copy_code))
+    whole = ((n_reused >= WHOLE_DOCUMENT_MIN_SENTENCES)
+             & (reused_chars >= WHOLE_DOCUMENT_SHARE * np.maximum(np.array(copy_chars, dtype=np.int64), 1))).tolist()
     reused_flag = np.zeros(flat, dtype=np.int64)
     reused_flag[reused_at] = 1
     reused_before = np.concatenate(([0], np.cumsum(reused_flag)))  # re-used sentences before each place
