@@ -70,7 +70,13 @@ def test_unchanged_disputes_are_the_same_set_in_the_next_scores(project):
     fewer._disputed = None
     fewer.disputed_keys = fewer.disputed_keys[1:]
     fewer.carry_over(first)
-    assert fewer.disputed_claims() == disputed - {first.disputed_keys[0][:-1].decode()}
+    gone = first.disputed_keys[0][:-1].decode()
+    assert fewer.disputed_claims() == disputed - {gone}
+    assert fewer.disputed_changed == {gone} and fewer.disputed_since is disputed, "what changed, for the table"
+    more = pickle.loads(pickle.dumps(again))
+    more._disputed = None
+    more.carry_over(fewer)  # the claim comes back into conflict
+    assert more.disputed_claims() == disputed and more.disputed_changed == {gone}
 
 
 def test_claims_no_source_pushed_still_summarise(tmp_path):

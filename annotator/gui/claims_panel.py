@@ -195,13 +195,18 @@ class ClaimsModel(QAbstractTableModel):
                 "source": self.sources.get(row.source_id or ""), "document": self.documents.get(row.document_id),
                 "type": type_name, "color": color, "document_id": row.document_id}
 
-    def set_disputed(self, claim_ids) -> None:
+    def set_disputed(self, claim_ids, changed: frozenset[str] | None = None) -> None:
         """The claims whose verdicts disagree: their Verdict cell says so, and the "In
-        conflict" filter shows them."""
+        conflict" filter shows them. ``changed``: those that came or went since the set shown,
+        when the scores know them (at 100k claims tens of thousands can be in conflict)."""
         disputed = claim_ids if isinstance(claim_ids, frozenset) else frozenset(claim_ids)
-        if disputed is self.disputed or disputed == self.disputed:  # the same set: scores carry it over
+        if disputed is self.disputed:  # the same set: scores carry it over
             return
-        changed, self.disputed = disputed ^ self.disputed, disputed
+        if changed is None:
+            if disputed == self.disputed:
+                return
+            changed = disputed ^ self.disputed
+        self.disputed = disputed
         if self.filters["verdict"] == IN_CONFLICT:
             self.beginResetModel()
             self._keys, self._visible = self._filtered(self.rows.values())

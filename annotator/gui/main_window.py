@@ -1467,7 +1467,10 @@ class MainWindow(QMainWindow):
                 self._show_score(item)
         finally:
             header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
-        self.claims_panel.model.set_disputed(scores.disputed_claims())
+        model = self.claims_panel.model
+        # (what changed is known when these scores carried over the set the table shows)
+        model.set_disputed(scores.disputed_claims(),
+                           scores.disputed_changed if scores.disputed_since is model.disputed else None)
         self._show_conflicts(scores)
         self.inspector.refresh_assessment()
 

@@ -64,6 +64,10 @@ class ScoreSummary:
     dispute_count: int = 0
     disputes_digest: str = ""  # changes exactly when what the Conflicts view lists changes
     _disputed: frozenset[str] | None = field(default=None, repr=False)
+    # the claims that came into or left conflict since ``disputed_since``, the disputed claims of
+    # the scores carried over (None: not known)
+    disputed_changed: frozenset[str] | None = field(default=None, repr=False)
+    disputed_since: frozenset[str] | None = field(default=None, repr=False)
     _read: dict = field(default_factory=dict, repr=False)  # what was unpickled on demand
 
     @property
@@ -112,9 +116,15 @@ class ScoreSummary:
     def carry_over(self, previous: ScoreSummary | None) -> None:
         """Reuse what ``previous`` worked out where it still holds: the same disputed claims
         are then the same set object, which the window recognises without comparing."""
-        if (previous is not None and previous._disputed is not None
-                and np.array_equal(previous.disputed_keys, self.disputed_keys)):
-            self._disputed = previous._disputed
+        if previous is not None and previous._disputed is not None:
+            before, now = previous.disputed_keys, self.disputed_keys
+            if np.array_equal(before, now):
+                self._disputed = previous._disputed
+            else:  # what came and went, found in the two sorted arrays: tens of thousands are not decoded
+                went, came = before[~_sorted_in(before, now)], now[~_sorted_in(now, before)]
+                self.disputed_changed = frozenset(_decoded(went)) | frozenset(_decoded(came))
+                self.disputed_since = previous._disputed
+                self._disputed = (previous._disputed - self.disputed_changed) | frozenset(_decoded(came))
         if previous is not None and "disputes" in previous._read:  # the window lists them: read them here,
             # each unchanged one the very object listed before (the list keeps its rows)
             self._read_disputes(dict(zip(previous._read["dispute pickles"], previous._read["disputes"], strict=True)))
@@ -232,6 +242,14 @@ def _sorted_claims(ids: list[str], claim_prop) -> tuple[np.ndarray, np.ndarray]:
     props = np.asarray(claim_prop, dtype=np.int32).reshape(len(ids))[order]
     _LAST_KEYS[:] = [(ids, claim_prop, keys[order], props)]
     return keys[order], props
+
+
+def _sorted_in(keys: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """For each of the sorted ``keys``, whether the sorted ``among`` has it."""
+    if not among.size:
+        return np.zeros(keys.size, dtype=bool)
+    at = np.minimum(np.searchsorted(among, keys), among.size - 1)
+    return among[at] == keys
 
 
 def _decoded(keys: np.ndarray) -> list[str]:
