@@ -66,17 +66,24 @@ def test_unchanged_disputes_are_the_same_set_in_the_next_scores(project):
     disputed = first.disputed_claims()
     again.carry_over(first)
     assert again.disputed_claims() is disputed and again.disputes_digest == first.disputes_digest != ""
-    fewer = pickle.loads(pickle.dumps(again))
+    fewer = pickle.loads(pickle.dumps(again))  # one proposition's verdicts agree now
     fewer._disputed = None
-    fewer.disputed_keys = fewer.disputed_keys[1:]
-    fewer.carry_over(first)
-    gone = first.disputed_keys[0][:-1].decode()
-    assert fewer.disputed_claims() == disputed - {gone}
-    assert fewer.disputed_changed == {gone} and fewer.disputed_since is disputed, "what changed, for the table"
+    settled = int(fewer.disputed_props[0])
+    gone = frozenset(k[:-1].decode() for k in fewer.claim_keys[fewer.claim_prop == settled].tolist())
+    fewer.disputed_props = fewer.disputed_props[1:]
+    fewer.disputed_keys = fewer.claim_keys[np.isin(fewer.claim_prop, fewer.disputed_props)]
+    for found_by in ("propositions", "keys"):
+        if found_by == "keys":  # other claims than before (one added): what changed is found by the keys
+            first.claim_prop = first.claim_prop.copy()
+            first.claim_prop[-1] += 1
+            fewer._disputed = None
+        fewer.carry_over(first)
+        assert gone and fewer.disputed_claims() == disputed - gone
+        assert fewer.disputed_changed == gone and fewer.disputed_since is disputed, "what changed, for the table"
     more = pickle.loads(pickle.dumps(again))
     more._disputed = None
-    more.carry_over(fewer)  # the claim comes back into conflict
-    assert more.disputed_claims() == disputed and more.disputed_changed == {gone}
+    more.carry_over(fewer)  # they disagree again
+    assert more.disputed_claims() == disputed and more.disputed_changed == gone
 
 
 def test_claims_no_source_pushed_still_summarise(tmp_path):

@@ -59,6 +59,7 @@ class ScoreSummary:
     push_weight: np.ndarray  # float64, log-odds toward "true"; biggest first
     push_copy: np.ndarray  # bool: a copy, not counted
     disputed_keys: np.ndarray  # bytes, sorted: the claims of propositions whose verdicts disagree
+    disputed_props: np.ndarray  # int, sorted: those propositions
     conflicts: dict[int, str] = field(default_factory=dict)  # proposition -> its verdict conflict, in words
     disputes_data: bytes = b""  # the same, each verdict in it (Conflicts view): a pickled list of pickles
     dispute_count: int = 0
@@ -120,8 +121,15 @@ class ScoreSummary:
             before, now = previous.disputed_keys, self.disputed_keys
             if np.array_equal(before, now):
                 self._disputed = previous._disputed
-            else:  # what came and went, found in the two sorted arrays: tens of thousands are not decoded
-                went, came = before[~_sorted_in(before, now)], now[~_sorted_in(now, before)]
+            else:  # what came and went: tens of thousands of disputed claims are not decoded again
+                if np.array_equal(previous.claim_prop, self.claim_prop) and \
+                        np.array_equal(previous.claim_keys, self.claim_keys):  # by proposition: the same claims
+                    went = self.claim_keys[np.isin(self.claim_prop, np.setdiff1d(previous.disputed_props,
+                                                                                 self.disputed_props))]
+                    came = self.claim_keys[np.isin(self.claim_prop, np.setdiff1d(self.disputed_props,
+                                                                                 previous.disputed_props))]
+                else:  # in the two sorted arrays of keys
+                    went, came = before[~_sorted_in(before, now)], now[~_sorted_in(now, before)]
                 self.disputed_changed = frozenset(_decoded(went)) | frozenset(_decoded(came))
                 self.disputed_since = previous._disputed
                 self._disputed = (previous._disputed - self.disputed_changed) | frozenset(_decoded(came))
@@ -188,7 +196,7 @@ def summarize(scores: ProjectScores, *, explain_rows: int = EXPLAIN_ROWS,
         probability=np.asarray(res.prob, dtype=np.float64), settled=np.asarray(res.fixed, dtype=bool),
         verdict_labels=list(labels), verdict=verdict,
         push_source=push_source, push_weight=push_weight, push_copy=push_copy,
-        disputed_keys=sorted_keys[disputed[sorted_prop]],
+        disputed_keys=sorted_keys[disputed[sorted_prop]], disputed_props=np.flatnonzero(disputed),
         conflicts={c.prop: c.text() for c in inputs.conflicts},
         disputes_data=_pickled([d.pickled for d in disputes]) if disputes else b"", dispute_count=len(disputes),
         disputes_digest=disputes_digest(disputes))
