@@ -130,7 +130,7 @@ class ConflictsPanel(QWidget):
         going = max(0, min(len(old) - tail, shown) - head)
         coming = max(0, min(len(new) - tail, self.SHOWN) - head)
         after = min(len(new), self.SHOWN) - (shown - going + coming)  # rows to add at the end (< 0: to cut)
-        if coming + max(after, 0) > self.FEW:
+        if going > self.FEW or coming + max(after, 0) > self.FEW:  # (many rows taken one by one: slower than anew)
             return False
         current = self.tree.currentItem()
         top = (current.parent() or current) if current is not None else None

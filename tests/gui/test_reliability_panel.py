@@ -264,6 +264,8 @@ def test_newer_scores_replace_only_the_disagreements_that_changed(qtbot):
     panel.set_disputes([dispute(p) for p in range(60)])  # all new objects: the list is built again
     qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == 60)
     assert all(panel.tree.topLevelItem(i) is not rows[i] for i in range(60))
+    panel.set_disputes([])  # another project, without any: the list empties
+    assert panel.tree.topLevelItemCount() == 0 and panel.summary.text() == "No verdicts disagree."
 
 
 def test_a_source_without_an_estimate_says_why_in_the_list_and_the_panel(qtbot, open_window):
