@@ -82,3 +82,4 @@ def test_a_fit_resumed_after_a_verdict_equals_a_fit_from_the_start():
     unchecked = Problem(before.n_sources, before.n_props, before.source, before.prop, before.polarity,
                         np.full(before.n_props, np.nan), copied_from=before.copied_from)
     assert not can_resume(unchecked, last, before)
+    assert not can_resume(before, fit(unchecked), unchecked), "nor from a fit without verdicts (its guards' path)"

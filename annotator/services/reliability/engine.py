@@ -488,11 +488,13 @@ def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
 def can_resume(problem: Problem, before: Result | None, problem_before: Problem | None) -> bool:
     """Whether ``fit(problem, resume=before)`` may start where the fit of ``problem_before``
     ended: the same sources, propositions, assertions and copies (verdicts may differ), and
-    verdicts to anchor it (without any, the model's guards against the mirror solution
-    depend on the path taken, and only a fit from the start is trusted)."""
+    verdicts to anchor both fits (without any, the model's guards against the mirror solution
+    depend on the path taken, and only a fit from the start is trusted; nor is a start
+    taken from such a fit)."""
     if before is None or problem_before is None or before.prob.size != problem.n_props:
         return False
-    if problem.n_sources != problem_before.n_sources or not np.any(~np.isnan(problem.verdict)):
+    if problem.n_sources != problem_before.n_sources or not np.any(~np.isnan(problem.verdict)) \
+            or not np.any(before.fixed):
         return False
     same = [(problem.source, problem_before.source), (problem.prop, problem_before.prop),
             (problem.polarity, problem_before.polarity), (problem.copied_from, problem_before.copied_from),
@@ -502,13 +504,16 @@ def can_resume(problem: Problem, before: Result | None, problem_before: Problem 
 
 
 def fit(problem: Problem, config: Config | None = None, *, resume: Result | None = None) -> Result:
-    """Run the model; see the module docstring. Deterministic for a given input.
+    """Run the model; see the module docstring. Deterministic for a given input (and, when
+    resumed, a given fit resumed).
 
     ``resume``: the result of a fit of the same problem with other verdicts (see
-    ``can_resume``) and the same ``config``, to start from: its claim probabilities, copy weights and evidence
-    scales. After an edit of one verdict they are all but right, and a few rounds bring them
-    to the new fixed point (a fit from the start takes some forty). The result agrees with a
-    fit from the start to within the model's tolerances."""
+    ``can_resume``) and the same ``config``, to start from: it takes the same steps by the same
+    rules, each starting from where that step ended in the fit resumed (what the claims and
+    links alone decide is taken over as it is). After an edit of one verdict those starts are
+    all but right, and each step needs a round or two (a fit from the start takes some forty).
+    The result agrees with a fit from the start to within the model's tolerances; a step that
+    stops on a tolerance (copy rounds, calibration rounds) can stop a round apart."""
     return _fit(problem, config or Config(), resume)
 
 
@@ -557,9 +562,11 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
         step changed there is applied to where this fit stands."""
         nonlocal iterations, converged
         if resume is not None and name in resume.stages:
-            went = resume.stages[name] - resume.stages.get(stages_order[-1], start) if stages_order else 0.0
-            prob = resume.stages[name] if not stages_order else np.clip(prob + went, 0.0, 1.0)
-            prob, fresh = np.where(fixed, start, prob), False
+            if not stages_order:
+                prob, fresh = np.where(fixed, start, resume.stages[name]), False
+            elif stages_order[-1] in resume.stages:  # (else this fit took a step the last one did not)
+                went = resume.stages[name] - resume.stages[stages_order[-1]]
+                prob, fresh = np.where(fixed, start, np.clip(prob + went, 0.0, 1.0)), False
         prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
                                     fresh=fresh, tol=tol, others=others)
         iterations += more

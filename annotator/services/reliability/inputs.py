@@ -209,20 +209,24 @@ class DisputedVerdicts:
     @cached_property
     def _text(self) -> str:
         ids, ratings, truths, annotators, whens = self._columns
-        claims = dict.fromkeys(ids)  # in the order of their first verdict
+        claims = len(set(ids))
         shown: list[str] = []  # the first two claims told apart by their quote and source
-        for claim_id in claims:
-            v = self.verdicts[ids.index(claim_id)]
+        seen: set[str] = set()
+        for i, claim_id in enumerate(ids):
+            if claim_id in seen:
+                continue
+            seen.add(claim_id)
+            v = self.verdicts[i]
             said = f"“{_short(v.quote)}” ({v.source})"
             if said not in shown:
                 shown.append(said)
                 if len(shown) == 2:
                     break
         where = " and ".join(shown)
-        if len(claims) > 2:
-            where = f"{', '.join(shown)} and {len(claims) - 2} more linked claims"
+        if claims > 2:
+            where = f"{', '.join(shown)} and {claims - 2} more linked claims"
         sides = []
-        for on_side in (truths, [not t for t in truths]):  # (every verdict of a disagreement is decisive)
+        for on_side in ([t == 1.0 for t in truths], [t == 0.0 for t in truths]):
             labels = " / ".join(_RATINGS[r].label for r in dict.fromkeys(compress(ratings, on_side)))
             people = list(dict.fromkeys(compress(annotators, on_side)))
             named = ", ".join(people[:3]) + (f" and {len(people) - 3} more" if len(people) > 3 else "")
@@ -262,10 +266,13 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
     places), each made a :class:`DisputedVerdict` when read: a proposition linked across a
     large project can gather ten thousand verdicts, of which the window shows a dozen."""
 
-    __slots__ = ("_claims", "_rows", "_source_name", "_src_list")
+    __slots__ = ("_claims", "_names", "_rows", "_source_ids", "_src_list")
 
-    def __init__(self, rows: list[_Entry], claims: list, src_list: list[int], source_name):
-        self._rows, self._claims, self._src_list, self._source_name = rows, claims, src_list, source_name
+    def __init__(self, rows: list[_Entry], claims: list, src_list: list[int], names: dict[str, str],
+                 source_ids: list[str]):
+        # (the structure's own lists: no reference back to the verdict book, which holds this)
+        self._rows, self._claims, self._src_list = rows, claims, src_list
+        self._names, self._source_ids = names, source_ids
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -280,7 +287,9 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self._rows)))]
         e = self._rows[i]
-        return DisputedVerdict(e.claim_id, self._claims[e.claim][4], self._source_name(self._src_list[e.claim]),
+        s = self._src_list[e.claim]
+        return DisputedVerdict(e.claim_id, self._claims[e.claim][4],
+                               self._names[self._source_ids[s]] if s >= 0 else "no source",
                                e.verdict.rating, e.annotator, e.when)
 
     def __eq__(self, other) -> bool:
@@ -846,9 +855,10 @@ class _VerdictBook:
     """What the verdicts make of the propositions (settled true or false, left in conflict,
     only a mixed or unverifiable rating), kept between scorings of one structure (the same
     claims and links): a scoring after a verdict changed works out again only the propositions
-    whose verdicts changed. A live snapshot keeps the very Verdict objects of unchanged rows,
-    so a verdict is recognised as already read by its identity; any other store's are all new
-    and everything is worked out, by the same rules.
+    whose verdicts changed. A live snapshot keeps the very Verdict objects of unchanged rows
+    (a changed row is a new object: none is changed in place), so a verdict is recognised as
+    already read by its identity; any other store's are all new and everything is worked
+    out, by the same rules.
 
     The rules: every person's verdict on every claim of a proposition counts. When the decisive
     ones agree (true / mostly true against false / mostly false) the proposition is settled by
@@ -910,15 +920,12 @@ class _VerdictBook:
         if True in decides:  # the latest decision, and what came after it
             given = given[len(decides) - 1 - decides[::-1].index(True):]
         if len({e.truth for e in given}) > 1:
-            conflict = DisputedVerdicts(p, _GivenVerdicts(given, claims, src_list, self._source_name))
+            conflict = DisputedVerdicts(p, _GivenVerdicts(given, claims, src_list, self.names, self.source_ids))
             self.conflicts[p] = (first, conflict, conflict.text())
             return
         last = given[-1].verdict
         self.verdict[p] = given[-1].truth
         self.rating[p], self.rating_claim[p] = last.rating, last.claim_id
-
-    def _source_name(self, s: int) -> str:
-        return self.names[self.source_ids[s]] if s >= 0 else "no source"
 
 
 _LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
