@@ -514,10 +514,7 @@ def fit(problem: Problem, config: Config | None = None, *, resume: Result | None
     all but right, and each step needs a round or two (a fit from the start takes some forty).
     The result agrees with a fit from the start to within the model's tolerances; a step that
     stops on a tolerance (copy rounds, calibration rounds) can stop a round apart."""
-    return _fit(problem, config or Config(), resume)
-
-
-def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
+    cfg = config or Config()
     S, P = problem.n_sources, problem.n_props
     src, prop, pol = problem.source, problem.prop, problem.polarity.astype(float)
     verdict = problem.verdict
@@ -562,19 +559,17 @@ def _fit(problem: Problem, cfg: Config, resume: Result | None) -> Result:
         step changed there is applied to where this fit stands."""
         nonlocal iterations, converged
         if resume is not None and name in resume.stages:
-            if not stages_order:
+            last = next(reversed(stages), None)  # the step before this one (steps are kept in order)
+            if last is None:
                 prob, fresh = np.where(fixed, start, resume.stages[name]), False
-            elif stages_order[-1] in resume.stages:  # (else this fit took a step the last one did not)
-                went = resume.stages[name] - resume.stages[stages_order[-1]]
+            elif last in resume.stages:  # (else this fit took a step the last one did not)
+                went = resume.stages[name] - resume.stages[last]
                 prob, fresh = np.where(fixed, start, np.clip(prob + went, 0.0, 1.0)), False
         prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
                                     fresh=fresh, tol=tol, others=others)
         iterations += more
         stages[name] = prob
-        stages_order.append(name)
         return prob
-
-    stages_order: list[str] = []
 
     prob = step("first", start, weight, scale, fresh=True, tol=rough if pairs is not None else None)
     if pairs is not None:

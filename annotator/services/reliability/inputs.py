@@ -146,6 +146,7 @@ class _Columns(NamedTuple):
     whens: list[str]
 
 
+SHOWN_PER_RATING = 4  # verdicts of each rating a disagreement shows in the window
 _RATINGS = list(Rating)
 _RATING_CODE = {r: i for i, r in enumerate(_RATINGS)}
 
@@ -174,25 +175,20 @@ class DisputedVerdicts:
         """The claims a decision is recorded on: each with a decisive verdict in the disagreement."""
         return list(self.claim_ids) or list(dict.fromkeys(self._columns.claim_ids))
 
-    def shortened(self, per_rating: int = 4) -> DisputedVerdicts:
-        """The same disagreement with at most ``per_rating`` verdicts of each rating (the latest),
-        for the window: one proposition can gather thousands of verdicts, and the window needs
-        who said what, not every copy of it."""
-        if per_rating == 4:
-            return self._short
-        return self._shortened(per_rating)
+    def shortened(self) -> DisputedVerdicts:
+        """The same disagreement with at most ``SHOWN_PER_RATING`` verdicts of each rating (the
+        latest), for the window: one proposition can gather thousands of verdicts, and the window
+        needs who said what, not every copy of it."""
+        return self._short
 
     @cached_property
     def _short(self) -> DisputedVerdicts:
-        return self._shortened(4)
-
-    def _shortened(self, per_rating: int) -> DisputedVerdicts:
         ratings = self._columns.ratings
         latest_first = ratings[::-1]
         kept: list[int] = []
-        for rating in set(ratings):  # the latest ``per_rating`` of each (searched for, not walked to)
+        for rating in set(ratings):  # the latest few of each (searched for, not walked to)
             at = -1
-            for _ in range(per_rating):
+            for _ in range(SHOWN_PER_RATING):
                 try:
                     at = latest_first.index(rating, at + 1)
                 except ValueError:
@@ -654,16 +650,13 @@ def _reuse_marks(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | N
 
     # Each document's sentence lengths on one axis, to add up the re-used ones of every pair at once.
     sizes = np.zeros(len(docs), dtype=np.int64)
-    for d, (starts, _ends) in bounds.items():
-        k = doc_code.get(d)
-        if k is not None:
-            sizes[k] = starts.size
-    offset = np.concatenate(([0], np.cumsum(sizes)))
-    lengths = np.zeros(int(offset[-1]), dtype=np.int64)
+    of_doc: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(docs)
     for d, (starts, ends) in bounds.items():
         k = doc_code.get(d)
         if k is not None:
-            lengths[offset[k]:offset[k + 1]] = ends - starts
+            sizes[k], of_doc[k] = starts.size, ends - starts
+    offset = np.concatenate(([0], np.cumsum(sizes)))
+    lengths = np.concatenate(of_doc) if of_doc else np.zeros(0, dtype=np.int64)
     copy_code, orig_code, known_, copy_chars = [], [], [], []
     orig_ids: list[str] = []
     segment: list[int] = []  # where each pair's sentences of the copy start on one flat axis
@@ -849,6 +842,7 @@ class _Structure:
     copy_reasons: dict[tuple[int, int], list[str]]
     assertion_note: dict[int, str]
     verdict_book: _VerdictBook | None = None  # the verdicts as the last scoring with this structure read them
+    by_number: _ByNumber | None = None  # the claims by the row numbers of the last scoring's snapshot
 
 
 class _VerdictBook:
@@ -929,17 +923,24 @@ class _VerdictBook:
 
 
 _LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
+_BOTH_TRUE = "Two claims rated true are linked as contradicting; both are kept as true."
 
 
-def _by_number(claim_numbers: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """For each row number in ``wanted``, the index of the claim with that number in the
-    claims' order (``claim_numbers``), -1 where there is none (whatever the numbers' size or sign)."""
-    if not claim_numbers.size:
-        return np.full(wanted.size, -1, dtype=np.int64)
-    order = np.argsort(claim_numbers, kind="stable")
-    ranked = claim_numbers[order]
-    at = np.minimum(np.searchsorted(ranked, wanted), ranked.size - 1)
-    return np.where(ranked[at] == wanted, order[at], -1).astype(np.int64)
+class _ByNumber:
+    """Claims found by row number: for each row number asked for, the index of the claim with
+    that number in the claims' order (``claim_numbers``), -1 where there is none (whatever
+    the numbers' size or sign). The numbers are sorted once."""
+
+    def __init__(self, claim_numbers: np.ndarray):
+        self.claim_numbers = claim_numbers
+        self._order = np.argsort(claim_numbers, kind="stable")
+        self._ranked = claim_numbers[self._order]
+
+    def __call__(self, wanted: np.ndarray) -> np.ndarray:
+        if not self._ranked.size:
+            return np.full(wanted.size, -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._ranked, wanted), self._ranked.size - 1)
+        return np.where(self._ranked[at] == wanted, self._order[at], -1).astype(np.int64)
 
 
 def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
@@ -961,7 +962,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         _LAST_STRUCTURE[:] = [(made_from, st)]
     claims, claim_ids, src_list, prop_list, P = st.claims, st.claim_ids, st.src_list, st.prop_list, st.P
     if numbers is not None:
-        verdict_claim = _by_number(numbers.claims, numbers.verdict_claim).tolist()
+        if st.by_number is None or not np.array_equal(st.by_number.claim_numbers, numbers.claims):
+            st.by_number = _ByNumber(numbers.claims)  # (the same rows read again may have other numbers)
+        verdict_claim = st.by_number(numbers.verdict_claim).tolist()
     else:
         index = st.cidx.built()
         verdict_claim = [index.get(v.claim_id, -1) for v in verdicts]
@@ -982,18 +985,15 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         group[sorted(disputed)] = -1
     if group is not None:
         true_in_group = np.bincount(group[(group >= 0) & (verdict == 1.0)], minlength=P)
-        notes.extend(["Two claims rated true are linked as contradicting; both are kept as true."]
-                     * int(np.sum(true_in_group > 1)))
+        notes.extend([_BOTH_TRUE] * int(np.sum(true_in_group > 1)))
     # A pair of rivals outside a group: a true verdict on one side settles the other as false
     # (a proposition whose own verdicts disagree stays unchecked).
     if pair_rivals.size:
-        rivals = pair_rivals
         true = verdict == 1.0
-        notes.extend(["Two claims rated true are linked as contradicting; both are kept as true."]
-                     * int(np.sum(true[rivals[:, 0]] & true[rivals[:, 1]])))
+        notes.extend([_BOTH_TRUE] * int(np.sum(true[pair_rivals[:, 0]] & true[pair_rivals[:, 1]])))
         open_ = np.isnan(verdict)
         open_[sorted(disputed)] = False
-        for x, y in ((rivals[:, 0], rivals[:, 1]), (rivals[:, 1], rivals[:, 0])):
+        for x, y in ((pair_rivals[:, 0], pair_rivals[:, 1]), (pair_rivals[:, 1], pair_rivals[:, 0])):
             verdict[y[true[x] & open_[y]]] = 0.0
 
     notes.extend(st.notes_after)
@@ -1032,8 +1032,10 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         """A claim (by index) as a journalist recognises it: its quote and its source."""
         return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
 
+    by_number = None
     if numbers is not None:  # claims by row number, as a live snapshot keeps them
-        la, lb = _by_number(numbers.claims, numbers.link_from), _by_number(numbers.claims, numbers.link_to)
+        by_number = _ByNumber(numbers.claims)
+        la, lb = by_number(numbers.link_from), by_number(numbers.link_to)
         rel = numbers.link_relation
     else:
         index = cidx.built()
@@ -1155,4 +1157,5 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                       pair_rivals=np.asarray(pair_rivals, dtype=np.int64).reshape(-1, 2), group=group,
                       notes=notes, notes_after=notes_after,
                       a_src=a_src.astype(np.int64), a_prop=a_prop.astype(np.int64), a_claims=a_claims,
-                      copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note)
+                      copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note,
+                      by_number=by_number)

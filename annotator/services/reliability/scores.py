@@ -329,13 +329,13 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     pb = inputs.problem
     mine = np.flatnonzero(pb.source == s)
     claim_ids = inputs.claim_ids
+    firsts = inputs.assertion_claims.firsts(mine).tolist()  # each assertion's first claim
     if limit and mine.size > limit:  # only the top rows are described
         size = np.abs(np.asarray(res.effect, dtype=np.float64)[mine])
         keep = size >= np.partition(size, mine.size - limit)[mine.size - limit]
-        mine, size = mine[keep], size[keep]
-        ranked = sorted(zip(size.tolist(), inputs.assertion_claims.firsts(mine).tolist(), mine.tolist(), strict=True),
-                        key=lambda row: (-row[0], claim_ids[row[1]]))
-        mine = np.array([a for _, _, a in ranked[:limit]], dtype=np.int64)
+        ranked = sorted(zip(size[keep].tolist(), np.asarray(firsts)[keep].tolist(), mine[keep].tolist(),
+                            strict=True), key=lambda row: (-row[0], claim_ids[row[1]]))[:limit]
+        mine, firsts = np.array([a for _, _, a in ranked], dtype=np.int64), [first for _, first, _ in ranked]
     props = pb.prop[mine]
     discount = res.copy_discount[mine] if res.copy_discount is not None else np.ones(mine.size)
     effects = np.asarray(res.effect, dtype=np.float64)[mine]
@@ -343,7 +343,7 @@ def explain_source(scores: ProjectScores, source_id: str, limit: int | None = 10
     corrects, settled_ones = np.asarray(res.correct, dtype=np.float64)[mine], np.asarray(res.fixed, dtype=bool)[props]
     rows = []
     for a, first, p, effect, settled, probability, correct, copied, discounted in zip(
-            mine.tolist(), inputs.assertion_claims.firsts(mine).tolist(), props.tolist(), effects.tolist(),
+            mine.tolist(), firsts, props.tolist(), effects.tolist(),
             settled_ones.tolist(), probabilities.tolist(), corrects.tolist(), (res.weight[mine] == 0).tolist(),
             (discount < 0.9).tolist(), strict=True):
         copy_note = inputs.assertion_copy_note.get(a, "") if copied else ""

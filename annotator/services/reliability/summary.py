@@ -130,9 +130,10 @@ class ScoreSummary:
                                                                                  previous.disputed_props))]
                 else:  # in the two sorted arrays of keys
                     went, came = before[~_sorted_in(before, now)], now[~_sorted_in(now, before)]
-                self.disputed_changed = frozenset(_decoded(went)) | frozenset(_decoded(came))
+                came_ids = frozenset(_decoded(came))
+                self.disputed_changed = frozenset(_decoded(went)) | came_ids
                 self.disputed_since = previous._disputed
-                self._disputed = (previous._disputed - self.disputed_changed) | frozenset(_decoded(came))
+                self._disputed = (previous._disputed - self.disputed_changed) | came_ids
         if previous is not None and "disputes" in previous._read:  # the window lists them: read them here,
             # each unchanged one the very object listed before (the list keeps its rows)
             self._read_disputes(dict(zip(previous._read["dispute pickles"], previous._read["disputes"], strict=True)))
