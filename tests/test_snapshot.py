@@ -1,5 +1,7 @@
 """The snapshot answers like the store, so workers can score without the database."""
 
+import contextlib
+
 from annotator.services.snapshot import Snapshot
 
 
@@ -364,3 +366,97 @@ def test_a_project_whose_change_log_is_empty_is_read_whole_once(demo_store):
     with sqlite3.connect(demo_store.path) as other_tool:  # trimmed: the first entry is gone
         other_tool.execute("DELETE FROM change_log WHERE seq = (SELECT min(seq) FROM change_log)")
     assert _scoring_reads(live.snapshot()) == _fresh(demo_store) and live.last_read == "everything"
+
+
+def test_scorings_after_claims_and_links_change_keep_what_the_verdicts_made_and_equal_a_fresh_build(demo_store):
+    """When claims or links change, the propositions are made again but what their verdicts
+    make of them is carried over from the scoring before wherever they have the same verdicts
+    (claims added, deleted, linked, unlinked, among verdicts and decisions of several people):
+    the outcome is what a build from scratch makes of the project."""
+    import random
+
+    from annotator.core.errors import ValidationError
+    from annotator.core.model import Rating, Relation
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.reliability import inputs as module
+    from annotator.services.snapshot import LiveSnapshot
+
+    people = [AnnotationService(demo_store, annotator=name) for name in ("Ana", "Ben", "Chloé")]
+    docs = [d.id for d in demo_store.documents()]
+    live = LiveSnapshot(demo_store.path)
+    module.build_inputs(live.snapshot())
+    rng = random.Random(11)
+    ratings = [Rating.TRUE, Rating.FALSE, Rating.MOSTLY_FALSE, Rating.MIXED]
+    relations = [Relation.SAME, Relation.SAME, Relation.SUPPORTS, Relation.CONTRADICTS, Relation.DERIVED]
+    carried = conflicts_carried = 0
+    kept = None
+    original = module._VerdictBook.carried_over
+
+    settle = module._VerdictBook._settle
+    settled: set[int] = set()
+
+    def counting(book, before, now):
+        nonlocal carried, conflicts_carried
+        settled.clear()
+        made = original(book, before, now)
+        carried += 1
+        conflicts_carried += len(made.conflicts.keys() - settled)
+        return made
+
+    def settling(book, p, *args):
+        settled.add(p)
+        return settle(book, p, *args)
+
+    module._VerdictBook.carried_over = counting
+    module._VerdictBook._settle = settling
+    try:
+        for step in range(80):
+            person = rng.choice(people)
+            claims = [c.id for c in demo_store.claims()]
+            kind = step % 4
+            if kind == 0:  # a claim added, deleted, or a link drawn or taken away
+                move = rng.randrange(7)
+                disputed = [c for conflict in kept.conflicts for c in conflict.claims()] if kept else []
+                if move == 4 and disputed:  # a quote a disagreement shows changes
+                    claim = demo_store.claim(rng.choice(disputed))
+                    person.resize_claim(claim.id, claim.start, claim.end + 1)
+                elif move == 5 and disputed:  # ... or the name of its source
+                    source = demo_store.source(demo_store.document(demo_store.claim(disputed[0]).document_id).source_id)
+                    person.update_source(source.id, name=f"{source.name} ({step})")
+                elif move == 6 and len(claims) > 20:  # a claim goes with its verdicts
+                    person.delete_claim(rng.choice(claims[:14]))
+                elif move == 0:
+                    doc = rng.choice(docs)
+                    start = rng.randrange(0, 200)
+                    person.create_claim(doc, start, start + rng.randrange(5, 40))
+                elif move == 1 and len(claims) > 20:
+                    person.delete_claim(rng.choice(claims))
+                elif move == 2:
+                    a, b = rng.sample(claims, 2)
+                    with contextlib.suppress(ValidationError):  # already linked
+                        person.link(a, b, rng.choice(relations))
+                else:
+                    links = demo_store.links()
+                    if links:
+                        person.unlink(rng.choice(links).id)
+            elif kind == 3 and step % 12 == 11:
+                person.decide(rng.sample(claims[:10], 2), rng.choice([Rating.TRUE, Rating.FALSE]))
+            else:
+                person.set_verdict(rng.choice(claims[:14]), rng.choice(ratings))
+            kept = module.build_inputs(live.snapshot())
+            made = module._LAST_STRUCTURE[:]
+            module._LAST_STRUCTURE.clear()
+            fresh = module.build_inputs(Snapshot(demo_store, for_scoring=True))
+            module._LAST_STRUCTURE[:] = made
+            assert kept.prop_rating == fresh.prop_rating and kept.prop_rating_claim == fresh.prop_rating_claim
+            assert kept.ignored_ratings == fresh.ignored_ratings
+            assert [str(v) for v in kept.problem.verdict] == [str(v) for v in fresh.problem.verdict]
+            assert [(c.prop, c.verdicts, c.text()) for c in kept.conflicts] == [
+                (c.prop, c.verdicts, c.text()) for c in fresh.conflicts]
+            assert [c.shortened().pickled for c in kept.conflicts] == [c.shortened().pickled for c in fresh.conflicts]
+            assert kept.notes == fresh.notes
+    finally:
+        module._VerdictBook.carried_over = original
+        module._VerdictBook._settle = settle
+    assert carried > 10, "claims and links changed under verdicts already read"
+    assert conflicts_carried, "disagreements were carried over"

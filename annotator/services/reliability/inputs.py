@@ -38,6 +38,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
@@ -897,6 +898,63 @@ class _VerdictBook:
         for p in touched:
             self._settle(p, claims, src_list)
 
+    def carried_over(self, before: _Structure, now: _Structure) -> _VerdictBook:
+        """This book (read with the structure ``before``) for the structure ``now``, made after
+        claims or links changed: each verdict is kept under its claim's new place. A
+        proposition of ``now`` whose verdicts are exactly those of one proposition before keeps
+        what they made of it, a disagreement too when its claims read the same; the others
+        (propositions joined or split, verdicts of deleted claims left behind) are worked out
+        again. A claim added or a link drawn so costs what it changes, not the 20,000 verdicts
+        of a large project."""
+        book = _VerdictBook(now.P, now.names, now.source_ids)
+        place = _new_places(before, now, sorted({e.claim for rows in self.of_prop.values() for e in rows}))
+        prop_now, seen, of_prop = now.prop_list, book.seen, book.of_prop
+        came_from: dict[int, int] = {}  # new proposition -> the one before whose verdicts it has
+        mixed: set[int] = set()  # ... or joined, split or cut short: worked out again
+        new_entry = _Entry.__new__
+        for p, rows in self.of_prop.items():
+            landed, kept = set(), 0
+            for e in rows:
+                c = place[e.claim]
+                if c < 0:  # its claim is gone (its verdict goes with it when the rows are read)
+                    continue
+                kept += 1
+                if c != e.claim:
+                    e = new_entry(_Entry, e.key, e.verdict, c, e.truth, e.rating, e.claim_id, e.annotator,
+                                  e.when, e.decides)
+                seen[id(e.verdict)] = e
+                q = prop_now[c]
+                landed.add(q)
+                of_prop.setdefault(q, []).append(e)
+            whole = len(landed) == 1 and kept == len(rows)
+            if whole and p in self.conflicts:  # its sentence quotes the claims and names their sources
+                given = _since_decided([e for e in rows if e.truth is not None])
+                whole = all(_said(before, e.claim) == _said(now, place[e.claim]) for e in given)
+            for q in landed:
+                if not whole or q in came_from:
+                    mixed.add(q)
+                came_from[q] = p
+        for q, p in came_from.items():
+            if q in mixed:
+                of_prop[q].sort(key=itemgetter(0))  # rows of several propositions, in the order rated
+                continue
+            book.verdict[q] = self.verdict[p]
+            if p in self.rating:
+                book.rating[q], book.rating_claim[q] = self.rating[p], self.rating_claim[p]
+            if p in self.ignored:
+                book.ignored[q] = self.ignored[p]
+            if p in self.conflicts:
+                first, was, text = self.conflicts[p]
+                given = _since_decided([e for e in of_prop[q] if e.truth is not None])
+                conflict = DisputedVerdicts(q, _GivenVerdicts(given, now.claims, now.src_list, now.names,
+                                                              now.source_ids))
+                worked_out = ("_columns", "_text", "fingerprint") + (("_short",) if q == p else ())
+                conflict.__dict__.update({k: was.__dict__[k] for k in worked_out if k in was.__dict__})
+                book.conflicts[q] = (first, conflict, text)
+        for q in mixed:
+            book._settle(q, now.claims, now.src_list)
+        return book
+
     def _settle(self, p: int, claims: list, src_list: list[int]) -> None:
         self.verdict[p] = np.nan
         for kept in (self.rating, self.rating_claim, self.ignored, self.conflicts):
@@ -910,9 +968,7 @@ class _VerdictBook:
             self.ignored[p] = rows[0].verdict.rating
             return
         first = given[0].key
-        decides = [e.decides for e in given]
-        if True in decides:  # the latest decision, and what came after it
-            given = given[len(decides) - 1 - decides[::-1].index(True):]
+        given = _since_decided(given)
         if len({e.truth for e in given}) > 1:
             conflict = DisputedVerdicts(p, _GivenVerdicts(given, claims, src_list, self.names, self.source_ids))
             self.conflicts[p] = (first, conflict, conflict.text())
@@ -920,6 +976,35 @@ class _VerdictBook:
         last = given[-1].verdict
         self.verdict[p] = given[-1].truth
         self.rating[p], self.rating_claim[p] = last.rating, last.claim_id
+
+
+def _since_decided(given: list[_Entry]) -> list[_Entry]:
+    """Decisive verdicts from the latest decision on (all of them when none decides)."""
+    decides = [e.decides for e in given]
+    if True in decides:
+        return given[len(decides) - 1 - decides[::-1].index(True):]
+    return given
+
+
+def _new_places(before: _Structure, now: _Structure, wanted: list[int]) -> dict[int, int]:
+    """Where each claim of ``before`` at the places ``wanted`` is in ``now`` (-1: gone). Found
+    by row number when both were read from a live snapshot, checked by id (a number freed by a
+    deletion may be given again), else by id."""
+    if now.claim_ids == before.claim_ids:
+        return dict(zip(wanted, wanted, strict=True))
+    old_ids, new_ids = before.claim_ids, now.claim_ids
+    if now.by_number is not None and before.by_number is not None:
+        found = now.by_number(before.by_number.claim_numbers[np.asarray(wanted, dtype=np.int64)]).tolist()
+        if all(c >= 0 and new_ids[c] == old_ids[w] for w, c in zip(wanted, found, strict=True)):
+            return dict(zip(wanted, found, strict=True))
+    index = now.cidx.built()
+    return {w: index.get(old_ids[w], -1) for w in wanted}
+
+
+def _said(st: _Structure, c: int) -> tuple[str, int, str]:
+    """What a disagreement's sentence and rows show of the claim at ``c``: its quote and source."""
+    source = st.src_list[c]
+    return st.claims[c][4], source, st.names[st.source_ids[source]] if source >= 0 else ""
 
 
 _LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
@@ -959,6 +1044,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
         st = last[1]  # (a live snapshot keeps the same rows: the comparison is by identity)
     else:
         st = _structure(store, sources, documents, claims, relations, numbers, detect_text_reuse)
+        if last is not None and last[1].verdict_book is not None:  # claims or links changed: not the verdicts
+            st.verdict_book = last[1].verdict_book.carried_over(last[1], st)
         _LAST_STRUCTURE[:] = [(made_from, st)]
     claims, claim_ids, src_list, prop_list, P = st.claims, st.claim_ids, st.src_list, st.prop_list, st.P
     if numbers is not None:
