@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -437,3 +438,85 @@ def test_text_reuse_is_worked_out_once_per_set_of_texts_and_kept_on_disk(store, 
     as_in_a_new_process()
     monkeypatch.setattr(inputs, "_reuse_folder", lambda: stored[0] / "not a folder")  # cannot write
     assert score_project(store).source(room.source_id("Copier")).copies_of == ["Original"]
+
+
+def test_copies_found_in_re_used_text_after_claims_and_links_change_equal_a_fresh_build(store):
+    """After a claim is added, deleted, resized, linked or unlinked, the scoring process takes
+    the text re-use of the propositions that kept their claims from the scoring before and
+    works out the rest: what it builds equals a build from scratch."""
+    import random
+
+    from annotator.core.errors import ValidationError
+    from annotator.services.reliability import inputs
+    from annotator.services.snapshot import LiveSnapshot, Snapshot
+
+    rng = random.Random(5)
+    subjects = ["The dam", "The mayor", "The harbour", "The council", "The bridge", "The airport"]
+    verbs = ["failed after heavy rain on Sunday night", "resigned before the vote on the budget",
+             "closed for repairs until the end of the month", "approved the new housing plan on Monday",
+             "reopened after a three week inspection", "cancelled every flight because of the storm"]
+    pool = [f"{s} {v}, officials confirmed to reporters on Tuesday." for s in subjects for v in verbs[:3]]
+    room = Newsroom(store)
+    claims = room.doc("Wire", pool[:8], published="2024-03-01", kind="wire service")
+    for k, name in enumerate(("Paper", "Blog", "Radio")):
+        own = [f"{name} adds its own sentence number {n}, written in its own words for story {k}." for n in range(5)]
+        taken = rng.sample(pool[:8], 2) + own  # (a few sentences: not a copy of the whole document)
+        claims += room.doc(name, taken, published=f"2024-03-0{k + 2}")
+    by_text = {}
+    for claim in store.claims():
+        by_text.setdefault(claim.quote, []).append(claim.id)
+    for same in by_text.values():
+        for other in same[1:]:
+            room.same(same[0], other)
+    copying = {d.id for d in store.documents() if not d.title.startswith("Wire")}
+    live = LiveSnapshot(store.path)
+    inputs.build_inputs(live.snapshot())
+    asked = []
+    marked = inputs._marked
+
+    def counting(*args):
+        asked.append(len(args) > 6)
+        return marked(*args)
+
+    inputs._marked = counting
+    try:
+        for step in range(60):
+            ids = [c.id for c in store.claims()]
+            move = rng.randrange(6)
+            if move == 0:  # a claim over a sentence of a copying document
+                doc = store.document(rng.choice(sorted(copying)))
+                text = store.document_text(doc.id)
+                start = rng.randrange(0, len(text) - 30)
+                room.service.create_claim(doc.id, start, start + rng.randrange(10, 30))
+            elif move == 1 and len(ids) > 12:
+                room.service.delete_claim(rng.choice(ids))
+            elif move == 2:
+                with contextlib.suppress(ValidationError):  # already linked
+                    room.service.link(*rng.sample(ids, 2), rng.choice([Relation.SAME, Relation.DERIVED,
+                                                                       Relation.CONTRADICTS]))
+            elif move == 3 and store.links():
+                room.service.unlink(rng.choice(store.links()).id)
+            else:  # a claim of a copying document moved to another sentence, or made a little shorter
+                claim = store.claim(rng.choice([c.id for c in store.claims() if c.document_id in copying]))
+                length = len(store.document_text(claim.document_id))
+                start = rng.randrange(0, length - 30) if rng.random() < 0.7 else claim.start
+                room.service.resize_claim(claim.id, start, min(length, start + max(5, claim.end - claim.start - 1)))
+            kept = inputs.build_inputs(live.snapshot())
+            made = inputs._LAST_STRUCTURE[:]
+            inputs._LAST_STRUCTURE.clear()
+            fresh = inputs.build_inputs(Snapshot(store, for_scoring=True))
+            marks = [sorted((st.claim_ids[c], st.reuse.table.orig_ids[j])
+                            for c, j in zip(st.reuse.claim.tolist(), st.reuse.pair.tolist(), strict=True))
+                     for st in (made[0][1], inputs._LAST_STRUCTURE[0][1])]
+            assert marks[0] == marks[1], step
+            inputs._LAST_STRUCTURE[:] = made
+            for name in ("source", "prop", "copied_from", "group", "verdict"):
+                ours, theirs = getattr(kept.problem, name), getattr(fresh.problem, name)
+                assert (ours is None and theirs is None) or np.array_equal(ours, theirs, equal_nan=name == "verdict"), (
+                    step, name)
+            assert kept.copy_reasons == fresh.copy_reasons and kept.assertion_copy_note == fresh.assertion_copy_note
+            assert kept.notes == fresh.notes, step
+    finally:
+        inputs._marked = marked
+    assert asked.count(True) > 30, "the marks were worked out for the changed propositions only"
+    assert fresh.copy_reasons and marks[0], "re-used text makes copies"

@@ -21,6 +21,8 @@ from annotator.services.reliability.inputs import (
     WHOLE_DOCUMENT_MIN_SENTENCES,
     WHOLE_DOCUMENT_SHARE,
     _original_first,
+    _marked,
+    _pair_table,
     _reuse_marks,
     _sentence_bounds,
     _sentences,
@@ -182,3 +184,12 @@ def test_generated_copies_are_marked_as_the_definition_says():
         found = _reuse_marks(pairs, _sentence_bounds(sents), docs, kinds, names, claims,
                              np.array(claim_prop, dtype=np.int64), 8)
         assert found == plainly_marked(pairs, sents, docs, kinds, names, claims, claim_prop), seed
+        # Asked about some claims only (those of propositions whose claims changed), the same marks for them.
+        table = _pair_table(pairs, _sentence_bounds(sents), docs, kinds, names)
+        c_doc = np.array([table.doc_code.get(c[1], -1) for c in claims], dtype=np.int64)
+        among = np.array([rng.random() < 0.3 for _ in claims], dtype=bool)
+        claim, pair = _marked(table, c_doc, np.array([c[2] for c in claims], dtype=np.int64),
+                              np.array([c[3] for c in claims], dtype=np.int64), np.array(claim_prop, dtype=np.int64),
+                              8, among)
+        assert [(c, table.orig_ids[j]) for c, j in zip(claim.tolist(), pair.tolist(), strict=True)] == [
+            (c, orig) for c, orig, _, _ in found if among[c]], seed

@@ -38,6 +38,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
+import operator
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, overload
@@ -613,49 +614,30 @@ def _sentence_bounds(sents: dict[str, list[tuple[int, int, str]]]) -> dict[str, 
             for d, ss in sents.items() if ss}
 
 
-def _reuse_marks(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | None],
-                 names: dict[str, str], claims: list, claim_prop: np.ndarray,
-                 n_props: int) -> list[tuple[int, str, bool, bool]]:
-    """The claims that re-used text makes copies: (claim index, original document id, whole
-    document copied?, which is the original known?), in the order of ``pairs`` and, within a
-    pair, of ``claims``.
+class _PairTable(NamedTuple):
+    """What the pairs of documents sharing text make, whatever their claims (see
+    ``_reuse_marks``): kept while the documents and their texts stay the same."""
 
-    A claim of the copying document counts when the original document has a claim of the same
-    proposition and either the whole document is a copy or the claim overlaps a re-used
-    sentence. The test runs on arrays over every (pair, claim of the copy): the 11,000 pairs of
-    a large project make over a million of them.
-    """
+    doc_code: dict[str, int]  # each document's place in ``docs``
+    copy_code: np.ndarray  # per pair: the copying document
+    orig_code: np.ndarray  # ... the original
+    orig_ids: list[str]
+    whole: np.ndarray  # ... whether the whole document is a copy
+    known: list[bool]  # ... whether which is the original is known
+    segment: np.ndarray  # ... where the copy's sentences start on one axis of every pair's
+    reused_before: np.ndarray  # re-used sentences before each place on that axis
+    sentences: dict[int, tuple[np.ndarray, np.ndarray]]  # document code -> sentence starts, ends
+
+
+def _pair_table(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | None],
+                names: dict[str, str]) -> _PairTable:
     doc_code = {d: k for k, d in enumerate(docs)}
-    n = len(claims)
-    c_doc = np.fromiter(map(doc_code.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
-    c_start = np.fromiter([c[2] for c in claims], dtype=np.int64, count=n)
-    c_end = np.fromiter([c[3] for c in claims], dtype=np.int64, count=n)
-    c_prop = np.asarray(claim_prop, dtype=np.int64).reshape(n)
-    by_doc = np.argsort(c_doc, kind="stable")  # each document's claims together, in the order of ``claims``
-    doc_first = np.searchsorted(c_doc[by_doc], np.arange(len(docs)), side="left")
-    doc_claims = np.searchsorted(c_doc[by_doc], np.arange(len(docs)), side="right") - doc_first
-    in_a_doc = c_doc >= 0
-    said_in = np.unique(c_doc[in_a_doc] * n_props + c_prop[in_a_doc])  # (document, proposition) keys
-
-    # For every claim, the run [first, last) of its document's sentences that it overlaps: those
-    # that end after the claim starts and start before it ends (sentences come in text order).
-    first_sent = np.zeros(n, dtype=np.int64)
-    last_sent = np.zeros(n, dtype=np.int64)
-    for d, (starts, ends) in bounds.items():
-        k = doc_code.get(d)
-        if k is None or not doc_claims[k]:
-            continue
-        rows = by_doc[doc_first[k]:doc_first[k] + doc_claims[k]]
-        first_sent[rows] = np.searchsorted(ends, c_start[rows], side="right")
-        last_sent[rows] = np.searchsorted(starts, c_end[rows], side="left")
-
+    sentences = {doc_code[d]: se for d, se in bounds.items() if d in doc_code}
     # Each document's sentence lengths on one axis, to add up the re-used ones of every pair at once.
     sizes = np.zeros(len(docs), dtype=np.int64)
     of_doc: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(docs)
-    for d, (starts, ends) in bounds.items():
-        k = doc_code.get(d)
-        if k is not None:
-            sizes[k], of_doc[k] = starts.size, ends - starts
+    for k, (starts, ends) in sentences.items():
+        sizes[k], of_doc[k] = starts.size, ends - starts
     offset = np.concatenate(([0], np.cumsum(sizes)))
     lengths = np.concatenate(of_doc) if of_doc else np.zeros(0, dtype=np.int64)
     copy_code, orig_code, known_, copy_chars = [], [], [], []
@@ -683,33 +665,86 @@ def _reuse_marks(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | N
         orig_ids.append(orig_doc)
         segment.append(flat)
         flat += int(sizes[k])
-    if not copy_code:
-        return []
     pair_of = np.array(reused_pair, dtype=np.int64)
     n_reused = np.bincount(pair_of, minlength=len(copy_code))
     reused_chars = np.bincount(pair_of, weights=lengths[np.array(reused_length_at, dtype=np.int64)],
                                minlength=len(copy_code))
     whole = ((n_reused >= WHOLE_DOCUMENT_MIN_SENTENCES)
-             & (reused_chars >= WHOLE_DOCUMENT_SHARE * np.maximum(np.array(copy_chars, dtype=np.int64), 1))).tolist()
+             & (reused_chars >= WHOLE_DOCUMENT_SHARE * np.maximum(np.array(copy_chars, dtype=np.int64), 1)))
     reused_flag = np.zeros(flat, dtype=np.int64)
     reused_flag[reused_at] = 1
     reused_before = np.concatenate(([0], np.cumsum(reused_flag)))  # re-used sentences before each place
+    return _PairTable(doc_code, np.array(copy_code, dtype=np.int64), np.array(orig_code, dtype=np.int64), orig_ids,
+                      whole, known_, np.array(segment, dtype=np.int64), reused_before, sentences)
+
+
+def _reuse_marks(pairs: dict, bounds: dict, docs: dict, kinds: dict[str, str | None],
+                 names: dict[str, str], claims: list, claim_prop: np.ndarray,
+                 n_props: int) -> list[tuple[int, str, bool, bool]]:
+    """The claims that re-used text makes copies: (claim index, original document id, whole
+    document copied?, which is the original known?), in the order of ``pairs`` and, within a
+    pair, of ``claims`` (see ``_marked``)."""
+    table = _pair_table(pairs, bounds, docs, kinds, names)
+    c_doc = np.fromiter(map(table.doc_code.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64,
+                        count=len(claims))
+    c_start = np.array([c[2] for c in claims], dtype=np.int64)
+    c_end = np.array([c[3] for c in claims], dtype=np.int64)
+    claim, pair = _marked(table, c_doc, c_start, c_end, np.asarray(claim_prop, dtype=np.int64), n_props)
+    whole = table.whole.tolist()
+    return [(c, table.orig_ids[j], whole[j], table.known[j])
+            for c, j in zip(claim.tolist(), pair.tolist(), strict=True)]
+
+
+def _marked(table: _PairTable, c_doc: np.ndarray, c_start: np.ndarray, c_end: np.ndarray, c_prop: np.ndarray,
+            n_props: int, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The claims re-used text makes copies, as (claim indices, pair indices), in the order of
+    the pairs and, within a pair, of the claims; only claims of ``among`` (a mask) when given.
+
+    A claim of the copying document counts when the original document has a claim of the same
+    proposition and either the whole document is a copy or the claim overlaps a re-used
+    sentence. The test runs on arrays over every (pair, claim of the copy): the 11,000 pairs of
+    a large project make over a million of them.
+    """
+    n, n_docs = c_doc.size, len(table.doc_code)
+    none = np.zeros(0, dtype=np.int64)
+    if not table.copy_code.size:
+        return none, none
+    asked = np.arange(n) if among is None else np.flatnonzero(among)
+    in_a_doc = c_doc >= 0
+    if among is not None:  # (only the propositions asked about need their documents)
+        in_a_doc &= np.isin(c_prop, np.unique(c_prop[asked]))
+    said_in = np.unique(c_doc[in_a_doc] * n_props + c_prop[in_a_doc])  # (document, proposition) keys
+    asked = asked[c_doc[asked] >= 0]
+    by_doc = asked[np.argsort(c_doc[asked], kind="stable")]  # each document's claims together, in order
+    doc_first = np.searchsorted(c_doc[by_doc], np.arange(n_docs), side="left")
+    doc_claims = np.searchsorted(c_doc[by_doc], np.arange(n_docs), side="right") - doc_first
+
+    # For every claim, the run [first, last) of its document's sentences that it overlaps: those
+    # that end after the claim starts and start before it ends (sentences come in text order).
+    first_sent = np.zeros(n, dtype=np.int64)
+    last_sent = np.zeros(n, dtype=np.int64)
+    for k, (starts, ends) in table.sentences.items():
+        if not doc_claims[k]:
+            continue
+        rows = by_doc[doc_first[k]:doc_first[k] + doc_claims[k]]
+        first_sent[rows] = np.searchsorted(ends, c_start[rows], side="right")
+        last_sent[rows] = np.searchsorted(starts, c_end[rows], side="left")
 
     # One row per (pair, claim of the copying document).
-    copies = np.array(copy_code, dtype=np.int64)
+    copies = table.copy_code
     per_pair = doc_claims[copies]
     row_pair = np.repeat(np.arange(copies.size), per_pair)
     within = np.arange(row_pair.size) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
     row_claim = by_doc[doc_first[copies][row_pair] + within]
-    key = np.array(orig_code, dtype=np.int64)[row_pair] * n_props + c_prop[row_claim]
+    key = table.orig_code[row_pair] * n_props + c_prop[row_claim]
     at = np.minimum(np.searchsorted(said_in, key), max(said_in.size - 1, 0))
     also_in_original = (said_in[at] == key) if said_in.size else np.zeros(key.size, dtype=bool)
     first, last = first_sent[row_claim], last_sent[row_claim]
-    start = np.array(segment, dtype=np.int64)[row_pair]
-    overlaps = (last > first) & (reused_before[start + np.maximum(last, first)] > reused_before[start + first])
-    hit = np.flatnonzero(also_in_original & (np.array(whole, dtype=bool)[row_pair] | overlaps))
-    return [(c, orig_ids[j], whole[j], known_[j])
-            for c, j in zip(row_claim[hit].tolist(), row_pair[hit].tolist(), strict=True)]
+    start = table.segment[row_pair]
+    overlaps = (last > first) & (table.reused_before[start + np.maximum(last, first)]
+                                 > table.reused_before[start + first])
+    hit = np.flatnonzero(also_in_original & (table.whole[row_pair] | overlaps))
+    return row_claim[hit], row_pair[hit]
 
 
 # -- building ----------------------------------------------------------------------------
@@ -813,6 +848,42 @@ _DECISIVE = {r: decisive_truth(r) for r in Rating}
 _MERGING_CODES = [RELATION_NUMBER[r] for r in _SAYS_THE_SAME]
 
 
+class _Reuse(NamedTuple):
+    """The claims text re-use makes copies (see ``_marked``), with what they were worked out from."""
+
+    made_from: tuple  # (the pairs of documents sharing text (the very object), the documents, the sources)
+    table: _PairTable
+    claim: np.ndarray  # the claims marked (places in the claims' order of their structure)
+    pair: np.ndarray  # ... and the pair of documents that marks each: for each assertion, in the order of the pairs
+
+
+def _kept_props(before: _Structure | None, by_number: _ByNumber | None, claims: list, prop_of: np.ndarray,
+                P: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Which propositions have exactly the claims, the very same rows, of one proposition of
+    the structure ``before`` (a mask over the propositions), and where each claim of
+    ``before`` is now (-1: gone or changed). Claims are matched by row number, as a live
+    snapshot keeps them, and checked by identity; None without row numbers."""
+    if before is None or by_number is None or before.by_number is None:
+        return None
+    n = len(claims)
+    was = by_number.claim_numbers
+    then = before.by_number(was)  # each claim's place before, -1 if new
+    then_list, before_claims = then.tolist(), before.claims
+    same = np.fromiter(map(operator.is_, claims, [before_claims[k] if k >= 0 else None for k in then_list]),
+                       dtype=bool, count=n)
+    old_prop = np.where(same, before.prop_of[np.maximum(then, 0)], -1)
+    lowest = np.full(P, np.iinfo(np.int64).max, dtype=np.int64)
+    highest = np.full(P, -1, dtype=np.int64)
+    np.minimum.at(lowest, prop_of, old_prop)
+    np.maximum.at(highest, prop_of, old_prop)
+    size_then = np.bincount(before.prop_of, minlength=before.P)
+    clean = (lowest == highest) & (lowest >= 0)
+    clean &= np.bincount(prop_of, minlength=P) == size_then[np.clip(lowest, 0, max(before.P - 1, 0))]
+    now_of_before = np.full(len(before_claims), -1, dtype=np.int64)
+    now_of_before[then[same]] = np.flatnonzero(same)
+    return clean, now_of_before
+
+
 @dataclass
 class _Structure:
     """What the sources, documents, claims and links make, before any verdict: propositions,
@@ -842,6 +913,7 @@ class _Structure:
     copied_from: np.ndarray
     copy_reasons: dict[tuple[int, int], list[str]]
     assertion_note: dict[int, str]
+    reuse: _Reuse | None = None  # the claims text re-use makes copies (none when not detected)
     verdict_book: _VerdictBook | None = None  # the verdicts as the last scoring with this structure read them
     by_number: _ByNumber | None = None  # the claims by the row numbers of the last scoring's snapshot
 
@@ -1043,7 +1115,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
     if last is not None and last[0] == made_from:
         st = last[1]  # (a live snapshot keeps the same rows: the comparison is by identity)
     else:
-        st = _structure(store, sources, documents, claims, relations, numbers, detect_text_reuse)
+        st = _structure(store, sources, documents, claims, relations, numbers, detect_text_reuse,
+                        last[1] if last is not None else None)
         if last is not None and last[1].verdict_book is not None:  # claims or links changed: not the verdicts
             st.verdict_book = last[1].verdict_book.carried_over(last[1], st)
         _LAST_STRUCTURE[:] = [(made_from, st)]
@@ -1096,7 +1169,9 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
 
 
 def _structure(store, sources: list, documents: list, claims: list, relations: list, numbers,
-               detect_text_reuse: bool) -> _Structure:
+               detect_text_reuse: bool, before: _Structure | None = None) -> _Structure:
+    """What the project's claims and links make (see ``_Structure``). Given the structure of
+    the scoring before, the text re-use of propositions that kept their claims is taken from it."""
     source_ids = [s.id for s in sources]
     names = {s.id: s.name for s in sources}
     kinds = {s.id: s.kind for s in sources}
@@ -1104,9 +1179,10 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
     docs = {d.id: d for d in documents}
     n = len(claims)
     claim_ids = [c[0] for c in claims]
+    claim_docs = [c[1] for c in claims]
     cidx = ClaimIndex(claim_ids)
     doc_source = {d.id: sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()}
-    claim_src = np.fromiter(map(doc_source.get, [c[1] for c in claims], repeat(-1)), dtype=np.int64, count=n)
+    claim_src = np.fromiter(map(doc_source.get, claim_docs, repeat(-1)), dtype=np.int64, count=n)
     src_list = claim_src.tolist()
     claim_source = ClaimColumn(cidx, claim_ids, claim_src, none_below=0)
     quotes = ClaimColumn(cidx, claim_ids, [c[4] for c in claims])
@@ -1222,16 +1298,43 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         if orig >= 0:
             mark(copier, orig, f"marked as derived from {names[source_ids[orig]]}")
 
+    reuse = None
     if detect_text_reuse:
         pairs, bounds = _text_reuse(store, [d for d in docs.values() if d.source_id in sidx])
+        made_from = (pairs, documents, sources)
+        last = before.reuse if before is not None else None
+        if last is not None and last.made_from[0] is pairs and last.made_from[1:] == made_from[1:]:
+            table = last.table
+        else:
+            table, last = _pair_table(pairs, bounds, docs, kinds, names), None
+        c_doc = np.fromiter(map(table.doc_code.get, claim_docs, repeat(-1)), dtype=np.int64, count=n)
+        c_start = np.fromiter([c[2] for c in claims], dtype=np.int64, count=n)
+        c_end = np.fromiter([c[3] for c in claims], dtype=np.int64, count=n)
+        stay = _kept_props(before, by_number, claims, prop_of, P) if last is not None else None
+        if last is None or stay is None:
+            m_claim, m_pair = _marked(table, c_doc, c_start, c_end, prop_of, P)
+        else:  # the marks of propositions with the same claims as before stand; the others are worked out
+            clean, now_of_before = stay
+            before_claim = last.claim
+            now_claim = now_of_before[before_claim]
+            stand = now_claim >= 0
+            stand[stand] = clean[prop_of[now_claim[stand]]]
+            new_claim, new_pair = _marked(table, c_doc, c_start, c_end, prop_of, P, ~clean[prop_of])
+            # (an assertion's claims share a proposition: its marks all stand or are all new, each
+            # part in the order of the pairs, and the first mark of each assertion is the same)
+            m_claim = np.concatenate((now_claim[stand], new_claim))
+            m_pair = np.concatenate((last.pair[stand], new_pair))
+        reuse = _Reuse(made_from, table, m_claim, m_pair)
+        whole = table.whole.tolist()
         reasons: dict[tuple[str, bool, bool], tuple[int, str]] = {}
-        for c, orig_doc, whole, known in _reuse_marks(pairs, bounds, docs, kinds, names, claims, prop_of, P):
-            said = reasons.get((orig_doc, whole, known))
+        for c, j in zip(m_claim.tolist(), m_pair.tolist(), strict=True):
+            key = (table.orig_ids[j], whole[j], table.known[j])
+            said = reasons.get(key)
             if said is None:
-                original = docs[orig_doc]
-                what = "its document" if whole else "the sentence"
-                verb = "re-uses the text of" if known else "shares text with"
-                said = reasons[(orig_doc, whole, known)] = (
+                original = docs[key[0]]
+                what = "its document" if key[1] else "the sentence"
+                verb = "re-uses the text of" if key[2] else "shares text with"
+                said = reasons[key] = (
                     sidx[original.source_id], f"{what} {verb} “{original.title}” ({names[original.source_id]})")
             mark(c, *said)
 
@@ -1245,4 +1348,4 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                       notes=notes, notes_after=notes_after,
                       a_src=a_src.astype(np.int64), a_prop=a_prop.astype(np.int64), a_claims=a_claims,
                       copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note,
-                      by_number=by_number)
+                      reuse=reuse, by_number=by_number)
