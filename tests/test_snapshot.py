@@ -432,7 +432,7 @@ def test_scorings_after_claims_and_links_change_keep_what_the_verdicts_made_and_
                 elif move == 1 and len(claims) > 20:
                     person.delete_claim(rng.choice(claims))
                 elif move == 2:
-                    a, b = rng.sample(claims, 2)
+                    a, b = rng.sample(claims[:16], 2)  # (mostly claims with verdicts)
                     with contextlib.suppress(ValidationError):  # already linked
                         person.link(a, b, rng.choice(relations))
                 else:

@@ -264,12 +264,12 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
     places), each made a :class:`DisputedVerdict` when read: a proposition linked across a
     large project can gather ten thousand verdicts, of which the window shows a dozen."""
 
-    __slots__ = ("_claims", "_names", "_rows", "_source_ids", "_src_list")
+    __slots__ = ("_claims", "_names", "_places", "_rows", "_source_ids", "_src_list")
 
-    def __init__(self, rows: list[_Entry], claims: list, src_list: list[int], names: dict[str, str],
-                 source_ids: list[str]):
+    def __init__(self, rows: list[_Entry], places: list[int], claims: list, src_list: list[int],
+                 names: dict[str, str], source_ids: list[str]):
         # (the structure's own lists: no reference back to the verdict book, which holds this)
-        self._rows, self._claims, self._src_list = rows, claims, src_list
+        self._rows, self._places, self._claims, self._src_list = rows, places, claims, src_list
         self._names, self._source_ids = names, source_ids
 
     def __len__(self) -> int:
@@ -284,9 +284,9 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self._rows)))]
-        e = self._rows[i]
-        s = self._src_list[e.claim]
-        return DisputedVerdict(e.claim_id, self._claims[e.claim][4],
+        e, c = self._rows[i], self._places[i]
+        s = self._src_list[c]
+        return DisputedVerdict(e.claim_id, self._claims[c][4],
                                self._names[self._source_ids[s]] if s >= 0 else "no source",
                                e.verdict.rating, e.annotator, e.when)
 
@@ -296,7 +296,7 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
     __hash__ = None  # type: ignore[assignment]
 
     def columns(self) -> _Columns:
-        _, _, _, truths, ratings, claim_ids, annotators, whens, _ = (list(c) for c in zip(*self._rows, strict=True))
+        _, _, truths, ratings, claim_ids, annotators, whens, _ = (list(c) for c in zip(*self._rows, strict=True))
         return _Columns(claim_ids, ratings, truths, annotators, whens)
 
 
@@ -305,7 +305,6 @@ class _Entry(NamedTuple):
 
     key: str  # its time, then its id: unique
     verdict: Verdict
-    claim: int  # index in the claims' order
     truth: float | None  # ``decisive_truth`` of its rating
     rating: int  # its rating's place in ``Rating``
     claim_id: str
@@ -314,9 +313,9 @@ class _Entry(NamedTuple):
     decides: bool
 
     @classmethod
-    def of(cls, v: Verdict, claim: int) -> _Entry:
+    def of(cls, v: Verdict) -> _Entry:
         when = v.rated_at or v.updated_at or ""
-        return cls(f"{when}\0{v.id}", v, claim, _DECISIVE[v.rating], _RATING_CODE[v.rating], v.claim_id,
+        return cls(f"{when}\0{v.id}", v, _DECISIVE[v.rating], _RATING_CODE[v.rating], v.claim_id,
                    v.annotator or "someone", when, v.decides)
 
 
@@ -857,31 +856,42 @@ class _Reuse(NamedTuple):
     pair: np.ndarray  # ... and the pair of documents that marks each: for each assertion, in the order of the pairs
 
 
-def _kept_props(before: _Structure | None, by_number: _ByNumber | None, claims: list, prop_of: np.ndarray,
-                P: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Which propositions have exactly the claims, the very same rows, of one proposition of
-    the structure ``before`` (a mask over the propositions), and where each claim of
-    ``before`` is now (-1: gone or changed). Claims are matched by row number, as a live
-    snapshot keeps them, and checked by identity; None without row numbers."""
-    if before is None or by_number is None or before.by_number is None:
-        return None
+class _Since(NamedTuple):
+    """How a structure's claims and propositions stand to those of the structure before it."""
+
+    clean: np.ndarray  # per proposition: it has the very same claim rows as one proposition before
+    now_of_before: np.ndarray  # per claim before: its place now (-1: gone, or its row changed)
+    now_prop_of_before: np.ndarray  # per proposition before: the clean one it is now (-1: none)
+
+
+def _since(before: _Structure, by_number: _ByNumber | None, claims: list, claim_ids: list[str],
+           prop_of: np.ndarray, P: int) -> _Since:
+    """Claims are matched by row number when both structures were read from a live snapshot
+    (by id otherwise) and checked by identity: a live snapshot keeps the row of a claim that
+    did not change, and a row number freed by a deletion may be given again."""
     n = len(claims)
-    was = by_number.claim_numbers
-    then = before.by_number(was)  # each claim's place before, -1 if new
-    then_list, before_claims = then.tolist(), before.claims
-    same = np.fromiter(map(operator.is_, claims, [before_claims[k] if k >= 0 else None for k in then_list]),
+    if by_number is not None and before.by_number is not None:
+        then = before.by_number(by_number.claim_numbers)  # each claim's place before, -1 if new
+    else:
+        index = before.cidx.built()
+        then = np.fromiter(map(index.get, claim_ids, repeat(-1)), dtype=np.int64, count=n)
+    before_claims = before.claims
+    same = np.fromiter(map(operator.is_, claims, [before_claims[k] if k >= 0 else None for k in then.tolist()]),
                        dtype=bool, count=n)
-    old_prop = np.where(same, before.prop_of[np.maximum(then, 0)], -1)
+    old_prop = np.full(n, -1, dtype=np.int64)
+    old_prop[same] = before.prop_of[then[same]]
     lowest = np.full(P, np.iinfo(np.int64).max, dtype=np.int64)
     highest = np.full(P, -1, dtype=np.int64)
     np.minimum.at(lowest, prop_of, old_prop)
     np.maximum.at(highest, prop_of, old_prop)
-    size_then = np.bincount(before.prop_of, minlength=before.P)
     clean = (lowest == highest) & (lowest >= 0)
-    clean &= np.bincount(prop_of, minlength=P) == size_then[np.clip(lowest, 0, max(before.P - 1, 0))]
+    size_then = np.bincount(before.prop_of, minlength=before.P)
+    clean[clean] = np.bincount(prop_of, minlength=P)[clean] == size_then[lowest[clean]]
     now_of_before = np.full(len(before_claims), -1, dtype=np.int64)
     now_of_before[then[same]] = np.flatnonzero(same)
-    return clean, now_of_before
+    now_prop_of_before = np.full(before.P, -1, dtype=np.int64)
+    now_prop_of_before[lowest[clean]] = np.flatnonzero(clean)
+    return _Since(clean, now_of_before, now_prop_of_before)
 
 
 @dataclass
@@ -913,6 +923,8 @@ class _Structure:
     copied_from: np.ndarray
     copy_reasons: dict[tuple[int, int], list[str]]
     assertion_note: dict[int, str]
+    made_of: tuple = ()  # (the sources, the documents) it was made with
+    since: _Since | None = None  # how it stands to the structure of the scoring before
     reuse: _Reuse | None = None  # the claims text re-use makes copies (none when not detected)
     verdict_book: _VerdictBook | None = None  # the verdicts as the last scoring with this structure read them
     by_number: _ByNumber | None = None  # the claims by the row numbers of the last scoring's snapshot
@@ -939,6 +951,7 @@ class _VerdictBook:
         self.names, self.source_ids = names, source_ids
         # id(verdict) -> its entry; the entries hold the verdicts, so no id is reused while kept
         self.seen: dict[int, _Entry] = {}
+        self.claim_at: dict[int, int] = {}  # id(verdict) -> its claim's place in the claims' order
         self.of_prop: dict[int, list[_Entry]] = {}  # in the order rated
         self.verdict = np.full(n_props, np.nan)
         self.rating: dict[int, Rating] = {}
@@ -949,83 +962,86 @@ class _VerdictBook:
 
     def read(self, verdicts: list[Verdict], verdict_claim: list[int], prop_list: list[int], claims: list,
              src_list: list[int]) -> None:
-        seen, touched = self.seen, set()
+        seen, claim_at, touched = self.seen, self.claim_at, set()
         ids = list(map(id, verdicts))
         current = set(ids)
         for k in seen.keys() - current:  # first what went (a row read again may keep its order key)
             entry = seen.pop(k)
-            rows = self.of_prop[prop_list[entry.claim]]
+            p = prop_list[claim_at.pop(k)]
+            rows = self.of_prop[p]
             del rows[bisect_left(rows, (entry.key,))]
-            touched.add(prop_list[entry.claim])
+            touched.add(p)
         came = current - seen.keys()  # (a verdict on no claim of the project comes back each time)
         if came:
             claim_of, verdict_of = dict(zip(ids, verdict_claim, strict=True)), dict(zip(ids, verdicts, strict=True))
             for k in came:
-                if claim_of[k] < 0:
+                c = claim_of[k]
+                if c < 0:
                     continue
-                entry = seen[k] = _Entry.of(verdict_of[k], claim_of[k])
-                rows = self.of_prop.setdefault(prop_list[entry.claim], [])
+                entry = seen[k] = _Entry.of(verdict_of[k])
+                claim_at[k] = c
+                p = prop_list[c]
+                rows = self.of_prop.setdefault(p, [])
                 rows.insert(bisect_left(rows, (entry.key,)), entry)
-                touched.add(prop_list[entry.claim])
+                touched.add(p)
         for p in touched:
             self._settle(p, claims, src_list)
 
     def carried_over(self, before: _Structure, now: _Structure) -> _VerdictBook:
         """This book (read with the structure ``before``) for the structure ``now``, made after
         claims or links changed: each verdict is kept under its claim's new place. A
-        proposition of ``now`` whose verdicts are exactly those of one proposition before keeps
-        what they made of it, a disagreement too when its claims read the same; the others
-        (propositions joined or split, verdicts of deleted claims left behind) are worked out
-        again. A claim added or a link drawn so costs what it changes, not the 20,000 verdicts
-        of a large project."""
+        proposition with the very same claims as one before keeps what its verdicts made of it
+        (a disagreement too, while the documents and sources are the same); the others
+        (propositions joined, split or changed) are worked out again. A claim added or a link
+        drawn so costs what it changes, not the 20,000 verdicts of a large project."""
         book = _VerdictBook(now.P, now.names, now.source_ids)
-        place = _new_places(before, now, sorted({e.claim for rows in self.of_prop.values() for e in rows}))
-        prop_now, seen, of_prop = now.prop_list, book.seen, book.of_prop
-        came_from: dict[int, int] = {}  # new proposition -> the one before whose verdicts it has
-        mixed: set[int] = set()  # ... or joined, split or cut short: worked out again
-        new_entry = _Entry.__new__
+        since = now.since
+        if since is None:  # nothing carries over
+            return book
+        place = since.now_of_before.tolist()
+        now_prop = since.now_prop_of_before
+        same_sources = before.made_of == now.made_of
+        seen, claim_at, of_prop = book.seen, book.claim_at, book.of_prop
+        for k, c in self.claim_at.items():
+            c = place[c]
+            if c >= 0:  # (gone or changed: read again with the rows)
+                claim_at[k] = c
+                seen[k] = self.seen[k]
+        mixed: set[int] = set()  # propositions joined, split or changed: worked out again
         for p, rows in self.of_prop.items():
-            landed, kept = set(), 0
-            for e in rows:
-                c = place[e.claim]
-                if c < 0:  # its claim is gone (its verdict goes with it when the rows are read)
-                    continue
-                kept += 1
-                if c != e.claim:
-                    e = new_entry(_Entry, e.key, e.verdict, c, e.truth, e.rating, e.claim_id, e.annotator,
-                                  e.when, e.decides)
-                seen[id(e.verdict)] = e
-                q = prop_now[c]
-                landed.add(q)
-                of_prop.setdefault(q, []).append(e)
-            whole = len(landed) == 1 and kept == len(rows)
-            if whole and p in self.conflicts:  # its sentence quotes the claims and names their sources
-                given = _since_decided([e for e in rows if e.truth is not None])
-                whole = all(_said(before, e.claim) == _said(now, place[e.claim]) for e in given)
-            for q in landed:
-                if not whole or q in came_from:
-                    mixed.add(q)
-                came_from[q] = p
-        for q, p in came_from.items():
-            if q in mixed:
-                of_prop[q].sort(key=itemgetter(0))  # rows of several propositions, in the order rated
+            q = int(now_prop[p])
+            if q < 0:
+                for e in rows:
+                    c = claim_at.get(id(e.verdict), -1)
+                    if c >= 0:
+                        q = now.prop_list[c]
+                        of_prop.setdefault(q, []).append(e)
+                        mixed.add(q)
                 continue
+            of_prop[q] = list(rows)
             book.verdict[q] = self.verdict[p]
             if p in self.rating:
                 book.rating[q], book.rating_claim[q] = self.rating[p], self.rating_claim[p]
             if p in self.ignored:
                 book.ignored[q] = self.ignored[p]
             if p in self.conflicts:
+                if not same_sources:  # (its sentence names the sources)
+                    mixed.add(q)
+                    continue
                 first, was, text = self.conflicts[p]
-                given = _since_decided([e for e in of_prop[q] if e.truth is not None])
-                conflict = DisputedVerdicts(q, _GivenVerdicts(given, now.claims, now.src_list, now.names,
-                                                              now.source_ids))
+                conflict = DisputedVerdicts(q, book._given(_since_decided([e for e in rows if e.truth is not None]),
+                                                           now.claims, now.src_list))
                 worked_out = ("_columns", "_text", "fingerprint") + (("_short",) if q == p else ())
                 conflict.__dict__.update({k: was.__dict__[k] for k in worked_out if k in was.__dict__})
                 book.conflicts[q] = (first, conflict, text)
         for q in mixed:
+            of_prop[q].sort(key=itemgetter(0))  # rows of several propositions, in the order rated
             book._settle(q, now.claims, now.src_list)
         return book
+
+    def _given(self, rows: list[_Entry], claims: list, src_list: list[int]) -> _GivenVerdicts:
+        at = self.claim_at
+        return _GivenVerdicts(rows, [at[id(e.verdict)] for e in rows], claims, src_list, self.names, self.source_ids)
 
     def _settle(self, p: int, claims: list, src_list: list[int]) -> None:
         self.verdict[p] = np.nan
@@ -1042,7 +1058,7 @@ class _VerdictBook:
         first = given[0].key
         given = _since_decided(given)
         if len({e.truth for e in given}) > 1:
-            conflict = DisputedVerdicts(p, _GivenVerdicts(given, claims, src_list, self.names, self.source_ids))
+            conflict = DisputedVerdicts(p, self._given(given, claims, src_list))
             self.conflicts[p] = (first, conflict, conflict.text())
             return
         last = given[-1].verdict
@@ -1056,27 +1072,6 @@ def _since_decided(given: list[_Entry]) -> list[_Entry]:
     if True in decides:
         return given[len(decides) - 1 - decides[::-1].index(True):]
     return given
-
-
-def _new_places(before: _Structure, now: _Structure, wanted: list[int]) -> dict[int, int]:
-    """Where each claim of ``before`` at the places ``wanted`` is in ``now`` (-1: gone). Found
-    by row number when both were read from a live snapshot, checked by id (a number freed by a
-    deletion may be given again), else by id."""
-    if now.claim_ids == before.claim_ids:
-        return dict(zip(wanted, wanted, strict=True))
-    old_ids, new_ids = before.claim_ids, now.claim_ids
-    if now.by_number is not None and before.by_number is not None:
-        found = now.by_number(before.by_number.claim_numbers[np.asarray(wanted, dtype=np.int64)]).tolist()
-        if all(c >= 0 and new_ids[c] == old_ids[w] for w, c in zip(wanted, found, strict=True)):
-            return dict(zip(wanted, found, strict=True))
-    index = now.cidx.built()
-    return {w: index.get(old_ids[w], -1) for w in wanted}
-
-
-def _said(st: _Structure, c: int) -> tuple[str, int, str]:
-    """What a disagreement's sentence and rows show of the claim at ``c``: its quote and source."""
-    source = st.src_list[c]
-    return st.claims[c][4], source, st.names[st.source_ids[source]] if source >= 0 else ""
 
 
 _LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
@@ -1214,6 +1209,7 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                         return_inverse=True)[1].reshape(-1).astype(np.int64)
     P = int(prop_of.max(initial=-1)) + 1
     prop_list = prop_of.tolist()
+    since = _since(before, by_number, claims, claim_ids, prop_of, P) if before is not None else None
     claim_prop = ClaimColumn(cidx, claim_ids, prop_of)
     prop_claims = Groups(claim_ids, np.arange(n), prop_of, P)
 
@@ -1310,13 +1306,11 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         c_doc = np.fromiter(map(table.doc_code.get, claim_docs, repeat(-1)), dtype=np.int64, count=n)
         c_start = np.fromiter([c[2] for c in claims], dtype=np.int64, count=n)
         c_end = np.fromiter([c[3] for c in claims], dtype=np.int64, count=n)
-        stay = _kept_props(before, by_number, claims, prop_of, P) if last is not None else None
-        if last is None or stay is None:
+        if last is None or since is None:
             m_claim, m_pair = _marked(table, c_doc, c_start, c_end, prop_of, P)
         else:  # the marks of propositions with the same claims as before stand; the others are worked out
-            clean, now_of_before = stay
-            before_claim = last.claim
-            now_claim = now_of_before[before_claim]
+            clean = since.clean
+            now_claim = since.now_of_before[last.claim]
             stand = now_claim >= 0
             stand[stand] = clean[prop_of[now_claim[stand]]]
             new_claim, new_pair = _marked(table, c_doc, c_start, c_end, prop_of, P, ~clean[prop_of])
@@ -1348,4 +1342,4 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                       notes=notes, notes_after=notes_after,
                       a_src=a_src.astype(np.int64), a_prop=a_prop.astype(np.int64), a_claims=a_claims,
                       copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note,
-                      reuse=reuse, by_number=by_number)
+                      made_of=(sources, documents), since=since, reuse=reuse, by_number=by_number)
