@@ -460,3 +460,22 @@ def test_scorings_after_claims_and_links_change_keep_what_the_verdicts_made_and_
         module._VerdictBook._settle = settle
     assert carried > 10, "claims and links changed under verdicts already read"
     assert conflicts_carried, "disagreements were carried over"
+
+
+def test_claims_are_found_by_row_number_whether_the_numbers_are_dense_or_sparse():
+    """Row numbers with few gaps are looked up in a table, others by a sorted search: both
+    answer each number asked for with the place of its claim, -1 for none."""
+    import numpy as np
+
+    from annotator.services.reliability.inputs import _ByNumber
+
+    rng = np.random.default_rng(3)
+    for numbers in (rng.permutation(5000) + 1,  # dense: a table
+                    rng.choice(10**9, size=3000, replace=False),  # sparse: a search
+                    np.array([7, -3, 12], dtype=np.int64),  # a negative number: a search
+                    np.zeros(0, dtype=np.int64)):
+        numbers = np.asarray(numbers, dtype=np.int64)
+        place = {int(k): i for i, k in enumerate(numbers)}
+        asked = np.concatenate((numbers[::3], rng.integers(-5, int(numbers.max(initial=0)) + 10, size=500),
+                                [10**12, -(10**12)])).astype(np.int64)
+        assert _ByNumber(numbers)(asked).tolist() == [place.get(int(k), -1) for k in asked]

@@ -1081,14 +1081,30 @@ _BOTH_TRUE = "Two claims rated true are linked as contradicting; both are kept a
 class _ByNumber:
     """Claims found by row number: for each row number asked for, the index of the claim with
     that number in the claims' order (``claim_numbers``), -1 where there is none (whatever
-    the numbers' size or sign). The numbers are sorted once."""
+    the numbers' size or sign). Row numbers mostly run from 1 with few gaps: then a table by
+    number answers with one gather (a sorted search over 100,000 numbers took 15 ms a call);
+    otherwise the numbers are sorted once and searched."""
+
+    DENSE = 4  # a table by number is kept while the largest number is under this many per claim
 
     def __init__(self, claim_numbers: np.ndarray):
         self.claim_numbers = claim_numbers
+        n = claim_numbers.size
+        self._table: np.ndarray | None = None
+        if n and int(claim_numbers.min()) >= 0 and int(claim_numbers.max()) < self.DENSE * n + 1024:
+            self._table = np.full(int(claim_numbers.max()) + 1, -1, dtype=np.int64)
+            self._table[claim_numbers[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)  # (the first of a number)
+            return
         self._order = np.argsort(claim_numbers, kind="stable")
         self._ranked = claim_numbers[self._order]
 
     def __call__(self, wanted: np.ndarray) -> np.ndarray:
+        wanted = np.asarray(wanted, dtype=np.int64)
+        if self._table is not None:
+            inside = (wanted >= 0) & (wanted < self._table.size)
+            found = np.full(wanted.size, -1, dtype=np.int64)
+            found[inside] = self._table[wanted[inside]]
+            return found
         if not self._ranked.size:
             return np.full(wanted.size, -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(self._ranked, wanted), self._ranked.size - 1)
