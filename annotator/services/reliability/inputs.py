@@ -774,6 +774,23 @@ class ClaimIndex(Mapping[str, int]):
         return len(self._ids)
 
 
+class _Field(Sequence[Any]):
+    """One field of every row of ``rows``, read when asked for (no list made of it)."""
+
+    __slots__ = ("_at", "_rows")
+
+    def __init__(self, rows: list, at: int):
+        self._rows, self._at = rows, at
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [row[self._at] for row in self._rows[i]]
+        return self._rows[i][self._at]
+
+
 class ClaimColumn(Mapping[str, Any]):
     """One value per claim, read by claim id: a view of an array in the claims' order, where
     a dict per column would cost 100,000 entries each at a large project's scale."""
@@ -864,20 +881,28 @@ class _Since(NamedTuple):
     now_prop_of_before: np.ndarray  # per proposition before: the clean one it is now (-1: none)
 
 
-def _since(before: _Structure, by_number: _ByNumber | None, claims: list, claim_ids: list[str],
-           prop_of: np.ndarray, P: int) -> _Since:
-    """Claims are matched by row number when both structures were read from a live snapshot
+def _matched(before: _Structure, by_number: _ByNumber | None, claims: list,
+             claim_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each claim's place in the structure ``before`` (-1: new) and whether it is the very same
+    row. Claims are matched by row number when both structures were read from a live snapshot
     (by id otherwise) and checked by identity: a live snapshot keeps the row of a claim that
     did not change, and a row number freed by a deletion may be given again."""
     n = len(claims)
     if by_number is not None and before.by_number is not None:
-        then = before.by_number(by_number.claim_numbers)  # each claim's place before, -1 if new
+        then = before.by_number(by_number.claim_numbers)
     else:
         index = before.cidx.built()
         then = np.fromiter(map(index.get, claim_ids, repeat(-1)), dtype=np.int64, count=n)
     before_claims = before.claims
     same = np.fromiter(map(operator.is_, claims, [before_claims[k] if k >= 0 else None for k in then.tolist()]),
                        dtype=bool, count=n)
+    return then, same
+
+
+def _since(before: _Structure, then: np.ndarray, same: np.ndarray, prop_of: np.ndarray, P: int) -> _Since:
+    """How propositions made of ``prop_of`` stand to those ``before`` (see ``_matched``)."""
+    n = then.size
+    before_claims = before.claims
     old_prop = np.full(n, -1, dtype=np.int64)
     old_prop[same] = before.prop_of[then[same]]
     lowest = np.full(P, np.iinfo(np.int64).max, dtype=np.int64)
@@ -924,6 +949,8 @@ class _Structure:
     copy_reasons: dict[tuple[int, int], list[str]]
     assertion_note: dict[int, str]
     made_of: tuple = ()  # (the sources, the documents) it was made with
+    spans: np.ndarray = field(default_factory=lambda: np.zeros((3, 0), dtype=np.int64))  # each claim's
+    # document (place in the documents' order), start and end
     since: _Since | None = None  # how it stands to the structure of the scoring before
     reuse: _Reuse | None = None  # the claims text re-use makes copies (none when not detected)
     verdict_book: _VerdictBook | None = None  # the verdicts as the last scoring with this structure read them
@@ -1190,13 +1217,29 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
     docs = {d.id: d for d in documents}
     n = len(claims)
     claim_ids = [c[0] for c in claims]
-    claim_docs = [c[1] for c in claims]
     cidx = ClaimIndex(claim_ids)
-    doc_source = {d.id: sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()}
-    claim_src = np.fromiter(map(doc_source.get, claim_docs, repeat(-1)), dtype=np.int64, count=n)
+    by_number = _ByNumber(numbers.claims) if numbers is not None else None  # as a live snapshot keeps them
+    matched = _matched(before, by_number, claims, claim_ids) if before is not None else None
+    # Each claim's document (its place in ``docs``), start and end: the rows kept from the
+    # structure before keep theirs; the others are read.
+    doc_code = {d: k for k, d in enumerate(docs)}
+    spans = np.empty((3, n), dtype=np.int64)
+    if matched is not None and before is not None and before.made_of[1:] == (documents,):
+        then, same = matched
+        spans[:, same] = before.spans[:, then[same]]
+        read = np.flatnonzero(~same).tolist()
+    else:
+        read = list(range(n))
+    if read:
+        spans[:, read] = [[doc_code.get(claims[i][1], -1) for i in read], [claims[i][2] for i in read],
+                          [claims[i][3] for i in read]]
+    c_doc = spans[0]
+    source_of_doc = np.array([sidx.get(d.source_id, -1) if d.source_id is not None else -1 for d in docs.values()]
+                             + [-1], dtype=np.int64)
+    claim_src = source_of_doc[c_doc]  # (-1, no document of the project: the last, no source)
     src_list = claim_src.tolist()
     claim_source = ClaimColumn(cidx, claim_ids, claim_src, none_below=0)
-    quotes = ClaimColumn(cidx, claim_ids, [c[4] for c in claims])
+    quotes = ClaimColumn(cidx, claim_ids, _Field(claims, 4))
     notes: list[str] = []
 
     def _source_name(s: int) -> str:
@@ -1206,9 +1249,7 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         """A claim (by index) as a journalist recognises it: its quote and its source."""
         return f"“{_short(claims[c][4])}” ({_source_name(src_list[c])})"
 
-    by_number = None
-    if numbers is not None:  # claims by row number, as a live snapshot keeps them
-        by_number = _ByNumber(numbers.claims)
+    if numbers is not None and by_number is not None:
         la, lb = by_number(numbers.link_from), by_number(numbers.link_to)
         rel = numbers.link_relation
     else:
@@ -1225,7 +1266,7 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                         return_inverse=True)[1].reshape(-1).astype(np.int64)
     P = int(prop_of.max(initial=-1)) + 1
     prop_list = prop_of.tolist()
-    since = _since(before, by_number, claims, claim_ids, prop_of, P) if before is not None else None
+    since = _since(before, *matched, prop_of, P) if before is not None and matched is not None else None
     claim_prop = ClaimColumn(cidx, claim_ids, prop_of)
     prop_claims = Groups(claim_ids, np.arange(n), prop_of, P)
 
@@ -1319,9 +1360,7 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
             table = last.table
         else:
             table, last = _pair_table(pairs, bounds, docs, kinds, names), None
-        c_doc = np.fromiter(map(table.doc_code.get, claim_docs, repeat(-1)), dtype=np.int64, count=n)
-        c_start = np.fromiter([c[2] for c in claims], dtype=np.int64, count=n)
-        c_end = np.fromiter([c[3] for c in claims], dtype=np.int64, count=n)
+        c_start, c_end = spans[1], spans[2]  # (``c_doc``: places in ``docs``, as the table has them)
         if last is None or since is None:
             m_claim, m_pair = _marked(table, c_doc, c_start, c_end, prop_of, P)
         else:  # the marks of propositions with the same claims as before stand; the others are worked out
@@ -1358,4 +1397,4 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                       notes=notes, notes_after=notes_after,
                       a_src=a_src.astype(np.int64), a_prop=a_prop.astype(np.int64), a_claims=a_claims,
                       copied_from=copied_from, copy_reasons=dict(copy_reasons), assertion_note=assertion_note,
-                      made_of=(sources, documents), since=since, reuse=reuse, by_number=by_number)
+                      made_of=(sources, documents), spans=spans, since=since, reuse=reuse, by_number=by_number)
