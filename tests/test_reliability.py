@@ -520,3 +520,59 @@ def test_copies_found_in_re_used_text_after_claims_and_links_change_equal_a_fres
         inputs._marked = marked
     assert asked.count(True) > 30, "the marks were worked out for the changed propositions only"
     assert fresh.copy_reasons and marks[0], "re-used text makes copies"
+
+
+def _plain_rival_groups(P: int, pairs: set[tuple[int, int]]) -> tuple[list[int], list[tuple[int, int]]]:
+    """The definition of rival groups: pairs in order join two groups when every proposition of
+    one contradicts every one of the other; a pair that cannot join stays a pair."""
+    member_of: dict[int, int] = {}
+    members: dict[int, set[int]] = {}
+    kept_pairs = []
+    for a, b in sorted(pairs):
+        ga, gb = member_of.get(a), member_of.get(b)
+        if ga is not None and ga == gb:
+            continue
+        left = members[ga] if ga is not None else {a}
+        right = members[gb] if gb is not None else {b}
+        if all((min(x, y), max(x, y)) in pairs for x in left for y in right):
+            for old in (ga, gb):
+                members.pop(old, None)
+            gid = min(left | right)
+            members[gid] = left | right
+            member_of.update(dict.fromkeys(left | right, gid))
+        else:
+            kept_pairs.append((a, b))
+    group = [-1] * P
+    for gid, inside in members.items():
+        for x in inside:
+            group[x] = gid
+    return group, kept_pairs
+
+
+def test_rival_groups_follow_their_definition(store):
+    """Propositions linked as contradicting form groups of rivals (at most one true), as the
+    definition says, whether a pair stands alone or joins a larger group."""
+    import random
+
+    rng = random.Random(4)
+    room = Newsroom(store)
+    claims = room.doc("Wire", [f"Claim number {k} is a sentence long enough to stand alone." for k in range(40)])
+    for k in range(0, 12, 2):  # pairs of rivals with no other
+        room.service.link(claims[k], claims[k + 1], Relation.CONTRADICTS)
+    for a, b in ((30, 31), (31, 32), (33, 34), (34, 35), (33, 35)):  # a chain of three; a group of three
+        room.service.link(claims[a], claims[b], Relation.CONTRADICTS)
+    for _ in range(70):  # and a tangle
+        a, b = rng.sample(claims[12:30], 2)
+        with contextlib.suppress(Exception):  # (already linked)
+            room.service.link(a, b, Relation.CONTRADICTS if rng.random() < 0.8 else Relation.SAME)
+    inputs = build_inputs(store)
+    prop = inputs.claim_prop
+    pairs = {(min(prop[a], prop[b]), max(prop[a], prop[b])) for a, b, rel in store.link_relations()
+             if rel == Relation.CONTRADICTS and prop[a] != prop[b]}
+    group, kept_pairs = _plain_rival_groups(inputs.problem.n_props, pairs)
+    from annotator.services.reliability import inputs as module
+
+    assert inputs.problem.group is not None and inputs.problem.group.tolist() == group
+    assert [tuple(p) for p in module._LAST_STRUCTURE[0][1].pair_rivals.tolist()] == kept_pairs
+    assert sum(g >= 0 for g in group) > 10 and kept_pairs, "groups of two, larger groups and pairs left as pairs"
+    assert any(group.count(g) > 2 for g in set(group) if g >= 0)

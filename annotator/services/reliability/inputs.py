@@ -1284,8 +1284,14 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         notes.append(f"{inside.size - NOTES_PER_KIND:,} more contradiction links join claims that other links "
                      "say are the same; those contradictions are ignored too.")
     apart = pa != pb
-    contra: set[tuple[int, int]] = set(zip(np.minimum(pa, pb)[apart].tolist(), np.maximum(pa, pb)[apart].tolist(),
-                                           strict=True))
+    width = max(P, 1)
+    key = np.unique(np.minimum(pa, pb)[apart] * width + np.maximum(pa, pb)[apart])  # each pair once, in order
+    lo, hi = key // width, key % width
+    # A pair whose propositions have no other rival is a group of two: only the others are
+    # worked through, pair by pair in order (none of them touches such a pair).
+    rivals = np.bincount(np.concatenate((lo, hi)), minlength=P)
+    alone = (rivals[lo] == 1) & (rivals[hi] == 1)
+    contra: set[tuple[int, int]] = set(zip(lo[~alone].tolist(), hi[~alone].tolist(), strict=True))
     member_of: dict[int, int] = {}
     members: dict[int, set[int]] = {}
     pair_rivals: list[tuple[int, int]] = []
@@ -1306,8 +1312,9 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
         else:
             pair_rivals.append((a, b))
     group = None
-    if members:
+    if members or alone.any():
         group = np.full(P, -1, dtype=np.int64)
+        group[lo[alone]] = group[hi[alone]] = lo[alone]
         for gid, group_members in members.items():
             group[list(group_members)] = gid
 
