@@ -1285,8 +1285,8 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
                      "say are the same; those contradictions are ignored too.")
     apart = pa != pb
     width = max(P, 1)
-    key = np.unique(np.minimum(pa, pb)[apart] * width + np.maximum(pa, pb)[apart])  # each pair once, in order
-    lo, hi = key // width, key % width
+    coded = np.unique(np.minimum(pa, pb)[apart] * width + np.maximum(pa, pb)[apart])  # each pair once, in order
+    lo, hi = coded // width, coded % width
     # A pair whose propositions have no other rival is a group of two: only the others are
     # worked through, pair by pair in order (none of them touches such a pair).
     rivals = np.bincount(np.concatenate((lo, hi)), minlength=P)
