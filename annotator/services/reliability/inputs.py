@@ -266,8 +266,9 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
 
     __slots__ = ("_claims", "_names", "_places", "_rows", "_source_ids", "_src_list")
 
-    def __init__(self, rows: list[_Entry], places: list[int], claims: list, src_list: list[int],
+    def __init__(self, rows: list[_Entry], places: np.ndarray, claims: list, src_list: list[int],
                  names: dict[str, str], source_ids: list[str]):
+        """``places``: each row's claim, by its place in the claims' order (of ``claims``)."""
         # (the structure's own lists: no reference back to the verdict book, which holds this)
         self._rows, self._places, self._claims, self._src_list = rows, places, claims, src_list
         self._names, self._source_ids = names, source_ids
@@ -284,7 +285,7 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self._rows)))]
-        e, c = self._rows[i], self._places[i]
+        e, c = self._rows[i], int(self._places[i])
         s = self._src_list[c]
         return DisputedVerdict(e.claim_id, self._claims[c][4],
                                self._names[self._source_ids[s]] if s >= 0 else "no source",
@@ -294,6 +295,12 @@ class _GivenVerdicts(Sequence[DisputedVerdict]):
         return isinstance(other, Sequence) and list(self) == list(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def moved(self, now_of_before: np.ndarray, claims: list, src_list: list[int], names: dict[str, str],
+              source_ids: list[str]) -> _GivenVerdicts:
+        """The same verdicts, their claims found at new places (``now_of_before``: the new place
+        of each place before) in the claims of a new structure."""
+        return _GivenVerdicts(self._rows, now_of_before[self._places], claims, src_list, names, source_ids)
 
     def columns(self) -> _Columns:
         _, _, truths, ratings, claim_ids, annotators, whens, _ = (list(c) for c in zip(*self._rows, strict=True))
@@ -1056,8 +1063,9 @@ class _VerdictBook:
                     mixed.add(q)
                     continue
                 first, was, text = self.conflicts[p]
-                conflict = DisputedVerdicts(q, book._given(_since_decided([e for e in rows if e.truth is not None]),
-                                                           now.claims, now.src_list))
+                assert isinstance(was.verdicts, _GivenVerdicts)  # (as ``_settle`` makes them)
+                conflict = DisputedVerdicts(q, was.verdicts.moved(since.now_of_before, now.claims, now.src_list,
+                                                                  now.names, now.source_ids))
                 worked_out = ("_columns", "_text", "fingerprint") + (("_short",) if q == p else ())
                 conflict.__dict__.update({k: was.__dict__[k] for k in worked_out if k in was.__dict__})
                 book.conflicts[q] = (first, conflict, text)
@@ -1068,7 +1076,8 @@ class _VerdictBook:
 
     def _given(self, rows: list[_Entry], claims: list, src_list: list[int]) -> _GivenVerdicts:
         at = self.claim_at
-        return _GivenVerdicts(rows, [at[id(e.verdict)] for e in rows], claims, src_list, self.names, self.source_ids)
+        places = np.fromiter([at[id(e.verdict)] for e in rows], dtype=np.int64, count=len(rows))
+        return _GivenVerdicts(rows, places, claims, src_list, self.names, self.source_ids)
 
     def _settle(self, p: int, claims: list, src_list: list[int]) -> None:
         self.verdict[p] = np.nan
@@ -1333,32 +1342,17 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
     a_claims = Groups(claim_ids, sourced, number[which], keys.size)
     claim_assertion = np.full(n, -1, dtype=np.int64)
     claim_assertion[sourced] = number[which]
-    assertion_list = claim_assertion.tolist()
     notes_after = []
     if sourced.size < n:
         notes_after.append("Claims in documents without a source are used only through their verdicts.")
 
-    # Copies: explicit "derived from" links, then text re-use.
-    copied_list = [-1] * keys.size
-    copy_reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
-    assertion_note: dict[int, str] = {}
-
-    def mark(copier: int, original_source: int, reason: str) -> None:
-        s = src_list[copier]
-        if s < 0 or s == original_source:
-            return
-        a = assertion_list[copier]
-        if copied_list[a] < 0:
-            copied_list[a] = original_source
-            assertion_note[a] = reason
-
+    # Copies: explicit "derived from" links, then text re-use. Each assertion is the copy of
+    # what its first mark names (a claim marked as a copy of its own source is not a copy).
     derived = rel == RELATION_NUMBER[Relation.DERIVED]
-    for copier, orig_claim in zip(la[derived].tolist(), lb[derived].tolist(), strict=True):
-        orig = src_list[orig_claim]
-        if orig >= 0:
-            mark(copier, orig, f"marked as derived from {names[source_ids[orig]]}")
-
+    marked_claims, marked_source, marked_reason = [la[derived]], [claim_src[lb[derived]]], [
+        np.full(int(derived.sum()), -1, dtype=np.int64)]  # reason -1: derived from the original's source
     reuse = None
+    reuse_reasons: list[str] = []
     if detect_text_reuse:
         pairs, bounds = _text_reuse(store, [d for d in docs.values() if d.source_id in sidx])
         made_from = (pairs, documents, sources)
@@ -1381,22 +1375,38 @@ def _structure(store, sources: list, documents: list, claims: list, relations: l
             m_claim = np.concatenate((now_claim[stand], new_claim))
             m_pair = np.concatenate((last.pair[stand], new_pair))
         reuse = _Reuse(made_from, table, m_claim, m_pair)
+        # the pairs' reasons, one per (original document, whole, known)
+        pairs_marking, pair_reason = np.unique(m_pair, return_inverse=True)
+        reason_of: dict[tuple[str, bool, bool], int] = {}
+        codes, sources_of = [], []
         whole = table.whole.tolist()
-        reasons: dict[tuple[str, bool, bool], tuple[int, str]] = {}
-        for c, j in zip(m_claim.tolist(), m_pair.tolist(), strict=True):
+        for j in pairs_marking.tolist():
             key = (table.orig_ids[j], whole[j], table.known[j])
-            said = reasons.get(key)
-            if said is None:
-                original = docs[key[0]]
+            original = docs[key[0]]
+            if key not in reason_of:
                 what = "its document" if key[1] else "the sentence"
                 verb = "re-uses the text of" if key[2] else "shares text with"
-                said = reasons[key] = (
-                    sidx[original.source_id], f"{what} {verb} “{original.title}” ({names[original.source_id]})")
-            mark(c, *said)
-
-    copied_from = np.array(copied_list, dtype=np.int64)
-    for a in np.flatnonzero(copied_from >= 0).tolist():
-        copy_reasons[(int(a_src[a]), copied_list[a])].append(assertion_note[a])
+                reason_of[key] = len(reuse_reasons)
+                reuse_reasons.append(f"{what} {verb} “{original.title}” ({names[original.source_id]})")
+            codes.append(reason_of[key])
+            sources_of.append(sidx[original.source_id])
+        marked_claims.append(m_claim)
+        marked_source.append(np.array(sources_of, dtype=np.int64)[pair_reason.reshape(-1)])
+        marked_reason.append(np.array(codes, dtype=np.int64)[pair_reason.reshape(-1)])
+    mark_claim, mark_source, mark_reason = (np.concatenate(x) for x in (marked_claims, marked_source, marked_reason))
+    s_of = claim_src[mark_claim]
+    counts = (s_of >= 0) & (mark_source >= 0) & (s_of != mark_source)
+    mark_claim, mark_source, mark_reason = mark_claim[counts], mark_source[counts], mark_reason[counts]
+    copied, first = np.unique(claim_assertion[mark_claim], return_index=True)
+    copied_from = np.full(keys.size, -1, dtype=np.int64)
+    copied_from[copied] = mark_source[first]
+    assertion_note: dict[int, str] = {}
+    copy_reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for a, source, reason in zip(copied.tolist(), mark_source[first].tolist(), mark_reason[first].tolist(),
+                                 strict=True):
+        note = reuse_reasons[reason] if reason >= 0 else f"marked as derived from {names[source_ids[source]]}"
+        assertion_note[a] = note
+        copy_reasons[(int(a_src[a]), source)].append(note)
     return _Structure(source_ids=source_ids, names=names, claims=claims, claim_ids=claim_ids, cidx=cidx,
                       src_list=src_list, claim_source=claim_source, quotes=quotes, prop_of=prop_of,
                       prop_list=prop_list, P=P, claim_prop=claim_prop, prop_claims=prop_claims,
