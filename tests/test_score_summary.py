@@ -147,3 +147,35 @@ def test_newer_scores_take_over_the_disagreements_the_window_read(project, tmp_p
     kept = [d for d in after.disputes if any(d is old for old in listed)]
     assert len(kept) == len(listed) and len(after.disputes) == len(listed) + 1
     assert [d.prop for d in after.disputes] == [d.prop for d in pickle.loads(pickle.dumps(after)).disputes]
+
+
+def test_sorted_claims_follow_claims_added_and_removed_as_a_fresh_sort_does():
+    """When a few claims came or went since the last scoring, their keys are put in place in
+    the sorted keys kept from it: the same keys and propositions as sorting them all again,
+    whatever the ids (longer ones, other scripts, trailing NULs)."""
+    import random
+
+    from annotator.services.reliability import summary as module
+
+    rng = random.Random(9)
+    alphabet = "abcxyzÅé😀\0-_0123456789"
+    ids = [f"c{k:05d}" for k in range(300)]
+    props = np.array([rng.randrange(40) for _ in ids], dtype=np.int64)
+    module._LAST_KEYS.clear()
+    module._sorted_claims(ids, props)
+    for step in range(40):
+        now = [i for i in ids if rng.random() > 0.03]
+        for _ in range(rng.randrange(4)):  # new claims land anywhere in the claims' order
+            new = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14 if step % 5 else 40)))
+            now.insert(rng.randrange(len(now) + 1), new)
+        now = list(dict.fromkeys(now))
+        place = {c: k for k, c in enumerate(now)}
+        changed = set(rng.sample(now, 2))  # (rows changed in place: treated as gone and come again)
+        now_of_before = np.array([place.get(c, -1) if c not in changed else -1 for c in ids], dtype=np.int64)
+        now_props = np.array([rng.randrange(40) for _ in now], dtype=np.int64)
+        keys, sorted_props = module._sorted_claims(now, now_props, (ids, now_of_before))
+        expected = sorted(range(len(now)), key=lambda k: now[k].encode("utf-8", "surrogatepass") + b"\xff")
+        assert module._decoded(keys) == [now[k] for k in expected], step
+        assert sorted_props.tolist() == [int(now_props[k]) for k in expected], step
+        ids = now
+    module._LAST_KEYS.clear()

@@ -123,6 +123,9 @@ class ProjectInputs:
     assertion_copy_note: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     conflicts: list[DisputedVerdicts] = field(default_factory=list)  # propositions left unsettled
+    # (the claim ids of the build before, the place now of each of those claims, -1: gone or
+    # changed): lets what is worked out per claim follow a few claims added or removed
+    claims_since: tuple[list[str], np.ndarray] | None = None
 
 
 class DisputedVerdict(NamedTuple):
@@ -883,6 +886,7 @@ class _Reuse(NamedTuple):
 class _Since(NamedTuple):
     """How a structure's claims and propositions stand to those of the structure before it."""
 
+    before_ids: list[str]  # the claim ids of the structure before
     clean: np.ndarray  # per proposition: it has the very same claim rows as one proposition before
     now_of_before: np.ndarray  # per claim before: its place now (-1: gone, or its row changed)
     now_prop_of_before: np.ndarray  # per proposition before: the clean one it is now (-1: none)
@@ -923,7 +927,7 @@ def _since(before: _Structure, then: np.ndarray, same: np.ndarray, prop_of: np.n
     now_of_before[then[same]] = np.flatnonzero(same)
     now_prop_of_before = np.full(before.P, -1, dtype=np.int64)
     now_prop_of_before[lowest[clean]] = np.flatnonzero(clean)
-    return _Since(clean, now_of_before, now_prop_of_before)
+    return _Since(before.claim_ids, clean, now_of_before, now_prop_of_before)
 
 
 @dataclass
@@ -1212,7 +1216,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                          assertion_claims=st.a_claims, prop_rating=prop_rating,
                          prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
                          copy_reasons=st.copy_reasons, assertion_copy_note=st.assertion_note, notes=notes,
-                         conflicts=conflicts)
+                         conflicts=conflicts,
+                         claims_since=(st.since.before_ids, st.since.now_of_before) if st.since is not None else None)
 
 
 def _structure(store, sources: list, documents: list, claims: list, relations: list, numbers,
