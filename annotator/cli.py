@@ -377,13 +377,11 @@ def cmd_score(args) -> int:
     from annotator.services.reliability import score_project
     from annotator.services.reliability.scores import scoring_owns_this_process
 
-    scoring_owns_this_process()
+    from annotator.store.opening import reading_while_checked
 
-    store = _open_to_read(args.project)
-    try:
+    scoring_owns_this_process()
+    with reading_while_checked(_project_path(args.project)) as store:  # (damage found: raised, no scores)
         scores = score_project(store)
-    finally:
-        store.close()
     if args.json:
         print(_json_by_line(scores.to_dict()))
         return EXIT_OK

@@ -122,3 +122,23 @@ def test_impossible_paths_and_limits_get_one_line(tmp_path):
         r = run(*args)
         assert r.returncode == code, (args, r.stderr)
         assert "Traceback" not in r.stderr and words in r.stderr, (args, r.stderr)
+
+
+def test_damage_found_only_by_the_structural_check_stops_the_scores(tmp_path):
+    """``annotator score`` reads and scores while SQLite's structural check runs beside it:
+    damage the check finds in a part the scoring never reads (an index of claims by type) is
+    still reported, one line, exit status 1, and no scores are printed."""
+    path = _demo(tmp_path)
+    conn = sqlite3.connect(path)
+    root, page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'claims_by_type'").fetchone()[0], \
+        conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page:(root - 1) * page + 16] = b"\xde\xad\xbe\xef" * 4  # the index's page header
+    path.write_bytes(bytes(data))
+    before = sha256_file(path)
+    r = run("score", str(path), "--json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.count("\n") == 1 and "is damaged" in r.stderr and r.stdout == ""
+    assert sha256_file(path) == before

@@ -15,6 +15,8 @@ import sqlite3
 import stat
 import struct
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -68,13 +70,15 @@ def _header(path: Path) -> tuple[int, int]:
     return user_version, application_id
 
 
-def _inspect_read_only(path: Path, *, recover: bool = False) -> int:
+def _inspect_read_only(path: Path, *, recover: bool = False, pending: list | None = None) -> int:
     """Check a candidate project without writing to it; return its schema version.
 
     A rollback journal left beside the file by a crash holds the state before an
     unfinished change; the file itself may be half-written. With ``recover`` (the
     project is about to be opened for writing anyway) SQLite rolls the change back
     first; otherwise the file is refused, since reading it would see the half-change.
+    With ``pending`` (a list), SQLite's structural check is not waited for when all else
+    is well: it is appended there, still running, for the caller to wait on.
     """
     user_version, application_id = _header(path)
     if application_id != APPLICATION_ID:
@@ -132,10 +136,13 @@ def _inspect_read_only(path: Path, *, recover: bool = False) -> int:
             if isinstance(exc, ProjectError):
                 raise
             _raise_unreadable(path, exc)
-        check.raise_if_damaged(path)
+        if pending is None:
+            check.raise_if_damaged(path)
+        else:
+            pending.append(check)
     finally:
         try:
-            if check is not None:
+            if check is not None and pending is None:
                 check.join()
         finally:
             conn.close()
@@ -180,7 +187,7 @@ class _StructuralCheck:
             raise self._error
         rows = self._rows or []
         if rows != [("ok",)]:
-            problem = "; ".join(str(row[0]) for row in rows[:3])
+            problem = "; ".join(" ".join(str(row[0]).split()) for row in rows[:3])  # (one line)
             raise CorruptProjectError(
                 f"{path.name} is damaged ({problem}). It was not changed; "
                 "restore it from a backup or from the .bak copy next to it."
@@ -325,6 +332,43 @@ def open_for_reading(path: str | os.PathLike):
     if version < LATEST_VERSION:
         open_project(path, inspected=version).close()
     return open_reader(path, tidy=True)
+
+
+@contextmanager
+def reading_while_checked(path: str | os.PathLike) -> Iterator:
+    """A project opened only to be read (see ``open_for_reading``) while SQLite's structural
+    check of it runs on a thread of its own: ``annotator score`` reads and scores 100,000
+    claims meanwhile instead of waiting a fifth of a second first. Leaving the block waits
+    for the check: damage it found is raised in place of what the block returned or raised
+    (damage explains the rest), so nothing read from a damaged file is given out. The
+    project is closed on leaving."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError(f"There is no project at {path}.")
+    closes.wait_for_close(path)
+    pending: list[_StructuralCheck] = []
+    version = _inspect_read_only(path, recover=True, pending=pending)
+    try:
+        if version < LATEST_VERSION:  # upgraded first, once the check has read the file as it was
+            for check in pending:
+                check.raise_if_damaged(path)
+            pending.clear()
+            open_project(path, inspected=version).close()
+        store = open_reader(path, tidy=True)
+    except BaseException:
+        for check in pending:
+            check.raise_if_damaged(path)
+        raise
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        for check in pending:
+            check.raise_if_damaged(path)
+        raise
+    store.close()
+    for check in pending:
+        check.raise_if_damaged(path)
 
 
 def open_reader(path: str | os.PathLike, *, tidy: bool = False):
