@@ -1012,15 +1012,22 @@ class _VerdictBook:
         came = current - seen.keys()  # (a verdict on no claim of the project comes back each time)
         if came:
             claim_of, verdict_of = dict(zip(ids, verdict_claim, strict=True)), dict(zip(ids, verdicts, strict=True))
+            coming: dict[int, list[_Entry]] = defaultdict(list)
             for k in came:
                 c = claim_of[k]
                 if c < 0:
                     continue
                 entry = seen[k] = _Entry.of(verdict_of[k])
                 claim_at[k] = c
-                p = prop_list[c]
+                coming[prop_list[c]].append(entry)
+            for p, new in coming.items():
                 rows = self.of_prop.setdefault(p, [])
-                rows.insert(bisect_left(rows, (entry.key,)), entry)
+                if len(new) < 8:  # a few: each put in its place
+                    for entry in new:
+                        rows.insert(bisect_left(rows, (entry.key,)), entry)
+                else:  # many (a first reading): sorted once, not put in place one by one
+                    rows.extend(new)
+                    rows.sort(key=itemgetter(0))
                 touched.add(p)
         for p in touched:
             self._settle(p, claims, src_list)
