@@ -485,16 +485,24 @@ def _calibrate(problem, cfg, weight, prior_logit, prob, groups_size1, prior):
     return np.where(used, lam, lam0)
 
 
-def can_resume(problem: Problem, before: Result | None, problem_before: Problem | None) -> bool:
+def can_resume(problem: Problem, before: Result | None, problem_before: Problem | None,
+               props: np.ndarray | None = None) -> bool:
     """Whether ``fit(problem, resume=before)`` may start where the fit of ``problem_before``
     ended: the same sources, propositions, assertions and copies (verdicts may differ), and
     verdicts to anchor both fits (without any, the model's guards against the mirror solution
     depend on the path taken, and only a fit from the start is trusted; nor is a start
-    taken from such a fit)."""
-    if before is None or problem_before is None or before.prob.size != problem.n_props:
+    taken from such a fit). With ``props`` (see ``fit``'s ``resume_props``), claims or links
+    changed in between: the same sources, and each proposition a place in the fit before or
+    none."""
+    if before is None or problem_before is None or before.prob.size != problem_before.n_props:
         return False
     if problem.n_sources != problem_before.n_sources or not np.any(~np.isnan(problem.verdict)) \
             or not np.any(before.fixed):
+        return False
+    if props is not None:
+        return props.shape == (problem.n_props,) and bool(np.all(props < problem_before.n_props)) \
+            and bool(np.any(props >= 0))
+    if before.prob.size != problem.n_props:
         return False
     same = [(problem.source, problem_before.source), (problem.prop, problem_before.prop),
             (problem.polarity, problem_before.polarity), (problem.copied_from, problem_before.copied_from),
@@ -503,7 +511,8 @@ def can_resume(problem: Problem, before: Result | None, problem_before: Problem 
                                              and np.array_equal(a, b)) for a, b in same)
 
 
-def fit(problem: Problem, config: Config | None = None, *, resume: Result | None = None) -> Result:
+def fit(problem: Problem, config: Config | None = None, *, resume: Result | None = None,
+        resume_props: np.ndarray | None = None) -> Result:
     """Run the model; see the module docstring. Deterministic for a given input (and, when
     resumed, a given fit resumed).
 
@@ -513,13 +522,18 @@ def fit(problem: Problem, config: Config | None = None, *, resume: Result | None
     links alone decide is taken over as it is). After an edit of one verdict those starts are
     all but right, and each step needs a round or two (a fit from the start takes some forty).
     The result agrees with a fit from the start to within the model's tolerances; a step that
-    stops on a tolerance (copy rounds, calibration rounds) can stop a round apart."""
+    stops on a tolerance (copy rounds, calibration rounds) can stop a round apart.
+
+    ``resume_props``: the fit resumed was of another problem (claims or links changed since):
+    each proposition's place in it, -1 for one it did not have (new, joined or split). The
+    propositions it had start where they stood in each of its steps, the others where a fit
+    from the start would; what the claims and links decide is worked out again."""
     cfg = config or Config()
     S, P = problem.n_sources, problem.n_props
     src, prop, pol = problem.source, problem.prop, problem.polarity.astype(float)
     verdict = problem.verdict
     # What depends on the claims and links alone is taken from the fit resumed (see ``can_resume``).
-    kept = resume.kept if resume is not None else {}
+    kept = resume.kept if resume is not None and resume_props is None else {}
     raw_groups = kept["groups"] if "groups" in kept else _groups(problem)
     weight = kept["text weight"] if "text weight" in kept else copy_weights(problem)
     a0, b0 = cfg.prior_a, cfg.prior_b
@@ -552,6 +566,15 @@ def fit(problem: Problem, config: Config | None = None, *, resume: Result | None
     stages: dict[str, np.ndarray] = {}
     iterations, converged = 0, False
 
+    had = np.ones(P, dtype=bool) if resume_props is None else resume_props >= 0  # propositions the fit resumed had
+    place = None if resume_props is None else np.maximum(resume_props, 0)
+
+    def stage(name: str) -> np.ndarray:
+        """Where the fit resumed stood after step ``name``, proposition by proposition (those it
+        had; the others are not read)."""
+        assert resume is not None
+        return resume.stages[name] if place is None else resume.stages[name][place]
+
     def step(name: str, prob: np.ndarray, weight: np.ndarray, scale: np.ndarray, *, fresh: bool = False,
              tol: float | None = None) -> np.ndarray:
         """One fit of the truths for the given weights and scales. Resumed (the same steps are
@@ -561,9 +584,9 @@ def fit(problem: Problem, config: Config | None = None, *, resume: Result | None
         if resume is not None and name in resume.stages:
             last = next(reversed(stages), None)  # the step before this one (steps are kept in order)
             if last is None:
-                prob, fresh = np.where(fixed, start, resume.stages[name]), False
+                prob, fresh = np.where(fixed | ~had, start, stage(name)), False
             elif last in resume.stages:  # (else this fit took a step the last one did not)
-                went = resume.stages[name] - resume.stages[last]
+                went = np.where(had, stage(name) - stage(last), 0.0)
                 prob, fresh = np.where(fixed, start, np.clip(prob + went, 0.0, 1.0)), False
         prob, more, converged = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior,
                                     fresh=fresh, tol=tol, others=others)

@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -126,6 +127,9 @@ class ProjectInputs:
     # (the claim ids of the build before, the place now of each of those claims, -1: gone or
     # changed): lets what is worked out per claim follow a few claims added or removed
     claims_since: tuple[list[str], np.ndarray] | None = None
+    structure: int = 0  # the serial number of what the claims and links make (see ``_Structure``)
+    # (the serial number of the structure before, each proposition's number in it, -1: none there)
+    props_since: tuple[int, np.ndarray] | None = None
 
 
 class DisputedVerdict(NamedTuple):
@@ -883,10 +887,14 @@ class _Reuse(NamedTuple):
     pair: np.ndarray  # ... and the pair of documents that marks each: for each assertion, in the order of the pairs
 
 
+_SERIALS = itertools.count(1)
+
+
 class _Since(NamedTuple):
     """How a structure's claims and propositions stand to those of the structure before it."""
 
-    before_ids: list[str]  # the claim ids of the structure before
+    before: int  # the serial number of the structure before
+    before_ids: list[str]  # its claim ids
     clean: np.ndarray  # per proposition: it has the very same claim rows as one proposition before
     now_of_before: np.ndarray  # per claim before: its place now (-1: gone, or its row changed)
     now_prop_of_before: np.ndarray  # per proposition before: the clean one it is now (-1: none)
@@ -927,7 +935,7 @@ def _since(before: _Structure, then: np.ndarray, same: np.ndarray, prop_of: np.n
     now_of_before[then[same]] = np.flatnonzero(same)
     now_prop_of_before = np.full(before.P, -1, dtype=np.int64)
     now_prop_of_before[lowest[clean]] = np.flatnonzero(clean)
-    return _Since(before.claim_ids, clean, now_of_before, now_prop_of_before)
+    return _Since(before.serial, before.claim_ids, clean, now_of_before, now_prop_of_before)
 
 
 @dataclass
@@ -964,6 +972,7 @@ class _Structure:
     # document (place in the documents' order), start and end
     since: _Since | None = None  # how it stands to the structure of the scoring before
     reuse: _Reuse | None = None  # the claims text re-use makes copies (none when not detected)
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # names it among the structures of this process
     verdict_book: _VerdictBook | None = None  # the verdicts as the last scoring with this structure read them
     by_number: _ByNumber | None = None  # the claims by the row numbers of the last scoring's snapshot
 
@@ -1121,6 +1130,16 @@ def _since_decided(given: list[_Entry]) -> list[_Entry]:
     return given
 
 
+def _props_since(st: _Structure) -> tuple[int, np.ndarray] | None:
+    """Each proposition's number in the structure before ``st`` (-1: not there with the same claims)."""
+    if st.since is None:
+        return None
+    before = np.full(st.P, -1, dtype=np.int64)
+    had = st.since.now_prop_of_before >= 0
+    before[st.since.now_prop_of_before[had]] = np.flatnonzero(had)
+    return st.since.before, before
+
+
 _LAST_STRUCTURE: list = []  # [(what it was made from, the _Structure)] of the last scoring
 _BOTH_TRUE = "Two claims rated true are linked as contradicting; both are kept as true."
 
@@ -1224,7 +1243,8 @@ def build_inputs(store, *, detect_text_reuse: bool = True) -> ProjectInputs:
                          prop_rating_claim=prop_rating_claim, ignored_ratings=ignored,
                          copy_reasons=st.copy_reasons, assertion_copy_note=st.assertion_note, notes=notes,
                          conflicts=conflicts,
-                         claims_since=(st.since.before_ids, st.since.now_of_before) if st.since is not None else None)
+                         claims_since=(st.since.before_ids, st.since.now_of_before) if st.since is not None else None,
+                         structure=st.serial, props_since=_props_since(st))
 
 
 def _structure(store, sources: list, documents: list, claims: list, relations: list, numbers,
