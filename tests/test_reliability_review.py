@@ -207,3 +207,5 @@ def test_the_window_gets_a_bounded_summary_of_a_disagreement_however_many_verdic
     assert short.verdicts == sorted(short.verdicts, key=lambda v: v.when), "oldest first, as before"
     assert [v.claim_id for v in short.verdicts][-1] == "c2999", "the latest kept"
     assert short.claims() == [f"c{i}" for i in range(3000)], "a decision still covers every claim"
+    assert short.prop == -1 and DisputedVerdicts(8, verdicts).shortened().pickled == short.pickled, \
+        "the same for the window whatever the proposition's number"

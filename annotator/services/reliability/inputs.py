@@ -187,7 +187,9 @@ class DisputedVerdicts:
     def shortened(self) -> DisputedVerdicts:
         """The same disagreement with at most ``SHOWN_PER_RATING`` verdicts of each rating (the
         latest), for the window: one proposition can gather thousands of verdicts, and the window
-        needs who said what, not every copy of it."""
+        needs who said what, not every copy of it. The window knows claims by id: the
+        shortened form has no proposition number (``prop`` is -1), so a claim added elsewhere,
+        which numbers the propositions after it anew, leaves it (and its pickle) as it was."""
         return self._short
 
     @cached_property
@@ -204,8 +206,7 @@ class DisputedVerdicts:
                     break
                 kept.append(len(ratings) - 1 - at)
         kept.sort()
-        return DisputedVerdicts(self.prop, [self.verdicts[i] for i in kept], tuple(self.claims()),
-                                len(ratings) - len(kept))
+        return DisputedVerdicts(-1, [self.verdicts[i] for i in kept], tuple(self.claims()), len(ratings) - len(kept))
 
     def text(self) -> str:
         """One bounded sentence, however many claims and people are involved."""
@@ -1086,8 +1087,8 @@ class _VerdictBook:
                 assert isinstance(was.verdicts, _GivenVerdicts)  # (as ``_settle`` makes them)
                 conflict = DisputedVerdicts(q, was.verdicts.moved(since.now_of_before, now.claims, now.src_list,
                                                                   now.names, now.source_ids))
-                worked_out = ("_columns", "_text", "fingerprint") + (("_short",) if q == p else ())
-                conflict.__dict__.update({k: was.__dict__[k] for k in worked_out if k in was.__dict__})
+                conflict.__dict__.update({k: was.__dict__[k] for k in ("_columns", "_text", "fingerprint", "_short")
+                                          if k in was.__dict__})  # (none of them holds its number)
                 book.conflicts[q] = (first, conflict, text)
         for q in mixed:
             of_prop[q].sort(key=itemgetter(0))  # rows of several propositions, in the order rated
