@@ -479,3 +479,50 @@ def test_claims_are_found_by_row_number_whether_the_numbers_are_dense_or_sparse(
         asked = np.concatenate((numbers[::3], rng.integers(-5, int(numbers.max(initial=0)) + 10, size=500),
                                 [10**12, -(10**12)])).astype(np.int64)
         assert _ByNumber(numbers)(asked).tolist() == [place.get(int(k), -1) for k in asked]
+
+
+def test_rival_groups_are_taken_over_when_claims_are_added_elsewhere(demo_store):
+    """Rival propositions tangled in contradictions are worked through pair by pair; after a
+    claim added elsewhere (which numbers the propositions after it anew) or an unrelated
+    verdict, the groups of the scoring before are taken over under the new numbers, and they
+    are the groups a fresh build makes. A new contradiction is worked through again."""
+    import random
+
+    from annotator.core.model import Rating, Relation
+    from annotator.services.annotations import AnnotationService
+    from annotator.services.reliability import inputs as module
+    from annotator.services.snapshot import LiveSnapshot
+
+    person = AnnotationService(demo_store, annotator="Ana")
+    claims = [c.id for c in demo_store.claims()]
+    rng = random.Random(3)
+    for a, b in ((0, 1), (1, 2), (0, 2), (2, 3), (4, 5), (5, 6), (3, 6), (7, 8), (8, 9)):  # a group, pairs, a chain
+        person.link(claims[a], claims[b], Relation.CONTRADICTS)
+    person.set_verdict(claims[0], Rating.TRUE)
+    live = LiveSnapshot(demo_store.path)
+    module.build_inputs(live.snapshot())
+    taken = 0
+    doc = demo_store.documents()[0].id
+    for step in range(8):
+        if step == 5:  # a new rival: worked through again
+            person.link(claims[9], claims[10], Relation.CONTRADICTS)
+        elif step == 6:  # as many rivals, other pairs: worked through again
+            person.unlink(next(link.id for link in demo_store.links(claims[8]) if claims[9] in
+                               (link.from_claim_id, link.to_claim_id)))
+            person.link(claims[8], claims[10], Relation.CONTRADICTS)
+        else:
+            start = rng.randrange(0, 40)
+            person.create_claim(doc, start, start + 12)  # (first in its document: propositions renumbered)
+        kept = module.build_inputs(live.snapshot())
+        st = module._LAST_STRUCTURE[0][1]
+        taken += st.tangle.taken_over
+        assert not (step in (5, 6) and st.tangle.taken_over)
+        made = module._LAST_STRUCTURE[:]
+        module._LAST_STRUCTURE.clear()
+        fresh = module.build_inputs(Snapshot(demo_store, for_scoring=True))
+        fresh_st = module._LAST_STRUCTURE[0][1]
+        module._LAST_STRUCTURE[:] = made
+        assert kept.problem.group.tolist() == fresh.problem.group.tolist(), step
+        assert st.pair_rivals.tolist() == fresh_st.pair_rivals.tolist() and st.pair_rivals.size, step
+        assert [str(v) for v in kept.problem.verdict] == [str(v) for v in fresh.problem.verdict]
+    assert taken >= 5
