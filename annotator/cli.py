@@ -490,9 +490,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="also write the table as a CSV file")
     p.set_defaults(func=cmd_agreement)
 
-    p = sub.add_parser("load", help="read annotation CSV files into a project holding the documents")
+    p = sub.add_parser("load", help="read annotation CSV files or W3C Web Annotations into a project "
+                                    "holding the documents")
     p.add_argument("project")
-    p.add_argument("folder", metavar="DIR", help="folder of CSV files, or one claims CSV file")
+    p.add_argument("folder", metavar="DIR", help="folder of CSV files (or with annotations.jsonld), one claims "
+                                                 "CSV file, or a W3C Web Annotation file (.jsonld, .json)")
     p.add_argument("--accept-valid-rows", action="store_true",
                    help="load the valid rows even when some rows have errors")
     p.set_defaults(func=cmd_load)

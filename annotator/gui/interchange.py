@@ -148,7 +148,7 @@ class InterchangeController:
                 self.push(commands.SetProjectMeta(self.service, key, value))  # its "project" event retitles
 
     def load_annotations_dialog(self) -> None:
-        folder = self.prompts.folder("Folder with annotation CSV files", Path.home())
+        folder = self.prompts.folder("Folder with annotation CSV files or annotations.jsonld", Path.home())
         if folder:
             self.load_annotations(folder)
 

@@ -197,6 +197,30 @@ def test_export_then_load_annotations_is_one_undoable_step(qtbot, tmp_path, open
     win.close()
 
 
+def test_web_annotations_exported_then_loaded_through_the_menu_come_back_with_their_highlights(
+        qtbot, tmp_path, open_window, prompts):
+    """Web Annotations exported, an empty copy, File › Load Annotations… on the folder:
+    the claims, links and verdicts are back, highlighted, as one undoable step."""
+    from annotator.services.interchange.webannotation import export_webannotation
+
+    win = open_window()
+    export_webannotation(win.store, tmp_path / "w3c")
+    counts = win.store.counts()
+    for claim in win.store.claims():
+        win.annotations.delete_claim(claim.id)
+    win.undo_stack.clear()
+    prompts.answer("folder", str(tmp_path / "w3c"))
+    win.interchange.load_annotations_dialog()
+    report = finish_load(qtbot, win)
+    assert report.loaded and report.claims_loaded == counts.claims == 23
+    assert (win.store.counts().links, win.store.counts().verdicts) == (counts.links, counts.verdicts)
+    assert len(win.claims_panel.visible_claim_ids()) == 23
+    qtbot.waitUntil(lambda: any(s for p in win.panes for s in p.view.span_ids()))
+    win.undo_stack.undo()
+    assert win.store.counts().claims == 0
+    win.close()
+
+
 def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tmp_path, open_window, prompts):
     win = open_window()
     prompts.answer("confirm", False)

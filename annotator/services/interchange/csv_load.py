@@ -1,4 +1,5 @@
-"""Reading annotation CSVs back into a project that already holds the documents.
+"""Reading annotation CSVs (or W3C Web Annotations, see ``webannotation_load``) back into
+a project that already holds the documents.
 
 Everything is checked before anything is written. With errors (missing
 columns, bad offsets, unknown relations or ratings, wrong encoding, …) nothing
@@ -56,13 +57,16 @@ from annotator.services.interchange.csv_format import (
     RowError,
     read_csv,
 )
+from annotator.services.interchange.webannotation import FILE_NAME as WEB_ANNOTATION_FILE
+from annotator.services.interchange.webannotation_load import is_webannotation_file, read_webannotation
 from annotator.store.opening import open_reader
 from annotator.store.project import ProjectStore
 
 #: Colour given to a claim type that a CSV names but the project lacks.
 DEFAULT_TYPE_COLOR = "#c8c8c8"
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-_ORDER = (SOURCES, DOCUMENTS, CLAIMS, VERDICTS, LINKS)
+WEB_ANNOTATIONS = "web annotations"  # a file of W3C Web Annotations (see webannotation_load)
+_ORDER = (WEB_ANNOTATIONS, SOURCES, DOCUMENTS, CLAIMS, VERDICTS, LINKS)
 
 
 @dataclass
@@ -276,15 +280,20 @@ def _enum(enum_type, row: dict, column: str, what: str):
 
 # -- the load ---------------------------------------------------------------------------
 def _locate(folder: Path) -> dict[str, Path]:
-    if folder.is_file():  # a single hand-written claims file
+    if folder.is_file():  # a single hand-written claims file, or W3C Web Annotations
+        if is_webannotation_file(folder):
+            return {WEB_ANNOTATIONS: folder}
         kind = next((k for k, n in FILE_NAMES.items() if n == folder.name.lower()), CLAIMS)
         return {kind: folder}
     if not folder.is_dir():
         raise AnnotatorError(f"{folder} does not exist.")
     present = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
     found = {k: present[n] for k, n in FILE_NAMES.items() if n in present}
+    if not found and WEB_ANNOTATION_FILE in present:  # (CSVs beside it say the same, and more)
+        found = {WEB_ANNOTATIONS: present[WEB_ANNOTATION_FILE]}
     if not found:
-        raise AnnotatorError(f"No annotation files in {folder} (expected {', '.join(FILE_NAMES.values())}).")
+        raise AnnotatorError(f"No annotation files in {folder} (expected {', '.join(FILE_NAMES.values())}, "
+                             f"or {WEB_ANNOTATION_FILE}).")
     return found
 
 
@@ -364,10 +373,15 @@ def plan_csv_load(store: ProjectStore, folder: str | Path, accept_valid: bool = 
             return None
         progress(done, len(files), f"Reading {path.name}…")
         report.files.append(path.name)
-        table, errors = read_csv(path, kind)
+        if kind == WEB_ANNOTATIONS:
+            found, errors = read_webannotation(path, store)
+        else:
+            table, errors = read_csv(path, kind)
+            found = {kind: table} if table is not None else {}
         report.errors += errors
-        if table is not None and _check_columns(table, report):
-            tables[kind] = table
+        for kind_found, table in found.items():
+            if _check_columns(table, report):
+                tables[kind_found] = table
     loader = _Loader(store, tables, plan, progress, cancelled)
     if not loader.validate():
         return None

@@ -1,0 +1,258 @@
+"""W3C Web Annotations (JSON-LD) read back as annotation rows, for ``load_csv``'s checks.
+
+What the app exports (``annotations.jsonld``) and what other annotation tools write in the
+W3C model (Hypothesis among them) become the rows a CSV load reads: a claim for each
+annotation that selects text with a ``TextQuoteSelector`` (and, when given, a
+``TextPositionSelector``), its verdicts from its ``assessing`` bodies, and a link for each
+``linking`` annotation between two claims. The rows then go through the same checks and
+the same re-anchoring as CSV rows: nothing is written until everything is checked, and
+an annotation that cannot be placed is reported, never dropped in silence.
+
+Ids: an annotation ``urn:uuid:`` the app made reads back as the claim, link or verdict id
+it was made from; any other IRI gets an id of its own made from it, the same every time,
+so that loading a file twice loads it once. A target's ``source`` is matched to the
+project's documents by the address the exports give them (the document's web address,
+or its own ``urn:uuid:``); "row" in a message counts the annotations in the file from 1.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from annotator.core.ids import id_uuid, uuid_id
+from annotator.core.model import Relation
+from annotator.services.interchange.csv_format import CLAIMS, LINKS, MAX_CSV_BYTES, VERDICTS, CsvTable, RowError
+from annotator.services.interchange.webannotation import document_iri
+from annotator.store.project import ProjectStore
+
+SUFFIXES = (".jsonld", ".json")
+
+_CLAIM_COLUMNS = ["id", "document_id", "quote", "prefix", "suffix", "start", "end", "type", "note", "annotator",
+                  "created_at", "updated_at"]
+_VERDICT_COLUMNS = ["id", "claim_id", "rating", "note", "evidence_url", "annotator", "created_at", "updated_at"]
+_LINK_COLUMNS = ["id", "from_claim_id", "to_claim_id", "relation", "note", "annotator", "created_at", "updated_at"]
+_RELATION_OF_LABEL = {r.label.casefold(): r.value for r in Relation}
+
+
+def is_webannotation_file(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES
+
+
+def _list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _types(node: Any) -> set[str]:
+    if not isinstance(node, dict):
+        return set()
+    return {t for t in _list(node.get("type", node.get("@type"))) if isinstance(t, str)}
+
+
+def _iri(node: Any) -> str | None:
+    if isinstance(node, str):
+        return node.strip() or None
+    if isinstance(node, dict):
+        found = node.get("id", node.get("@id"))
+        return found.strip() if isinstance(found, str) and found.strip() else None
+    return None
+
+
+def _own_id(iri: str | None) -> str | None:
+    """The id an IRI names: the one the app made it from, or one made from the IRI itself."""
+    if not iri:
+        return None
+    if iri.lower().startswith("urn:uuid:"):
+        try:
+            return uuid_id(uuid.UUID(iri[9:]))
+        except ValueError:
+            pass
+    return uuid_id(id_uuid(iri))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _name(creator: Any) -> str:
+    for who in _list(creator):
+        if isinstance(who, dict):
+            for key in ("name", "nick", "account"):
+                if isinstance(who.get(key), str) and who[key].strip():
+                    return who[key].strip()
+        elif isinstance(who, str) and who.strip() and not who.lower().startswith(("urn:", "http:", "https:")):
+            return who.strip()
+    return ""
+
+
+def _annotations(data: Any) -> list | None:
+    """The annotations a file holds: a collection with its page(s) embedded, a page, a list,
+    or one annotation; None when it holds none of these."""
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        return None
+    types = _types(data)
+    if "Annotation" in types:
+        return [data]
+    if "AnnotationPage" in types or "items" in data:
+        return _list(data.get("items"))
+    if "AnnotationCollection" in types:
+        items: list = []
+        page = data.get("first")
+        seen = 0
+        while isinstance(page, dict) and seen < 10_000:
+            items.extend(_list(page.get("items")))
+            page, seen = page.get("next"), seen + 1
+        return items
+    return None
+
+
+class _Reader:
+    def __init__(self, store: ProjectStore, file: str):
+        self.file = file
+        self.errors: list[RowError] = []
+        self.claims = CsvTable(CLAIMS, file, list(_CLAIM_COLUMNS))
+        self.verdicts = CsvTable(VERDICTS, file, list(_VERDICT_COLUMNS))
+        self.links = CsvTable(LINKS, file, list(_LINK_COLUMNS))
+        self.documents: dict[str, list[str]] = {}
+        for d in store.documents():
+            self.documents.setdefault(document_iri(d), []).append(d.id)
+        self.claim_of: dict[str, str] = {}  # annotation IRI -> claim id
+        self.quote_of: dict[str, str] = {}
+
+    def error(self, row: int, field: str | None, message: str) -> None:
+        self.errors.append(RowError(self.file, row, field, message))
+
+    def read(self, items: list) -> None:
+        links = []
+        for row, item in enumerate(items, 1):
+            if not isinstance(item, dict) or "Annotation" not in _types(item):
+                self.error(row, "type", "not an Annotation; it was left out.")
+                continue
+            targets = _list(item.get("target"))
+            if "linking" in _list(item.get("motivation")) and len(targets) == 2 and \
+                    all(_iri(t) and not (isinstance(t, dict) and t.get("selector")) for t in targets):
+                links.append((row, item))  # two annotations (claims) by IRI
+            else:
+                self._claim(row, item)
+        for row, item in links:  # after the claims, whatever the order in the file
+            self._link(row, item)
+
+    def _claim(self, row: int, item: dict) -> None:
+        target = next((t for t in _list(item.get("target")) if isinstance(t, dict) and t.get("selector")), None)
+        if target is None:
+            self.error(row, "target", "no selector says which text it marks (a TextQuoteSelector is needed).")
+            return
+        quote = position = None
+        for selector in _list(target.get("selector")):
+            kinds = _types(selector)
+            if "TextQuoteSelector" in kinds and quote is None:
+                quote = selector
+            elif "TextPositionSelector" in kinds and position is None:
+                position = selector
+        if quote is None or not _text(quote.get("exact")).strip():
+            self.error(row, "selector", "no TextQuoteSelector with the quoted text; it was left out.")
+            return
+        source = _iri(target.get("source"))
+        document = ""
+        if source:
+            found = self.documents.get(source, [])
+            if len(found) > 1:
+                self.error(row, "source", f"{len(found)} documents of this project have the address {source}.")
+                return
+            document = found[0] if found else source  # (not in the project: reported as such)
+        iri = _iri(item) or f"{self.file}#{row}"
+        claim_id = _own_id(iri)
+        assert claim_id is not None
+        values = {"id": claim_id, "document_id": document, "quote": _text(quote.get("exact")),
+                  "prefix": _text(quote.get("prefix")), "suffix": _text(quote.get("suffix")),
+                  "annotator": _name(item.get("creator")), "created_at": _text(item.get("created")),
+                  "updated_at": _text(item.get("modified"))}
+        if position is not None and isinstance(position.get("start"), int) and isinstance(position.get("end"), int):
+            values["start"], values["end"] = str(position["start"]), str(position["end"])
+        notes: list[str] = []
+        verdicts: dict[str, dict[str, str | None]] = {}
+        for body in _list(item.get("body")):
+            if isinstance(body, str):
+                continue  # a body by IRI alone says nothing the project keeps
+            purposes = set(_list(body.get("purpose"))) or set(_list(item.get("motivation"))) & {"commenting"}
+            canonical = _text(body.get("canonical"))
+            value = _text(body.get("value"))
+            verdict_iri, _, part = canonical.partition("#")
+            if "assessing" in purposes and value:
+                verdicts[verdict_iri or f"{iri}#verdict{len(verdicts)}"] = {
+                    "id": _own_id(verdict_iri) if verdict_iri else None, "claim_id": claim_id, "rating": value,
+                    "annotator": _name(body.get("creator")) or values["annotator"],
+                    "created_at": _text(body.get("created")), "updated_at": _text(body.get("modified"))}
+            elif part == "note" and verdict_iri in verdicts:
+                verdicts[verdict_iri]["note"] = value
+            elif part == "evidence" and verdict_iri in verdicts:
+                verdicts[verdict_iri]["evidence_url"] = value or (_iri(body.get("source")) or "")
+            elif "tagging" in purposes and value and "type" not in values:
+                values["type"] = value
+            elif ("commenting" in purposes or (not purposes and "TextualBody" in _types(body))) and value:
+                notes.append(value)
+        if notes:
+            values["note"] = "\n\n".join(notes)
+        self.claims.rows.append((row, {k: v for k, v in values.items() if v is not None}))
+        for verdict in verdicts.values():
+            self.verdicts.rows.append((row, {k: v for k, v in verdict.items() if v is not None}))
+        self.claim_of[iri] = claim_id
+        self.quote_of[claim_id] = values["quote"]
+
+    def _link(self, row: int, item: dict) -> None:
+        ends = [_iri(t) for t in _list(item.get("target"))]
+        relation = ""
+        note = ""
+        for body in _list(item.get("body")):
+            if not isinstance(body, dict):
+                continue
+            purposes = set(_list(body.get("purpose")))
+            value = _text(body.get("value")).strip()
+            if "classifying" in purposes and value:
+                relation = _RELATION_OF_LABEL.get(value.casefold(), value)
+            elif "commenting" in purposes and value:
+                note = value
+        if not relation:
+            self.error(row, "body", "a linking annotation needs a classifying body saying how the claims relate "
+                                    f"({', '.join(r.label for r in Relation)}).")
+            return
+        a, b = (self.claim_of.get(e or "") or _own_id(e) for e in ends)
+        self.links.rows.append((row, {
+            "id": _own_id(_iri(item)) or "", "from_claim_id": a or "", "to_claim_id": b or "", "relation": relation,
+            "note": note, "annotator": _name(item.get("creator")), "created_at": _text(item.get("created")),
+            "updated_at": _text(item.get("modified")), "from_quote": self.quote_of.get(a or "", "")}))
+
+
+def read_webannotation(path: Path, store: ProjectStore) -> tuple[dict[str, CsvTable], list[RowError]]:
+    """The annotation rows a W3C Web Annotation file holds (see the module's docstring), and
+    the problems found reading it."""
+    path = Path(path)
+    name = path.name
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        return {}, [RowError(name, None, None, f"the file is {size / 1_048_576:.0f} MB; files over "
+                                               f"{MAX_CSV_BYTES // 1_048_576} MB are refused.")]
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return {}, [RowError(name, None, None, "the file is not UTF-8 text.")]
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return {}, [RowError(name, None, None, f"the file is not JSON ({exc}).")]
+    items = _annotations(data)
+    if items is None:
+        return {}, [RowError(name, None, None, "no W3C Web Annotations in it (an Annotation, an AnnotationPage "
+                                               "or an AnnotationCollection with its first page).")]
+    reader = _Reader(store, name)
+    reader.read(items)
+    tables = {CLAIMS: reader.claims}
+    if reader.verdicts.rows:
+        tables[VERDICTS] = reader.verdicts
+    if reader.links.rows:
+        tables[LINKS] = reader.links
+    return tables, reader.errors
