@@ -369,3 +369,33 @@ def test_evidence_that_is_not_a_web_address_loads_as_text_with_a_warning(demo_st
     assert any("“FTC order, page 3” is kept as written" in w for w in report.warnings), report.warnings
     claim = next(c for c in demo_store.claims(doc.id) if c.quote == "founded in 2013")
     assert [v.evidence_url for v in demo_store.verdicts(claim.id) if v.annotator == "ann"] == ["FTC order, page 3"]
+
+
+def test_a_row_the_project_refuses_on_writing_is_named_and_the_others_load_when_accepted(demo_store, tmp_path,
+                                                                                          monkeypatch):
+    """Rows are written with one statement per kind; when the project refuses one row of it
+    (a rule it enforces on writing), the rows go in one by one: the refused row is named, and
+    either nothing loads or, accepting the valid rows, all the others do."""
+    from annotator.core.errors import ValidationError
+    from annotator.services.interchange import apply_load_plan, plan_csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    store_write = type(demo_store)._write_many
+
+    def refusing(store, sql, rows):
+        if sql.startswith("INSERT INTO links") and any(row[0] == refused for row in rows):
+            raise ValidationError("The change was refused: a rule of the project.")
+        return store_write(store, sql, rows)
+
+    monkeypatch.setattr(type(demo_store), "_write_many", refusing)
+    plan = plan_csv_load(demo_store, tmp_path / "csv")
+    refused = next(w.values["link"].id for w in plan.writes if w.kind == "link")
+    report = apply_load_plan(demo_store, plan)
+    assert not report.loaded and demo_store.counts().claims == 0, "all or nothing"
+    assert [e.message for e in report.errors] == ["The change was refused: a rule of the project."]
+
+    plan = plan_csv_load(demo_store, tmp_path / "csv", accept_valid=True)
+    report = apply_load_plan(demo_store, plan)
+    assert report.loaded and report.claims_loaded == 23 and report.links == 12
+    assert demo_store.counts().links == 12 and demo_store.integrity_check() == "ok"
+    assert len(report.errors) == 1 and report.errors[0].row is not None

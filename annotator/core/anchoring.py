@@ -143,6 +143,8 @@ def _affix_sim(text: str, start: int, end: int, prefix: str, suffix: str) -> flo
         return None
     before = text[max(0, start - len(prefix)):start]
     after = text[end:end + len(suffix)]
+    if before == prefix and after == suffix:  # (the usual case, compared whole)
+        return 100.0
     matched = 0
     for a, b in zip(reversed(before), reversed(prefix), strict=False):  # before is short at the start
         if a != b:

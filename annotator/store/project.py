@@ -359,6 +359,16 @@ class ProjectStore:
         with self.transaction():
             return self._execute(sql, params)
 
+    def _write_many(self, sql: str, rows: list[tuple]) -> None:
+        """One statement for many rows, in one savepoint: all are written or none."""
+        with self.transaction():
+            try:
+                self.db.conn.executemany(sql, rows)
+            except sqlite3.IntegrityError as exc:
+                raise ValidationError(f"The change was refused: {exc}.") from None
+            except sqlite3.OperationalError as exc:
+                raise ProjectError(self._not_saved(exc)) from None
+
     # -- metadata --------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, value FROM project_meta").fetchall())
@@ -672,6 +682,31 @@ class ProjectStore:
             recorder.claims.append(claim)
         return claim
 
+    def insert_claims(self, claims: list[Claim]) -> None:
+        """Insert many fully formed claims with one statement, all or none (a load of 100,000
+        rows: one statement and one savepoint each took a third of it). Raises like
+        :meth:`insert_claim` when one is refused; then none is inserted."""
+        stamp = self.clock.now_iso()
+        for claim in claims:
+            claim.created_at = claim.created_at or stamp
+            claim.updated_at = claim.updated_at or stamp
+        self._write_many(f"INSERT INTO claims ({_CLAIM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(c.id, c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix, c.type_id, c.note,
+                           c.annotator, c.created_at, c.updated_at) for c in claims])
+        for recorder in self._recorders:
+            recorder.claims.extend(claims)
+
+    def claim_documents(self) -> dict[str, str]:
+        """Every claim's document, by claim id."""
+        return dict(self.db.execute("SELECT id, document_id FROM claims").fetchall())
+
+    def existing(self, table: str, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are rows of ``table`` (claims, links, verdicts, sources), in one query."""
+        if table not in ("claims", "links", "verdicts", "sources"):
+            raise ValueError(table)
+        return {row[0] for row in self.db.execute(
+            f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))", [_json_list(ids)])}
+
     def claim(self, claim_id: str) -> Claim:
         row = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id = ?", [claim_id]).fetchone()
         if row is None:
@@ -792,6 +827,27 @@ class ProjectStore:
             recorder.links.append(link)
         return link
 
+    def insert_links(self, links: list[Link]) -> None:
+        """Insert many links with one statement, all or none (see :meth:`insert_claims`)."""
+        stamp = self.clock.now_iso()
+        for link in links:
+            link.created_at = link.created_at or stamp
+            link.updated_at = link.updated_at or stamp
+        self._write_many(f"INSERT INTO links ({_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(k.id, k.from_claim_id, k.to_claim_id, Relation(k.relation).value, k.note, k.annotator,
+                           k.created_at, k.updated_at) for k in links])
+        for recorder in self._recorders:
+            recorder.links.extend(links)
+
+    def links_between(self, claim_ids: Iterable[str]) -> list[tuple[str, str, Relation]]:
+        """(from, to, relation) of every link with an end among ``claim_ids``, in one query."""
+        rows = self.db.execute(
+            "WITH wanted(id) AS (SELECT value FROM json_each(?)) "
+            "SELECT from_claim_id, to_claim_id, relation FROM links WHERE from_claim_id IN wanted "
+            "UNION SELECT from_claim_id, to_claim_id, relation FROM links WHERE to_claim_id IN wanted",
+            [_json_list(claim_ids)])
+        return [(a, b, _relation(r)) for a, b, r in rows]
+
     def link(self, link_id: str) -> Link:
         row = self.db.execute(f"SELECT {_LINK_COLUMNS} FROM links WHERE id = ?", [link_id]).fetchone()
         if row is None:
@@ -881,6 +937,25 @@ class ProjectStore:
         for recorder in self._recorders:
             recorder.verdicts.append(verdict)
         return verdict
+
+    def insert_verdicts(self, verdicts: list[Verdict]) -> None:
+        """Insert many verdicts with one statement, all or none (see :meth:`insert_claims`)."""
+        stamp = self.clock.now_iso()
+        for verdict in verdicts:
+            verdict.created_at = verdict.created_at or stamp
+            verdict.updated_at = verdict.updated_at or stamp
+        self._write_many(
+            f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(v.id, v.claim_id, Rating(v.rating).value, v.note, v.evidence_url, v.annotator or "", v.created_at,
+              v.updated_at, int(v.decides), v.rated_at or v.updated_at, v.review_url) for v in verdicts])
+        for recorder in self._recorders:
+            recorder.verdicts.extend(verdicts)
+
+    def verdicts_on(self, claim_ids: Iterable[str]) -> list[tuple[str, str, str]]:
+        """(id, claim id, annotator) of every verdict on one of ``claim_ids``, in one query."""
+        return self.db.execute(
+            "SELECT id, claim_id, annotator FROM verdicts WHERE claim_id IN (SELECT value FROM json_each(?))",
+            [_json_list(claim_ids)]).fetchall()
 
     def verdict(self, claim_id: str, *, annotator: str | None = None) -> Verdict | None:
         """This annotator's verdict, or (annotator None) the most recent one on the claim."""

@@ -212,19 +212,28 @@ def _parse(text: str, name: str, kind: str) -> tuple[CsvTable | None, list[RowEr
         if duplicates:
             return None, [RowError(name, 1, duplicates[0], "this column appears more than once.")]
         table = CsvTable(kind, name, columns)
+        width = len(columns)
+        numbers = [k for k, c in enumerate(columns) if c in INTEGER_COLUMNS]
+        texts = [k for k, c in enumerate(columns) if c and c not in INTEGER_COLUMNS]
+        unnamed = "" in columns
         for cells in reader:
             record += 1
-            if not any(c.strip() for c in cells):
+            if len(cells) != width:
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    errors.append(RowError(name, record, None,
+                                           f"this row has {len(cells)} cells but the header has {width}."))
+                    continue
+                cells = cells[:width] + [""] * (width - len(cells))  # extra cells are blank: dropped
+            if not any(cells) or not "".join(cells).strip():
                 continue  # spreadsheets leave blank rows at the end
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-                errors.append(RowError(name, record, None,
-                                       f"this row has {len(cells)} cells but the header has {len(columns)}."))
-                continue
-            cells = list(cells) + [""] * (len(columns) - len(cells))
-            row = {}
-            for column, cell in zip(columns, cells, strict=False):  # extra cells are blank: dropped
-                if column:
-                    row[column] = cell.strip() if column in INTEGER_COLUMNS else unescape_cell(cell)
+            for k in numbers:
+                cells[k] = cells[k].strip()
+            for k in texts:
+                if cells[k][:1] == "'":  # (only such a cell can be one escape_cell wrote)
+                    cells[k] = unescape_cell(cells[k])
+            row = dict(zip(columns, cells, strict=True))
+            if unnamed:
+                row.pop("", None)
             table.rows.append((record, row))
     except csv.Error as exc:
         return None, [RowError(name, record + 1, None, f"the CSV is malformed ({exc}).")]
