@@ -82,6 +82,9 @@ def _claim(row) -> Claim:
 # Rating(value) per row costs more than the rest of the row when a project has 100,000 links.
 _RELATIONS = {r.value: r for r in Relation}
 _RATINGS = {r.value: r for r in Rating}
+# A member or its value (string enums: the same key) to the value stored, with one look-up
+_RELATION_VALUE: dict[str, str] = {r.value: r.value for r in Relation}
+_RATING_VALUE: dict[str, str] = {r.value: r.value for r in Rating}
 _BEFORE_ANY_CHANGE = (0, "", "")  # the change mark of an empty change log (see ProjectStore.change_mark)
 
 
@@ -834,7 +837,7 @@ class ProjectStore:
             link.created_at = link.created_at or stamp
             link.updated_at = link.updated_at or stamp
         self._write_many(f"INSERT INTO links ({_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(k.id, k.from_claim_id, k.to_claim_id, Relation(k.relation).value, k.note, k.annotator,
+                         [(k.id, k.from_claim_id, k.to_claim_id, _RELATION_VALUE[k.relation], k.note, k.annotator,
                            k.created_at, k.updated_at) for k in links])
         for recorder in self._recorders:
             recorder.links.extend(links)
@@ -946,7 +949,7 @@ class ProjectStore:
             verdict.updated_at = verdict.updated_at or stamp
         self._write_many(
             f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(v.id, v.claim_id, Rating(v.rating).value, v.note, v.evidence_url, v.annotator or "", v.created_at,
+            [(v.id, v.claim_id, _RATING_VALUE[v.rating], v.note, v.evidence_url, v.annotator or "", v.created_at,
               v.updated_at, int(v.decides), v.rated_at or v.updated_at, v.review_url) for v in verdicts])
         for recorder in self._recorders:
             recorder.verdicts.extend(verdicts)

@@ -10,7 +10,6 @@ exactly. Integer columns (offsets, lengths) are plain non-negative digits.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
@@ -187,7 +186,7 @@ def read_csv(path: Path, kind: str) -> tuple[CsvTable | None, list[RowError]]:
         return None, [RowError(name, None, None,
                                f"the file is {size / 1_048_576:.0f} MB; files over "
                                f"{MAX_CSV_BYTES // 1_048_576} MB are refused.")]
-    text = _decode(path.read_bytes(), name)
+    text = _decode(path.read_bytes(), name)  # (the bytes are let go as soon as they are decoded)
     if isinstance(text, RowError):
         return None, [text]
     if not text.strip():
@@ -201,7 +200,10 @@ def read_csv(path: Path, kind: str) -> tuple[CsvTable | None, list[RowError]]:
 
 
 def _parse(text: str, name: str, kind: str) -> tuple[CsvTable | None, list[RowError]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    # Lines cut at "\n" only (a field may hold other line breaks), each given its "\n" back: a
+    # StringIO of the text held four bytes a character, four times a 40 MB file.
+    lines = (line + "\n" for line in text.split("\n"))
+    reader = csv.reader(lines, delimiter=_delimiter(text), strict=True)
     errors: list[RowError] = []
     record = 0
     try:
