@@ -271,18 +271,12 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_load(args) -> int:
-    import gc
-
     from annotator.services.interchange import load_csv
 
     store = _open(args.project, backup="before-load")
-    # This process does nothing else: Python's cycle collector would walk the 100,000s of rows
-    # a large load holds again and again (a third of its time); they form no cycles to collect.
-    gc.disable()
     try:
         report = load_csv(store, args.folder, accept_valid=args.accept_valid_rows)
     finally:
-        gc.enable()
         store.close()
     print("\n".join(report.lines()))
     for error in report.errors:

@@ -399,3 +399,52 @@ def test_a_row_the_project_refuses_on_writing_is_named_and_the_others_load_when_
     assert report.loaded and report.claims_loaded == 23 and report.links == 12
     assert demo_store.counts().links == 12 and demo_store.integrity_check() == "ok"
     assert len(report.errors) == 1 and report.errors[0].row is not None
+
+
+def test_the_cycle_collector_is_paused_for_a_load_and_runs_again_after_it(demo_store, tmp_path, monkeypatch):
+    """A load pauses Python's cycle collector while it plans and while it writes (nested and
+    from two threads alike) and leaves it as it found it."""
+    import gc
+    import threading
+
+    from annotator.services.collector import collector_paused
+    from annotator.services.interchange import csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    seen = []
+    real_write = csv_load._Writer.write
+
+    def watching(writer):
+        seen.append(gc.isenabled())
+        return real_write(writer)
+
+    monkeypatch.setattr(csv_load._Writer, "write", watching)
+    real_validate = csv_load._Loader.validate
+    monkeypatch.setattr(csv_load._Loader, "validate",
+                        lambda loader, *a: seen.append(gc.isenabled()) or real_validate(loader, *a))
+    assert gc.isenabled()
+    assert load_csv(demo_store, tmp_path / "csv").loaded
+    assert seen and not any(seen) and gc.isenabled()
+
+    inside, go_on = threading.Event(), threading.Event()
+
+    def other():
+        with collector_paused():
+            inside.set()
+            go_on.wait(10)
+
+    thread = threading.Thread(target=other)
+    with collector_paused():
+        thread.start()
+        inside.wait(10)
+    assert not gc.isenabled(), "still paused by the other thread"
+    go_on.set()
+    thread.join()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled(), "a collector that was off stays off"
+    finally:
+        gc.enable()

@@ -45,6 +45,7 @@ from annotator.core.text import (
     is_web_address,
     normalise_newlines,
 )
+from annotator.services.collector import collector_paused
 from annotator.services.interchange.csv_format import (
     CLAIMS,
     DOCUMENT_REFERENCES,
@@ -381,6 +382,12 @@ def plan_csv_load(store: ProjectStore, folder: str | Path, accept_valid: bool = 
     """Read and check the CSVs and place every claim, reading ``store`` but never writing it.
     Returns ``None`` as soon as ``cancelled()`` says so. With row errors and without
     ``accept_valid`` the claims are not placed (nothing will be loaded)."""
+    with collector_paused():
+        return _plan(store, folder, accept_valid, progress, cancelled)
+
+
+def _plan(store: ProjectStore, folder: str | Path, accept_valid: bool, progress: Progress,
+          cancelled: Callable[[], bool]) -> LoadPlan | None:
     began = time.perf_counter()
     folder = Path(folder).expanduser()
     report = LoadReport(folder)
@@ -419,7 +426,7 @@ def apply_load_plan(store: ProjectStore, plan: LoadPlan) -> LoadReport:
         return report
     began = time.perf_counter()
     try:
-        with store.bulk_change(len(plan.writes)):
+        with collector_paused(), store.bulk_change(len(plan.writes)):
             _Writer(store, plan).write()  # without accept_valid, the first failed write raises _Rollback
             if report.orphans and not plan.accept_valid:  # a row the project no longer takes
                 raise _Rollback
