@@ -18,6 +18,7 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Verdict, latest_verdict
+from annotator.services.collector import collector_paused
 from annotator.services.interchange.csv_format import (
     CLAIMS,
     COLUMNS,
@@ -46,6 +47,11 @@ class ExportSummary:
 
 def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> ExportSummary:
     """Write the five CSV files into ``folder`` (created if missing, files replaced)."""
+    with collector_paused():  # (a large project's rows: see services.collector)
+        return _export_csv(store, folder, bom)
+
+
+def _export_csv(store: ProjectStore, folder: str | Path, bom: bool) -> ExportSummary:
     from annotator.services.interchange.webannotation import output_folder
 
     began = time.perf_counter()
@@ -61,17 +67,16 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
         (source_name(d.source_id) or "").casefold(), d.title.casefold(), d.sha256 or "", d.id))
     doc_order = {d.id: i for i, d in enumerate(documents)}
     docs = {d.id: d for d in documents}
-    claims = sorted(store.claims(), key=lambda c: (doc_order.get(c.document_id, -1), c.start, c.end, c.id))
-    claim_by_id = {c.id: c for c in claims}
-    claim_order = {c.id: i for i, c in enumerate(claims)}
+    # Claims and links as tuples of their fields (see ProjectStore.claim_tuples): at 100,000 of
+    # each, objects for them took a fifth of an export.
+    claims = sorted(store.claim_tuples(), key=lambda c: (doc_order.get(c[1], -1), c[2], c[3], c[0]))
+    quotes = {c[0]: c[4] for c in claims}
+    claim_order = {c[0]: i for i, c in enumerate(claims)}
     verdicts = store.verdicts()
     by_claim: dict[str, list[Verdict]] = {}
     for verdict in verdicts:
         by_claim.setdefault(verdict.claim_id, []).append(verdict)
-
-    def quote(claim_id: str) -> str | None:
-        claim = claim_by_id.get(claim_id)
-        return claim.quote if claim else None
+    quote = quotes.get
 
     tables: dict[str, list[tuple]] = {
         SOURCES: [(s.id, s.name, s.url, s.kind, s.notes)
@@ -80,29 +85,27 @@ def export_csv(store: ProjectStore, folder: str | Path, bom: bool = True) -> Exp
                      d.retrieved, d.original_filename, d.import_format, d.sha256, d.length)
                     for d in documents],
         CLAIMS: [],
-        LINKS: [(link.id, link.from_claim_id, link.to_claim_id, quote(link.from_claim_id),
-                 quote(link.to_claim_id), link.relation.value, link.note, link.annotator,
-                 link.created_at, link.updated_at)
-                for link in sorted(store.links(), key=lambda link: (
-                    claim_order.get(link.from_claim_id, -1), claim_order.get(link.to_claim_id, -1),
-                    link.relation.value, link.id))],
+        LINKS: [(link_id, a, b, quote(a), quote(b), relation, note, annotator, created, updated)
+                for link_id, a, b, relation, note, annotator, created, updated in sorted(
+                    store.link_tuples(), key=lambda k: (claim_order.get(k[1], -1), claim_order.get(k[2], -1), k[3],
+                                                        k[0]))],
         VERDICTS: [(v.id, v.claim_id, quote(v.claim_id), v.rating.value, v.note, v.evidence_url,
                     v.annotator, v.created_at, v.updated_at, "yes" if v.decides else "", v.review_url)
                    for v in sorted(verdicts, key=lambda v: (claim_order.get(v.claim_id, -1),
                                                             v.annotator or "", v.id))],
     }
-    for c in claims:
-        doc = docs.get(c.document_id)
-        ctype = types.get(c.type_id) if c.type_id else None
-        latest = latest_verdict(by_claim.get(c.id, []))
+    no_verdict = (None,) * 5
+    for claim_id, doc_id, start, end, text, prefix, suffix, type_id, note, annotator, created, updated in claims:
+        doc = docs.get(doc_id)
+        ctype = types.get(type_id) if type_id else None
+        latest = latest_verdict(by_claim[claim_id]) if claim_id in by_claim else None
         tables[CLAIMS].append((
-            c.id, c.document_id, doc.title if doc else None, doc.sha256 if doc else None,
-            source_name(doc.source_id) if doc else None, c.start, c.end, c.quote, c.prefix, c.suffix,
+            claim_id, doc_id, doc.title if doc else None, doc.sha256 if doc else None,
+            source_name(doc.source_id) if doc else None, start, end, text, prefix, suffix,
             ctype.name if ctype else None, ctype.color if ctype else None,
-            latest.rating.value if latest else None, latest.note if latest else None,
-            latest.evidence_url if latest else None, latest.review_url if latest else None,
-            latest.annotator if latest else None,
-            c.note, c.annotator, c.created_at, c.updated_at))
+            *((latest.rating.value, latest.note, latest.evidence_url, latest.review_url, latest.annotator)
+              if latest else no_verdict),
+            note, annotator, created, updated))
 
     # All five files are written into a staging folder beside them first, then moved into
     # place together: a failure while writing (a full disk) leaves the previous export whole

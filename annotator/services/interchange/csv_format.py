@@ -110,16 +110,23 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, b
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # "x" mode honours the umask
     makers = [_integer_cell if column in INTEGER_COLUMNS else _text_cell for column in columns]
+    numbers = [k for k, column in enumerate(columns) if column in INTEGER_COLUMNS]
+    texts = [k for k, column in enumerate(columns) if column not in INTEGER_COLUMNS]
     width = len(columns)
     count = 0
 
-    def cells() -> Iterator[list[str]]:
+    def cells() -> Iterator[Sequence]:
+        """Most rows go to the writer as they are (it writes None as an empty cell); a row
+        with a cell that needs making (an escape, a value that is not text or a whole
+        number) is made cell by cell."""
         nonlocal count
         for row in rows:
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} cells for {width} columns")
             count += 1
-            yield [make(value) for make, value in zip(makers, row)]  # noqa: B905 (lengths checked above)
+            plain = all((type(row[k]) is str and (not row[k] or row[k][0] not in _MADE_FIRST)) or row[k] is None
+                        for k in texts) and all(type(row[k]) is int or row[k] is None for k in numbers)
+            yield row if plain else [make(value) for make, value in zip(makers, row)]  # noqa: B905 (checked above)
 
     try:
         with open(tmp, "x", encoding="utf-8-sig" if bom else "utf-8", newline="", buffering=1 << 20) as handle:
@@ -131,6 +138,9 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, b
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
+
+
+_MADE_FIRST = FORMULA_TRIGGERS | {"'"}  # a text cell starting with one of these may need escaping
 
 
 def _integer_cell(value) -> str:
