@@ -56,6 +56,7 @@ from annotator.services.interchange.csv_format import (
     SOURCES,
     VERDICTS,
     CsvTable,
+    MalformedCsv,
     RowError,
     read_csv,
 )
@@ -402,12 +403,16 @@ def _plan(store: ProjectStore, folder: str | Path, accept_valid: bool, progress:
         if kind == WEB_ANNOTATIONS:
             found, errors = read_webannotation(path, store)
         else:
-            table, errors = read_csv(path, kind)
+            table, errors = read_csv(path, kind, lazily=True)  # (each row checked as it is read)
             found = {kind: table} if table is not None else {}
-        report.errors += errors
         for kind_found, table in found.items():
-            if _check_columns(table, report) and not loader.validate(kind_found, table):
-                return None
+            try:
+                if _check_columns(table, report) and not loader.validate(kind_found, table):
+                    return None
+            except MalformedCsv as exc:  # the file as a whole cannot be read: none of its rows counts
+                loader.forget(kind_found, table.file)
+                errors = [exc.error]
+        report.errors += errors  # (rows that could not be read, found while checking the others)
     loader.validated()
     if plan.writable and not loader.plan_writes():
         return None
@@ -505,8 +510,9 @@ class _Loader:
                  VERDICTS: self._verdict_row, LINKS: self._link_row}[kind]
         seen: dict[str, int] = {}
         rows, table.rows = table.rows, []
-        for done, (number, raw) in enumerate(rows):
-            if not self._step(done, len(rows), "Checking rows…"):
+        total = len(rows) if isinstance(rows, list) else 0  # (rows read as they come: no count yet)
+        for done, (number, raw) in enumerate(rows):  # (a file found malformed on the way raises MalformedCsv)
+            if not self._step(done, total, "Checking rows…"):
                 return False
             try:
                 values = parse(raw)
@@ -523,6 +529,11 @@ class _Loader:
                 seen[row_id] = number
             self.rows[kind].append(_Row(table.file, number, row_id, values))
         return True
+
+    def forget(self, kind: str, file: str) -> None:
+        """What was read of a file that turned out not to be readable as a whole."""
+        self.rows[kind] = [row for row in self.rows[kind] if row.file != file]
+        self.report.errors = [e for e in self.report.errors if e.file != file]
 
     def validated(self) -> None:
         """Once every file is checked."""
@@ -611,9 +622,20 @@ class _Loader:
         self.claim_ids = self.store.claim_documents()
         if not self._plan_claims():
             return False
+        self._planned(CLAIMS)
         self._plan_verdicts()
+        self._planned(VERDICTS)
         self._plan_links()
+        self._planned(LINKS)
         return True
+
+    def _planned(self, kind: str) -> None:
+        """The rows of ``kind`` are planned: what the plan writes holds all it needs, and the
+        rows it names keep their file, number and id for messages; what was read from their
+        cells is let go (at 100,000 claims, 150 MB)."""
+        for row in self.rows[kind]:
+            row.values = {}
+        self.rows[kind] = []
 
     def _index_documents(self) -> None:
         self.sources = {s.id: folded(s.name) for s in self.store.sources()}

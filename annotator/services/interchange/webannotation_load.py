@@ -116,9 +116,9 @@ class _Reader:
     def __init__(self, store: ProjectStore, file: str):
         self.file = file
         self.errors: list[RowError] = []
-        self.claims = CsvTable(CLAIMS, file, list(_CLAIM_COLUMNS))
-        self.verdicts = CsvTable(VERDICTS, file, list(_VERDICT_COLUMNS))
-        self.links = CsvTable(LINKS, file, list(_LINK_COLUMNS))
+        self.claims: list[tuple[int, dict[str, str]]] = []  # rows as a CSV table holds them
+        self.verdicts: list[tuple[int, dict[str, str]]] = []
+        self.links: list[tuple[int, dict[str, str]]] = []
         self.documents: dict[str, list[str]] = {}
         for d in store.documents():
             self.documents.setdefault(document_iri(d), []).append(d.id)
@@ -199,9 +199,9 @@ class _Reader:
                 notes.append(value)
         if notes:
             values["note"] = "\n\n".join(notes)
-        self.claims.rows.append((row, {k: v for k, v in values.items() if v is not None}))
+        self.claims.append((row, {k: v for k, v in values.items() if v is not None}))
         for verdict in verdicts.values():
-            self.verdicts.rows.append((row, {k: v for k, v in verdict.items() if v is not None}))
+            self.verdicts.append((row, {k: v for k, v in verdict.items() if v is not None}))
         self.claim_of[iri] = claim_id
         self.quote_of[claim_id] = values["quote"]
 
@@ -223,7 +223,7 @@ class _Reader:
                                     f"({', '.join(r.label for r in Relation)}).")
             return
         a, b = (self.claim_of.get(e or "") or _own_id(e) for e in ends)
-        self.links.rows.append((row, {
+        self.links.append((row, {
             "id": _own_id(_iri(item)) or "", "from_claim_id": a or "", "to_claim_id": b or "", "relation": relation,
             "note": note, "annotator": _name(item.get("creator")), "created_at": _text(item.get("created")),
             "updated_at": _text(item.get("modified")), "from_quote": self.quote_of.get(a or "", "")}))
@@ -250,9 +250,9 @@ def read_webannotation(path: Path, store: ProjectStore) -> tuple[dict[str, CsvTa
                                                "or an AnnotationCollection with its first page).")]
     reader = _Reader(store, name)
     reader.read(items)
-    tables = {CLAIMS: reader.claims}
-    if reader.verdicts.rows:
-        tables[VERDICTS] = reader.verdicts
-    if reader.links.rows:
-        tables[LINKS] = reader.links
+    tables = {CLAIMS: CsvTable(CLAIMS, name, list(_CLAIM_COLUMNS), reader.claims)}
+    if reader.verdicts:
+        tables[VERDICTS] = CsvTable(VERDICTS, name, list(_VERDICT_COLUMNS), reader.verdicts)
+    if reader.links:
+        tables[LINKS] = CsvTable(LINKS, name, list(_LINK_COLUMNS), reader.links)
     return tables, reader.errors
