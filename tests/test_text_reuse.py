@@ -193,3 +193,90 @@ def test_generated_copies_are_marked_as_the_definition_says():
                               8, among)
         assert [(c, table.orig_ids[j]) for c, j in zip(claim.tolist(), pair.tolist(), strict=True)] == [
             (c, orig) for c, orig, _, _ in found if among[c]], seed
+
+
+def _stories(texts: dict[str, str], doc_source: dict[str, str]) -> dict:
+    from annotator.services.reliability.inputs import shared_stories
+
+    pairs, sents = reused_sentences(texts, doc_source)
+    return shared_stories(pairs, sents, texts, doc_source)
+
+
+STORY = ["The river flooded forty homes in the lower village after two days of rain.",
+         "Volunteers carried sandbags to the old mill until the water finally stopped rising.",
+         "The mayor promised that families without insurance would get help from the council fund.",
+         "Engineers will inspect the northern embankment before the next storm arrives on Friday."]
+OWN = ["Our reporter spoke to shopkeepers who had moved their stock to the upper floors overnight.",
+       "A local teacher said the school gym would stay open as a shelter for the rest of the week.",
+       "Residents of the farm lane told this paper that the road had been closed since the morning.",
+       "Photographs sent by readers show the market square under a metre of brown water on Sunday.",
+       "The regional weather office expects the rain to ease by the middle of next week at last.",
+       "Bus services to the coast were cancelled and replaced by a shuttle from the railway bridge.",
+       "Insurers warned that claims could take months because assessors cannot reach the valley.",
+       "Children from the primary school painted signs thanking the firefighters for their work.",
+       "The hospital postponed routine operations so that staff could help at the rescue centre.",
+       "A spokesman for the electricity company said power would be restored by Thursday night."]
+
+
+def test_three_shared_sentences_make_a_story_and_one_does_not():
+    """A copy shares its original's sentences; one or two shared sentences in a longer
+    article are a formula or a quoted line."""
+    texts = {"orig": " ".join(STORY + OWN[9:]), "copy": " ".join(STORY[:3] + OWN[:2]),
+             "quote": " ".join(STORY[:1] + OWN[2:5]), "two": " ".join(STORY[2:4] + OWN[5:9])}
+    doc_source = {"orig": "Herald", "copy": "Aggregator", "quote": "Courier", "two": "Ledger"}
+    stories = _stories(texts, doc_source)
+    assert set(stories) == {("copy", "orig")}
+    assert stories[("copy", "orig")] == [(0, 0), (1, 1), (2, 2)]
+
+
+def test_a_short_item_copied_whole_is_a_story():
+    texts = {"orig": " ".join(STORY + OWN), "brief": STORY[0]}
+    assert set(_stories(texts, {"orig": "Herald", "brief": "Blog"})) == {("brief", "orig")}
+
+
+def test_house_style_and_formulas_are_not_signs_of_copying():
+    """Four outlets state each story's facts in one wire-style formula, add a sentence of their
+    own and end every article on their standing lines: no two share a story. An aggregator
+    re-publishing one of their articles does."""
+    formulas = [["The city council approved the new budget on Tuesday, officials said in a statement.",
+                 "The port authority closed the northern depot on Monday, officials said in a statement."],
+                ["The school board hired an outside auditor on Friday, officials said in a statement.",
+                 "The health ministry cut the research grants on Sunday, officials said in a statement."]]
+    footer = ["This story was updated with additional reporting from our correspondents in the region.",
+              "Reporting by the newsroom staff; editing by the weekend desk; contact the desk with tips."]
+    texts, doc_source = {}, {}
+    for k, outlet in enumerate(["Herald", "Courier", "Ledger", "Post"]):
+        for story in range(2):
+            doc = f"{outlet}-{story}"
+            texts[doc] = " ".join([*formulas[story], OWN[2 * k + story], *footer])
+            doc_source[doc] = outlet
+    assert _stories(texts, doc_source) == {}
+    texts["copy"] = texts["Herald-0"].replace("Tuesday", "Tuesday morning")
+    doc_source["copy"] = "Aggregator"
+    assert set(_stories(texts, doc_source)) == {("Herald-0", "copy")}
+
+
+def test_no_independent_outlet_is_named_a_copy_in_formulaic_wording(tmp_path):
+    """Generated newsrooms (bench/run.py wording): outlets writing the answers in one formula
+    and ending on the same boilerplate, with and without clusters of real copiers."""
+    from bench.bench_wording import STYLES, build
+
+    from annotator.services.reliability.scores import score_project
+    from annotator.store import open_project
+
+    for style in [s for s in STYLES if s.formulaic]:
+        built = build(tmp_path / f"{style.name}.annotator", style, seed=1)
+        store = open_project(built.path)
+        try:
+            named = {s.name: s.copies_of for s in score_project(store).sources if s.copies_of}
+        finally:
+            store.close()
+        cluster: dict[str, set[str]] = {}  # each outlet of a cluster -> the cluster (original and copiers)
+        for copier, original in built.copier_of.items():
+            members = cluster.setdefault(original, {original})
+            members.add(copier)
+            cluster[copier] = members
+        for outlet, originals in named.items():  # (the copy test may take an original for the copier)
+            assert outlet in cluster and set(originals) <= cluster[outlet], (style.name, outlet, originals)
+        for copier, original in built.copier_of.items():
+            assert original in named.get(copier, []), (style.name, copier)

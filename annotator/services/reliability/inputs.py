@@ -54,6 +54,8 @@ MIN_SENTENCE_CHARS = 40      # shorter sentences ("Police said.") are too common
 SIMILARITY = 88              # rapidfuzz ratio (0-100) for two sentences to count as the same text
 WHOLE_DOCUMENT_SHARE = 0.5   # share of a document's text re-used for the whole of it to be a copy
 WHOLE_DOCUMENT_MIN_SENTENCES = 2  # ... in at least this many sentences (one shared footer is not a copy)
+MIN_REUSED_SENTENCES = 3     # two documents sharing fewer sentences than this share a formula, not a story
+FORMULA_SOURCES = 4          # a sentence this many sources print alike is a formula, not a sign of copying
 NOTES_PER_KIND = 20          # notes of one kind listed one by one; the rest are counted
 SHINGLE = 3                  # words per shingle when looking for candidate sentence pairs
 COMMON_SHINGLE = 50          # shingles found in more sentences than this are boilerplate
@@ -491,6 +493,56 @@ def reused_sentences(texts: dict[str, str], doc_source: dict[str, str]):
     return {k: sorted(v) for k, v in pairs.items()}, sents
 
 
+def shared_stories(pairs: dict, sents: dict, texts: dict[str, str], doc_source: dict[str, str]) -> dict:
+    """The pairs of :func:`reused_sentences` that share a story, not a formula.
+
+    Newsrooms write alike: wire-style formulas ("The council approved the budget on Tuesday,
+    officials said in a statement."), standing footers and credit lines. Independent outlets
+    then print near-identical sentences, and were taken for copies of each other (on generated
+    newsrooms in formulaic wording, bench/run.py wording, every outlet was named a copy of 7 to 11
+    others). So:
+
+    * a sentence its source prints in two or more of its own documents is house style (a
+      footer, a credit line, a standing formula): not shared text;
+    * a sentence printed alike by ``FORMULA_SOURCES`` sources or more is a formula or a widely
+      quoted line: it counts toward how much of a document is shared, not as a sign of copying
+      by itself;
+    * two documents share a story when they share ``MIN_REUSED_SENTENCES`` sentences or more
+      that fewer sources print, or shared text making up at least ``WHOLE_DOCUMENT_SHARE`` of
+      either (a wire story re-published whole, a short item copied). One shared sentence in a
+      longer article is a formula or a quoted statement, not evidence of copying.
+    """
+    docs_of: dict[tuple[str | None, str], set[str]] = {}
+    for d, ss in sents.items():
+        for _, _, norm in ss:
+            docs_of.setdefault((doc_source.get(d), norm), set()).add(d)
+
+    def house(d: str, k: int) -> bool:
+        return len(docs_of[(doc_source.get(d), sents[d][k][2])]) >= 2
+
+    kept_pairs = {}
+    printed_by: dict[tuple[str, int], set[str | None]] = {}  # (document, sentence) -> sources printing it
+    for (da, db), matches in pairs.items():
+        kept = [(i, j) for i, j in matches if not house(da, i) and not house(db, j)]
+        if not kept:
+            continue
+        kept_pairs[(da, db)] = kept
+        for i, j in kept:
+            printed_by.setdefault((da, i), {doc_source.get(da)}).add(doc_source.get(db))
+            printed_by.setdefault((db, j), {doc_source.get(db)}).add(doc_source.get(da))
+
+    def story(da: str, db: str, matches: list[tuple[int, int]]) -> bool:
+        telling = [(i, j) for i, j in matches if len(printed_by[(da, i)]) < FORMULA_SOURCES
+                   and len(printed_by[(db, j)]) < FORMULA_SOURCES]
+        if min(len({i for i, _ in telling}), len({j for _, j in telling})) >= MIN_REUSED_SENTENCES:
+            return True
+        mine, theirs = {i for i, _ in matches}, {j for _, j in matches}
+        return any(sum(sents[d][k][1] - sents[d][k][0] for k in ks)
+                   >= WHOLE_DOCUMENT_SHARE * max(len(texts[d].strip()), 1) for d, ks in ((da, mine), (db, theirs)))
+
+    return {pair: matches for pair, matches in kept_pairs.items() if story(*pair, matches)}
+
+
 _CHAR_GROUP = np.full(129, 31, dtype=np.int64)  # letters a-z: 0-25, digits: 26-29, space: 30, the rest: 31
 _CHAR_GROUP[97:123] = np.arange(26)
 _CHAR_GROUP[48:58] = 26 + np.arange(10) % 4
@@ -523,7 +575,9 @@ def _text_reuse(store, documents: list) -> tuple[dict, dict]:
         cached = _read_reuse(key)
         if cached is None:  # (in the order of the ids, as the key has them: the same pairs in the same order)
             texts = {d.id: store.document_text(d.id) for d in sorted(documents, key=lambda d: d.id)}
-            pairs, sents = reused_sentences(texts, {d.id: d.source_id for d in documents})
+            doc_source = {d.id: d.source_id for d in documents}
+            pairs, sents = reused_sentences(texts, doc_source)
+            pairs = shared_stories(pairs, sents, texts, doc_source)
             cached = (pairs, _sentence_bounds(sents))
             del texts, sents
             _write_reuse(key, *cached)
@@ -536,7 +590,8 @@ def _text_reuse(store, documents: list) -> tuple[dict, dict]:
 def _reuse_key(documents: list) -> str:
     """Names the result for these texts and these rules (any change to them: a new name)."""
     digest = hashlib.blake2b(digest_size=20)
-    rules = (1, MIN_SENTENCE_CHARS, SIMILARITY, SHINGLE, COMMON_SHINGLE, _SENTENCE.pattern, _WORD.pattern)
+    rules = (2, MIN_SENTENCE_CHARS, SIMILARITY, SHINGLE, COMMON_SHINGLE, MIN_REUSED_SENTENCES, FORMULA_SOURCES,
+             _SENTENCE.pattern, _WORD.pattern)
     digest.update(repr(rules).encode())
     for doc_id, sha, source in sorted((d.id, d.sha256 or "", d.source_id or "") for d in documents):
         digest.update(f"{doc_id}\0{sha}\0{source}\n".encode("utf-8", "surrogatepass"))
