@@ -37,6 +37,7 @@ SEED = 20_261_122
 BASE = dict(sources=50, documents=1_000, claims=100_000, links=100_000, verdicts=20_000)
 DOC_CHARS = 5_000
 STORY_SIZE = 10  # documents per story: most links join documents that cover the same story
+COPIED_SHARE = 0.05  # documents that re-publish an earlier one of their story
 ANNOTATORS = ("maria.k", "tom.b", "aisha.r", "jonas.w", "li.chen", "sam.o")
 SCREEN = (1920, 1080)
 FILTER_WORD = "government"  # typed into the claims filter, one key at a time (10 letters)
@@ -239,11 +240,19 @@ def build_project(path: Path, size: float = 1.0, seed: int = SEED) -> dict:
     reliability = {sid: p for sid, _name_, p in sources}
 
     # Documents, through the import service (sources resolved by name, full-text index).
+    # A few documents re-publish an earlier one of their story from another outlet, with a few
+    # words changed and a paragraph of their own (as aggregators do): text re-use to find.
+    copy_rng = random.Random(seed + 1)  # (apart: the other documents are the same with or without)
     docs = []  # (id, source id, text)
     with store.transaction():
         for i in range(n["documents"]):
             sid, name, _p = sources[i % len(sources)]
             title, text = _article(rng, DOC_CHARS)
+            earlier = [d for d in docs[i - i % STORY_SIZE:] if d[1] != sid]
+            if earlier and copy_rng.random() < COPIED_SHARE:
+                words = copy_rng.choice(earlier)[2].split(" ")
+                text = " ".join(copy_rng.choice(NOUNS) if copy_rng.random() < 0.03 else w for w in words) \
+                    + "\n\n" + " ".join(_sentence(copy_rng) for _ in range(4))
             doc_id, _stamp = clock.tick()
             imported = ImportedDocument(text=text, title=title, import_format="text",
                                         original_filename=f"story-{i // STORY_SIZE:04d}-{i:05d}.txt",
