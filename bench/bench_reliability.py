@@ -463,6 +463,35 @@ def run_synthetic(tmp: Path):
         rows.append((f"{label}: copy test, pairs with P(copy) ≥ 0.9 vs planted: flagged / precision / recall",
                      f"{flag.sum()} of {est.pairs.n_pairs} tested / {prec} / {rec}", "-", ""))
 
+    # What people are shown as "copies of" (the copy test's pairs that the app names, see
+    # scores.suspected_copies), on projects with verdicts, with and without planted copiers.
+    from types import SimpleNamespace
+
+    from annotator.services.reliability.scores import suspected_copies
+
+    for copiers in (0.0, 0.2):
+        false, true, named, planted = 0, 0, set(), 0
+        for share in (0.1, 0.3, 0.5):
+            for seed in range(3):
+                syn = generate(3000, 400, copiers=copiers, detect=0.0, verdict_share=share, seed=seed)
+                res = fit(syn.problem)
+                shown = suspected_copies(SimpleNamespace(problem=syn.problem), res)
+                copier = np.array([c.copier for c in shown], dtype=np.int64)
+                original = np.array([c.original for c in shown], dtype=np.int64)
+                dep = syn.dependent(copier, original)
+                true, false = true + int(dep.sum()), false + int((~dep).sum())
+                named |= {(share, seed, s) for s in np.r_[copier[dep], original[dep]].tolist() if syn.is_copier[s]}
+                active = np.bincount(syn.problem.source, minlength=syn.problem.n_sources) >= 5
+                planted += int(np.sum(syn.is_copier & active))
+        label = f"{syn.problem.source.size / 1000:,.0f}k assertions, 10-50% verdicts, copies not detected, 9 projects"
+        if copiers:
+            rows.append((f"{label}: pairs shown as copies, true / false; copiers (5+ claims) named",
+                         f"{true} / {false}; {len(named)} of {planted} ({len(named) / max(planted, 1):.0%})",
+                         "false 0", _ok(false == 0)))
+        else:
+            rows.append((f"{label.replace('copies not detected', 'no copiers')}: pairs shown as copies",
+                         f"{false}", "0", _ok(false == 0)))
+
     store = _project_for_timing(tmp)
     try:
         from annotator.services.reliability import inputs as reliability_inputs

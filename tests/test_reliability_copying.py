@@ -167,3 +167,20 @@ def test_project_shows_a_probable_copy_with_its_evidence(store):
     assert "possible copying" in mine.note
     rows = explain_source(scores, copier.source_id, limit=None)
     assert any("possible copying" in r.note for r in rows)
+
+
+def test_outlets_agreeing_by_chance_are_not_named_copies():
+    """Two unreliable outlets of a generated newsroom without copiers (bench/run.py regimes,
+    half the questions checked) happen to give the same answers to all 15 yes/no questions
+    they share, 3 of them checked false: a chance among the hundreds of pairs tested, which
+    the model finds 99% likely to be copying taken alone. It is not shown as a copy; its votes
+    are still weighed by the model's own probability."""
+    from types import SimpleNamespace
+
+    from bench.bench_regimes import Regime
+    from bench.bench_regimes import generate as newsroom
+
+    g = newsroom(Regime("no copiers, half checked", verdicts=0.5), 9)
+    res = fit(g.problem)
+    assert res.copies is not None and np.max(res.copies.p_copy) > 0.99  # the chance agreement is there
+    assert suspected_copies(SimpleNamespace(problem=g.problem), res) == []
