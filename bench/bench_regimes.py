@@ -64,6 +64,7 @@ class Generated:
     truth: np.ndarray        # per proposition: 1 true, 0 false
     accuracy: np.ndarray     # per source: share of its assertions that are true (NaN without any)
     majority: np.ndarray     # per source: share of its answers that are its question's majority answer
+    copier_of: np.ndarray | None = None  # per source: whose answers it re-publishes (-1: nobody)
 
 
 def generate(r: Regime, seed: int) -> Generated:
@@ -120,7 +121,7 @@ def generate(r: Regime, seed: int) -> Generated:
     top = votes.argmax(axis=1)
     majority = np.divide(np.bincount(src, weights=(value == top[q]).astype(float), minlength=S), n,
                          out=np.full(S, np.nan), where=n > 0)
-    return Generated(problem, truth, accuracy, majority)
+    return Generated(problem, truth, accuracy, majority, copier_of)
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
