@@ -15,6 +15,7 @@
     annotator load PROJECT DIR      read annotation CSV files back, re-anchoring each claim
     annotator merge PROJECT OTHER   bring OTHER's documents and annotations into PROJECT
     annotator agreement PROJECT [OTHER…]  agreement between annotators (spans, links, verdicts)
+    annotator --self-test           check, offline, that this copy works (one line per check)
 
 Errors go to stderr with exit status 1 (2 for a mistyped command); a user
 error never shows a traceback.
@@ -419,6 +420,66 @@ def cmd_gui(args) -> int:
     return run_gui(args.project)
 
 
+def cmd_self_test(args) -> int:
+    """Check this copy of annotator offline, one line per check (see services.selftest)."""
+    import os
+    import platform
+    import subprocess
+    import tempfile
+    import time
+
+    from annotator.services import selftest
+
+    frozen = getattr(sys, "frozen", False)
+    print(f"annotator {__version__} self-test: Python {platform.python_version()}, {platform.system()} "
+          f"{platform.machine()}, {'bundle' if frozen else 'installed with pip'}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="annotator-self-test-") as tmp:
+        folder = Path(tmp)
+        keep = {k: os.environ.get(k) for k in ("ANNOTATOR_DATA_DIR", "ANNOTATOR_SETTINGS_DIR")}
+        os.environ.update(ANNOTATOR_DATA_DIR=str(folder / "data"), ANNOTATOR_SETTINGS_DIR=str(folder / "settings"))
+        try:
+            done = selftest.run(lambda check: print(check.line(), flush=True), folder)
+        finally:
+            for key, value in keep.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        # The window: in a child process (Qt aborts when its platform plugin cannot load).
+        env = dict(os.environ)
+        headless = sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+        if headless and not env.get("QT_QPA_PLATFORM"):
+            env["QT_QPA_PLATFORM"] = "offscreen"
+        command = [sys.executable, "--self-test-window"] if frozen else \
+            [sys.executable, "-m", "annotator", "--self-test-window"]
+        began = time.perf_counter()
+        try:
+            out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+            said = (out.stdout.strip().splitlines() or [""])[-1]
+            lines = out.stderr.strip().splitlines() or [f"exit status {out.returncode}"]
+            # Qt's own words first ("qt.qpa.xcb: could not connect to display", "... libxcb-cursor0 ...")
+            problem = "" if out.returncode == 0 and said else \
+                " ".join(dict.fromkeys([line for line in lines if "qt.qpa" in line][:3] + lines[-1:]))
+        except subprocess.TimeoutExpired:
+            said, problem = "", "no window within two minutes"
+        seconds = time.perf_counter() - began
+        note = " (no display here)" if headless and env.get("QT_QPA_PLATFORM") == "offscreen" else ""
+        window = selftest.Check("window (Qt platform plugin)", not problem,
+                                problem or f"a window shown with the {said} plugin{note}", seconds)
+        print(window.line(), flush=True)
+        done.append(window)
+    failed = [c.name for c in done if not c.ok]
+    print(f"{len(done)} checks: " + (f"{len(failed)} failed ({', '.join(failed)})" if failed else "all passed"))
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def cmd_self_test_window(args) -> int:
+    from annotator.gui.platform_check import show_a_window
+
+    print(show_a_window())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
@@ -426,6 +487,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "record verdicts, score sources. Run without a command to open the app.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check, offline, that this copy works: demo articles, an import of each format, "
+                             "sentences, scores, exports, a load and a window; one line per check")
+    parser.add_argument("--self-test-window", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("new", help="create an empty project")
@@ -529,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["gui", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test or args.self_test_window:
+        return cmd_self_test_window(args) if args.self_test_window else cmd_self_test(args)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

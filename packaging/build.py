@@ -52,7 +52,7 @@ def smoke() -> None:
         env = {**os.environ, "ANNOTATOR_DATA_DIR": tmp, "ANNOTATOR_SETTINGS_DIR": tmp,
                "QT_QPA_PLATFORM": "offscreen"}
         project = Path(tmp) / "smoke.annotator"
-        for args in (["--version"], ["demo", str(project)], ["info", str(project)],
+        for args in (["--version"], ["--self-test"], ["demo", str(project)], ["info", str(project)],
                      ["search", str(project), "Copenhagen"]):
             out = subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, timeout=120)
             print(f"$ annotator {' '.join(args)}\n{out.stdout}{out.stderr}")
