@@ -463,7 +463,8 @@ def cmd_self_test(args) -> int:
         except subprocess.TimeoutExpired:
             said, problem = "", "no window within two minutes"
         seconds = time.perf_counter() - began
-        note = " (no display here)" if headless and env.get("QT_QPA_PLATFORM") == "offscreen" else ""
+        note = (" (no display here: only the offscreen plugin could be tried; run it on the desktop to check"
+                " the plugin windows use there)") if headless and env.get("QT_QPA_PLATFORM") == "offscreen" else ""
         window = selftest.Check("window (Qt platform plugin)", not problem,
                                 problem or f"a window shown with the {said} plugin{note}", seconds)
         print(window.line(), flush=True)

@@ -72,6 +72,8 @@ STYLES = [
     Wording("formulaic wording, 3 copier clusters", formulaic=True, copier_clusters=3),
     Wording("own words, 3 clusters of copiers keeping half of each article", formulaic=False, copier_clusters=3,
             kept=0.5),
+    Wording("own words, 2 clusters of 4 copiers keeping half of each article", formulaic=False, copier_clusters=2,
+            per_cluster=4, kept=0.5),
     Wording("formulaic roundups of 3 questions, no copiers", formulaic=True, per_article=3, cover=0.5),
     Wording("formulaic roundups of 3 questions, 3 copier clusters", formulaic=True, per_article=3, cover=0.5,
             copier_clusters=3),
@@ -200,7 +202,7 @@ def build(path: Path, w: Wording, seed: int) -> Built:
     return Built(path, names, {names[c]: names[o] for c, o in copier_of.items()})
 
 
-def measure(w: Wording, tmp: Path, seeds: int = 3) -> dict:
+def measure(w: Wording, tmp: Path, seeds: int = 10) -> dict:
     from annotator.services.reliability.scores import score_project
     from annotator.store import open_project
 
@@ -239,7 +241,7 @@ def run(tmp: Path):
     rows = []
     for w in STYLES:
         m = measure(w, tmp)
-        rows.append((f"{w.name}: false “copies of” entries (sources accused), 3 projects",
+        rows.append((f"{w.name}: false “copies of” entries (sources accused), 10 projects",
                      f"{m['false']} ({m['accused']})", "0", "yes" if m["false"] == 0 else "NO"))
         if m["planted"]:
             share = m["found"] / m["planted"]

@@ -534,3 +534,24 @@ def test_links_and_verdicts_that_cannot_be_attached_stop_the_load_with_a_count(d
     loaded = open_project(project)
     assert loaded.counts().claims == len(rows) and loaded.counts().links == 0
     loaded.close()
+
+
+def test_a_claims_file_malformed_part_way_is_refused_whole_with_what_its_rows_said(exported):
+    """Rows are checked as they are read: a row with an error early in a claims file that
+    turns out malformed further down is forgotten with the rest of the file, and its verdicts
+    say so in the same words as every other row of that file (no claim of the CSV)."""
+    _, target, folder = exported
+    claims = read_rows(folder, "claims.csv")
+    bad_id = claims[1]["id"]
+    claims[1]["quote"] = ""  # an error of its own, on row 3
+    path = write_rows(folder / "claims.csv", claims)
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    last = len(claims)  # (the last row: row number last + 1)
+    lines[last] += ',"unterminated'
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    report = load_csv(target, folder, accept_valid=True)
+    assert [(e.file, e.row) for e in report.errors if e.file == "claims.csv"] == [("claims.csv", last + 1)]
+    assert "malformed" in report.errors[0].message
+    about_bad = [o.reason for o in report.orphans if bad_id in o.reason]
+    assert about_bad and all("has errors" not in reason for reason in about_bad)
+    assert all(f"there is no claim {bad_id} in the project or the CSV" in reason for reason in about_bad)

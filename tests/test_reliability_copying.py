@@ -184,3 +184,18 @@ def test_outlets_agreeing_by_chance_are_not_named_copies():
     res = fit(g.problem)
     assert res.copies is not None and np.max(res.copies.p_copy) > 0.99  # the chance agreement is there
     assert suspected_copies(SimpleNamespace(problem=g.problem), res) == []
+
+
+def test_a_threshold_of_certainty_shows_only_certain_copies():
+    """``min_probability=1`` (only pairs the model is sure of) is a threshold like any other."""
+    from types import SimpleNamespace
+
+    from bench.bench_regimes import Regime
+    from bench.bench_regimes import generate as newsroom
+
+    g = newsroom(Regime("clusters, half checked", verdicts=0.5, clusters=3, detect=0.0), 0)
+    res = fit(g.problem)
+    inputs = SimpleNamespace(problem=g.problem)
+    certain = suspected_copies(inputs, res, min_probability=1.0)
+    assert all(c.probability == 1.0 for c in certain)
+    assert len(certain) <= len(suspected_copies(inputs, res))

@@ -49,5 +49,19 @@ def test_a_failing_check_is_reported_and_the_others_still_run(tmp_path, monkeypa
     done = selftest.run(lambda check: lines.append(check.line()), tmp_path)
     failed = [c for c in done if not c.ok]
     assert [c.name for c in failed] == ["import pdf"]
-    assert failed[0].detail and "pdf" in lines[5].lower()
+    assert "not a readable PDF" in failed[0].detail
+    assert lines[5].startswith("FAIL  import pdf: ") and failed[0].detail in lines[5]
     assert len(done) == 10 and all(c.ok for c in done if c.name != "import pdf")
+
+
+def test_a_library_missing_from_the_bundle_is_a_failed_check_not_a_crash(tmp_path, monkeypatch):
+    from annotator.services import selftest
+
+    def no_docx(paragraphs):
+        raise ModuleNotFoundError("No module named 'docx'")
+
+    monkeypatch.setattr(selftest, "_docx", no_docx)
+    done = selftest.run(lambda check: None, tmp_path)
+    assert [(c.name, c.detail) for c in done if not c.ok] == [
+        ("import docx", "ModuleNotFoundError: No module named 'docx'")]
+    assert len(done) == 10

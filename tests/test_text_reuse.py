@@ -280,3 +280,30 @@ def test_no_independent_outlet_is_named_a_copy_in_formulaic_wording(tmp_path):
             assert outlet in cluster and set(originals) <= cluster[outlet], (style.name, outlet, originals)
         for copier, original in built.copier_of.items():
             assert original in named.get(copier, []), (style.name, copier)
+
+
+def test_an_update_of_an_article_is_a_version_not_house_style():
+    """An outlet posts an article and its update (the same sentences and one more); another
+    copies the article. The sentences the outlet printed twice are its story, not its house
+    style: the copy is found against both versions."""
+    texts = {"orig": " ".join(STORY + OWN[:2]), "orig-update": " ".join(STORY + OWN[:3]),
+             "copy": " ".join(STORY + OWN[5:7])}
+    doc_source = {"orig": "Herald", "orig-update": "Herald", "copy": "Blog"}
+    assert set(_stories(texts, doc_source)) == {("copy", "orig"), ("copy", "orig-update")}
+
+
+def test_a_formula_stays_a_formula_when_one_outlet_prints_it_twice():
+    """Four outlets state three facts in one wire-style formula; one of them prints the same
+    formulas in a second article. Its repeats are house style to it, and the formulas are still
+    printed by four outlets: no two outlets share a story."""
+    formulas = ["The city council approved the new budget on Tuesday, officials said in a statement.",
+                "The port authority closed the northern depot on Monday, officials said in a statement.",
+                "The school board hired an outside auditor on Friday, officials said in a statement."]
+    own = [*OWN, *STORY, "A ferry carrying forty passengers was held in port until the wind dropped at dusk.",
+           "The football club postponed its Saturday match because the pitch was still under water."]
+    texts, doc_source = {}, {}
+    for k, outlet in enumerate(["A", "B", "C", "D", "D2"]):  # D2: D's second article
+        mine = own[3 * k:3 * k + 3]
+        texts[outlet] = " ".join([formulas[0], mine[0], formulas[1], mine[1], formulas[2], mine[2]])
+        doc_source[outlet] = outlet[0]
+    assert _stories(texts, doc_source) == {}

@@ -480,7 +480,7 @@ class _Loader:
         self.progress, self.cancelled = progress, cancelled
         self.rows: dict[str, list[_Row]] = {kind: [] for kind in FILE_NAMES}
         self.csv_documents: dict[str, dict] = {}
-        self.invalid_claims: set[str] = set()
+        self.invalid_claims: dict[str, str] = {}  # claim id -> the file of its row with errors
         self.claim_ids: dict[str, str] = {}  # claims in the project and planned -> document
         self.planned_claims: set[str] = set()  # ... those this load adds
         self.orphaned_claims: dict[str, str] = {}
@@ -519,7 +519,7 @@ class _Loader:
             except _Invalid as exc:
                 self.error(table.file, number, exc.column, exc.message)
                 if kind == CLAIMS and raw.get("id", "").strip():
-                    self.invalid_claims.add(raw["id"].strip())
+                    self.invalid_claims[raw["id"].strip()] = table.file
                 continue
             row_id = values.get("id")
             if row_id is not None and kind != DOCUMENTS:
@@ -534,6 +534,7 @@ class _Loader:
         """What was read of a file that turned out not to be readable as a whole."""
         self.rows[kind] = [row for row in self.rows[kind] if row.file != file]
         self.report.errors = [e for e in self.report.errors if e.file != file]
+        self.invalid_claims = {c: f for c, f in self.invalid_claims.items() if f != file}
 
     def validated(self) -> None:
         """Once every file is checked."""

@@ -503,44 +503,50 @@ def shared_stories(pairs: dict, sents: dict, texts: dict[str, str], doc_source: 
     others). So:
 
     * a sentence its source prints in two or more of its own documents is house style (a
-      footer, a credit line, a standing formula): not shared text;
+      footer, a credit line, a standing formula) and not shared text, unless those documents are
+      versions of one article (most of their sentences are the same: an update, a re-post);
     * a sentence printed alike by ``FORMULA_SOURCES`` sources or more is a formula or a widely
-      quoted line: it counts toward how much of a document is shared, not as a sign of copying
-      by itself;
-    * two documents share a story when they share ``MIN_REUSED_SENTENCES`` sentences or more
-      that fewer sources print, or shared text making up at least ``WHOLE_DOCUMENT_SHARE`` of
-      either (a wire story re-published whole, a short item copied). One shared sentence in a
-      longer article is a formula or a quoted statement, not evidence of copying.
+      quoted line: it counts toward how much of a document is shared, not as a sign of copying by
+      itself (so a passage that four or more outlets print alike, making up less than half of
+      each article, is taken for formulas: the price of not accusing outlets that state facts in
+      one wire style, back to back or not);
+    * two documents share a story when they share ``MIN_REUSED_SENTENCES`` such telling
+      sentences, or shared text making up at least ``WHOLE_DOCUMENT_SHARE`` of either (a wire
+      story re-published whole, a short item copied). One shared sentence in a longer article is
+      a formula or a quoted statement, not evidence of copying.
     """
     docs_of: dict[tuple[str | None, str], set[str]] = {}
     for d, ss in sents.items():
         for _, _, norm in ss:
             docs_of.setdefault((doc_source.get(d), norm), set()).add(d)
+    # Versions of one article: documents most of whose sentences their source prints elsewhere too.
+    version = {d for d, ss in sents.items()
+               if ss and 3 * sum(len(docs_of[(doc_source.get(d), norm)]) >= 2 for _, _, norm in ss) >= 2 * len(ss)}
 
     def house(d: str, k: int) -> bool:
-        return len(docs_of[(doc_source.get(d), sents[d][k][2])]) >= 2
+        return len(docs_of[(doc_source.get(d), sents[d][k][2])] - version) >= 2
 
-    kept_pairs = {}
     printed_by: dict[tuple[str, int], set[str | None]] = {}  # (document, sentence) -> sources printing it
     for (da, db), matches in pairs.items():
-        kept = [(i, j) for i, j in matches if not house(da, i) and not house(db, j)]
-        if not kept:
-            continue
-        kept_pairs[(da, db)] = kept
-        for i, j in kept:
+        for i, j in matches:
             printed_by.setdefault((da, i), {doc_source.get(da)}).add(doc_source.get(db))
             printed_by.setdefault((db, j), {doc_source.get(db)}).add(doc_source.get(da))
 
     def story(da: str, db: str, matches: list[tuple[int, int]]) -> bool:
-        telling = [(i, j) for i, j in matches if len(printed_by[(da, i)]) < FORMULA_SOURCES
-                   and len(printed_by[(db, j)]) < FORMULA_SOURCES]
+        telling = [(i, j) for i, j in matches
+                   if len(printed_by[(da, i)]) < FORMULA_SOURCES and len(printed_by[(db, j)]) < FORMULA_SOURCES]
         if min(len({i for i, _ in telling}), len({j for _, j in telling})) >= MIN_REUSED_SENTENCES:
             return True
         mine, theirs = {i for i, _ in matches}, {j for _, j in matches}
         return any(sum(sents[d][k][1] - sents[d][k][0] for k in ks)
                    >= WHOLE_DOCUMENT_SHARE * max(len(texts[d].strip()), 1) for d, ks in ((da, mine), (db, theirs)))
 
-    return {pair: matches for pair, matches in kept_pairs.items() if story(*pair, matches)}
+    out = {}
+    for (da, db), matches in pairs.items():
+        kept = [(i, j) for i, j in matches if not house(da, i) and not house(db, j)]
+        if kept and story(da, db, kept):
+            out[(da, db)] = kept
+    return out
 
 
 _CHAR_GROUP = np.full(129, 31, dtype=np.int64)  # letters a-z: 0-25, digits: 26-29, space: 30, the rest: 31
@@ -590,8 +596,8 @@ def _text_reuse(store, documents: list) -> tuple[dict, dict]:
 def _reuse_key(documents: list) -> str:
     """Names the result for these texts and these rules (any change to them: a new name)."""
     digest = hashlib.blake2b(digest_size=20)
-    rules = (2, MIN_SENTENCE_CHARS, SIMILARITY, SHINGLE, COMMON_SHINGLE, MIN_REUSED_SENTENCES, FORMULA_SOURCES,
-             _SENTENCE.pattern, _WORD.pattern)
+    rules = (3, MIN_SENTENCE_CHARS, SIMILARITY, SHINGLE, COMMON_SHINGLE, MIN_REUSED_SENTENCES, FORMULA_SOURCES,
+             WHOLE_DOCUMENT_SHARE, _SENTENCE.pattern, _WORD.pattern)
     digest.update(repr(rules).encode())
     for doc_id, sha, source in sorted((d.id, d.sha256 or "", d.source_id or "") for d in documents):
         digest.update(f"{doc_id}\0{sha}\0{source}\n".encode("utf-8", "surrogatepass"))

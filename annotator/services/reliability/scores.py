@@ -277,12 +277,14 @@ def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: flo
     if est is None or not est.p_copy.size:
         return []
     pairs = est.pairs
+    def log_odds(p):
+        with np.errstate(divide="ignore"):
+            return np.log(p) - np.log1p(-np.asarray(p, dtype=np.float64))
+
     prior = min(res.config.copy_prior, 1.0 / pairs.n_pairs)
-    engine_odds = res.config.copy_prior / (1.0 - res.config.copy_prior)
-    with np.errstate(divide="ignore"):
-        factor = (est.p_copy / (1.0 - est.p_copy)) / engine_odds
-    shown_odds = factor * prior / (1.0 - prior)
-    strong = np.flatnonzero(shown_odds >= min_probability / (1.0 - min_probability))
+    with np.errstate(invalid="ignore"):  # (a prior of 1 leaves no evidence to weigh: nothing shown)
+        shown = log_odds(est.p_copy) - log_odds(res.config.copy_prior) + log_odds(prior)
+        strong = np.flatnonzero(shown >= log_odds(min_probability))
     if not strong.size:
         return []
     pb = inputs.problem
