@@ -99,29 +99,10 @@ class DrawChoices(Choices):
 
 
 def make_pdf(lines: Sequence[str] = ("Council approves the budget", "The vote was 7 to 2 on Tuesday.")) -> bytes:
-    """A one-page PDF with a text layer, written by hand (offsets and cross-reference table)."""
-    shown = " T* ".join("(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj"
-                        for line in lines)
-    content = f"BT /F1 12 Tf 72 720 Td 16 TL {shown} ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Title (Budget vote) /Author (City desk) >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    """A one-page PDF with a text layer (the self-test's writer), with a title and an author."""
+    from annotator.services.selftest import pdf_with_text
+
+    return pdf_with_text(lines, info={"Title": "Budget vote", "Author": "City desk"})
 
 
 @cache

@@ -37,17 +37,22 @@ ARTICLE = ("Council approves the harbour budget\n\nThe city council approved the
            "Critics said the cost was too low. The work starts next spring.\n")
 
 
-def _pdf(lines: list[str]) -> bytes:
-    """A one-page PDF with a text layer (objects, offsets and cross-reference table by hand)."""
-    shown = " T* ".join("(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj"
-                        for line in lines)
+def pdf_with_text(lines, *, info: dict[str, str] | None = None) -> bytes:
+    """A one-page PDF with a text layer, one line of text each (objects, offsets and
+    cross-reference table written by hand); ``info``: its document information (Title, Author)."""
+    def literal(text: str) -> str:
+        return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+    shown = " T* ".join(f"{literal(line)} Tj" for line in lines)
     content = f"BT /F1 12 Tf 72 720 Td 16 TL {shown} ET".encode("latin-1")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                b"/Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
+    if info:
+        objects.append(("<< " + " ".join(f"/{k} {literal(v)}" for k, v in info.items()) + " >>").encode("latin-1"))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -55,8 +60,13 @@ def _pdf(lines: list[str]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    trailer = b"/Size %d /Root 1 0 R" % (len(objects) + 1) + (b" /Info %d 0 R" % len(objects) if info else b"")
+    out += b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+def _pdf(lines: list[str]) -> bytes:
+    return pdf_with_text(lines)
 
 
 def _docx(paragraphs: list[str]) -> bytes:
