@@ -555,3 +555,16 @@ def test_a_claims_file_malformed_part_way_is_refused_whole_with_what_its_rows_sa
     about_bad = [o.reason for o in report.orphans if bad_id in o.reason]
     assert about_bad and all("has errors" not in reason for reason in about_bad)
     assert all(f"there is no claim {bad_id} in the project or the CSV" in reason for reason in about_bad)
+
+
+def test_files_with_old_mac_line_ends_read_like_any_other(tmp_path):
+    """Lines ended by a lone carriage return (old Mac spreadsheets) are lines; a carriage return
+    inside a quoted cell stays in the cell."""
+    from annotator.services.interchange.csv_format import read_csv
+
+    path = tmp_path / "sources.csv"
+    path.write_bytes(b'name,notes\r"Daily Herald","two\rlines"\rCity Post,x\r')
+    table, errors = read_csv(path, "sources")
+    assert not errors and table is not None
+    assert list(table.rows) == [(2, {"name": "Daily Herald", "notes": "two\rlines"}),
+                                (3, {"name": "City Post", "notes": "x"})]

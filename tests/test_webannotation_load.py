@@ -133,3 +133,97 @@ def test_the_collection_the_app_builds_reads_back_row_for_row(demo_store, tmp_pa
     assert len(tables["claims"].rows) == len(demo_store.claims())
     assert len(tables.get("verdicts", ()).rows if "verdicts" in tables else ()) == len(demo_store.verdicts())
     assert len(tables["links"].rows if "links" in tables else ()) == len(demo_store.links())
+
+
+def _annotation(exact: str, *, body=None, **fields) -> dict:
+    return {"type": "Annotation", "body": body or [],
+            "target": [{"source": "https://news.example/council",
+                        "selector": [{"type": "TextQuoteSelector", "exact": exact}]}], **fields}
+
+
+def _write(path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_annotations_without_an_id_in_two_files_are_two_claims(store, tmp_path):
+    """Two tools' files, both called annotations.jsonld, each with one annotation that has no
+    IRI (or a blank node): the second file's verdict lands on its own claim, not on the claim
+    the first file made."""
+    store.add_document("The council approved the plan on Monday. Critics said it was rushed.", "Council story",
+                       url="https://news.example/council")
+    _write(tmp_path / "a" / "annotations.jsonld", [_annotation("The council approved the plan")])
+    _write(tmp_path / "b" / "annotations.jsonld", [_annotation(
+        "Critics said it was rushed", id="_:b0",
+        body=[{"type": "TextualBody", "purpose": "assessing", "value": "false"}])])
+    assert load_csv(store, tmp_path / "a").claims_loaded == 1
+    report = load_csv(store, tmp_path / "b")
+    assert report.claims_loaded == 1 and report.verdicts == 1, report.lines()
+    rated = {c.quote: [v.rating for v in store.verdicts(c.id)] for c in store.claims()}
+    assert rated == {"The council approved the plan": [], "Critics said it was rushed": [Rating.FALSE]}
+    assert load_csv(store, tmp_path / "b").claims_loaded == 0  # the same file again: loaded once
+
+
+def test_an_article_and_its_update_at_one_address_load_back_into_each(store, tmp_path):
+    first = store.add_document("The council approved the plan on Monday. Critics said it was rushed.",
+                               "Council story", url="https://news.example/council")
+    update = store.add_document("UPDATE: The council approved the plan on Monday, officials said. Critics "
+                                "said it was rushed.", "Council story (updated)", url="https://news.example/council")
+    service = AnnotationService(store, annotator="Ana")
+    service.create_claim(first.id, 4, 40)
+    service.create_claim(update.id, 12, 48)
+    before = sorted((c.document_id, c.start, c.end) for c in store.claims())
+    export_webannotation(store, tmp_path / "out")
+    for claim in store.claims():
+        store.delete_claim(claim.id)
+    report = load_csv(store, tmp_path / "out")
+    assert report.claims_loaded == 2 and not report.errors, report.lines()
+    assert sorted((c.document_id, c.start, c.end) for c in store.claims()) == before
+
+
+def test_json_ld_in_shapes_the_loader_does_not_expect_is_reported_not_a_crash(store, tmp_path):
+    store.add_document("The council approved the plan on Monday.", "Council story", url="https://news.example/council")
+    cases = {
+        "purpose as an object": [_annotation("The council", body=[{"purpose": {"id": "oa:assessing"}, "value": "x"}],
+                                             motivation={"id": "oa:commenting"})],
+        "bodies that are not objects": [_annotation("The council", body=[5, [1, 2]])],
+        "a rating that is not text": [_annotation("The council", body=[{"purpose": "assessing", "value": 3}])],
+        "a lone surrogate": [_annotation("The council", body=[{"type": "TextualBody", "value": "a \ud800 b"}])],
+    }
+    for name, data in cases.items():
+        path = tmp_path / f"{name}.jsonld"
+        _write(path, data)
+        report = load_csv(store, path)  # (no exception)
+        assert report.errors or report.loaded, name
+    huge = tmp_path / "huge.jsonld"
+    huge.write_text('[{"type": "Annotation", "n": ' + "9" * 5000 + "}]", encoding="utf-8")
+    report = load_csv(store, huge)
+    assert not report.loaded and "not JSON this app can read" in report.errors[0].message
+    surrogate = load_csv(store, tmp_path / "a lone surrogate.jsonld")
+    assert not surrogate.loaded and "not valid Unicode" in surrogate.errors[0].message
+    rating = load_csv(store, tmp_path / "a rating that is not text.jsonld")
+    assert "no rating as text" in rating.errors[0].message
+
+
+def test_a_verdicts_note_before_its_verdict_stays_the_verdicts(store, tmp_path):
+    """JSON-LD arrays have no order: the body holding a verdict's note may come first."""
+    store.add_document("The council approved the plan on Monday.", "Council story", url="https://news.example/council")
+    verdict = "urn:uuid:0b0c4a5e-3f6d-4c1e-9f3a-6f1f2b7a9c10"
+    _write(tmp_path / "x.jsonld", [_annotation("The council approved the plan", body=[
+        {"type": "TextualBody", "purpose": "commenting", "canonical": f"{verdict}#note",
+         "value": "Minutes say Tuesday."},
+        {"type": "TextualBody", "purpose": "assessing", "canonical": verdict, "value": "false"}])])
+    report = load_csv(store, tmp_path / "x.jsonld")
+    assert report.verdicts == 1, report.lines()
+    (claim,) = store.claims()
+    assert claim.note is None and [v.note for v in store.verdicts(claim.id)] == ["Minutes say Tuesday."]
+
+
+def test_a_collection_whose_pages_are_elsewhere_is_not_loaded_in_part(store, tmp_path):
+    store.add_document("The council approved the plan on Monday.", "Council story", url="https://news.example/council")
+    _write(tmp_path / "x.jsonld", {"type": "AnnotationCollection", "total": 2, "first": {
+        "type": "AnnotationPage", "items": [_annotation("The council approved the plan")],
+        "next": "https://tool.example/page2"}})
+    report = load_csv(store, tmp_path / "x.jsonld")
+    assert not report.loaded and not store.claims()
+    assert "https://tool.example/page2" in report.errors[0].message

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -189,6 +190,10 @@ def _delimiter(text: str) -> str:
     return ","
 
 
+_BARE_CR = re.compile("\r(?!\n)")
+_LINE = re.compile("[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\\Z")  # a line with its end, the last one without
+
+
 class MalformedCsv(Exception):
     """A file found malformed while its rows were read lazily (see ``read_csv``)."""
 
@@ -218,7 +223,9 @@ def read_csv(path: Path, kind: str, *, lazily: bool = False) -> tuple[CsvTable |
         return None, [RowError(name, 1, None, "the file is empty; it needs a header row.")]
     # Lines cut at "\n" only (a field may hold other line breaks), each given its "\n" back: a
     # StringIO of the text held four bytes a character, four times a 40 MB file.
-    lines = (line + "\n" for line in text.split("\n"))
+    lines: Iterator[str] = (line + "\n" for line in text.split("\n"))
+    if _BARE_CR.search(text):  # lines ended by a lone carriage return (old Mac files) as well
+        lines = (m.group(0) for m in _LINE.finditer(text))
     reader = csv.reader(lines, delimiter=_delimiter(text), strict=True)
     del text
     try:

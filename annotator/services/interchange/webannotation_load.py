@@ -24,11 +24,13 @@ from typing import Any
 
 from annotator.core.ids import id_uuid, uuid_id
 from annotator.core.model import Relation
-from annotator.services.interchange.csv_format import CLAIMS, LINKS, MAX_CSV_BYTES, VERDICTS, CsvTable, RowError
+from annotator.services.interchange.csv_format import CLAIMS, LINKS, VERDICTS, CsvTable, RowError
 from annotator.services.interchange.webannotation import document_iri
 from annotator.store.project import ProjectStore
 
 SUFFIXES = (".jsonld", ".json")
+#: Larger than a CSV file's limit: the app's own export of 100,000 claims is 190 MB of JSON-LD.
+MAX_JSONLD_BYTES = 512 * 1024 * 1024
 
 _CLAIM_COLUMNS = ["id", "document_id", "quote", "prefix", "suffix", "start", "end", "type", "note", "annotator",
                   "created_at", "updated_at"]
@@ -47,10 +49,20 @@ def _list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
+def _strings(value: Any) -> set[str]:
+    """The text entries of a value or list of values (other JSON values say nothing here)."""
+    return {v for v in _list(value) if isinstance(v, str)}
+
+
 def _types(node: Any) -> set[str]:
     if not isinstance(node, dict):
         return set()
-    return {t for t in _list(node.get("type", node.get("@type"))) if isinstance(t, str)}
+    return _strings(node.get("type", node.get("@type")))
+
+
+def _blank(iri: str | None) -> bool:
+    """A blank node ("_:b0") names something inside one file only."""
+    return iri is None or iri.startswith("_:")
 
 
 def _iri(node: Any) -> str | None:
@@ -78,6 +90,17 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _all_text(values: dict) -> bool:
+    """Whether every text of ``values`` can be stored (JSON can carry lone surrogates)."""
+    try:
+        for value in values.values():
+            if isinstance(value, str) and not value.isascii():
+                value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _name(creator: Any) -> str:
     for who in _list(creator):
         if isinstance(who, dict):
@@ -89,9 +112,10 @@ def _name(creator: Any) -> str:
     return ""
 
 
-def _annotations(data: Any) -> list | None:
+def _annotations(data: Any, missing: list[str]) -> list | None:
     """The annotations a file holds: a collection with its page(s) embedded, a page, a list,
-    or one annotation; None when it holds none of these."""
+    or one annotation; None when it holds none of these. A page given only by its address
+    cannot be read from the file: why is added to ``missing``."""
     if isinstance(data, list):
         return data
     if not isinstance(data, dict):
@@ -108,6 +132,12 @@ def _annotations(data: Any) -> list | None:
         while isinstance(page, dict) and seen < 10_000:
             items.extend(_list(page.get("items")))
             page, seen = page.get("next"), seen + 1
+        if isinstance(page, str):
+            missing.append(f"the collection goes on in a page given only by its address ({page[:80]}); "
+                           "its annotations are not in this file and were not read.")
+        total = data.get("total")
+        if type(total) is int and total > len(items) and not missing:
+            missing.append(f"the collection says it holds {total} annotations but the file has {len(items)}.")
         return items
     return None
 
@@ -119,9 +149,11 @@ class _Reader:
         self.claims: list[tuple[int, dict[str, str]]] = []  # rows as a CSV table holds them
         self.verdicts: list[tuple[int, dict[str, str]]] = []
         self.links: list[tuple[int, dict[str, str]]] = []
+        self.store = store
         self.documents: dict[str, list[str]] = {}
         for d in store.documents():
             self.documents.setdefault(document_iri(d), []).append(d.id)
+        self.texts: dict[str, str] = {}
         self.claim_of: dict[str, str] = {}  # annotation IRI -> claim id
         self.quote_of: dict[str, str] = {}
 
@@ -135,7 +167,7 @@ class _Reader:
                 self.error(row, "type", "not an Annotation; it was left out.")
                 continue
             targets = _list(item.get("target"))
-            if "linking" in _list(item.get("motivation")) and len(targets) == 2 and \
+            if "linking" in _strings(item.get("motivation")) and len(targets) == 2 and \
                     all(_iri(t) and not (isinstance(t, dict) and t.get("selector")) for t in targets):
                 links.append((row, item))  # two annotations (claims) by IRI
             else:
@@ -158,52 +190,91 @@ class _Reader:
         if quote is None or not _text(quote.get("exact")).strip():
             self.error(row, "selector", "no TextQuoteSelector with the quoted text; it was left out.")
             return
+        exact = _text(quote.get("exact"))
+        start = end = None
+        if position is not None and type(position.get("start")) is int and type(position.get("end")) is int:
+            start, end = position["start"], position["end"]
         source = _iri(target.get("source"))
         document = ""
         if source:
             found = self.documents.get(source, [])
-            if len(found) > 1:
-                self.error(row, "source", f"{len(found)} documents of this project have the address {source}.")
-                return
+            if len(found) > 1:  # (an article and its update at one address, say): the one the quote is in
+                found = self._holding(found, exact, start, end)
+                if len(found) != 1:
+                    self.error(row, "source", f"{len(self.documents[source])} documents of this project have the "
+                                              f"address {source} and the quote does not say which one it is in.")
+                    return
             document = found[0] if found else source  # (not in the project: reported as such)
-        iri = _iri(item) or f"{self.file}#{row}"
+        own = _iri(item)
+        creator = _name(item.get("creator"))
+        # Without an IRI of its own (or with a blank node, which means something in one file
+        # only), the claim's id is made from what it marks: the same annotation loaded twice is
+        # one claim, and two files' first annotations are not taken for one.
+        iri = own if own is not None and not _blank(own) else "content:" + json.dumps(
+            [source, exact, _text(quote.get("prefix")), _text(quote.get("suffix")), start, end, creator])
         claim_id = _own_id(iri)
         assert claim_id is not None
-        values = {"id": claim_id, "document_id": document, "quote": _text(quote.get("exact")),
-                  "prefix": _text(quote.get("prefix")), "suffix": _text(quote.get("suffix")),
-                  "annotator": _name(item.get("creator")), "created_at": _text(item.get("created")),
-                  "updated_at": _text(item.get("modified"))}
-        if position is not None and isinstance(position.get("start"), int) and isinstance(position.get("end"), int):
-            values["start"], values["end"] = str(position["start"]), str(position["end"])
+        values: dict[str, str | None] = {
+            "id": claim_id, "document_id": document, "quote": exact, "prefix": _text(quote.get("prefix")),
+            "suffix": _text(quote.get("suffix")), "annotator": creator, "created_at": _text(item.get("created")),
+            "updated_at": _text(item.get("modified"))}
+        if start is not None and end is not None:
+            values["start"], values["end"] = str(start), str(end)
         notes: list[str] = []
         verdicts: dict[str, dict[str, str | None]] = {}
-        for body in _list(item.get("body")):
-            if isinstance(body, str):
-                continue  # a body by IRI alone says nothing the project keeps
-            purposes = set(_list(body.get("purpose"))) or set(_list(item.get("motivation"))) & {"commenting"}
-            canonical = _text(body.get("canonical"))
-            value = _text(body.get("value"))
-            verdict_iri, _, part = canonical.partition("#")
-            if "assessing" in purposes and value:
+        bodies = [b for b in _list(item.get("body")) if isinstance(b, dict)]  # (a body by IRI alone says nothing)
+        motivation = _strings(item.get("motivation"))
+        # Verdicts first, then what hangs on them (a verdict's note or evidence may come before it).
+        for body in bodies:
+            if "assessing" in _strings(body.get("purpose")):
+                value = body.get("value")
+                if not isinstance(value, str) or not value.strip():
+                    self.error(row, "body", "an assessing body has no rating as text; that verdict was left out.")
+                    continue
+                verdict_iri = _text(body.get("canonical")).partition("#")[0]
                 verdicts[verdict_iri or f"{iri}#verdict{len(verdicts)}"] = {
                     "id": _own_id(verdict_iri) if verdict_iri else None, "claim_id": claim_id, "rating": value,
-                    "annotator": _name(body.get("creator")) or values["annotator"],
+                    "annotator": _name(body.get("creator")) or creator,
                     "created_at": _text(body.get("created")), "updated_at": _text(body.get("modified"))}
-            elif part == "note" and verdict_iri in verdicts:
-                verdicts[verdict_iri]["note"] = value
-            elif part == "evidence" and verdict_iri in verdicts:
-                verdicts[verdict_iri]["evidence_url"] = value or (_iri(body.get("source")) or "")
+        for body in bodies:
+            purposes = _strings(body.get("purpose")) or motivation & {"commenting"}
+            if "assessing" in purposes:
+                continue
+            value = _text(body.get("value"))
+            verdict_iri, _, part = _text(body.get("canonical")).partition("#")
+            if part in ("note", "evidence") and verdict_iri:
+                if verdict_iri not in verdicts:
+                    self.error(row, "body", f"a verdict's {part} names a verdict this annotation does not have "
+                                            f"({verdict_iri}); it was left out.")
+                elif part == "note":
+                    verdicts[verdict_iri]["note"] = value
+                else:
+                    verdicts[verdict_iri]["evidence_url"] = value or (_iri(body.get("source")) or "")
             elif "tagging" in purposes and value and "type" not in values:
                 values["type"] = value
             elif ("commenting" in purposes or (not purposes and "TextualBody" in _types(body))) and value:
                 notes.append(value)
         if notes:
             values["note"] = "\n\n".join(notes)
+        if not _all_text(values) or not all(_all_text(v) for v in verdicts.values()):
+            self.error(row, None, "it holds text that is not valid Unicode (a lone surrogate); it was left out.")
+            return
         self.claims.append((row, {k: v for k, v in values.items() if v is not None}))
         for verdict in verdicts.values():
             self.verdicts.append((row, {k: v for k, v in verdict.items() if v is not None}))
-        self.claim_of[iri] = claim_id
-        self.quote_of[claim_id] = values["quote"]
+        self.claim_of[own or iri] = claim_id
+        self.quote_of[claim_id] = exact
+
+    def _holding(self, documents: list[str], exact: str, start: int | None, end: int | None) -> list[str]:
+        """Of ``documents``, those the quote is in (at its position, when that settles it)."""
+        for d in documents:
+            if d not in self.texts:
+                self.texts[d] = self.store.document_text(d)
+        holding = [d for d in documents if exact in self.texts[d]]
+        if len(holding) > 1 and start is not None and end is not None:
+            at = [d for d in holding if self.texts[d][start:end] == exact]
+            holding = at or holding
+        return holding
 
     def _link(self, row: int, item: dict) -> None:
         ends = [_iri(t) for t in _list(item.get("target"))]
@@ -212,7 +283,7 @@ class _Reader:
         for body in _list(item.get("body")):
             if not isinstance(body, dict):
                 continue
-            purposes = set(_list(body.get("purpose")))
+            purposes = _strings(body.get("purpose"))
             value = _text(body.get("value")).strip()
             if "classifying" in purposes and value:
                 relation = _RELATION_OF_LABEL.get(value.casefold(), value)
@@ -222,9 +293,11 @@ class _Reader:
             self.error(row, "body", "a linking annotation needs a classifying body saying how the claims relate "
                                     f"({', '.join(r.label for r in Relation)}).")
             return
-        a, b = (self.claim_of.get(e or "") or _own_id(e) for e in ends)
+        a, b = (self.claim_of.get(e or "") or (None if _blank(e) else _own_id(e)) for e in ends)
+        own = _iri(item)
         self.links.append((row, {
-            "id": _own_id(_iri(item)) or "", "from_claim_id": a or "", "to_claim_id": b or "", "relation": relation,
+            "id": "" if _blank(own) else _own_id(own) or "", "from_claim_id": a or "", "to_claim_id": b or "",
+            "relation": relation,
             "note": note, "annotator": _name(item.get("creator")), "created_at": _text(item.get("created")),
             "updated_at": _text(item.get("modified")), "from_quote": self.quote_of.get(a or "", "")}))
 
@@ -235,20 +308,22 @@ def read_webannotation(path: Path, store: ProjectStore) -> tuple[dict[str, CsvTa
     path = Path(path)
     name = path.name
     size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        return {}, [RowError(name, None, None, f"the file is {size / 1_048_576:.0f} MB; files over "
-                                               f"{MAX_CSV_BYTES // 1_048_576} MB are refused.")]
+    if size > MAX_JSONLD_BYTES:
+        return {}, [RowError(name, None, None, f"the file is {size / 1_048_576:.0f} MB; JSON-LD files over "
+                                               f"{MAX_JSONLD_BYTES // 1_048_576} MB are refused.")]
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
         return {}, [RowError(name, None, None, "the file is not UTF-8 text.")]
-    except (json.JSONDecodeError, RecursionError) as exc:
-        return {}, [RowError(name, None, None, f"the file is not JSON ({exc}).")]
-    items = _annotations(data)
+    except (ValueError, RecursionError) as exc:  # (a number of thousands of digits is a ValueError too)
+        return {}, [RowError(name, None, None, f"the file is not JSON this app can read ({str(exc)[:120]}).")]
+    missing: list[str] = []
+    items = _annotations(data, missing)
     if items is None:
         return {}, [RowError(name, None, None, "no W3C Web Annotations in it (an Annotation, an AnnotationPage "
                                                "or an AnnotationCollection with its first page).")]
     reader = _Reader(store, name)
+    reader.errors += [RowError(name, None, None, why) for why in missing]
     reader.read(items)
     tables = {CLAIMS: CsvTable(CLAIMS, name, list(_CLAIM_COLUMNS), reader.claims)}
     if reader.verdicts:
