@@ -19,8 +19,8 @@ def _state(store) -> tuple:
     types = {t.id: t.name for t in store.claim_types()}
     typed = sorted((c.id, types.get(c.type_id)) for c in store.claims())
     links = sorted((link.id, link.from_claim_id, link.to_claim_id, link.relation, link.note) for link in store.links())
-    verdicts = sorted((v.id, v.claim_id, v.rating, v.note, v.evidence_url, v.annotator, v.created_at)
-                      for v in store.verdicts())
+    verdicts = sorted((v.id, v.claim_id, v.rating, v.note, v.evidence_url, v.review_url, v.decides, v.annotator,
+                       v.created_at) for v in store.verdicts())
     return claims, typed, links, verdicts
 
 
@@ -29,7 +29,11 @@ def test_the_apps_own_export_loads_back_as_it_was(demo_store, tmp_path):
     claims = [c.id for c in demo_store.claims()]
     service.link(claims[0], claims[5], Relation.CONTRADICTS, note="dates differ")
     service.set_verdict(claims[1], Rating.MOSTLY_FALSE, note="a note", evidence_url="https://example.org/a")
-    service.set_verdict(claims[2], Rating.TRUE, evidence_url="FTC order, page 3")  # evidence kept as text
+    service.set_verdict(claims[2], Rating.TRUE, evidence_url="FTC order, page 3",  # evidence kept as text
+                        review_url="https://factcheck.example/ftc-order")
+    AnnotationService(demo_store, annotator="Ben").set_verdict(claims[3], Rating.FALSE)
+    service.decide([claims[3]], Rating.TRUE)  # settles the two annotators' disagreement
+    assert any(v.decides for v in demo_store.verdicts()) and any(v.review_url for v in demo_store.verdicts())
     before = _state(demo_store)
     export_webannotation(demo_store, tmp_path / "out")
     for claim in claims:

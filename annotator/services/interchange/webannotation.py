@@ -157,6 +157,12 @@ def claim_annotation(claim: Claim, document: Document, type_name: str | None,
             else:
                 bodies.append(_text_body(verdict.evidence_url.strip(), "linking", canonical=f"{iri}#evidence",
                                          **stamp))
+        review = omissions.address("review", verdict.id, verdict.review_url)
+        if review:  # the fact-check article (checked as an http(s) address when it was entered)
+            bodies.append({"type": "SpecificResource", "purpose": "linking", "source": review,
+                           "canonical": f"{iri}#review", **stamp})
+        if verdict.decides:  # this verdict settles a disagreement between annotators
+            bodies.append(_text_body("Decides", "classifying", canonical=f"{iri}#decides", **stamp))
     annotation: dict[str, Any] = {
         "id": claim_iri(claim.id),
         "type": "Annotation",

@@ -34,7 +34,8 @@ MAX_JSONLD_BYTES = 512 * 1024 * 1024
 
 _CLAIM_COLUMNS = ["id", "document_id", "quote", "prefix", "suffix", "start", "end", "type", "note", "annotator",
                   "created_at", "updated_at"]
-_VERDICT_COLUMNS = ["id", "claim_id", "rating", "note", "evidence_url", "annotator", "created_at", "updated_at"]
+_VERDICT_COLUMNS = ["id", "claim_id", "rating", "note", "evidence_url", "review_url", "decides", "annotator",
+                    "created_at", "updated_at"]
 _LINK_COLUMNS = ["id", "from_claim_id", "to_claim_id", "relation", "note", "annotator", "created_at", "updated_at"]
 _RELATION_OF_LABEL = {r.label.casefold(): r.value for r in Relation}
 
@@ -242,14 +243,18 @@ class _Reader:
                 continue
             value = _text(body.get("value"))
             verdict_iri, _, part = _text(body.get("canonical")).partition("#")
-            if part in ("note", "evidence") and verdict_iri:
+            if part in ("note", "evidence", "review", "decides") and verdict_iri:
                 if verdict_iri not in verdicts:
                     self.error(row, "body", f"a verdict's {part} names a verdict this annotation does not have "
                                             f"({verdict_iri}); it was left out.")
                 elif part == "note":
                     verdicts[verdict_iri]["note"] = value
-                else:
+                elif part == "evidence":
                     verdicts[verdict_iri]["evidence_url"] = value or (_iri(body.get("source")) or "")
+                elif part == "review":
+                    verdicts[verdict_iri]["review_url"] = value or (_iri(body.get("source")) or "")
+                else:
+                    verdicts[verdict_iri]["decides"] = "yes"
             elif "tagging" in purposes and value and "type" not in values:
                 values["type"] = value
             elif ("commenting" in purposes or (not purposes and "TextualBody" in _types(body))) and value:
