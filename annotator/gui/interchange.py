@@ -152,6 +152,13 @@ class InterchangeController:
         if folder:
             self.load_annotations(folder)
 
+    def load_web_annotations_dialog(self) -> None:
+        """A W3C Web Annotation file of any name (another tool's export, say), loaded like CSVs."""
+        path = self.prompts.open_file("W3C Web Annotations to load", Path.home(),
+                                      "Web Annotations (*.jsonld *.json);;All files (*)")
+        if path:
+            self.load_annotations(path)
+
     #: The load of annotation CSVs under way, if any, and the report of the last one to finish.
     csv_load: CsvLoad | None = None
     last_load_report: LoadReport | None = None

@@ -280,6 +280,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("Import &Annotations (CSV)…",
                                          lambda: self.interchange.load_annotations_dialog(), None,
                                          "Load claims, links and verdicts from annotation CSV files"))
+        file_menu.addAction(self._action("Import &Web Annotations (JSON-LD)…",
+                                         lambda: self.interchange.load_web_annotations_dialog(), None,
+                                         "Load claims, links and verdicts from a W3C Web Annotation file "
+                                         "(this app's export, Hypothesis and other tools)"))
         file_menu.addAction(self._action("&Export…", lambda: self.interchange.export_dialog(), "Ctrl+Shift+X",
                                          "Annotation CSVs, W3C Web Annotation or ClaimReview JSON-LD"))
         file_menu.addAction(self._action("&Merge Project…", lambda: self.interchange.merge_dialog(), None,

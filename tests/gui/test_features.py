@@ -221,6 +221,27 @@ def test_web_annotations_exported_then_loaded_through_the_menu_come_back_with_th
     win.close()
 
 
+def test_a_web_annotation_file_of_any_name_loads_from_the_file_menu(qtbot, tmp_path, open_window, prompts):
+    """File › Import Web Annotations (JSON-LD)… picks a file, whatever its name (another
+    tool's export): the claims come back highlighted."""
+    from annotator.services.interchange.webannotation import export_webannotation
+
+    win = open_window()
+    export_webannotation(win.store, tmp_path / "w3c")
+    exported = tmp_path / "from-another-tool.json"
+    (tmp_path / "w3c" / "annotations.jsonld").rename(exported)
+    for claim in win.store.claims():
+        win.annotations.delete_claim(claim.id)
+    win.undo_stack.clear()
+    prompts.answer("open_file", str(exported))
+    file_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&File")
+    next(a for a in file_menu.actions() if a.text() == "Import &Web Annotations (JSON-LD)…").trigger()
+    report = finish_load(qtbot, win)
+    assert report.loaded and report.claims_loaded == 23
+    qtbot.waitUntil(lambda: any(s for p in win.panes for s in p.view.span_ids()))
+    win.close()
+
+
 def test_broken_annotation_csv_loads_nothing_and_offers_the_valid_rows(qtbot, tmp_path, open_window, prompts):
     win = open_window()
     prompts.answer("confirm", False)
