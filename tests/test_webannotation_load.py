@@ -231,3 +231,11 @@ def test_a_collection_whose_pages_are_elsewhere_is_not_loaded_in_part(store, tmp
     report = load_csv(store, tmp_path / "x.jsonld")
     assert not report.loaded and not store.claims()
     assert "https://tool.example/page2" in report.errors[0].message
+
+
+def test_a_file_of_many_broken_annotations_lists_a_thousand_and_counts_the_rest(store, tmp_path):
+    path = tmp_path / "many.jsonld"
+    path.write_text(json.dumps([{}] * 5000), encoding="utf-8")
+    report = load_csv(store, path)
+    assert not report.loaded and len(report.errors) == 1001
+    assert report.errors[-1].message == "… and 4,000 more rows with problems, not listed."

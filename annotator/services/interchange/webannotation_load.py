@@ -31,6 +31,7 @@ from annotator.store.project import ProjectStore
 SUFFIXES = (".jsonld", ".json")
 #: Larger than a CSV file's limit: the app's own export of 100,000 claims is 190 MB of JSON-LD.
 MAX_JSONLD_BYTES = 512 * 1024 * 1024
+MAX_ERRORS_LISTED = 1000  # rows with problems listed one by one in a file; the others are counted
 
 _CLAIM_COLUMNS = ["id", "document_id", "quote", "prefix", "suffix", "start", "end", "type", "note", "annotator",
                   "created_at", "updated_at"]
@@ -147,6 +148,7 @@ class _Reader:
     def __init__(self, store: ProjectStore, file: str):
         self.file = file
         self.errors: list[RowError] = []
+        self.error_count = 0
         self.claims: list[tuple[int, dict[str, str]]] = []  # rows as a CSV table holds them
         self.verdicts: list[tuple[int, dict[str, str]]] = []
         self.links: list[tuple[int, dict[str, str]]] = []
@@ -159,7 +161,16 @@ class _Reader:
         self.quote_of: dict[str, str] = {}
 
     def error(self, row: int, field: str | None, message: str) -> None:
-        self.errors.append(RowError(self.file, row, field, message))
+        """A row's problem; past ``MAX_ERRORS_LISTED`` only counted (a hostile file of millions
+        of empty objects made a million messages)."""
+        self.error_count += 1
+        if self.error_count <= MAX_ERRORS_LISTED:
+            self.errors.append(RowError(self.file, row, field, message))
+
+    def finish(self) -> None:
+        if self.error_count > MAX_ERRORS_LISTED:
+            self.errors.append(RowError(self.file, None, None, f"… and {self.error_count - MAX_ERRORS_LISTED:,} "
+                                                               "more rows with problems, not listed."))
 
     def read(self, items: list) -> None:
         links = []
@@ -330,6 +341,7 @@ def read_webannotation(path: Path, store: ProjectStore) -> tuple[dict[str, CsvTa
     reader = _Reader(store, name)
     reader.errors += [RowError(name, None, None, why) for why in missing]
     reader.read(items)
+    reader.finish()
     tables = {CLAIMS: CsvTable(CLAIMS, name, list(_CLAIM_COLUMNS), reader.claims)}
     if reader.verdicts:
         tables[VERDICTS] = CsvTable(VERDICTS, name, list(_VERDICT_COLUMNS), reader.verdicts)
