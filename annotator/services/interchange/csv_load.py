@@ -192,17 +192,12 @@ def _stamp(row: dict, column: str) -> str | None:
     value = _id(row, column)
     if value is None:
         return None
-    if _STORED_TIME.fullmatch(value):  # as the app writes times (its exports): kept as it is
-        try:
-            _dt.datetime.fromisoformat(value)  # (a real date: not 2026-02-30)
-        except ValueError:
-            pass
-        else:
-            return value
     try:
-        moment = _dt.datetime.fromisoformat(value)
+        moment = _dt.datetime.fromisoformat(value)  # (a real date: not 2026-02-30)
     except ValueError:
         raise _Invalid(column, f"“{value}” is not a date and time like 2026-11-22T10:00:00.000Z.") from None
+    if _STORED_TIME.fullmatch(value):  # as the app writes times (its exports): kept as it is
+        return value
     # Stored as the app writes its own times (UTC, milliseconds, "Z"), because "latest verdict"
     # compares them as text; a time without a zone is taken as UTC.
     if moment.tzinfo is None:
@@ -840,9 +835,9 @@ class _Writer:
         self._claims(kinds["claim"])
         self.verdicts_had: dict[str, list[tuple[str, str]]] = {}  # claim -> (id, annotator) of its verdicts
         if kinds["verdict"]:
-            self._known_claims({item.values["verdict"].claim_id for item in kinds["verdict"]})
-            for verdict_id, claim_id, annotator in self.store.verdicts_on(
-                    {item.values["verdict"].claim_id for item in kinds["verdict"]}):
+            rated = {item.values["verdict"].claim_id for item in kinds["verdict"]}
+            self._known_claims(rated)
+            for verdict_id, claim_id, annotator in self.store.verdicts_on(rated):
                 self.verdicts_had.setdefault(claim_id, []).append((verdict_id, annotator or ""))
         self._many(kinds["verdict"], self._verdict, lambda v: (v.claim_id, v.annotator or ""),
                    self.store.insert_verdicts, self._verdict_written)

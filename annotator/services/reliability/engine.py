@@ -652,7 +652,7 @@ def _sharpened(p: np.ndarray, sharpness: float) -> np.ndarray:
     if sharpness == 1.0:
         return p
     q = np.clip(p, 1e-12, 1.0 - 1e-12)
-    out = 1.0 / (1.0 + np.exp(-sharpness * (np.log(q) - np.log1p(-q))))
+    out = 1.0 / (1.0 + np.exp(-sharpness * _logit(q)))
     return np.where(p >= 1.0, 1.0, np.where(p <= 0.0, 0.0, out))
 
 

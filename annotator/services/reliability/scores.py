@@ -11,7 +11,6 @@ Every row carries a claim id so the app can jump to the highlight.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from annotator.services.reliability.engine import Config, Result, can_resume, fit
+from annotator.services import collector
+from annotator.services.reliability.engine import Config, Result, _logit, can_resume, fit
 from annotator.services.reliability.inputs import ProjectInputs, build_inputs
 
 NOT_ENOUGH = "not enough data"
@@ -167,13 +167,8 @@ def collector_paused() -> Iterator[None]:
     if not _process_only_scores:
         yield
         return
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.collector_paused():  # (pauses nest: see services.collector)
         yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 _LAST_FIT: list = []  # [(problem, config, result, structure)] of the last scoring that may be resumed
@@ -277,14 +272,10 @@ def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: flo
     if est is None or not est.p_copy.size:
         return []
     pairs = est.pairs
-    def log_odds(p):
-        with np.errstate(divide="ignore"):
-            return np.log(p) - np.log1p(-np.asarray(p, dtype=np.float64))
-
     prior = min(res.config.copy_prior, 1.0 / pairs.n_pairs)
-    with np.errstate(invalid="ignore"):  # (a prior of 1 leaves no evidence to weigh: nothing shown)
-        shown = log_odds(est.p_copy) - log_odds(res.config.copy_prior) + log_odds(prior)
-        strong = np.flatnonzero(shown >= log_odds(min_probability))
+    with np.errstate(divide="ignore", invalid="ignore"):  # (a prior of 1 leaves no evidence: nothing shown)
+        shown = _logit(est.p_copy) - _logit(np.float64(res.config.copy_prior)) + _logit(np.float64(prior))
+        strong = np.flatnonzero(shown >= _logit(np.float64(min_probability)))
     if not strong.size:
         return []
     pb = inputs.problem
