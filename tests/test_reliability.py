@@ -460,7 +460,8 @@ def test_copies_found_in_re_used_text_after_claims_and_links_change_equal_a_fres
     claims = room.doc("Wire", pool[:8], published="2024-03-01", kind="wire service")
     for k, name in enumerate(("Paper", "Blog", "Radio")):
         own = [f"{name} adds its own sentence number {n}, written in its own words for story {k}." for n in range(5)]
-        taken = rng.sample(pool[:8], 2) + own  # (a few sentences: not a copy of the whole document)
+        # three of the wire's sentences (a story shared, see inputs.shared_stories), not the whole document
+        taken = [pool[i] for i in ((0, 1, 2), (3, 4, 5), (5, 6, 7))[k]] + own
         claims += room.doc(name, taken, published=f"2024-03-0{k + 2}")
     by_text = {}
     for claim in store.claims():
@@ -479,6 +480,7 @@ def test_copies_found_in_re_used_text_after_claims_and_links_change_equal_a_fres
         return marked(*args)
 
     inputs._marked = counting
+    with_copies = 0  # steps whose builds had copies to compare
     try:
         for step in range(60):
             ids = [c.id for c in store.claims()]
@@ -516,10 +518,12 @@ def test_copies_found_in_re_used_text_after_claims_and_links_change_equal_a_fres
                     step, name)
             assert kept.copy_reasons == fresh.copy_reasons and kept.assertion_copy_note == fresh.assertion_copy_note
             assert kept.notes == fresh.notes, step
+            with_copies += bool(fresh.copy_reasons and marks[0])
     finally:
         inputs._marked = marked
     assert asked.count(True) > 30, "the marks were worked out for the changed propositions only"
-    assert fresh.copy_reasons and marks[0], "re-used text makes copies"
+    # (compared with copies in them, not only at the end: sixty random edits may leave none)
+    assert with_copies > 30, "re-used text makes copies"
 
 
 def _plain_rival_groups(P: int, pairs: set[tuple[int, int]]) -> tuple[list[int], list[tuple[int, int]]]:
