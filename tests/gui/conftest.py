@@ -151,7 +151,7 @@ class User:
         """Put the caret before the phrase, then extend the selection with Shift+Right."""
         view = pane.view
         found = view.document().find(phrase)
-        assert not found.isNull(), phrase
+        assert not found.isNull(), (phrase, pane.document_id, view.toPlainText()[:200])
         cursor = view.textCursor()
         cursor.setPosition(found.selectionStart())
         view.setTextCursor(cursor)
