@@ -154,8 +154,101 @@ def measure(r: Regime, seeds: int = 10) -> dict:
             "shown": shown, "declined": declined}
 
 
+#: The demo's sources that make things up (seeds/README.md), and the order with every verdict
+FABRICATORS = {"Unattributed blog post", "AI news aggregator (citing TNW)"}
+GOLD_ORDER = [{"AI incident database page", "AIChief"}, {"Unattributed report"}, FABRICATORS]
+
+
+def _demo_estimates(store) -> dict[str, float | None]:
+    from annotator.services.reliability import score_project
+
+    return {s.name: s.estimate for s in score_project(store).sources}
+
+
+def _in_gold_order(est: dict[str, float | None]) -> bool:
+    """Every source of a group above every source of the groups after it."""
+    if any(v is None for v in est.values()):
+        return False
+    return all(min(est[a] for a in hi) > max(est[b] for later in GOLD_ORDER[i + 1:] for b in later)  # type: ignore
+               for i, hi in enumerate(GOLD_ORDER[:-1]))
+
+
+def keep_verdicts_on(store, propositions) -> None:
+    """Delete every verdict but those on claims of ``propositions`` (numbers in ``build_inputs``)."""
+    from annotator.services.reliability.inputs import build_inputs
+
+    inputs = build_inputs(store)
+    keep = {c for p in propositions for c in inputs.prop_claims[p]}
+    for v in store.verdicts():
+        if v.claim_id not in keep:
+            store.delete_verdict(v.id)
+
+
+def most_reported(store, n: int = 3) -> list[int]:
+    """The ``n`` checked propositions the most sources assert: what a fact-checker checks first."""
+    from annotator.services.reliability.inputs import build_inputs
+
+    inputs = build_inputs(store)
+    pb = inputs.problem
+    sources = np.bincount(np.unique(pb.prop * pb.n_sources + pb.source) // pb.n_sources, minlength=pb.n_props)
+    return sorted(inputs.prop_rating, key=lambda p: (-sources[p], p))[:n]
+
+
+def demo_rows(tmp: Path) -> list:
+    """The seeds (the demo project): the order with every verdict, and with three checked."""
+    import itertools
+    import shutil
+
+    from annotator.services.demo import create_demo_project
+    from annotator.services.reliability import score_project
+    from annotator.services.reliability.inputs import build_inputs
+    from annotator.store.opening import open_project
+
+    base = tmp / "regimes-demo.annotator"
+    create_demo_project(base).close()
+    store = open_project(base)
+    est = _demo_estimates(store)
+    top = sorted(most_reported(store))
+    checked = sorted(build_inputs(store).prop_rating)
+    store.close()
+    shown = ", ".join(f"{k} {v:.0%}" for k, v in sorted(est.items(), key=lambda kv: -(kv[1] or 0)))
+    rows = [("the demo, every verdict: estimates in the order {incident database, AIChief} > report > "
+             "{blog, aggregator}", shown, "that order", "yes" if _in_gold_order(est) else "NO")]
+    subsets = [top, *(list(c) for c in itertools.combinations(checked, 3) if list(c) != top)]
+    reasons = last = below = 0
+    for i, props in enumerate(subsets):
+        path = tmp / "regimes-demo-3.annotator"
+        shutil.copy(base, path)
+        s = open_project(path)
+        try:
+            keep_verdicts_on(s, props)
+            scores = score_project(s).sources
+        finally:
+            s.close()
+        every = all(x.estimate is not None or x.reason for x in scores)
+        have = sorted((x for x in scores if x.estimate is not None), key=lambda x: x.estimate)
+        fab_last = len(have) == len(scores) and {x.name for x in have[:2]} == FABRICATORS
+        if i == 0:
+            rows.append(("the demo, verdicts only on the 3 claims most sources make: every source has an estimate; "
+                         "the blog and the aggregator last",
+                         ", ".join(f"{x.name} {x.estimate:.0%}" for x in reversed(have))
+                         + (f"; {len(scores) - len(have)} declined" if len(have) < len(scores) else ""),
+                         "all shown, those two last", "yes" if fab_last else "NO"))
+        reasons += every
+        last += fab_last
+        fab = [x.estimate for x in have if x.name in FABRICATORS]
+        other = [x.estimate for x in have if x.name not in FABRICATORS]
+        below += not fab or not other or max(fab) < min(other)
+    rows.append((f"the demo, verdicts on any 3 of its {len(checked)} checked claims ({len(subsets)} choices): "
+                 "every source has an estimate or a stated reason / the shown fabricators below every other shown "
+                 "source / all five shown, fabricators last (three checked claims often cannot tell)",
+                 f"{reasons} / {below} / {last}", f"{len(subsets)} / - / -",
+                 "yes" if reasons == len(subsets) else "NO"))
+    return rows
+
+
 def run(tmp: Path):
-    rows = []
+    rows = demo_rows(tmp)
     for r in REGIMES:
         t0 = time.perf_counter()
         m = measure(r)

@@ -101,6 +101,20 @@ def test_demo_creation_refuses_to_overwrite(tmp_path):
     assert path.exists()
 
 
+def test_demo_documents_come_in_the_manifests_order_every_time(tmp_path):
+    """A first start shows the first two documents side by side: always the same two."""
+    from annotator.services.demo import load_manifest
+
+    wanted = [entry["source"]["name"] for entry in load_manifest()["documents"]]
+    for i in range(3):
+        store = create_demo_project(tmp_path / f"demo{i}.annotator")
+        try:
+            order = [store.source(d.source_id).name for d in store.documents()]
+        finally:
+            store.close()
+        assert order == list(dict.fromkeys(wanted)), order
+
+
 def test_demo_ships_annotated_claims_links_and_verdicts(demo_store):
     counts = demo_store.counts()
     assert counts.claims == 23 and counts.links == 13 and counts.verdicts == 23
@@ -112,3 +126,45 @@ def test_demo_ships_annotated_claims_links_and_verdicts(demo_store):
                           "Copenhagen and subsequently shared with Clarifai"]
     assert demo_store.verdict(copenhagen.id).rating.value == "false"
     assert [link.relation.value for link in demo_store.links(copenhagen.id)] == ["contradicts"]
+
+
+DEMO_ORDER = [{"AI incident database page", "AIChief"}, {"Unattributed report"},
+              {"Unattributed blog post", "AI news aggregator (citing TNW)"}]
+
+
+def _ranked(store) -> tuple[list[str], dict]:
+    from annotator.services.reliability import score_project
+
+    sources = score_project(store).sources
+    assert all(s.estimate is not None for s in sources), [(s.name, s.reason) for s in sources]
+    return [s.name for s in sorted(sources, key=lambda s: -s.estimate)], {s.name: s.estimate for s in sources}
+
+
+def _in_order(names: list[str]) -> bool:
+    tiers = [next(i for i, tier in enumerate(DEMO_ORDER) if n in tier) for n in names]
+    return tiers == sorted(tiers)
+
+
+def test_demo_scores_put_the_fabricating_sources_last(demo_store):
+    names, est = _ranked(demo_store)
+    assert _in_order(names), est
+
+
+def test_three_checked_claims_most_outlets_make_give_every_source_an_estimate_in_order(demo_store):
+    """A fact-checker checks first what most outlets say. With verdicts on those three claims
+    only, every source gets an estimate (the incident database's two checked claims, both true,
+    are enough) and the two sources that make things up still come last."""
+    from annotator.services.reliability.inputs import build_inputs
+
+    inputs = build_inputs(demo_store)
+    pb = inputs.problem
+    outlets = {p: len({int(s) for s, q in zip(pb.source, pb.prop, strict=True) if q == p}) for p in inputs.prop_rating}
+    top = sorted(outlets, key=lambda p: (-outlets[p], p))[:3]
+    assert [outlets[p] for p in top] == [3, 3, 2]
+    keep = {c for p in top for c in inputs.prop_claims[p]}
+    for v in demo_store.verdicts():
+        if v.claim_id not in keep:
+            demo_store.delete_verdict(v.id)
+    assert 0 < demo_store.counts().verdicts < 23
+    names, est = _ranked(demo_store)
+    assert _in_order(names), est

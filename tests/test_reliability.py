@@ -381,7 +381,12 @@ def test_one_more_claim_never_takes_a_source_estimate_away():
         if not np.isnan(before.estimate[s]):
             kept += 1
             assert not np.isnan(after.estimate[s])
-            assert abs(after.estimate[s] - before.estimate[s]) < 0.05
+            # it moves little, and well within what the interval already admits (a source with
+            # two claims gaining a third moves more than one with twenty)
+            moved, width = abs(after.estimate[s] - before.estimate[s]), before.estimate_hi[s] - before.estimate_lo[s]
+            assert moved < 0.1 and moved < 0.2 * width, (moved, width, before.n_eff[s])
+            if before.n_eff[s] >= 3:
+                assert moved < 0.05
     assert kept > 50
 
 

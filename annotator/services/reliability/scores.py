@@ -40,7 +40,7 @@ class SourceScore:
     copies_of: list[str] = field(default_factory=list)
     copy_notes: list[str] = field(default_factory=list)
     status: str = ""
-    evidence_needed: float = 3.0  # effective claims the estimate needs (Config.min_evidence)
+    evidence_needed: float = 2.0  # effective claims the estimate needs (Config.min_evidence)
 
     @property
     def reason_in_short(self) -> str:
