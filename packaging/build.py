@@ -103,4 +103,9 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if not args.smoke:
         print(f"built {build()}")
+        if sys.platform.startswith("linux"):
+            sys.path.insert(0, str(ROOT / "packaging"))
+            import glibc_floor
+
+            glibc_floor.main([str(bundle_dir())])
     smoke()

@@ -141,6 +141,15 @@ def window(open_window):
     return open_window()
 
 
+def menu_titled(win, title: str):
+    """The window's menu of that title (without its "&"). Looked up among the window's
+    children: ``QAction.menu()`` in a generator gave a menu already deleted with PySide6 6.9,
+    which the build for older Linux ships."""
+    from PySide6.QtWidgets import QMenu
+
+    return next(m for m in win.findChildren(QMenu) if m.title().replace("&", "") == title)
+
+
 class User:
     """What a person does with the keyboard: select a phrase, press keys, make a claim."""
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Relation
 from annotator.gui.document_view import CLAIM_MIME
+from tests.gui.conftest import menu_titled
 
 
 def _point_of(view, claim_id):
@@ -234,8 +235,7 @@ def test_a_web_annotation_file_of_any_name_loads_from_the_file_menu(qtbot, tmp_p
         win.annotations.delete_claim(claim.id)
     win.undo_stack.clear()
     prompts.answer("open_file", str(exported))
-    file_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&File")
-    next(a for a in file_menu.actions() if a.text() == "Import &Web Annotations (JSON-LD)…").trigger()
+    next(a for a in menu_titled(win, "File").actions() if a.text() == "Import &Web Annotations (JSON-LD)…").trigger()
     report = finish_load(qtbot, win)
     assert report.loaded and report.claims_loaded == 23
     qtbot.waitUntil(lambda: any(s for p in win.panes for s in p.view.span_ids()))

@@ -10,6 +10,7 @@ pytest.importorskip("PySide6")
 
 
 from annotator.services.reliability.scores import SourceScore
+from tests.gui.conftest import menu_titled
 
 
 def _many_sources(n: int) -> list[SourceScore]:
@@ -49,8 +50,7 @@ def test_the_key_list_names_keys_people_have(window):
 
 def test_a_closed_panel_comes_back_from_the_view_menu_and_reset_layout(window, qtbot):
     win = window
-    view_menu = next(a.menu() for a in win.menuBar().actions() if a.text().replace("&", "") == "View")
-    panels = next(a.menu() for a in view_menu.actions() if a.menu() and a.text().replace("&", "") == "Panels")
+    view_menu, panels = menu_titled(win, "View"), menu_titled(win, "Panels")
     names = [a.text() for a in panels.actions()]
     assert names == ["Sources", "Search", "Similar", "Claims", "Reliability", "Conflicts", "Inspector"]
     win.inspector_dock.close()
