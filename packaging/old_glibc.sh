@@ -19,7 +19,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${1:-/var/tmp/annotator-bullseye}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-in_root() { chroot "$WORK" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+CERTS=/etc/ssl/certs/ca-certificates.crt
+in_root() {
+    chroot "$WORK" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+        SSL_CERT_FILE=$CERTS PIP_CERT=$CERTS "$@"
+}
 
 if [ ! -x "$WORK/usr/bin/apt-get" ]; then
     debootstrap --variant=minbase bullseye "$WORK" "$MIRROR"
@@ -28,8 +32,6 @@ mountpoint -q "$WORK/proc" || mount --bind /proc "$WORK/proc"
 mountpoint -q "$WORK/dev" || mount --bind /dev "$WORK/dev"
 trap 'umount "$WORK/proc" "$WORK/dev" 2>/dev/null || true' EXIT
 cp /etc/resolv.conf "$WORK/etc/resolv.conf"
-# The host's certificate authorities (a proxy's among them) for pip inside.
-cp /etc/ssl/certs/ca-certificates.crt "$WORK/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
 echo "deb-src $MIRROR bookworm main" > "$WORK/etc/apt/sources.list.d/python-source.list"
 
 in_root apt-get update -q
@@ -40,6 +42,8 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-re
     libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core \
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
     libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libx11-xcb1
+# The host's certificate authorities (a proxy's among them) for Python and pip inside.
+if [ -f "$CERTS" ]; then cp "$CERTS" "$WORK$CERTS"; fi
 
 if [ ! -x "$WORK/opt/py311/bin/python3.11" ]; then
     in_root sh -c '
