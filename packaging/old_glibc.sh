@@ -70,10 +70,11 @@ in_root sh -c '
     /opt/py311/bin/python3.11 -m venv --without-pip /build/venv
     cd /build && mkdir -p wheels
     /opt/py311/bin/python3.11 -c "
-import json, urllib.request
-info = json.load(urllib.request.urlopen(\"https://pypi.org/pypi/pip/json\"))
-wheel = next(f for f in info[\"urls\"] if f[\"filename\"].endswith(\".whl\"))
-urllib.request.urlretrieve(wheel[\"url\"], \"/build/wheels/\" + wheel[\"filename\"])
+import json, urllib.parse, urllib.request
+index = \"https://pypi.org/pypi/pip/json\"
+wheel = next(f for f in json.load(urllib.request.urlopen(index))[\"urls\"] if f[\"filename\"].endswith(\".whl\"))
+url = urllib.parse.urljoin(index, wheel[\"url\"])  # (a mirror may give it relative to the index)
+urllib.request.urlretrieve(url, \"/build/wheels/\" + wheel[\"filename\"])
 "
     pip_wheel=$(ls /build/wheels/pip-*.whl)
     /build/venv/bin/python "$pip_wheel/pip" install -q --no-index "$pip_wheel"
