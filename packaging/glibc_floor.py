@@ -17,9 +17,6 @@ from pathlib import Path
 
 ELF_MAGIC = b"\x7fELF"
 SHT_GNU_VERNEED = 0x6FFFFFFE
-# What the bundle does not carry but takes from the system, so its versions are the floor.
-GLIBC_LIBRARIES = ("libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux", "libresolv.so",
-                   "libutil.so")
 
 
 def _version(name: str) -> tuple[int, ...] | None:
@@ -62,13 +59,12 @@ def glibc_needs(path: Path) -> tuple[int, ...] | None:
             strings = sections[link][1]
             entry = offset
             for _ in range(count):  # Elf_Verneed: version, cnt, file, aux, next
-                _ver, aux_count, file_at, aux, following = struct.unpack_from(order + "HHIII", data, entry)
-                library = _string(data, strings + file_at)
+                _ver, aux_count, _file, aux, following = struct.unpack_from(order + "HHIII", data, entry)
                 at = entry + aux
                 for _ in range(aux_count):  # Elf_Vernaux: hash, flags, other, name, next
                     _hash, _flags, _other, name_at, next_aux = struct.unpack_from(order + "IHHII", data, at)
                     version = _version(_string(data, strings + name_at))
-                    if version and library.startswith(GLIBC_LIBRARIES) and (best is None or version > best):
+                    if version and (best is None or version > best):  # (only glibc's libraries define them)
                         best = version
                     if not next_aux:
                         break
@@ -77,7 +73,7 @@ def glibc_needs(path: Path) -> tuple[int, ...] | None:
                     break
                 entry += following
         return best
-    except (struct.error, IndexError):
+    except (struct.error, IndexError, ValueError):  # (damaged: a string without its end, a table out of range)
         return None
 
 

@@ -18,23 +18,34 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${1:-/var/tmp/annotator-bullseye}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SECURITY=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
 CERTS=/etc/ssl/certs/ca-certificates.crt
-in_root() {
+in_root() {  # (a clean environment, but for a proxy and a package index the host is set to use)
     chroot "$WORK" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-        SSL_CERT_FILE=$CERTS PIP_CERT=$CERTS "$@"
+        SSL_CERT_FILE=$CERTS PIP_CERT=$CERTS http_proxy="${http_proxy:-}" https_proxy="${https_proxy:-}" \
+        no_proxy="${no_proxy:-}" PIP_INDEX_URL="${PIP_INDEX_URL:-https://pypi.org/simple}" "$@"
 }
+# The host's /proc and /dev are mounted inside while it works: unmounted however it ends (an
+# interrupt included), so that removing the folder afterwards never reaches the host's /dev.
+cleanup() { umount "$WORK/proc" "$WORK/dev" 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 if [ ! -x "$WORK/usr/bin/apt-get" ]; then
     debootstrap --variant=minbase bullseye "$WORK" "$MIRROR"
 fi
 mountpoint -q "$WORK/proc" || mount --bind /proc "$WORK/proc"
 mountpoint -q "$WORK/dev" || mount --bind /dev "$WORK/dev"
-trap 'umount "$WORK/proc" "$WORK/dev" 2>/dev/null || true' EXIT
 cp /etc/resolv.conf "$WORK/etc/resolv.conf"
+# Debian 11's security updates for what the bundle takes from it (OpenSSL, SQLite, ...).
+echo "deb $SECURITY bullseye-security main" \
+    > "$WORK/etc/apt/sources.list.d/security.list"
 echo "deb-src $MIRROR bookworm main" > "$WORK/etc/apt/sources.list.d/python-source.list"
 
 in_root apt-get update -q
+in_root env DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     build-essential dpkg-dev ca-certificates git binutils \
     libssl-dev zlib1g-dev libffi-dev libsqlite3-dev libbz2-dev liblzma-dev libreadline-dev uuid-dev \
@@ -62,7 +73,7 @@ if [ ! -x "$WORK/opt/py311/bin/python3.11" ]; then
     '
 fi
 
-rm -rf "$WORK/build/annotator" "$WORK/build/venv"
+rm -rf "$WORK/build/annotator" "$WORK/build/venv" "$WORK/build/wheels"
 mkdir -p "$WORK/build"
 git -C "$ROOT" archive --format=tar --prefix=annotator/ HEAD | tar -x -C "$WORK/build"
 in_root sh -c '
@@ -80,14 +91,14 @@ urllib.request.urlretrieve(url, \"/build/wheels/\" + wheel[\"filename\"])
     /build/venv/bin/python "$pip_wheel/pip" install -q --no-index "$pip_wheel"
     cd /build/annotator
     /build/venv/bin/pip install -q -e ".[packaging]"
-    /build/venv/bin/python packaging/build.py
-    /build/venv/bin/python packaging/glibc_floor.py dist/annotator-*/ | tee dist/glibc-floor.txt
+    /build/venv/bin/python packaging/build.py   # (prints the bundle'"'"'s glibc floor)
 '
 mkdir -p "$ROOT/dist"
 for archive in "$WORK"/build/annotator/dist/annotator-*-linux-*.tar.gz; do
-    name=$(basename "$archive" .tar.gz)
-    cp "$archive" "$ROOT/dist/$name-glibc2.31.tar.gz"
-    (cd "$ROOT/dist" && sha256sum "$name-glibc2.31.tar.gz" >> SHA256SUMS)
-    echo "built $ROOT/dist/$name-glibc2.31.tar.gz"
+    name=$(basename "$archive" .tar.gz)-glibc2.31.tar.gz
+    cp "$archive" "$ROOT/dist/$name"
+    cd "$ROOT/dist"
+    { grep -v "  $name\$" SHA256SUMS 2>/dev/null || true; sha256sum "$name"; } > SHA256SUMS.new
+    mv SHA256SUMS.new SHA256SUMS
+    echo "built $ROOT/dist/$name"
 done
-cat "$WORK/build/annotator/dist/glibc-floor.txt"

@@ -62,3 +62,43 @@ def test_a_folder_reports_its_floor_and_the_files_that_set_it(glibc_floor, tmp_p
     empty = tmp_path / "empty"
     empty.mkdir()
     assert glibc_floor.main([str(empty)]) == 1
+
+
+def _elf(strings: bytes, *, wide: bool = True, big: bool = False, name_at: int = 10) -> bytes:
+    """A minimal ELF file: a string table and a version-needs section asking libc.so.6 for
+    the version named at ``name_at`` in ``strings``."""
+    import struct
+
+    order = ">" if big else "<"
+    verneed = struct.pack(order + "HHIII", 1, 1, 0, 16, 0) + struct.pack(order + "IHHII", 0, 0, 2, name_at, 0)
+    header_size, entry_size = (64, 64) if wide else (52, 40)
+    strings_at = header_size
+    verneed_at = strings_at + len(strings)
+    sections_at = verneed_at + len(verneed)
+    ident = b"\x7fELF" + bytes([2 if wide else 1, 2 if big else 1, 1]) + bytes(9)
+    if wide:
+        header = ident + struct.pack(order + "HHIQQQIHHHHHH", 3, 62, 1, 0, 0, sections_at, 0, header_size, 0, 0,
+                                     entry_size, 2, 0)
+        sections = (struct.pack(order + "IIQQQQIIQQ", 0, 3, 0, 0, strings_at, len(strings), 0, 0, 1, 0)
+                    + struct.pack(order + "IIQQQQIIQQ", 0, 0x6FFFFFFE, 0, 0, verneed_at, len(verneed), 0, 1, 4, 0))
+    else:
+        header = ident + struct.pack(order + "HHIIIIIHHHHHH", 3, 3, 1, 0, 0, sections_at, 0, header_size, 0, 0,
+                                     entry_size, 2, 0)
+        sections = (struct.pack(order + "IIIIIIIIII", 0, 3, 0, 0, strings_at, len(strings), 0, 0, 1, 0)
+                    + struct.pack(order + "IIIIIIIIII", 0, 0x6FFFFFFE, 0, 0, verneed_at, len(verneed), 0, 1, 4, 0))
+    return header + strings + verneed + sections
+
+
+@pytest.mark.parametrize(("wide", "big"), [(True, False), (False, False), (True, True), (False, True)])
+def test_32_and_64_bit_files_of_either_byte_order_are_read(glibc_floor, tmp_path, wide, big):
+    program = tmp_path / "program"
+    program.write_bytes(_elf(b"libc.so.6\0GLIBC_2.17\0", wide=wide, big=big))
+    assert glibc_floor.glibc_needs(program) == (2, 17)
+
+
+def test_a_damaged_string_table_counts_as_asking_for_nothing(glibc_floor, tmp_path):
+    program = tmp_path / "program"
+    program.write_bytes(_elf(b"libc.so.6\0GLIBC_2.17\0", name_at=1 << 30))  # a name past the file's end
+    assert glibc_floor.glibc_needs(program) is None
+    top, files = glibc_floor.floor(tmp_path)
+    assert top is None and files == []

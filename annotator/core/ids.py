@@ -30,8 +30,8 @@ def new_id(now_ms: int | None = None) -> str:
     rand = int.from_bytes(os.urandom(10), "big")
     if now_ms is None:
         with _last_lock:
-            if ms <= _last[0] and _last[1] + 1 < 1 << 80:
-                ms, rand = _last[0], _last[1] + 1
+            if ms <= _last[0]:
+                ms, rand = (_last[0], _last[1] + 1) if _last[1] + 1 < 1 << 80 else (_last[0] + 1, rand)
             _last[0], _last[1] = ms, rand
     value = (ms & ((1 << 48) - 1)) << 80 | rand
     chars = []

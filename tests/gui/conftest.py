@@ -142,12 +142,14 @@ def window(open_window):
 
 
 def menu_titled(win, title: str):
-    """The window's menu of that title (without its "&"). Looked up among the window's
-    children: ``QAction.menu()`` in a generator gave a menu already deleted with PySide6 6.9,
-    which the build for older Linux ships."""
+    """The menu bar's menu (or submenu) of that title, without its "&". Looked up among the
+    menu bar's children: ``QAction.menu()`` in a generator gave a menu already deleted with
+    PySide6 6.9, which the build for older Linux ships."""
     from PySide6.QtWidgets import QMenu
 
-    return next(m for m in win.findChildren(QMenu) if m.title().replace("&", "") == title)
+    found = [m for m in win.menuBar().findChildren(QMenu) if m.title().replace("&", "") == title]
+    assert len(found) == 1, (title, len(found))
+    return found[0]
 
 
 class User:

@@ -51,6 +51,7 @@ def test_the_key_list_names_keys_people_have(window):
 def test_a_closed_panel_comes_back_from_the_view_menu_and_reset_layout(window, qtbot):
     win = window
     view_menu, panels = menu_titled(win, "View"), menu_titled(win, "Panels")
+    assert panels.menuAction() in view_menu.actions()
     names = [a.text() for a in panels.actions()]
     assert names == ["Sources", "Search", "Similar", "Claims", "Reliability", "Conflicts", "Inspector"]
     win.inspector_dock.close()

@@ -56,7 +56,7 @@ class SourceScore:
         if self.estimate is not None or self.claim_count == 0:
             return self.reason_in_short
         n, claims = self.claim_count, f"{self.claim_count} claim{'s' if self.claim_count != 1 else ''}"
-        worth = math.floor(self.effective_claims * 10) / 10  # (2.97 is not "3.0", which would be enough)
+        worth = math.floor(self.effective_claims * 10) / 10  # (1.97 is not "2.0", which would be enough)
         weight = (f"its {claims} weigh{'s' if n == 1 else ''} as much as {worth:.1f} checked claims"
                   if self.effective_claims >= 0.05 else f"its {claims} add{'s' if n == 1 else ''} almost nothing yet")
         return (f"{self.reason_in_short}: {weight}; an estimate needs {self.evidence_needed:g} checked claims' "
