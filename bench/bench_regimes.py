@@ -211,11 +211,12 @@ def demo_rows(tmp: Path) -> list:
     top = sorted(most_reported(store))
     checked = sorted(build_inputs(store).prop_rating)
     store.close()
-    shown = ", ".join(f"{k} {v:.0%}" for k, v in sorted(est.items(), key=lambda kv: -(kv[1] or 0)))
+    shown = ", ".join(f"{k} {'declined' if v is None else f'{v:.0%}'}"
+                      for k, v in sorted(est.items(), key=lambda kv: -(kv[1] or 0)))
     rows = [("the demo, every verdict: estimates in the order {incident database, AIChief} > report > "
              "{blog, aggregator}", shown, "that order", "yes" if _in_gold_order(est) else "NO")]
     subsets = [top, *(list(c) for c in itertools.combinations(checked, 3) if list(c) != top)]
-    reasons = last = below = 0
+    both = last = below = 0
     for i, props in enumerate(subsets):
         path = tmp / "regimes-demo-3.annotator"
         shutil.copy(base, path)
@@ -225,7 +226,6 @@ def demo_rows(tmp: Path) -> list:
             scores = score_project(s).sources
         finally:
             s.close()
-        every = all(x.estimate is not None or x.reason for x in scores)
         have = sorted((x for x in scores if x.estimate is not None), key=lambda x: x.estimate)
         fab_last = len(have) == len(scores) and {x.name for x in have[:2]} == FABRICATORS
         if i == 0:
@@ -234,16 +234,16 @@ def demo_rows(tmp: Path) -> list:
                          ", ".join(f"{x.name} {x.estimate:.0%}" for x in reversed(have))
                          + (f"; {len(scores) - len(have)} declined" if len(have) < len(scores) else ""),
                          "all shown, those two last", "yes" if fab_last else "NO"))
-        reasons += every
         last += fab_last
         fab = [x.estimate for x in have if x.name in FABRICATORS]
         other = [x.estimate for x in have if x.name not in FABRICATORS]
-        below += not fab or not other or max(fab) < min(other)
+        if fab and other:
+            both += 1
+            below += max(fab) < min(other)
     rows.append((f"the demo, verdicts on any 3 of its {len(checked)} checked claims ({len(subsets)} choices): "
-                 "every source has an estimate or a stated reason / the shown fabricators below every other shown "
-                 "source / all five shown, fabricators last (three checked claims often cannot tell)",
-                 f"{reasons} / {below} / {last}", f"{len(subsets)} / - / -",
-                 "yes" if reasons == len(subsets) else "NO"))
+                 "choices where a fabricator and another source both get an estimate / of those, the fabricators "
+                 "below every other / all five shown with the fabricators last (three checked claims often cannot "
+                 "tell)", f"{both} / {below} / {last}", "- (for reading)", ""))
     return rows
 
 
