@@ -278,9 +278,12 @@ def _rows(reader, name: str, columns: list[str], errors: list[RowError]) -> Iter
                     continue  # spreadsheets leave blank rows at the end
                 for k in numbers:
                     cells[k] = cells[k].strip()
-                for k in texts:
-                    if cells[k][:1] == "'":  # (only such a cell can be one escape_cell wrote)
-                        cells[k] = unescape_cell(cells[k])
+                # Only a cell starting with an apostrophe can be one escape_cell wrote: looked
+                # for in the row at once, then cell by cell in the few rows that have one.
+                if "\n'" in "\n".join(("", *cells)):
+                    for k in texts:
+                        if cells[k][:1] == "'":
+                            cells[k] = unescape_cell(cells[k])
                 row = dict(zip(columns, cells, strict=True))
                 if unnamed:
                     row.pop("", None)
