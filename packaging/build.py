@@ -12,6 +12,7 @@ opens (creates) the demo project and answers the CLI.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import shutil
@@ -35,14 +36,31 @@ def bundle_dir() -> Path:
 
 
 def build() -> Path:
+    sys.path.insert(0, str(ROOT))
+    from annotator.services.notices import NOTICES_FILE, write_notices
+
+    print(f"wrote {write_notices(ROOT / 'build' / 'notices' / NOTICES_FILE)}")  # (the spec bundles it)
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                     "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
                     str(ROOT / "packaging" / "annotator.spec")], check=True)
     tag = f"{platform.system().lower()}-{platform.machine().lower()}"
     base = ROOT / "dist" / f"annotator-{version()}-{tag}"
     fmt = "zip" if sys.platform == "win32" else "gztar"
-    archive = shutil.make_archive(str(base), fmt, root_dir=ROOT / "dist", base_dir=bundle_dir().name)
-    return Path(archive)
+    archive = Path(shutil.make_archive(str(base), fmt, root_dir=ROOT / "dist", base_dir=bundle_dir().name))
+    write_checksum(archive)
+    return archive
+
+
+def write_checksum(artefact: Path) -> None:
+    """Add or replace the artefact's line in SHA256SUMS beside it (``sha256sum -c`` reads it)."""
+    digest = hashlib.sha256()
+    with open(artefact, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    sums = artefact.parent / "SHA256SUMS"
+    lines = [line for line in (sums.read_text().splitlines() if sums.exists() else [])
+             if not line.endswith(f"  {artefact.name}")]
+    sums.write_text("\n".join([*lines, f"{digest.hexdigest()}  {artefact.name}"]) + "\n")
 
 
 def _offline() -> list[str]:

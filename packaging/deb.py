@@ -20,7 +20,6 @@ takes everything away again (the MIME and desktop databases are refreshed both w
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
@@ -31,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
 
-from build import bundle_dir, version  # noqa: E402
+from build import bundle_dir, version, write_checksum  # noqa: E402
 
 MIME_TYPE = "application/x-annotator-project"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -108,6 +107,20 @@ def installed_size_kb(root: Path) -> int:
     return sum(f.stat().st_size for f in root.rglob("*") if f.is_file() and not f.is_symlink()) // 1024
 
 
+# Debian's machine-readable copyright file: annotator's licence, and where the licences of
+# everything the bundle carries are (Help › Licences shows the same).
+COPYRIGHT = """Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: annotator
+Comment: /opt/annotator bundles Python, Qt (PySide6, LGPL-3.0) and other packages; their
+ licences are in /opt/annotator/_internal/annotator/_resources/THIRD-PARTY-NOTICES.txt.
+
+Files: *
+Copyright: 2026 the annotator contributors
+License: MIT
+
+"""
+
+
 def build_deb(bundle: Path, out_dir: Path) -> Path:
     if not (bundle / "annotator").exists():
         raise SystemExit(f"no bundle in {bundle}: run packaging/build.py first")
@@ -139,6 +152,9 @@ def build_deb(bundle: Path, out_dir: Path) -> Path:
             " highlight claims, link them across documents, record verdicts, and score each\n"
             " source's reliability with its uncertainty. Works offline; one SQLite file per project.\n",
             encoding="utf-8")
+        docs = root / "usr" / "share" / "doc" / "annotator"
+        docs.mkdir(parents=True)
+        (docs / "copyright").write_text(COPYRIGHT + (ROOT / "LICENSE").read_text(encoding="utf-8"), encoding="utf-8")
         for script in ("postinst", "postrm"):
             (debian / script).write_text(REFRESH, encoding="utf-8")
             (debian / script).chmod(0o755)
@@ -147,18 +163,6 @@ def build_deb(bundle: Path, out_dir: Path) -> Path:
                        stdout=subprocess.DEVNULL)
     write_checksum(out)
     return out
-
-
-def write_checksum(artefact: Path) -> None:
-    """Add or replace the artefact's line in SHA256SUMS beside it (``sha256sum -c`` reads it)."""
-    digest = hashlib.sha256()
-    with open(artefact, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    sums = artefact.parent / "SHA256SUMS"
-    lines = [line for line in (sums.read_text().splitlines() if sums.exists() else [])
-             if not line.endswith(f"  {artefact.name}")]
-    sums.write_text("\n".join([*lines, f"{digest.hexdigest()}  {artefact.name}"]) + "\n")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ def test_the_package_installs_the_app_on_the_path_with_its_menu_entry_icons_and_
     assert "Exec=annotator %f" in desktop and f"MimeType={deb.MIME_TYPE};" in desktop
     mime = (unpacked / "usr/share/mime/packages/annotator.xml").read_text()
     assert f'type="{deb.MIME_TYPE}"' in mime and 'pattern="*.annotator"' in mime
+    copyright_file = (unpacked / "usr/share/doc/annotator/copyright").read_text()
+    assert "License: MIT" in copyright_file and "Permission is hereby granted" in copyright_file
+    assert "THIRD-PARTY-NOTICES.txt" in copyright_file
     png = (unpacked / "usr/share/icons/hicolor/256x256/apps/annotator.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 1000  # drawn, not blank
 

@@ -67,9 +67,19 @@ class HelpController:
             f"<h3>annotator {escape(__version__)}</h3>"
             "<p>Compare how outlets report one story: highlight claims, link them across documents, "
             "record verdicts, and see how far each source can be trusted.</p>"
-            f"<p>Open project: {where}<br>Everything is saved in that one SQLite file as you work.</p>"))
+            f"<p>Open project: {where}<br>Everything is saved in that one SQLite file as you work.</p>"
+            "<p>annotator is free software under the MIT licence. It runs on Python, Qt (PySide6, "
+            "under the GNU LGPL 3) and other open-source packages: Help › Licences lists them "
+            "with their licences.</p>"))
 
-    def _show_html(self, title: str, text: str, *, markdown: bool = False) -> None:
+    def show_licences(self) -> None:
+        from annotator.services.notices import notices_text, own_licence
+
+        text = (f"annotator {__version__}\n\n{own_licence().rstrip()}\n\n"
+                f"{'=' * 78}\nTHIRD-PARTY SOFTWARE\n{'=' * 78}\n\n{notices_text()}")
+        self._show_html("Licences", text, plain=True)
+
+    def _show_html(self, title: str, text: str, *, markdown: bool = False, plain: bool = False) -> None:
         dialog = QDialog(self.window)
         dialog.setWindowTitle(title)
         browser = QTextBrowser()
@@ -78,6 +88,8 @@ class HelpController:
         browser.setAccessibleName(title)
         if markdown:
             browser.setMarkdown(text)
+        elif plain:
+            browser.setPlainText(text)
         else:
             browser.setHtml(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -416,6 +416,7 @@ class MainWindow(QMainWindow):
         for title, page in PAGES:
             help_menu.addAction(self._action(f"{title}…", lambda _=False, t=title, p=page: self.help.show_page(t, p)))
         help_menu.addSeparator()
+        help_menu.addAction(self._action("&Licences…", self.help.show_licences))
         help_menu.addAction(self._action("&About annotator", self.help.show_about))
 
     def _fill_recent(self) -> None:

@@ -84,3 +84,17 @@ def test_links_between_help_pages_open_in_the_dialog_and_web_links_go_to_the_bro
     browser.anchorClicked.emit(QUrl("file:///etc/passwd"))  # not a page of ours: ignored
     assert browser.toPlainText() == before
     dialog.close()
+
+
+def test_help_licences_shows_annotators_licence_and_every_bundled_package_with_its_text(window, qtbot):
+    from PySide6.QtWidgets import QTextBrowser
+
+    from tests.gui.conftest import menu_titled
+
+    next(a for a in menu_titled(window, "Help").actions() if a.text() == "&Licences…").trigger()
+    qtbot.waitUntil(lambda: window.help.dialog is not None and window.help.dialog.isVisible())
+    shown = window.help.dialog.findChild(QTextBrowser).toPlainText()
+    assert shown.startswith("annotator ") and "MIT License" in shown
+    for package in ("PySide6", "spacy", "rapidfuzz", "sqlite-utils", "trafilatura", "Python "):
+        assert package.lower() in shown.lower(), package
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in shown  # Qt's licence, in full
