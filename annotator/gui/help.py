@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMainWindow, QMessageBox, QTextBrowser, QVBoxLayout
 
 from annotator import __version__
@@ -88,7 +88,8 @@ class HelpController:
         browser.setAccessibleName(title)
         if markdown:
             browser.setMarkdown(text)
-        elif plain:
+        elif plain:  # (licence texts are laid out for a fixed-width font)
+            browser.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             browser.setPlainText(text)
         else:
             browser.setHtml(text)
