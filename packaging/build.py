@@ -40,6 +40,10 @@ def build() -> Path:
     from annotator.services.notices import NOTICES_FILE, write_notices
 
     print(f"wrote {write_notices(ROOT / 'build' / 'notices' / NOTICES_FILE)}")  # (the spec bundles it)
+    if sys.platform in ("win32", "darwin"):  # the .exe's and the .app's icon (the spec converts it)
+        subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import deb; "
+                        "deb.render_icons(deb.ROOT / 'resources' / 'annotator.svg', deb.ROOT / 'build' / 'icons')",
+                        str(ROOT / "packaging")], check=True)
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                     "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
                     str(ROOT / "packaging" / "annotator.spec")], check=True)
