@@ -121,6 +121,9 @@ def run_gui(project: str | None = None) -> int:
     window = MainWindow(store)
     window.show()
     closing.append(window)
+    from annotator.gui.file_open import FileOpenFilter
+
+    app.installEventFilter(FileOpenFilter(window.open_project_path, app))  # (macOS: the Finder's double-click)
     if os.environ.get("ANNOTATOR_QUIT_AFTER_START") == "1":  # packaging smoke test: start, paint, quit
         from PySide6.QtCore import QTimer
 

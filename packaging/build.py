@@ -12,6 +12,7 @@ opens (creates) the demo project and answers the CLI.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import hashlib
 import os
 import platform
@@ -47,12 +48,48 @@ def build() -> Path:
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                     "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
                     str(ROOT / "packaging" / "annotator.spec")], check=True)
-    tag = f"{platform.system().lower()}-{platform.machine().lower()}"
+    tag = platform_tag()
     base = ROOT / "dist" / f"annotator-{version()}-{tag}"
     fmt = "zip" if sys.platform == "win32" else "gztar"
+    if sys.platform.startswith("linux"):
+        add_system_library_notices(bundle_dir())
     archive = Path(shutil.make_archive(str(base), fmt, root_dir=ROOT / "dist", base_dir=bundle_dir().name))
     write_checksum(archive)
     return archive
+
+
+def add_system_library_notices(bundle: Path) -> None:
+    """The licences of the libraries PyInstaller copied from the build system (libssl, libffi,
+    libsqlite3, ...): on Debian and Ubuntu, each one's package and its copyright file, added
+    to the bundle's THIRD-PARTY-NOTICES.txt."""
+    notices = next(bundle.rglob("THIRD-PARTY-NOTICES.txt"), None)
+    if notices is None or not shutil.which("dpkg"):
+        return
+    packages: dict[str, list[str]] = {}
+    for library in sorted((bundle / "_internal").glob("lib*.so*")):
+        found = subprocess.run(["dpkg", "-S", f"*/{library.name}"], capture_output=True, text=True)
+        for line in found.stdout.splitlines():  # "package[:arch]: /path"; the file must be the same
+            package, _, path = line.partition(": ")
+            if Path(path).is_file() and filecmp.cmp(path, library, shallow=False):
+                packages.setdefault(package.split(",")[0].strip(), []).append(library.name)
+                break
+    parts = ["", "=" * 78, "System libraries in this bundle, from the Debian packages of the build system", ""]
+    parts += [f"  {package}: {', '.join(names)}" for package, names in packages.items()]
+    for package in packages:
+        copyright_file = Path("/usr/share/doc") / package.split(":")[0] / "copyright"
+        if copyright_file.is_file():
+            parts += ["", "=" * 78, f"{package} (Debian package)", "",
+                      copyright_file.read_text(encoding="utf-8", errors="replace").rstrip()]
+    with open(notices, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(parts) + "\n")
+    print(f"added the licences of {len(packages)} system packages to {notices.name}")
+
+
+def platform_tag() -> str:
+    """linux-x86_64, windows-x86_64, macos-arm64: the names every artefact of a release uses."""
+    system = {"darwin": "macos"}.get(platform.system().lower(), platform.system().lower())
+    machine = {"amd64": "x86_64", "aarch64": "arm64"}.get(platform.machine().lower(), platform.machine().lower())
+    return f"{system}-{machine}"
 
 
 def write_checksum(artefact: Path) -> None:
@@ -79,7 +116,8 @@ def _offline() -> list[str]:
 def smoke() -> None:
     """Run the bundled executable headless, without network and with a bare environment (as a
     newsroom machine would run it): its self-test, the CLI and the demo project."""
-    exe = bundle_dir() / ("annotator.exe" if sys.platform == "win32" else "annotator")
+    # (on Windows the console executable: the windowed one has no output to check)
+    exe = bundle_dir() / ("annotator-cli.exe" if sys.platform == "win32" else "annotator")
     offline = _offline()
     print("no network for the bundle: " + ("yes (unshare -n)" if offline else "not available here"))
     with tempfile.TemporaryDirectory() as tmp:

@@ -34,12 +34,15 @@ from build import bundle_dir, version, write_checksum  # noqa: E402
 
 MIME_TYPE = "application/x-annotator-project"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
-# What Qt's xcb platform plugin and its libraries load from the system (PySide6's wheels bundle
-# Qt itself, not these). Package names as in Debian 11/12 and Ubuntu 20.04 to 24.04.
+# What Qt and its xcb platform plugin load from the system (PySide6's wheels bundle Qt itself,
+# not these; the spec leaves them out of the bundle, see SYSTEM_LIBRARIES there). Package names
+# as in Debian 11/12 and Ubuntu 20.04 to 24.04.
 DEPENDS = ["libxcb-cursor0", "libxkbcommon-x11-0", "libxkbcommon0", "libxcb-icccm4", "libxcb-keysyms1",
            "libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libxcb-randr0", "libxcb-xfixes0",
-           "libxcb-xkb1", "libxcb-sync1", "libx11-xcb1", "libegl1", "libfontconfig1", "libfreetype6",
-           "libdbus-1-3", "libglib2.0-0"]
+           "libxcb-xkb1", "libxcb-sync1", "libxcb-shm0", "libxcb-render0", "libxcb-util1", "libxcb-glx0",
+           "libxcb1", "libx11-xcb1", "libx11-6", "libegl1", "libgl1", "libfontconfig1", "libfreetype6",
+           "libdbus-1-3", "libglib2.0-0", "libgssapi-krb5-2", "libbrotli1", "libzstd1", "zlib1g",
+           "libstdc++6", "libgcc-s1"]
 
 DESKTOP_ENTRY = f"""[Desktop Entry]
 Type=Application

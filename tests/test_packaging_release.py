@@ -43,4 +43,18 @@ def test_the_windows_installer_takes_the_bundle_build_py_makes_with_both_executa
     out = re.search(r"OutputBaseFilename=(\S+)", script).group(1)
     assert out.endswith("-setup") and "dist/*-setup.exe" in WORKFLOW.read_text()
     assert 'ValueData: """{app}\\annotator.exe"" ""%1"""' in script  # .annotator files open in the app
-    assert "annotator-cli.exe" in script  # (named for the people who read it: the console entry)
+    # an upgrade removes the old bundle first: files of an older version must not linger
+    assert 'Type: filesandordirs; Name: "{app}\\_internal"' in script.split("[InstallDelete]")[1].split("[Files]")[0]
+
+
+def test_every_artefact_is_named_by_one_platform_tag():
+    import sys
+
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import build
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    system, machine = build.platform_tag().split("-", 1)
+    assert system in {"linux", "windows", "macos"} and machine in {"x86_64", "arm64"} | {machine}
+    assert "windows-x86_64-setup" in INNO.read_text() and "-macos-$(uname -m).dmg" in WORKFLOW.read_text()

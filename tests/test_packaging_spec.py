@@ -18,7 +18,16 @@ from tests.conftest import REPO
 class _Analysis:
     def __init__(self, scripts, **options):
         self.scripts, self.options = scripts, options
-        self.pure, self.binaries = [], []
+        self.pure = []
+        self.binaries = [("libgtk-3.so.0", "/usr/lib/libgtk-3.so.0", "BINARY"),
+                         ("libX11.so.6", "/usr/lib/libX11.so.6", "BINARY"),
+                         ("libxcb-cursor.so.0", "/usr/lib/libxcb-cursor.so.0", "BINARY"),
+                         ("libstdc++.so.6", "/usr/lib/libstdc++.so.6", "BINARY"),
+                         ("libffi.so.8", "/usr/lib/libffi.so.8", "BINARY"),
+                         ("libpython3.11.so.1.0", "/usr/lib/libpython3.11.so.1.0", "BINARY"),
+                         ("PySide6/Qt/lib/libQt6Core.so.6", "site/libQt6Core.so.6", "BINARY"),
+                         ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "site/libqgtk3.so", "BINARY"),
+                         ("PySide6/Qt/plugins/platforms/libqxcb.so", "site/libqxcb.so", "BINARY")]
         self.datas = [("PySide6/Qt/translations/qtbase_de.qm", "src", "DATA"),
                       ("babel/locale-data/de.dat", "src", "DATA"), ("babel/locale-data/en_GB.dat", "src", "DATA"),
                       ("babel/locale-data/root.dat", "src", "DATA"), ("annotator/_resources/LICENSE", "src", "DATA")]
@@ -30,6 +39,8 @@ def _run_spec(tmp_path, monkeypatch, platform: str, *, with_icon: bool = True) -
     shutil.copy(REPO / "packaging" / "annotator.spec", root / "packaging")
     (root / "annotator").mkdir()
     shutil.copy(REPO / "annotator" / "__init__.py", root / "annotator")
+    (root / "build" / "notices").mkdir(parents=True)
+    (root / "build" / "notices" / "THIRD-PARTY-NOTICES.txt").write_text("licences\n")
     if with_icon:
         (root / "build" / "icons" / "256x256" / "apps").mkdir(parents=True)
         (root / "build" / "icons" / "256x256" / "apps" / "annotator.png").write_bytes(b"\x89PNG")
@@ -91,6 +102,14 @@ def test_on_linux_one_executable_and_no_icon_file_is_needed(tmp_path, monkeypatc
     assert not made["BUNDLE"]
 
 
+def test_on_linux_the_libraries_every_desktop_has_come_from_the_system(tmp_path, monkeypatch):
+    kept = [name for name, _src, _kind in _run_spec(tmp_path, monkeypatch, "linux")["analysis"].binaries]
+    assert kept == ["libffi.so.8", "libpython3.11.so.1.0", "PySide6/Qt/lib/libQt6Core.so.6",
+                    "PySide6/Qt/plugins/platforms/libqxcb.so"]
+    everything = _run_spec(tmp_path / "windows", monkeypatch, "win32")["analysis"].binaries
+    assert len(everything) == 9  # (only Linux takes them from the system)
+
+
 @pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
 def test_every_platform_leaves_out_qts_translations_and_babels_other_languages(tmp_path, monkeypatch, platform):
     made = _run_spec(tmp_path, monkeypatch, platform)
@@ -98,4 +117,6 @@ def test_every_platform_leaves_out_qts_translations_and_babels_other_languages(t
     assert kept == ["babel/locale-data/en_GB.dat", "babel/locale-data/root.dat", "annotator/_resources/LICENSE"]
     datas = made["analysis"].options["datas"]
     assert (str(made["root"] / "LICENSE"), "annotator/_resources") in datas
+    notices = made["root"] / "build" / "notices" / "THIRD-PARTY-NOTICES.txt"  # written by build.py
+    assert (str(notices), "annotator/_resources") in datas
     assert ("trafilatura/settings.cfg", "trafilatura") in datas

@@ -20,7 +20,7 @@ from pathlib import Path
 from annotator.resources import resources_dir
 
 NOTICES_FILE = "THIRD-PARTY-NOTICES.txt"
-_LICENCE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|notice|authors)[^/]*$", re.IGNORECASE)
+_LICENCE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|copyright|notice)[^/]*$|\.dist-info/licenses/", re.IGNORECASE)
 _SHIPPED_TEXTS = {"LGPL-3.0": "LGPL-3.0.txt", "GPL-3.0": "GPL-3.0.txt"}
 
 
@@ -35,8 +35,11 @@ class Notice:
 
 def own_licence() -> str:
     """annotator's own licence text."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (resources_dir() / "LICENSE", package.parent / "LICENSE"):
+    checkout = Path(__file__).resolve().parent.parent.parent  # (a source checkout: pyproject.toml beside it)
+    candidates = [resources_dir() / "LICENSE"]
+    if (checkout / "pyproject.toml").is_file():
+        candidates.append(checkout / "LICENSE")
+    for candidate in candidates:
         if candidate.is_file():
             return candidate.read_text(encoding="utf-8")
     try:
@@ -51,14 +54,19 @@ def _requirements(dist: metadata.Distribution, extras: frozenset[str]) -> list[t
     not evaluated: a package meant for another system is simply not installed here)."""
     found = []
     for requirement in dist.requires or []:
-        wanted = re.findall(r"\bextra\s*==\s*[\"']([^\"']+)[\"']", requirement)
-        if wanted and not extras.intersection(wanted):
+        wanted = {_normal(e) for e in re.findall(r"\bextra\s*==\s*[\"']([^\"']+)[\"']", requirement)}
+        if wanted and not extras & wanted:
             continue
         head = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?", requirement)
         if head:
-            asked = frozenset(e.strip() for e in (head.group(2) or "").split(",") if e.strip())
+            asked = frozenset(_normal(e) for e in (head.group(2) or "").split(",") if e.strip())
             found.append((head.group(1), asked))
     return found
+
+
+def _normal(name: str) -> str:
+    """A package or extra name as packaging tools compare them (PEP 503/685)."""
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
 def _field(meta, name: str) -> str:
@@ -83,8 +91,8 @@ def _texts_of(dist: metadata.Distribution, licence: str) -> list[tuple[str, str]
     for file in dist.files or []:
         if _LICENCE_FILE.search(str(file)) and not str(file).endswith((".py", ".pyc")):
             try:
-                texts.append((Path(str(file)).name, Path(str(dist.locate_file(file))).read_text(encoding="utf-8",
-                                                                                                errors="replace")))
+                texts.append((str(file), Path(str(dist.locate_file(file))).read_text(encoding="utf-8",
+                                                                                     errors="replace")))
             except OSError:
                 continue
     if not texts:
@@ -103,7 +111,7 @@ def third_party(root: str = "annotator") -> list[Notice]:
     todo: list[tuple[str, frozenset[str]]] = [(root, frozenset())]
     while todo:
         name, extras = todo.pop()
-        key = re.sub(r"[-_.]+", "-", name).lower()
+        key = _normal(name)
         if key in seen and extras <= asked[key]:
             continue
         asked[key] = asked.get(key, frozenset()) | extras
@@ -116,7 +124,7 @@ def third_party(root: str = "annotator") -> list[Notice]:
             (url.split(",", 1)[1].strip() for url in dist.metadata.get_all("Project-URL") or [] if "," in url), "")
         seen[key] = Notice(dist.metadata["Name"], dist.version, licence, home, _texts_of(dist, licence))
         todo.extend(_requirements(dist, asked[key]))
-    seen.pop(re.sub(r"[-_.]+", "-", root).lower(), None)
+    seen.pop(_normal(root), None)
     return sorted(seen.values(), key=lambda n: n.name.lower())
 
 
@@ -136,7 +144,9 @@ def build_notices() -> str:
     notices = [_python_notice(), *third_party()]
     out = ["annotator bundles the software below. Each part keeps its own licence; the full texts",
            "follow the list. Qt and PySide6 are used under the GNU LGPL version 3: the Qt",
-           "libraries are separate files in the installation and may be replaced.", ""]
+           "libraries are separate files in the installation and may be replaced. Qt itself",
+           "contains third-party code (ICU, FreeType, HarfBuzz, libpng, PCRE2, zlib, among others)",
+           "under their own licences: https://doc.qt.io/qt-6/licenses-used-in-qt.html", ""]
     out += [f"  {n.name} {n.version} — {n.licence}" for n in notices]
     for n in notices:
         out += ["", "=" * 78, f"{n.name} {n.version}", f"Licence: {n.licence}"]
