@@ -22,7 +22,8 @@ def _steps(job: dict) -> str:
 def test_every_platform_builds_its_installer_with_the_smoke_test_and_checksums():
     jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
     assert {"linux", "windows", "macos", "publish"} <= set(jobs)
-    assert "packaging/old_glibc.sh" in _steps(jobs["linux"]) and "packaging/deb.py" in _steps(jobs["linux"])
+    linux = _steps(jobs["linux"])
+    assert all(step in linux for step in ("packaging/old_glibc.sh", "packaging/deb.py", "packaging/appimage.py"))
     for platform in ("windows", "macos"):
         assert "python packaging/build.py" in _steps(jobs[platform])  # (build.py runs the smoke test)
     assert "annotator.iss" in _steps(jobs["windows"]) and "hdiutil create" in _steps(jobs["macos"])
