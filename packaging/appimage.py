@@ -27,7 +27,7 @@ from deb import DESKTOP_ENTRY, ROOT
 
 APP_RUN = """#!/bin/sh
 # The AppImage's entry: the bundled app, with whatever the AppImage was started with.
-here=${APPDIR:-$(dirname "$(readlink -f "$0")")}
+here=$(dirname "$(readlink -f "$0")")
 exec "$here/annotator/annotator" "$@"
 """
 

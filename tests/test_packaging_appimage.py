@@ -57,3 +57,17 @@ def test_the_appimage_runs_its_bundle_unpacks_once_and_extracts_as_built(tmp_pat
     assert os.access(root / "AppRun", os.X_OK) and os.access(root / "annotator" / "annotator", os.X_OK)
     assert (root / "annotator.desktop").read_text().startswith("[Desktop Entry]")
     assert (root / "annotator.png").read_bytes().startswith(b"\x89PNG")
+
+    # extracting again never writes through a link someone left in the folder
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(root / "annotator" / "_internal" / "data")
+    (root / "annotator" / "_internal" / "data").symlink_to(elsewhere)
+    again = subprocess.run([str(appimage), "--appimage-extract"], cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode != 0 and "behind a link" in again.stderr
+    assert list(elsewhere.iterdir()) == []
+
+    # without a home to unpack into, it says so instead of guessing a shared folder
+    homeless = subprocess.run([str(appimage)], capture_output=True, text=True, env={"PATH": os.defpath}, timeout=60)
+    assert homeless.returncode != 0 and "set HOME" in homeless.stderr
