@@ -383,6 +383,7 @@ def test_a_row_the_project_refuses_on_writing_is_named_and_the_others_load_when_
     store_write = type(demo_store)._write_many
 
     def refusing(store, sql, rows):
+        rows = list(rows)  # (they may come as they are made: read them once)
         if sql.startswith("INSERT INTO links") and any(row[0] == refused for row in rows):
             raise ValidationError("The change was refused: a rule of the project.")
         return store_write(store, sql, rows)

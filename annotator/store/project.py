@@ -362,8 +362,9 @@ class ProjectStore:
         with self.transaction():
             return self._execute(sql, params)
 
-    def _write_many(self, sql: str, rows: list[tuple]) -> None:
-        """One statement for many rows, in one savepoint: all are written or none."""
+    def _write_many(self, sql: str, rows: Iterable[tuple]) -> None:
+        """One statement for many rows, in one savepoint: all are written or none. ``rows`` may
+        be made as they are written (100,000 tuples at once held 15 MB)."""
         with self.transaction():
             try:
                 self.db.conn.executemany(sql, rows)
@@ -694,8 +695,8 @@ class ProjectStore:
             claim.created_at = claim.created_at or stamp
             claim.updated_at = claim.updated_at or stamp
         self._write_many(f"INSERT INTO claims ({_CLAIM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(c.id, c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix, c.type_id, c.note,
-                           c.annotator, c.created_at, c.updated_at) for c in claims])
+                         ((c.id, c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix, c.type_id, c.note,
+                           c.annotator, c.created_at, c.updated_at) for c in claims))
         for recorder in self._recorders:
             recorder.claims.extend(claims)
 
@@ -849,8 +850,8 @@ class ProjectStore:
             link.created_at = link.created_at or stamp
             link.updated_at = link.updated_at or stamp
         self._write_many(f"INSERT INTO links ({_LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(k.id, k.from_claim_id, k.to_claim_id, _RELATION_VALUE[k.relation], k.note, k.annotator,
-                           k.created_at, k.updated_at) for k in links])
+                         ((k.id, k.from_claim_id, k.to_claim_id, _RELATION_VALUE[k.relation], k.note, k.annotator,
+                           k.created_at, k.updated_at) for k in links))
         for recorder in self._recorders:
             recorder.links.extend(links)
 
@@ -961,8 +962,8 @@ class ProjectStore:
             verdict.updated_at = verdict.updated_at or stamp
         self._write_many(
             f"INSERT INTO verdicts ({_VERDICT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(v.id, v.claim_id, _RATING_VALUE[v.rating], v.note, v.evidence_url, v.annotator or "", v.created_at,
-              v.updated_at, int(v.decides), v.rated_at or v.updated_at, v.review_url) for v in verdicts])
+            ((v.id, v.claim_id, _RATING_VALUE[v.rating], v.note, v.evidence_url, v.annotator or "", v.created_at,
+              v.updated_at, int(v.decides), v.rated_at or v.updated_at, v.review_url) for v in verdicts))
         for recorder in self._recorders:
             recorder.verdicts.extend(verdicts)
 

@@ -678,6 +678,7 @@ class _Loader:
             if not self._step(done, len(rows), "Placing claims in their documents…"):
                 return False
             self._plan_claim(row)
+            row.values = {}  # what the row said is in the plan now: let it go as the claims are placed
         return True
 
     def _plan_claim(self, row: _Row) -> None:
@@ -716,8 +717,11 @@ class _Loader:
             self._queue_verdict(row, earlier)
             return
         prefix, suffix = context(text, found.start, found.end)
+        quote = text[found.start:found.end]
+        if quote == v["quote"]:
+            quote = v["quote"]  # (one string for both: the plan holds it until the claim is written)
         claim = Claim(id=row.id or new_id(), document_id=doc_id, start=found.start, end=found.end,
-                      quote=text[found.start:found.end], prefix=prefix, suffix=suffix,
+                      quote=quote, prefix=prefix, suffix=suffix,
                       type_id=None, note=v["note"], annotator=v["annotator"],
                       created_at=v["created_at"], updated_at=v["updated_at"])
         self._write("claim", row, {"claim": claim, "found": found, "type": v["type"],
@@ -754,7 +758,7 @@ class _Loader:
         ids = {v.id for v in existing}
         pairs = {(v.claim_id, v.annotator or ""): v for v in existing}
         for row in self.rows[VERDICTS]:
-            v = row.values
+            v, row.values = row.values, {}  # (let go as the verdicts are planned, as claims are)
             if row.id and row.id in ids:
                 self.report.skipped[VERDICTS] += 1
                 continue
@@ -789,7 +793,7 @@ class _Loader:
         planned = {_link_key(a, b, r) for a, b, r in self.store.links_between(
             [c for c in ends if c in self.claim_ids and c not in self.planned_claims])}
         for row in rows:
-            v = row.values
+            v, row.values = row.values, {}  # (let go as the links are planned, as claims are)
             if row.id and row.id in ids:
                 self.report.skipped[LINKS] += 1
                 continue
