@@ -173,22 +173,15 @@ def _in_gold_order(est: dict[str, float | None]) -> bool:
                for i, hi in enumerate(GOLD_ORDER[:-1]))
 
 
-def keep_verdicts_on(store, propositions) -> None:
-    """Delete every verdict but those on claims of ``propositions`` (numbers in ``build_inputs``)."""
-    from annotator.services.reliability.inputs import build_inputs
-
-    inputs = build_inputs(store)
-    keep = {c for p in propositions for c in inputs.prop_claims[p]}
+def keep_verdicts_on(store, claims: set[str]) -> None:
+    """Delete every verdict but those on ``claims``."""
     for v in store.verdicts():
-        if v.claim_id not in keep:
+        if v.claim_id not in claims:
             store.delete_verdict(v.id)
 
 
-def most_reported(store, n: int = 3) -> list[int]:
+def most_reported(inputs, n: int = 3) -> list[int]:
     """The ``n`` checked propositions the most sources assert: what a fact-checker checks first."""
-    from annotator.services.reliability.inputs import build_inputs
-
-    inputs = build_inputs(store)
     pb = inputs.problem
     sources = np.bincount(np.unique(pb.prop * pb.n_sources + pb.source) // pb.n_sources, minlength=pb.n_props)
     return sorted(inputs.prop_rating, key=lambda p: (-sources[p], p))[:n]
@@ -208,8 +201,9 @@ def demo_rows(tmp: Path) -> list:
     create_demo_project(base).close()
     store = open_project(base)
     est = _demo_estimates(store)
-    top = sorted(most_reported(store))
-    checked = sorted(build_inputs(store).prop_rating)
+    inputs = build_inputs(store)  # (the copies below hold the same claims and propositions)
+    top = sorted(most_reported(inputs))
+    checked = sorted(inputs.prop_rating)
     store.close()
     shown = ", ".join(f"{k} {'declined' if v is None else f'{v:.0%}'}"
                       for k, v in sorted(est.items(), key=lambda kv: -(kv[1] or 0)))
@@ -222,7 +216,7 @@ def demo_rows(tmp: Path) -> list:
         shutil.copy(base, path)
         s = open_project(path)
         try:
-            keep_verdicts_on(s, props)
+            keep_verdicts_on(s, {c for p in props for c in inputs.prop_claims[p]})
             scores = score_project(s).sources
         finally:
             s.close()

@@ -14,7 +14,6 @@ the smoke test runs the bundle.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -22,8 +21,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import _offline, bundle_dir, platform_tag, version, write_checksum
-from deb import DESKTOP_ENTRY, ROOT
+from build import _offline, bare_environments, bundle_dir, platform_tag, version, write_checksum
+from deb import DESKTOP_ENTRY, ROOT, render_icons_apart
 
 APP_RUN = """#!/bin/sh
 # The AppImage's entry: the bundled app, with whatever the AppImage was started with.
@@ -52,10 +51,7 @@ def app_dir(bundle: Path, into: Path) -> Path:
     (root / "AppRun").chmod(0o755)
     (root / "annotator.desktop").write_text(DESKTOP_ENTRY, encoding="utf-8")
     icons = into / "icons"
-    # (drawn in a process of its own: Qt's application object must not be this one's)
-    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import deb; "
-                    "from pathlib import Path; deb.render_icons(Path(sys.argv[2]), Path(sys.argv[3]))",
-                    str(ROOT / "packaging"), str(ROOT / "resources" / "annotator.svg"), str(icons)], check=True)
+    render_icons_apart(icons)
     shutil.copy(icons / "256x256" / "apps" / "annotator.png", root / "annotator.png")
     (root / ".DirIcon").symlink_to("annotator.png")
     return root
@@ -86,11 +82,9 @@ def smoke(appimage: Path) -> None:
     """The AppImage's self-test without network and with a bare environment (its window on
     the display when there is one)."""
     with tempfile.TemporaryDirectory() as home:
-        env = {"PATH": os.defpath, "HOME": home, "ANNOTATOR_DATA_DIR": home, "ANNOTATOR_SETTINGS_DIR": home}
-        shown = os.environ.get("DISPLAY")
-        env.update({"DISPLAY": shown} if shown else {"QT_QPA_PLATFORM": "offscreen"})
-        for args in (["--version"], ["--self-test"]):
-            out = subprocess.run([*_offline(), str(appimage), *args], env=env, capture_output=True, text=True,
+        env, shown = bare_environments(home)
+        for args, run_env in ((["--version"], env), (["--self-test"], shown)):
+            out = subprocess.run([*_offline(), str(appimage), *args], env=run_env, capture_output=True, text=True,
                                  timeout=300)
             print(f"$ {appimage.name} {' '.join(args)}\n{out.stdout}{out.stderr}")
             if out.returncode != 0:

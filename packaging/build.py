@@ -42,9 +42,9 @@ def build() -> Path:
 
     print(f"wrote {write_notices(ROOT / 'build' / 'notices' / NOTICES_FILE)}")  # (the spec bundles it)
     if sys.platform in ("win32", "darwin"):  # the .exe's and the .app's icon (the spec converts it)
-        subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import deb; "
-                        "deb.render_icons(deb.ROOT / 'resources' / 'annotator.svg', deb.ROOT / 'build' / 'icons')",
-                        str(ROOT / "packaging")], check=True)
+        from deb import render_icons_apart
+
+        render_icons_apart(ROOT / "build" / "icons")
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
                     "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
                     str(ROOT / "packaging" / "annotator.spec")], check=True)
@@ -113,6 +113,18 @@ def _offline() -> list[str]:
     return []
 
 
+def bare_environments(home: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The environment a newsroom machine gives the app (no Python paths, the system's PATH,
+    ``home`` for its data and settings) offscreen, and the same for the self-test's window:
+    on the display when there is one (Xvfb will do), else offscreen too."""
+    bare = {k: os.environ[k] for k in ("SYSTEMROOT", "TEMP", "TMP", "LANG") if k in os.environ}
+    env = {**bare, "PATH": os.defpath, "HOME": home, "ANNOTATOR_DATA_DIR": home, "ANNOTATOR_SETTINGS_DIR": home,
+           "QT_QPA_PLATFORM": "offscreen"}
+    display = os.environ.get("DISPLAY")
+    shown = {**{k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}, "DISPLAY": display} if display else env
+    return env, shown
+
+
 def smoke() -> None:
     """Run the bundled executable headless, without network and with a bare environment (as a
     newsroom machine would run it): its self-test, the CLI and the demo project."""
@@ -121,13 +133,8 @@ def smoke() -> None:
     offline = _offline()
     print("no network for the bundle: " + ("yes (unshare -n)" if offline else "not available here"))
     with tempfile.TemporaryDirectory() as tmp:
-        bare = {k: os.environ[k] for k in ("SYSTEMROOT", "TEMP", "TMP", "LANG") if k in os.environ}
-        env = {**bare, "PATH": os.defpath, "HOME": tmp, "ANNOTATOR_DATA_DIR": tmp, "ANNOTATOR_SETTINGS_DIR": tmp,
-               "QT_QPA_PLATFORM": "offscreen"}
+        env, shown = bare_environments(tmp)
         project, other = Path(tmp) / "smoke.annotator", Path(tmp) / "other.annotator"
-        # The self-test's window on the display when there is one (Xvfb will do), else offscreen.
-        shown = {**{k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}, "DISPLAY": os.environ["DISPLAY"]} \
-            if os.environ.get("DISPLAY") else env
         for args, run_env in ((["--version"], env), (["--self-test"], shown), (["demo", str(project)], env),
                               (["info", str(project)], env), (["search", str(project), "Copenhagen"], env),
                               (["demo", str(other)], env), (["merge", str(project), str(other)], env)):

@@ -106,6 +106,14 @@ def render_icons(svg: Path, into: Path) -> None:
             raise SystemExit(f"cannot write the {size}px icon")
 
 
+def render_icons_apart(into: Path) -> None:
+    """``render_icons`` of the app's icon, in a process of its own (Qt's application object
+    must not be the caller's): for build.py and appimage.py."""
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+                    "import deb; deb.render_icons(deb.ROOT / 'resources' / 'annotator.svg', Path(sys.argv[2]))",
+                    str(ROOT / "packaging"), str(into)], check=True)
+
+
 def installed_size_kb(root: Path) -> int:
     return sum(f.stat().st_size for f in root.rglob("*") if f.is_file() and not f.is_symlink()) // 1024
 

@@ -97,8 +97,7 @@ mkdir -p "$ROOT/dist"
 for archive in "$WORK"/build/annotator/dist/annotator-*-linux-*.tar.gz; do
     name=$(basename "$archive" .tar.gz)-glibc2.31.tar.gz
     cp "$archive" "$ROOT/dist/$name"
-    cd "$ROOT/dist"
-    { grep -v "  $name\$" SHA256SUMS 2>/dev/null || true; sha256sum "$name"; } > SHA256SUMS.new
-    mv SHA256SUMS.new SHA256SUMS
+    python3 -c "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import build; \
+build.write_checksum(Path(sys.argv[2]))" "$ROOT/packaging" "$ROOT/dist/$name"  # (its line in SHA256SUMS)
     echo "built $ROOT/dist/$name"
 done
