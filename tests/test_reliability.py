@@ -315,6 +315,30 @@ def test_cli_score(tmp_path):
     post = next(s for s in data["sources"] if s["name"] == "Evening Post")
     assert post["record"] is None and post["status"] == NOT_ENOUGH
     assert post["reason"].startswith("too little evidence yet: its 1 claim ")
+    assert not any(n.startswith("no claim has a verdict yet") for n in data["notes"])
+
+
+def test_without_any_verdict_the_scores_say_what_they_assume(tmp_path):
+    """Without a verdict the scores rest on the sources' agreement, read so that fewer of them are
+    mostly wrong: the CLI, its JSON and every scoring say so before any number is read."""
+    from annotator.services.reliability.scores import NO_VERDICTS_CAVEAT
+    from annotator.store import create_project
+
+    path = tmp_path / "unchecked.annotator"
+    store = create_project(path)
+    room = Newsroom(store)
+    ids = room.doc("Daily Planet", ["The senator voted against the bill.", "The vote was 51 to 49."])
+    room.same(room.claim("Evening Post", "The vote was 51 to 49."), ids[1])
+    assert score_project(store).notes[0] == NO_VERDICTS_CAVEAT
+    store.close()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path)], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert f"note: {NO_VERDICTS_CAVEAT}" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "annotator", "score", str(path), "--json"], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert json.loads(r.stdout)["notes"][0] == NO_VERDICTS_CAVEAT
 
 
 def test_claims_join_into_propositions_labelled_by_their_first_claim():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -199,3 +201,78 @@ def test_a_threshold_of_certainty_shows_only_certain_copies():
     certain = suspected_copies(inputs, res, min_probability=1.0)
     assert all(c.probability == 1.0 for c in certain)
     assert len(certain) <= len(suspected_copies(inputs, res))
+
+
+def _yes_no_newsroom(seed: int, *, clusters: int, per_cluster: int = 3):
+    """40 outlets (8 unreliable, 8 mixed) answering 400 yes/no questions in their own words, no
+    verdicts; optionally
+    ``clusters`` groups of ``per_cluster`` outlets, each re-telling most of what one unreliable
+    outlet covers (and nothing marks them: no shared wording, no "derived from" link)."""
+    rng = np.random.default_rng(seed)
+    S, Q = 40, 400
+    theta = np.r_[rng.beta(2, 6, 8), rng.beta(5, 5, 8), rng.beta(8, 2, 24)]
+    rate = np.clip(rng.lognormal(np.log(0.12), 0.5, S), 0.01, 1.0)
+    answer = rng.integers(0, 2, Q)
+    said = np.full((S, Q), -1)
+    for s in range(S):
+        covered = rng.random(Q) < rate[s]
+        right = rng.random(Q) < theta[s]
+        said[s, covered] = np.where(right, answer, 1 - answer)[covered]
+    copiers = np.arange(S - clusters * per_cluster, S)
+    for k, c in enumerate(copiers):  # the originals are outlets 0, 1, ..., unreliable
+        o = k // per_cluster
+        takes = (said[o] >= 0) & (rng.random(Q) < 0.8)
+        said[c] = -1
+        said[c, takes] = said[o, takes]
+    src, q = np.nonzero(said >= 0)
+    # Each question's two answers are rival propositions (linked "contradicts" in the app).
+    prop = q * 2 + said[src, q]
+    present, prop = np.unique(prop, return_inverse=True)
+    problem = Problem(S, present.size, src, prop.reshape(-1), None, np.full(present.size, np.nan),
+                      group=present // 2)
+    truth = (present % 2 == answer[present // 2]).astype(float)
+    return problem, truth, copiers
+
+
+#: Newsrooms in which, counting only what the answers say, the model turned upside down.
+SEEDS = (3, 4, 7)
+
+
+def test_covering_the_same_questions_beyond_chance_exposes_copiers_the_answers_cannot():
+    """Six outlets re-telling an unreliable outlet's stories, with no verdicts: agreement alone
+    is the same for copying and for six reliable outlets once the model believes them, and the
+    model used to turn upside down. Which questions a source takes up does not depend on the
+    answers: the copiers share far more of the original's questions than chance would."""
+    for seed in SEEDS:
+        problem, truth, copiers = _yes_no_newsroom(seed, clusters=3)
+        res = fit(problem)
+        pairs = res.copies.pairs
+        # Each source's cluster: originals 0-2, then their copiers three by three; -1 for the rest.
+        cluster = np.full(problem.n_sources, -1)
+        cluster[:3] = np.arange(3)
+        cluster[copiers] = np.arange(copiers.size) // 3
+        planted = (cluster[pairs.lo] >= 0) & (cluster[pairs.lo] == cluster[pairs.hi])
+        assert np.all(pairs.overlap[planted] > 0) and np.all(pairs.overlap[~planted] == 0)
+        assert np.all(res.copies.p_copy[planted] > 0.5)
+        assert np.mean((res.prob > 0.5) == (truth == 1)) > 0.8
+
+
+def test_outlets_that_happen_to_cover_the_same_questions_are_not_named_copies():
+    for seed in SEEDS:
+        problem, _, _ = _yes_no_newsroom(seed, clusters=0)
+        res = fit(problem)
+        assert not np.any(res.copies.pairs.overlap > 0)
+        assert suspected_copies(SimpleNamespace(problem=problem), res) == []
+
+
+def test_a_copier_of_a_reliable_outlet_is_named_from_its_coverage_and_says_so():
+    """Copying a reliable outlet gives few shared false claims to point at; covering most of its
+    questions, far beyond chance, and agreeing on them is what names it."""
+    syn = generate(3000, 400, copiers=0.2, detect=0.0, verdict_share=0.1, seed=1)
+    res = fit(syn.problem)
+    shown = suspected_copies(SimpleNamespace(problem=syn.problem), res)
+    by_coverage = [c for c in shown if c.agreed_false < 3]
+    assert by_coverage and all(syn.dependent(np.array([c.copier]), np.array([c.original]))[0] for c in shown)
+    names = [f"outlet {i}" for i in range(syn.problem.n_sources)]
+    text = by_coverage[0].text(names)
+    assert f"{by_coverage[0].shared} shared where chance would give about" in text

@@ -256,10 +256,15 @@ class ReliabilityPanel(QWidget):
 
     def set_scores(self, scores: ScoreSummary) -> None:
         self.scores = scores
-        self.summary.setText(
-            f"From {scores.verdict_count} verdict{'s' if scores.verdict_count != 1 else ''} on "
-            f"{scores.proposition_count} distinct claims; {scores.base_rate * 100:.0f}% of checked claims "
-            "in this project held up.")
+        if scores.verdict_count:
+            text = (f"From {scores.verdict_count} verdict{'s' if scores.verdict_count != 1 else ''} on "
+                    f"{scores.proposition_count} distinct claims; {scores.base_rate * 100:.0f}% of checked claims "
+                    "in this project held up.")
+        else:  # what a journalist should know before reading any number (scores.NO_VERDICTS_CAVEAT)
+            caveat = scores.notes[0] if scores.notes else "no claim has a verdict yet"
+            text = f"{caveat[:1].upper()}{caveat[1:]}."
+        self.summary.setText(text)
+        self.summary.setToolTip("\n".join(scores.notes))
         self.chart.set_scores(scores.sources)
         ids = [s.source_id for s in scores.sources]
         if self.chart.selected in ids:

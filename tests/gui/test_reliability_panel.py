@@ -286,3 +286,28 @@ def test_a_source_without_an_estimate_says_why_in_the_list_and_the_panel(qtbot, 
     assert gazette.reason in item.toolTip(0)
     win.reliability.chart.select(gazette.source_id)
     assert "no estimate, too little evidence yet" in win.reliability.explain_title.text()
+
+
+def test_without_verdicts_the_panel_says_what_the_estimates_assume(qtbot, open_window, user):
+    """A project nobody has checked yet: the panel's first line says the estimates rest on an
+    assumption and how to anchor them; the first verdict replaces it with the checked share."""
+    from PySide6.QtCore import Qt
+
+    from annotator.app import resolve_startup_project
+
+    store = resolve_startup_project(None)  # the demo, as a first start makes it
+    for verdict in store.verdicts():
+        store.delete_verdict(verdict.id)
+    store.close()
+    win = open_window()
+    qtbot.waitUntil(lambda: win.reliability.scores is not None)
+    assert win.reliability.summary.text().startswith("No claim has a verdict yet: the estimates assume")
+    first = win.reliability.scores
+    claim = next(c for c in win.store.claims() if c.document_id == win.panes[0].document_id)
+    win.select_claim(claim.id)
+    user.focus(win, win.panes[0].view)
+    user.press(win.panes[0].view, Qt.Key.Key_5)
+    assert [v.rating for v in win.store.verdicts(claim.id)] == [Rating.FALSE]
+    qtbot.waitUntil(lambda: win.reliability.scores is not first and win.reliability.scores.verdict_count == 1)
+    assert win.reliability.summary.text().startswith("From 1 verdict on ")
+    win.close()

@@ -418,15 +418,24 @@ def _em(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior, fr
     return prob, iterations, converged
 
 
-def _low_share(problem, prob, prior) -> float:
-    """Share of sources with at least 3 claims that the model rates below 0.5."""
+def _low_share(problem, prob, prior, weight=None) -> float:
+    """Share of sources with at least 3 claims that the model rates below 0.5.
+
+    With ``weight`` (per assertion: how far its vote counts as independent), each source counts
+    as much as its average vote: nine outlets re-telling three unreliable ones are, once found,
+    three voices, not twelve "mostly wrong" sources that make the true solution look like the
+    mirror one."""
     src, prop, pol = problem.source, problem.prop, problem.polarity
     S = problem.n_sources
     correct = np.where(pol > 0, prob[prop], 1.0 - prob[prop])
     n = np.bincount(src, minlength=S)
     theta = (prior[0] + np.bincount(src, weights=correct, minlength=S)) / (prior[0] + prior[1] + n)
     busy = n >= 3
-    return float(np.mean(theta[busy] < 0.5)) if busy.any() else 0.0
+    if not busy.any():
+        return 0.0
+    voice = np.ones(S) if weight is None else np.bincount(src, weights=weight, minlength=S) / np.maximum(n, 1)
+    total = float(np.sum(voice[busy]))
+    return float(np.sum(voice[busy] * (theta[busy] < 0.5)) / total) if total > 0 else 0.0
 
 
 def _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob, prior):
@@ -439,12 +448,12 @@ def _mirror_guard(problem, cfg, groups, weight, fixed, prior_logit, scale, prob,
     claims (exclusivity groups) are no exception: clusters of copies of unreliable outlets
     nobody detected turned yes/no questions upside down too (bench/run.py regimes).
     """
-    share = _low_share(problem, prob, prior)
+    share = _low_share(problem, prob, prior, weight)
     if share < cfg.mirror_share:
         return prob, 0
     flipped = np.where(fixed, prob, 1.0 - prob)
     alt, more, _ = _em(problem, cfg, groups, weight, fixed, prior_logit, scale, flipped, prior, fresh=False)
-    if _low_share(problem, alt, prior) < share:
+    if _low_share(problem, alt, prior, weight) < share:
         return alt, more
     return prob, more
 

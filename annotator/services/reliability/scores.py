@@ -232,9 +232,18 @@ def score_inputs(inputs: ProjectInputs, config: Config | None = None, *, resume:
             estimate_interval=_interval(res.estimate_lo[s], res.estimate_hi[s]),
             claim_count=claims, effective_claims=float(res.n_eff[s]), copies_of=copies,
             copy_notes=copy_notes, status=status, evidence_needed=cfg.min_evidence))
-    return ProjectScores(sources=scores, base_rate=res.base_rate,
-                         verdict_count=int(np.sum(~np.isnan(pb.verdict))),
-                         proposition_count=pb.n_props, notes=list(inputs.notes), inputs=inputs, result=res)
+    verdicts = int(np.sum(~np.isnan(pb.verdict)))
+    notes = ([NO_VERDICTS_CAVEAT] if not verdicts and pb.source.size else []) + list(inputs.notes)
+    return ProjectScores(sources=scores, base_rate=res.base_rate, verdict_count=verdicts,
+                         proposition_count=pb.n_props, notes=notes, inputs=inputs, result=res)
+
+
+#: Said with every scoring of a project without verdicts. Without one, the scores rest on what
+#: the sources say of each other, read so that fewer independent voices are mostly wrong; when
+#: most are, the truth and its mirror image fit equally well (bench/run.py regimes, "a limit").
+NO_VERDICTS_CAVEAT = ("no claim has a verdict yet: the estimates assume that most sources telling a story in "
+                      "their own words are mostly right. Check a few claims (keys 1-6 on a selected claim) "
+                      "to anchor them")
 
 
 @dataclass
@@ -247,21 +256,27 @@ class SuspectedCopy:
     shared: int               # propositions both asserted
     agreed: int               # ... on which they said the same thing
     agreed_false: int         # ... that a verdict settled as false
+    chance: float | None = None  # propositions two independent sources like them would share, when far fewer
 
     def text(self, names: list[str]) -> str:
+        why = f"{self.agreed_false} of them checked false"
+        if self.chance is not None:
+            why = f"{why}; {self.shared} shared where chance would give about {max(self.chance, 1):.0f}"
         return (f"claims counted for less: says the same as {names[self.original]} on {self.agreed} of "
-                f"{self.shared} shared claims, {self.agreed_false} of them checked false "
-                f"(probability of copying {self.probability:.0%})")
+                f"{self.shared} shared claims, {why} (probability of copying {self.probability:.0%})")
 
 
 def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: float = 0.9,
-                     min_false: int = 3) -> list[SuspectedCopy]:
+                     min_false: int = 3, min_evidence_ratio: float = 20.0) -> list[SuspectedCopy]:
     """Source pairs shown to people as probable copies.
 
     The engine discounts votes by the copy probability whatever the evidence; people are shown
     a pair only when the probability is at least ``min_probability`` *and* the two agree on at
     least ``min_false`` claims checked false (agreeing on true claims is what reliable sources
-    do anyway, so that alone is never shown as copying).
+    do anyway, so that alone is never shown as copying) or take up the same claims far beyond
+    chance (``copying.overlap_evidence``: what an aggregator of one outlet does, whether that
+    outlet is right or wrong) *and* say the same on them ``min_evidence_ratio`` times likelier
+    under copying than not (outlets of one beat share their stories, not their answers).
 
     The probability shown against ``min_probability`` is the engine's evidence (its Bayes
     factor) under a prior of one copying pair among all the pairs tested, when that is rarer
@@ -283,13 +298,19 @@ def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: flo
     agreed = np.bincount(pairs.pair, minlength=pairs.n_pairs)
     agreed_false = np.bincount(pairs.pair, weights=false_row.astype(float), minlength=pairs.n_pairs)
     out = []
+    # Covering the same claims beyond chance names a pair only when what they say points to
+    # copying on its own too (outlets of one beat share stories, not their mistakes).
+    beyond_chance = np.zeros(pairs.n_pairs, dtype=bool)
+    if pairs.overlap is not None and est.evidence is not None:
+        beyond_chance = (pairs.overlap > 0) & (est.evidence >= np.log(min_evidence_ratio))
     for j in strong:
-        if agreed_false[j] < min_false:
+        if agreed_false[j] < min_false and not beyond_chance[j]:
             continue
         lo, hi = int(pairs.lo[j]), int(pairs.hi[j])
         copier, original = (hi, lo) if pairs.copier_is_hi[j] else (lo, hi)
+        chance = float(pairs.chance[j]) if beyond_chance[j] and pairs.chance is not None else None
         out.append(SuspectedCopy(copier, original, float(est.p_copy[j]), int(pairs.shared[j]),
-                                 int(agreed[j]), int(agreed_false[j])))
+                                 int(agreed[j]), int(agreed_false[j]), chance))
     out.sort(key=lambda c: (-c.probability, c.copier, c.original))
     return out
 
