@@ -276,3 +276,52 @@ def test_a_copier_of_a_reliable_outlet_is_named_from_its_coverage_and_says_so():
     names = [f"outlet {i}" for i in range(syn.problem.n_sources)]
     text = by_coverage[0].text(names)
     assert f"{by_coverage[0].shared} shared where chance would give about" in text
+
+
+def test_the_chance_overlap_is_the_sum_over_questions_of_both_chances():
+    """μ = Σ_q min(1, n_i·n_q/N)·min(1, n_j·n_q/N), worked out from sorted counts, equals the sum
+    taken question by question (busy sources included, for whom popular questions are certain)."""
+    from annotator.services.reliability.copying import overlap_evidence
+
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        S, Q = int(rng.integers(2, 12)), int(rng.integers(1, 40))
+        covers = rng.random((S, Q)) < rng.random(S)[:, None]
+        src, question = np.nonzero(covers)
+        if not src.size:
+            continue
+        lo, hi = np.triu_indices(S, 1)
+        shared = (covers[lo] & covers[hi]).sum(axis=1)
+        mu, _ = overlap_evidence(question, src, S, lo, hi, shared)
+        n_s, n_q = covers.sum(axis=1), covers.sum(axis=0)
+        chance = np.minimum(1.0, n_s[:, None] * n_q[None, :] / covers.sum())
+        expected = (chance[lo] * chance[hi]).sum(axis=1)
+        assert np.allclose(mu, np.maximum(expected, 1e-9), rtol=1e-12, atol=1e-12)
+
+
+def test_outlets_of_one_beat_are_not_named_copies_however_much_they_share():
+    """Six independent outlets (four unreliable) cover the same 60 questions far beyond chance;
+    with a third of the claims checked, two unreliable ones wrong on the same yes/no questions
+    must not be named copies: sharing stories is not sharing answers."""
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        S, Q = 40, 400
+        theta = np.r_[rng.beta(2, 6, 8), rng.beta(5, 5, 8), rng.beta(8, 2, 24)]
+        rate = np.clip(rng.lognormal(np.log(0.12), 0.5, S), 0.01, 1.0)
+        answer = rng.integers(0, 2, Q)
+        beat = np.isin(np.arange(S), [0, 1, 2, 3, 20, 21])
+        said = np.full((S, Q), -1)
+        for s in range(S):
+            chance = np.where(np.arange(Q) < 60, 0.7, 0.02) if beat[s] else np.full(Q, rate[s])
+            covered = rng.random(Q) < chance
+            right = rng.random(Q) < theta[s]
+            said[s, covered] = np.where(right, answer, 1 - answer)[covered]
+        src, q = np.nonzero(said >= 0)
+        present, prop = np.unique(q * 2 + said[src, q], return_inverse=True)
+        truth = (present % 2 == answer[present // 2]).astype(float)
+        verdict = np.where(rng.random(present.size) < 0.3, truth, np.nan)
+        problem = Problem(S, present.size, src, prop.reshape(-1), None, verdict, group=present // 2)
+        res = fit(problem)
+        pairs = res.copies.pairs
+        assert np.any(pairs.overlap[beat[pairs.lo] & beat[pairs.hi]] > 0), "the beat shares far beyond chance"
+        assert suspected_copies(SimpleNamespace(problem=problem), res) == []

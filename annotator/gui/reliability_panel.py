@@ -260,8 +260,11 @@ class ReliabilityPanel(QWidget):
             text = (f"From {scores.verdict_count} verdict{'s' if scores.verdict_count != 1 else ''} on "
                     f"{scores.proposition_count} distinct claims; {scores.base_rate * 100:.0f}% of checked claims "
                     "in this project held up.")
-        else:  # what a journalist should know before reading any number (scores.NO_VERDICTS_CAVEAT)
-            caveat = scores.notes[0] if scores.notes else "no claim has a verdict yet"
+        else:  # what a journalist should know before reading any number
+            from annotator.services.reliability.scores import NO_VERDICTS_CAVEAT  # (loaded with the scores)
+
+            caveat = scores.notes[0] if scores.notes and scores.notes[0] == NO_VERDICTS_CAVEAT else \
+                "no claim has a verdict yet"
             text = f"{caveat[:1].upper()}{caveat[1:]}."
         self.summary.setText(text)
         self.summary.setToolTip("\n".join(scores.notes))

@@ -154,7 +154,18 @@ def build_pairs(problem, *, min_shared: int = 5, max_per_prop: int = 60,
     lo, hi = keys // S, keys % S
     activity = np.bincount(src, minlength=S)
     copier_is_hi = (activity[hi] < activity[lo]) | (activity[hi] == activity[lo])
-    chance, overlap = overlap_evidence(qid[prop], src, S, lo, hi, shared)
+    # Questions shared, for the overlap: a source naming two rival answers of one question makes
+    # several rows of it for each partner; each question counts once.
+    key_sorted = key[order]
+    runs = np.diff(np.r_[np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]]), n])
+    if runs.size < n:
+        mult = np.empty(n)
+        mult[order] = np.repeat(runs, runs)
+        questions = np.bincount(pair_all[row_ok], weights=1.0 / (mult[a[row_ok]] * mult[b[row_ok]]),
+                                minlength=n_pairs)
+    else:
+        questions = shared.astype(float)
+    chance, overlap = overlap_evidence(qid[prop], src, S, lo, hi, questions)
     return Pairs(a=a[take], b=b[take], pair=pair_all[take], lo=lo, hi=hi, shared=shared,
                  disagree=disagree, copier_is_hi=copier_is_hi, overlap=overlap, chance=chance)
 
@@ -178,11 +189,14 @@ def overlap_evidence(question: np.ndarray, src: np.ndarray, n_sources: int, lo: 
     chance model gives source i question q with probability min(1, n_i·n_q/N) (n_i the questions
     i takes up, n_q the sources on q, N the total), so two independent sources are expected to
     share μ = Σ_q min(1, n_i·n_q/N)·min(1, n_j·n_q/N) questions. A pair sharing O > μ gets the
-    Poisson log likelihood ratio O·log(O/μ) − (O − μ), less log(number of pairs tested) +
+    Poisson log likelihood ratio O·log(O/μ) − (O − μ), less log(number of source pairs) +
     ``OVERLAP_MARGIN`` (so that the largest overlap among many independent pairs counts for
-    nothing), capped at ``OVERLAP_CAP``. It raises the pair's prior probability of copying; the
-    answers still decide (independent sources that disagree as often as chance says are not
-    discounted whatever their overlap).
+    nothing), capped at ``OVERLAP_CAP``. It raises the pair's prior probability of copying, and so
+    the discount of the copier's agreeing votes; what the two say decides the copy rate, and it
+    alone decides whether the pair is *shown* as copying (``scores.suspected_copies``). Outlets
+    of one beat, covering the same stories far beyond chance, can therefore be discounted a
+    little against each other where they agree: the price of finding copies that the answers
+    cannot tell from the truth.
 
     On the generated newsrooms (bench/run.py regimes, synthetic) planted pairs score 14-70 before
     the allowance, independent pairs at most 10; outlets of one beat in Emergent (two Apple news
@@ -192,6 +206,7 @@ def overlap_evidence(question: np.ndarray, src: np.ndarray, n_sources: int, lo: 
     """
     if not lo.size:
         return np.zeros(0), np.zeros(0)
+    tested = n_sources * (n_sources - 1) / 2.0  # (any pair could have been the one to share the most)
     key = np.unique(question.astype(np.int64) * n_sources + src)
     _, q_index = np.unique(key // n_sources, return_inverse=True)
     n_q = np.sort(np.bincount(q_index.reshape(-1)).astype(float))
@@ -207,7 +222,7 @@ def overlap_evidence(question: np.ndarray, src: np.ndarray, n_sources: int, lo: 
     observed = shared.astype(float)
     mu = np.maximum(mu, 1e-9)
     llr = np.where(observed > mu, observed * np.log(np.maximum(observed, 1e-300) / mu) - (observed - mu), 0.0)
-    return mu, np.clip(llr - np.log(lo.size) - OVERLAP_MARGIN, 0.0, OVERLAP_CAP)
+    return mu, np.clip(llr - np.log(tested) - OVERLAP_MARGIN, 0.0, OVERLAP_CAP)
 
 
 @dataclass
@@ -254,6 +269,7 @@ def estimate(pairs: Pairs, theta: np.ndarray, correct: np.ndarray, n_assertions:
     ratio = (t * t_orig + (1.0 - t) * (1.0 - t_orig)) / l_ind
     n_pairs = pairs.n_pairs
     # The prior, raised for a pair that covers the same questions far beyond chance.
+    prior = min(max(prior, 1e-9), 1.0 - 1e-9)
     log_odds = np.log(prior / (1.0 - prior)) + (pairs.overlap if pairs.overlap is not None else 0.0)
     p_prior = np.broadcast_to(1.0 / (1.0 + np.exp(-log_odds)), (n_pairs,))
     log_post = np.empty((RATES.size + 1, n_pairs))

@@ -266,30 +266,45 @@ class SuspectedCopy:
                 f"{self.shared} shared claims, {why} (probability of copying {self.probability:.0%})")
 
 
+#: How much likelier under copying than not the answers of a pair named for its overlap must be.
+MIN_EVIDENCE_RATIO = 20.0
+
+
 def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: float = 0.9,
-                     min_false: int = 3, min_evidence_ratio: float = 20.0) -> list[SuspectedCopy]:
+                     min_false: int = 3) -> list[SuspectedCopy]:
     """Source pairs shown to people as probable copies.
 
     The engine discounts votes by the copy probability whatever the evidence; people are shown
-    a pair only when the probability is at least ``min_probability`` *and* the two agree on at
-    least ``min_false`` claims checked false (agreeing on true claims is what reliable sources
-    do anyway, so that alone is never shown as copying) or take up the same claims far beyond
-    chance (``copying.overlap_evidence``: what an aggregator of one outlet does, whether that
-    outlet is right or wrong) *and* say the same on them ``min_evidence_ratio`` times likelier
-    under copying than not (outlets of one beat share their stories, not their answers).
+    a pair only when what the two *say* makes copying at least ``min_probability`` likely *and*
+    they agree on at least ``min_false`` claims checked false (agreeing on true claims is what
+    reliable sources do anyway, so that alone is never shown as copying) or take up the same
+    claims far beyond chance (``copying.overlap_evidence``: what an aggregator of one outlet
+    does, whether that outlet is right or wrong).
 
-    The probability shown against ``min_probability`` is the engine's evidence (its Bayes
-    factor) under a prior of one copying pair among all the pairs tested, when that is rarer
-    than the engine's prior: of hundreds of pairs, a few agree by chance, and two unreliable
-    outlets wrong on the same 15 yes/no questions were named copies (on generated newsrooms
-    without copiers, once in ten projects of 40 sources)."""
+    The probability judged against ``min_probability`` is the evidence of the answers alone (the
+    engine's Bayes factor, without the lift a large overlap gives its prior: outlets of one beat
+    share their stories, not their answers) under a prior of one copying pair among all the
+    pairs tested, when that is rarer than the engine's prior: of hundreds of pairs, a few agree
+    by chance, and two unreliable outlets wrong on the same 15 yes/no questions were named
+    copies (on generated newsrooms without copiers, once in ten projects of 40 sources). A pair
+    the overlap singled out is one among those it singled out, and its answers must favour
+    copying ``MIN_EVIDENCE_RATIO`` times over on their own."""
     est = res.copies
     if est is None or not est.p_copy.size:
         return []
     pairs = est.pairs
-    prior = min(res.config.copy_prior, 1.0 / pairs.n_pairs)
+    beyond_chance = np.zeros(pairs.n_pairs, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):  # (a prior of 1 leaves no evidence: nothing shown)
-        shown = _logit(est.p_copy) - _logit(np.float64(res.config.copy_prior)) + _logit(np.float64(prior))
+        if est.evidence is not None:
+            singled_out = pairs.overlap > 0 if pairs.overlap is not None else beyond_chance
+            beyond_chance = singled_out & (est.evidence >= np.log(MIN_EVIDENCE_RATIO))
+            # The pairs the answers have to single the pair out from: all those tested, or those
+            # the overlap singled out already.
+            among = np.where(beyond_chance, max(int(singled_out.sum()), 1), pairs.n_pairs)
+            shown = est.evidence + _logit(np.minimum(res.config.copy_prior, 1.0 / among))
+        else:
+            prior = min(res.config.copy_prior, 1.0 / pairs.n_pairs)
+            shown = _logit(est.p_copy) - _logit(np.float64(res.config.copy_prior)) + _logit(np.float64(prior))
         strong = np.flatnonzero(shown >= _logit(np.float64(min_probability)))
     if not strong.size:
         return []
@@ -298,11 +313,6 @@ def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: flo
     agreed = np.bincount(pairs.pair, minlength=pairs.n_pairs)
     agreed_false = np.bincount(pairs.pair, weights=false_row.astype(float), minlength=pairs.n_pairs)
     out = []
-    # Covering the same claims beyond chance names a pair only when what they say points to
-    # copying on its own too (outlets of one beat share stories, not their mistakes).
-    beyond_chance = np.zeros(pairs.n_pairs, dtype=bool)
-    if pairs.overlap is not None and est.evidence is not None:
-        beyond_chance = (pairs.overlap > 0) & (est.evidence >= np.log(min_evidence_ratio))
     for j in strong:
         if agreed_false[j] < min_false and not beyond_chance[j]:
             continue
