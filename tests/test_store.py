@@ -262,3 +262,20 @@ def test_texts_kept_are_bounded(store, monkeypatch):
     monkeypatch.setattr(type(store), "TEXT_CHARS_KEPT", 10)  # one text over the bound is still kept
     store.document_text(docs[0].id)
     assert list(store._texts) == [docs[0].id]
+
+
+def test_existing_finds_the_same_rows_whether_it_reads_the_table_whole_or_looks_ids_up(store):
+    """``existing`` reads a table's ids whole when it holds few rows next to the ids asked
+    about, and looks them up one by one otherwise: both ways give the same answer."""
+    doc = _doc(store, "One two three four five six seven eight nine ten.")
+    claims = [_claim(store, doc, k * 4, k * 4 + 3) for k in range(6)]
+    held = {c.id for c in claims}
+    unknown = {new_id() for _ in range(3)}
+    few_asked = {claims[0].id} | {next(iter(unknown))}  # 6 rows held, 2 asked: looked up
+    many_asked = held | unknown  # 6 held, 9 asked: read whole
+    assert store.existing("claims", few_asked) == {claims[0].id}
+    assert store.existing("claims", many_asked) == held
+    assert store.existing("claims", iter([claims[1].id, claims[1].id])) == {claims[1].id}
+    assert store.existing("claims", []) == set() and store.existing("links", many_asked) == set()
+    with pytest.raises(ValueError):
+        store.existing("documents; DROP TABLE claims", few_asked)

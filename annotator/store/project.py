@@ -705,11 +705,20 @@ class ProjectStore:
         return dict(self.db.execute("SELECT id, document_id FROM claims").fetchall())
 
     def existing(self, table: str, ids: Iterable[str]) -> set[str]:
-        """Those of ``ids`` that are rows of ``table`` (claims, links, verdicts, sources), in one query."""
+        """Those of ``ids`` that are rows of ``table`` (claims, links, verdicts, sources), in one
+        query. When the table holds few rows next to the ids asked about (a load into a project
+        with few annotations yet), its ids are read whole: looking up 100,000 ids one by one
+        in an empty table took 0.1 s each time."""
         if table not in ("claims", "links", "verdicts", "sources"):
             raise ValueError(table)
+        asked = ids if isinstance(ids, (set, frozenset)) else set(ids)
+        if not asked:
+            return set()
+        held = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if held <= 2 * len(asked):
+            return {row[0] for row in self.db.execute(f"SELECT id FROM {table}")} & asked
         return {row[0] for row in self.db.execute(
-            f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))", [_json_list(ids)])}
+            f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))", [_json_list(asked)])}
 
     def claim(self, claim_id: str) -> Claim:
         row = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE id = ?", [claim_id]).fetchone()
