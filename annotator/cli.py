@@ -32,8 +32,8 @@ from pathlib import Path
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
-COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "merge",
-            "agreement", "backups", "backup", "restore")
+COMMANDS = ("new", "demo", "import", "info", "search", "similar", "gui", "export", "load", "score", "conflicts",
+            "merge", "agreement", "backups", "backup", "restore")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -414,6 +414,34 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
+def cmd_conflicts(args) -> int:
+    from annotator.services.value_conflicts import project_conflicts
+    from annotator.store.opening import reading_while_checked
+
+    with reading_while_checked(_project_path(args.project)) as store:
+        found = project_conflicts(store)
+    if args.json:
+        print(_json_by_line({"conflicts": [c.to_dict() for c in found]}))
+        return EXIT_OK
+    if not found:
+        print("No two claims about the same thing disagree on a date, a figure or an actor.")
+        return EXIT_OK
+    for c in found:
+        print(f"{c.text()}\n    {c.source_a}: “{_clip(c.quote_a)}”  [{c.claim_a}]\n"
+              f"    {c.source_b}: “{_clip(c.quote_b)}”  [{c.claim_b}]")
+    kinds = {label: sum(1 for c in found if c.kind == kind) for kind, label in _CONFLICT_KINDS.items()}
+    print(f"\n{len(found)} disagreements (" + ", ".join(f"{n} on {label}s" for label, n in kinds.items() if n) + ").")
+    return EXIT_OK
+
+
+def _clip(text: str, width: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_CONFLICT_KINDS = {"when": "date", "how many": "figure", "who": "actor"}
+
+
 def cmd_gui(args) -> int:
     from annotator.app import run_gui
 
@@ -569,6 +597,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("conflicts", help="claims about the same thing that disagree on a date, a figure or an actor")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_conflicts)
 
     p = sub.add_parser("backups", help="list the automatic backups of a project")
     p.add_argument("project")

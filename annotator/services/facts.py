@@ -1,0 +1,234 @@
+"""Facts a passage states, read so that two passages can be compared: dates and years,
+figures (with their scale: "3M", "three million" and "3,000,000" are one figure), percentages,
+sums of money, and the organisations and people it names.
+
+Rule-based and offline: regular expressions over the text, no statistical model. What is read
+is deliberately narrow — a year must look like one (1900-2099), a figure of ten or more or with
+a scale word, a name a run of capitalised words that is not just the first word of a sentence —
+because every value read is a value that can be shown as a disagreement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from annotator.services.nlp import _NUMBER, _SCALE_SUFFIXES, _SCALE_WORDS, _WORD_NUMBERS, content_tokens
+
+YEAR, DATE, FIGURE, PERCENT, MONEY, ACTOR = "year", "date", "figure", "percent", "money", "actor"
+
+_MONTHS = {name: k for k, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATES = re.compile(
+    # 2014-05, 2014-05-21 / May 2014, May 21, 2014, 21 May 2014 / 2014
+    r"\b(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?\b"
+    r"|\b(?:(?:[0-3]?\d)\s+)?(?P<month>" + _MONTH + r")\.?(?:\s+[0-3]?\d(?:st|nd|rd|th)?,?)?\s+(?P<my>(?:19|20)\d\d)\b"
+    r"|(?<![\d$€£.,])\b(?P<year>(?:19|20)\d\d)\b(?!\s*(?:%|percent|per cent|-\d|\.\d|,\d))",
+    re.IGNORECASE)
+_MONEY_BEFORE = re.compile(r"(?:US)?[$€£]\s*$|\b(?:USD|EUR|GBP)\s*$")
+_MONEY_AFTER = re.compile(r"^\s*(?:dollars|euros|pounds|usd|eur|gbp)\b", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"^\s*(?:%|percent\b|per cent\b|percentage points?\b)", re.IGNORECASE)
+_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR", "euros": "EUR",
+             "£": "GBP", "gbp": "GBP", "pounds": "GBP"}
+# Words that end the phrase after a figure ("3 million user photos from 2014": photos).
+_PHRASE_ENDS = frozenset("""
+of from in on at by to for with and or but as that which who whom whose than since after before during
+was were is are be been has have had will would could should may might can said says
+""".split())
+
+# Names: runs of capitalised words (with "of", "for" or "de" inside a run), or acronyms.
+_NAME = re.compile(r"\b(?:[A-Z][\w'’&.-]*[\w]|[A-Z])(?:\s+(?:(?:of|for|de|du|van|von)\s+)?(?:[A-Z][\w'’&.-]*[\w]))*")
+# Capitalised words that are not names (sentence openers, titles, months, weekdays).
+_NOT_NAMES = frozenset("""
+a an the this that these those it its in on at of for from by with and or but as if when while after before
+since until during about into over under between among he she they we i you his her their our my your
+there here what which who whom whose how why where also however meanwhile according said says
+monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+mr mrs ms dr prof ceo cto founder president chief
+""".split()) | frozenset(_MONTHS)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One fact as written (``text``, at ``start``..``end`` of the text read) and as compared
+    (``key``): a year, a (year, month), a figure with what it counts, a percentage, a sum with
+    its currency, or a name folded to lower case."""
+
+    kind: str
+    key: object
+    text: str
+    start: int
+    end: int
+    nouns: frozenset[str] = frozenset()  # figures: what is counted, as content tokens ("~photo")
+
+
+def values(text: str, names: frozenset[str] = frozenset()) -> list[Value]:
+    """Every date, year, figure, percentage, sum and name in ``text``, in order. ``names``:
+    folded names known to be names (see :func:`known_names`), so that one opening a sentence
+    is read as a name too."""
+    found = _dates(text)
+    taken = [(v.start, v.end) for v in found]
+    found += [v for v in _figures(text) if not _overlaps(v, taken)]
+    found += _actors(text, names)
+    return sorted(found, key=lambda v: (v.start, v.kind))
+
+
+def _overlaps(v: Value, spans: list[tuple[int, int]]) -> bool:
+    return any(v.start < end and start < v.end for start, end in spans)
+
+
+def _dates(text: str) -> list[Value]:
+    out = []
+    for m in _DATES.finditer(text):
+        if m.group("iso_y"):
+            out.append(Value(DATE, (int(m.group("iso_y")), int(m.group("iso_m"))), m.group(0), m.start(), m.end()))
+        elif m.group("month"):
+            month = _MONTHS[m.group("month").lower()]
+            if m.group("month").lower() == "may" and not m.group(0)[0].isupper():
+                continue  # "may 2024 bring": the verb
+            out.append(Value(DATE, (int(m.group("my")), month), m.group(0), m.start(), m.end()))
+        else:
+            out.append(Value(YEAR, int(m.group("year")), m.group(0), m.start(), m.end()))
+    return out
+
+
+def _figures(text: str) -> list[Value]:
+    out = []
+    for m in _NUMBER.finditer(text):
+        if m.group("figure") is not None:
+            figure = m.group("figure")
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", figure):
+                value = Decimal(figure.replace(",", ""))
+            else:
+                value = Decimal(figure.replace(",", "."))
+            scaled = bool(m.group("suffix") or m.group("scale"))
+            if m.group("suffix"):
+                value *= _SCALE_SUFFIXES[m.group("suffix").lower()]
+            elif m.group("scale"):
+                value *= _SCALE_WORDS[m.group("scale").lower()]
+        else:
+            word, scale = m.group("word").lower(), m.group("wscale")
+            if word == "a" and scale is None:
+                continue
+            value = Decimal(1 if word == "a" else _WORD_NUMBERS[word])
+            scaled = scale is not None
+            if scale:
+                value *= _SCALE_WORDS[scale.lower()]
+        before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 24]
+        money = _MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after)
+        if money:
+            symbol = money.group(0).strip().lower().split()[0] if money.group(0).strip() else "$"
+            currency = _CURRENCY.get(symbol.rstrip(" "), _CURRENCY.get(symbol[-1:], "USD"))
+            start = m.start() - len(before) + money.start() if money.re is _MONEY_BEFORE else m.start()
+            out.append(Value(MONEY, (currency, value), text[start:m.end()], start, m.end()))
+            continue
+        if _PERCENT_AFTER.match(after):
+            end = m.end() + _PERCENT_AFTER.match(after).end()  # type: ignore[union-attr]
+            out.append(Value(PERCENT, value, text[m.start():end], m.start(), end))
+            continue
+        if not scaled and (value < 10 or re.fullmatch(r"(?:19|20)\d\d", m.group(0))):
+            continue  # small counts say little; a bare four-digit number in range is a year
+        out.append(Value(FIGURE, value, m.group(0), m.start(), m.end(), _nouns(after)))
+    return out
+
+
+_ARTICLES = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "my", "your"})
+
+
+def _nouns(after: str) -> frozenset[str]:
+    """What a figure counts: the words of the phrase after it, up to three ("3 million user
+    photos from 2014": user, photos; "an 800 million contract offer": contract, offer), as
+    content tokens. A figure followed at once by "for" or "on" counts what comes after it
+    ("paid 300 for surgery": surgery)."""
+    words = re.findall(r"[A-Za-z][\w'-]*|[^\sA-Za-z]", after[:60])
+    if words and words[0].lower() in ("for", "on"):
+        words = [w for w in words[1:4] if w.lower() not in _ARTICLES]
+    phrase = []
+    for word in words[:3]:
+        if not word[0].isalpha() or word.lower() in _PHRASE_ENDS:
+            break
+        phrase.append(word)
+    return frozenset(t for w in phrase for t in content_tokens(w))
+
+
+def known_names(texts) -> frozenset[str]:
+    """Folded names written capitalised inside a sentence somewhere in ``texts`` (a project's
+    documents): a sentence that opens with one of them still names it."""
+    found = set()
+    for text in texts:
+        for m in re.finditer(r"[a-z0-9,;]\s+((?:[A-Z][\w'’&.-]*[\w])(?:\s+[A-Z][\w'’&.-]*[\w])*)", text):
+            if m.group(1).split()[0].lower() not in _NOT_NAMES:
+                found.add(fold_name(m.group(1)))
+    return frozenset(found)
+
+
+def _actors(text: str, names: frozenset[str] = frozenset()) -> list[Value]:
+    out = []
+    for m in _NAME.finditer(text):
+        run = m.group(0)
+        cut = re.search(r"['’]s\s", run)  # "Led Zeppelin's Robert Plant": two names
+        if cut:  # (both parts are names: the possessive says so)
+            for offset, part in ((m.start(), run[:cut.start()]), (m.start() + cut.end(), run[cut.end():])):
+                out += [Value(v.kind, v.key, v.text, v.start + offset, v.end + offset)
+                        for v in _actors(part, names | {fold_name(part.split()[0])})]
+            continue
+        words = run.split()
+        # A run that begins a sentence may begin with an ordinary word ("The FTC", "Dating app").
+        while words and words[0].lower().strip(".") in _NOT_NAMES:
+            words = words[1:]
+        while words and words[-1].lower().strip(".") in _NOT_NAMES:
+            words = words[:-1]
+        if not words:
+            continue
+        name = " ".join(words)
+        start = m.start() + m.group(0).index(words[0])
+        at_sentence_start = start == 0 or re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[:start]) is not None
+        if at_sentence_start and len(words) == 1 and not _acronym(name) and fold_name(name) not in names \
+                and not _capitalised_elsewhere(name, text) and not _inner_capital(name):
+            continue  # an ordinary word that opens a sentence
+        if len(name) < 2 or name.isdigit():
+            continue
+        out.append(Value(ACTOR, fold_name(name), name, start, start + len(name)))
+    return out
+
+
+def _inner_capital(word: str) -> bool:
+    """"OkCupid", "iPhone", "McDonald": a capital inside the word marks a name."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+
+
+def _acronym(name: str) -> bool:
+    return len(name) >= 2 and name.replace(".", "").isupper()
+
+
+def _capitalised_elsewhere(word: str, text: str) -> bool:
+    """The word is written capitalised inside a sentence too (a name, not just an opener)."""
+    return re.search(r"[a-z,;]\s+" + re.escape(word) + r"\b", text) is not None
+
+
+def fold_name(name: str) -> str:
+    """A name as compared: accents and case folded, "The" and a possessive dropped."""
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("’", "'")
+    plain = re.sub(r"'s$", "", plain).casefold()
+    return re.sub(r"^the\s+", "", plain).strip(" .")
+
+
+def initials(name: str) -> str:
+    """"federal trade commission" -> "ftc" (small words skipped), to match an acronym."""
+    return "".join(w[0] for w in name.split() if w not in ("of", "for", "and", "the", "de"))
+
+
+def same_actor(a: str, b: str) -> bool:
+    """Two folded names for one actor: equal, one the other's acronym, or one a word of the
+    other's ("OkCupid" and "OkCupid Inc", "Zeiler" and "Matthew Zeiler")."""
+    if a == b:
+        return True
+    if " " not in a and " " in b and (a == initials(b) or a in b.split()):
+        return True
+    return " " not in b and " " in a and (b == initials(a) or b in a.split())

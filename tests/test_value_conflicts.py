@@ -1,0 +1,134 @@
+"""Where sources disagree on a fact: dates, figures and actors read from claims, and the pairs of
+claims about one thing that state different ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from annotator.core.model import Relation
+from annotator.services.facts import ACTOR, DATE, FIGURE, MONEY, PERCENT, YEAR, same_actor, values
+from annotator.services.value_conflicts import HOW_MANY, WHEN, WHO, project_conflicts
+from tests.test_reliability import Newsroom
+
+
+def _read(text: str) -> list[tuple]:
+    return [(v.kind, v.key) for v in values(text)]
+
+
+def test_dates_and_years_are_read_with_their_month_when_given():
+    assert _read("In July 2019, the paper reported it") == [(DATE, (2019, 7))]
+    assert _read("2016-05\nClarifai receives the dataset") == [(DATE, (2016, 5))], "an opener may be any word"
+    assert [(v.kind, v.key) for v in values("2016-05\nClarifai receives the dataset", frozenset({"clarifai"}))] == \
+        [(DATE, (2016, 5)), (ACTOR, "clarifai")], "a name the project writes mid-sentence elsewhere"
+    assert (YEAR, 2014) in _read("The data was shared back in 2014.")
+    assert (DATE, (2021, 5)) in _read("It closed on May 3, 2021.")
+    assert _read("Up 2,000 from 1,500") == [(FIGURE, Decimal(2000)), (FIGURE, Decimal(1500))], "not years"
+    assert not [k for k, _ in _read("a 12-inch screen, 40 pages") if k in (YEAR, DATE)]
+
+
+def test_figures_are_one_figure_however_written_and_say_what_they_count():
+    three = [v for v in values("Clarifai deleted 3M OkCupid user photos") if v.kind == FIGURE]
+    assert [(v.key, "~photo" in v.nouns) for v in three] == [(Decimal(3_000_000), True)]
+    assert [v.key for v in values("three million images") if v.kind == FIGURE] == [Decimal(3_000_000)]
+    assert [v.key for v in values("3,000,000 pictures") if v.kind == FIGURE] == [Decimal(3_000_000)]
+    assert _read("up 40% on the year") == [(PERCENT, Decimal(40))]
+    assert (MONEY, ("USD", Decimal("2500000000.0"))) in _read("Tesla raised $2.5 billion")
+    surgery = [v for v in values("paid 300 for surgery") if v.kind == FIGURE]
+    assert surgery[0].nouns == frozenset({"surgery"}), "a figure followed by 'for' counts what follows"
+    assert not [v for v in values("one of the two men") if v.kind == FIGURE], "small counts are not read"
+
+
+def test_names_are_runs_of_capitals_not_words_that_open_a_sentence():
+    names = [v.key for v in values("The FTC and OkCupid, which is owned by Match Group, reached a settlement")
+             if v.kind == ACTOR]
+    assert names == ["ftc", "okcupid", "match group"]
+    assert [v.key for v in values("Led Zeppelin's Robert Plant tore it up") if v.kind == ACTOR] == \
+        ["led zeppelin", "robert plant"]
+    assert not [v for v in values("Meanwhile the company said nothing.") if v.kind == ACTOR]
+    assert same_actor("ftc", "federal trade commission") and same_actor("zeiler", "matthew zeiler")
+    assert not same_actor("okcupid", "clarifai")
+
+
+def test_the_demo_shows_where_its_sources_disagree(tmp_path):
+    """The disagreements a fact-checker must see first in the demo: when the photos changed
+    hands (2014, 2016 or 2024), when it was reported (2019 or 2024), and who settled with the FTC."""
+    from annotator.services.demo import create_demo_project
+
+    store = create_demo_project(tmp_path / "demo.annotator")
+    try:
+        found = project_conflicts(store)
+    finally:
+        store.close()
+
+    def has(kind: str, x: str, y: str) -> bool:
+        return any(c.kind == kind and any(x in v for v in (c.value_a, c.value_b))
+                   and any(y in v for v in (c.value_a, c.value_b)) for c in found)
+
+    assert has(WHEN, "2014", "2016") and has(WHEN, "2014", "2024") and has(WHEN, "2019", "2024")
+    assert has(WHO, "OkCupid", "Clarifai")
+    assert not [c for c in found if c.kind == HOW_MANY], "every source says 3 million"
+    settled = next(c for c in found if c.kind == WHO and "Clarifai" in (c.value_a, c.value_b))
+    assert settled.linked == Relation.CONTRADICTS
+    assert "FTC" in settled.quote_a + settled.quote_b
+
+
+def test_claims_linked_as_one_that_give_other_figures_disagree_and_rounding_does_not(store):
+    room = Newsroom(store)
+    a = room.claim("Daily Planet", "The app shared 3 million photos with the startup.")
+    b = room.claim("Evening Post", "The app shared 2 million photos with the startup.")
+    c = room.claim("Morning Star", "The app shared about 3.1 million photos with the startup.")
+    room.same(a, b)
+    room.same(a, c)
+    found = project_conflicts(store)
+    figures = [{x.claim_a, x.claim_b} for x in found if x.kind == HOW_MANY]
+    assert {a, b} in figures and {b, c} in figures, "2 million against 3 (and 3.1) million"
+    assert {a, c} not in figures, "3 and about 3.1 million are one figure"
+
+
+def test_unlinked_claims_in_other_words_about_one_event_disagree_on_its_year(store):
+    room = Newsroom(store)
+    room.claim("Daily Planet", "In 2014 the dating site provided personal photographs of its users to the startup.")
+    room.claim("Evening Post", "Early in 2024 the dating site was supplying user photos to the startup, personal ones.")
+    room.claim("Morning Star", "The weather in 2020 was mild across the region.")
+    found = project_conflicts(store)
+    assert [(c.kind, {c.value_a, c.value_b}) for c in found] == [(WHEN, {"2014", "2024"})]
+    assert found[0].linked is None and found[0].shared >= 0.34
+
+
+def test_actors_are_compared_only_between_linked_claims(store):
+    room = Newsroom(store)
+    a = room.claim("Daily Planet", "Acme Corp settled with the regulator in March.")
+    b = room.claim("Evening Post", "Regulators say Globex settled with them in March.")
+    assert not [c for c in project_conflicts(store) if c.kind == WHO], "unlinked: not known to be one event"
+    room.service.link(a, b, Relation.CONTRADICTS)
+    who = [c for c in project_conflicts(store) if c.kind == WHO]
+    assert [(c.value_a, c.value_b) for c in who] in ([("Acme Corp", "Globex")], [("Globex", "Acme Corp")])
+
+
+def test_cli_lists_the_disagreements_in_words_and_as_json(tmp_path):
+    from annotator.services.demo import create_demo_project
+
+    path = tmp_path / "demo.annotator"
+    create_demo_project(path).close()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    r = subprocess.run([sys.executable, "-m", "annotator", "conflicts", str(path)], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "date: AI news aggregator (citing TNW) says “2016-05”, Unattributed report says “2014”" in r.stdout
+    assert "disagreements (" in r.stdout.splitlines()[-1]
+    r = subprocess.run([sys.executable, "-m", "annotator", "conflicts", str(path), "--json"], capture_output=True,
+                       text=True, env=env, timeout=120)
+    data = json.loads(r.stdout)["conflicts"]
+    assert {"kind", "label", "claim_a", "claim_b", "value_a", "value_b", "quote_a", "linked"} <= set(data[0])
+    assert any(c["label"] == "actor" and "Clarifai" in (c["value_a"], c["value_b"]) for c in data)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "1999", "$", "%", "A", "The The The", "x" * 5000])
+def test_odd_text_reads_without_error(text):
+    values(text)
