@@ -37,6 +37,7 @@ from annotator.gui import settings as app_settings
 from annotator.gui.backups import BackupsController
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel, TableRows
 from annotator.gui.conflicts_panel import ConflictsPanel
+from annotator.gui.disagreements import DisagreementsController, DisagreementsPanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.choices import DocumentChoices
 from annotator.gui.document_pane import DocumentPane
@@ -166,6 +167,16 @@ class MainWindow(QMainWindow):
         self.conflicts_dock = self.add_dock("Conflicts", "conflictsDock", self.conflicts_panel, RIGHT,
                                             tab_with=claims_dock)
         self._conflict_scores = None  # the scores whose disagreements the Conflicts list shows when on screen
+        self.disagreements_panel = DisagreementsPanel()
+        self.disagreements_panel.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        self.disagreements_panel.pairRequested.connect(self.show_side_by_side)
+        self.disagreements_panel.linkRequested.connect(
+            lambda a, b: self.linking.link(a, b, Relation.CONTRADICTS))
+        self.disagreements_dock = self.add_dock("Disagreements", "disagreementsDock", self.disagreements_panel,
+                                                RIGHT, tab_with=claims_dock)
+        self.disagreements = DisagreementsController(
+            panel=self.disagreements_panel, dock=self.disagreements_dock,
+            project_path=lambda: self._store.path if self._store is not None else None)
         self.conflicts_dock.visibilityChanged.connect(self._conflicts_shown)
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
@@ -398,7 +409,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         panels = view_menu.addMenu("&Panels")
         for dock in (self.sources_dock, self.search_dock, self.similar_dock, self.claims_dock,
-                     self.reliability_dock, self.conflicts_dock, self.inspector_dock):
+                     self.reliability_dock, self.conflicts_dock, self.disagreements_dock, self.inspector_dock):
             panels.addAction(dock.toggleViewAction())  # a closed panel comes back from here
         view_menu.addAction(self._action("Reset &Layout", self.reset_layout, None,
                                          "Every panel back where it was on the first start"))
@@ -464,6 +475,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.inspector.set_service(self.annotations)
         self.similar.bind(store, self.annotations)
+        self.disagreements.bind()
         self.hints.bind(store)
         self.search_panel.search_fn = store.search
         self.search_panel.results.clear()
@@ -785,6 +797,44 @@ class MainWindow(QMainWindow):
         self.search_panel.field.setFocus()
         self.search_panel.field.selectAll()
 
+    def show_side_by_side(self, claim_a: str, claim_b: str) -> None:
+        """Two claims in two panes (the first two not pinned, a new one if need be), each
+        selected in its document; the first becomes the selected claim."""
+        try:
+            a, b = self.store.claim(claim_a), self.store.claim(claim_b)
+        except AnnotatorError:
+            self.status("One of the two claims is gone.", 5000)
+            return
+        if a.document_id == b.document_id:
+            self.select_claim(a.id, focus_text=True)
+            return
+        free = [p for p in self.panes if not self._pinned(p)]
+        while len(free) < 2 and len(self.panes) < MAX_PANES:
+            added = self.add_pane()
+            if added is None:
+                break
+            free.append(added)
+        showing = {p.document_id: p for p in self.panes if p.document_id is not None}
+        both = (a.document_id, b.document_id)
+
+        def pane_for(document_id: str, avoid: DocumentPane | None) -> DocumentPane | None:
+            """The pane showing it already, else a free one showing neither (else any free one)."""
+            if document_id in showing and showing[document_id] is not avoid:
+                return showing[document_id]
+            spare = [p for p in free if p is not avoid]
+            return next((p for p in spare if p.document_id not in both), spare[0] if spare else None)
+
+        pane_a = pane_for(a.document_id, None)
+        pane_b = pane_for(b.document_id, pane_a)
+        for claim, pane in ((a, pane_a), (b, pane_b)):
+            if pane is None:
+                continue
+            if pane.document_id != claim.document_id:
+                self.show_in_pane(pane, claim.document_id)
+            pane.view.select_span(claim.start, claim.end)
+            pane.view.centerCursor()
+        self.select_claim(a.id)
+
     def open_at(self, document_id: str, start: int, end: int) -> None:
         """Show a document (in the pane already showing it, else a free one) at a range."""
         pane = next((p for p in self.panes if p.document_id == document_id), None)
@@ -998,6 +1048,7 @@ class MainWindow(QMainWindow):
         if self._journal_to_sync is not None:
             self.syncer.schedule(self._journal_to_sync)
         self.score_updater.schedule()
+        self.disagreements.changed()
         self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
                 or self._link_claims is None:
@@ -1521,6 +1572,7 @@ class MainWindow(QMainWindow):
         self.journal.stop()
         self.syncer.stop()
         self.similar.bind(None, None)
+        self.disagreements.cancel()
         self.hints.bind(None)
         Worker.wait_all()
         s = app_settings.settings()

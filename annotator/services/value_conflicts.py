@@ -317,3 +317,15 @@ def project_conflicts(store, cancelled: Callable[[], bool] = lambda: False) -> l
     facts = claim_facts(store.claim_spans(), texts, sources, cancelled)
     links = [(link.from_claim_id, link.to_claim_id, link.relation) for link in store.links()]
     return find_conflicts(facts, links, cancelled)
+
+
+def project_file_conflicts(path, cancelled: Callable[[], bool] = lambda: False) -> list[ValueConflict]:
+    """The disagreements of the project at ``path``, read through a read-only connection of the
+    caller's own (a worker's, while the app goes on writing through its own)."""
+    from annotator.store.opening import open_reader
+
+    store = open_reader(path)
+    try:
+        return project_conflicts(store, cancelled)
+    finally:
+        store.close()

@@ -61,7 +61,7 @@ def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
 
 def test_the_app_window_shows_one_tab_bar_per_group(qtbot, open_window):
     win = open_window()
-    qtbot.waitUntil(lambda: _groups(win) == [("Claims", "Reliability", "Conflicts"), ("Search", "Similar")])
+    qtbot.waitUntil(lambda: _groups(win) == [("Claims", "Reliability", "Conflicts", "Disagreements"), ("Search", "Similar")])
     win.similar.show()
     qtbot.waitUntil(win.similar.on_screen)
-    assert _groups(win) == [("Claims", "Reliability", "Conflicts"), ("Search", "Similar")]
+    assert _groups(win) == [("Claims", "Reliability", "Conflicts", "Disagreements"), ("Search", "Similar")]
