@@ -132,3 +132,27 @@ def test_cli_lists_the_disagreements_in_words_and_as_json(tmp_path):
 @pytest.mark.parametrize("text", ["", "   ", "1999", "$", "%", "A", "The The The", "x" * 5000])
 def test_odd_text_reads_without_error(text):
     values(text)
+
+
+def test_a_search_after_an_edit_reads_only_the_claims_that_changed(store, monkeypatch):
+    """The app searches again after each edit: what was read of unchanged claims is kept."""
+    from annotator.services import value_conflicts
+    from annotator.services.value_conflicts import FactsCache
+
+    room = Newsroom(store)
+    a = room.claim("Daily Planet", "The app shared 3 million photos with the startup.")
+    b = room.claim("Evening Post", "The app shared 2 million photos with the startup.")
+    room.same(a, b)
+    read = []
+    real = value_conflicts.values
+    monkeypatch.setattr(value_conflicts, "values", lambda text, names=frozenset(): read.append(text) or
+                        real(text, names))
+    cache = FactsCache()
+    first = project_conflicts(store, cache=cache)
+    assert len(first) == 1 and len(read) >= 2
+    read.clear()
+    c = room.claim("Morning Star", "The app shared 5 million photos with the startup.")
+    room.same(a, c)
+    again = project_conflicts(store, cache=cache)
+    assert read and all("5 million" in text or "Morning Star" in text for text in read), read
+    assert len(again) == 3  # a-b, a-c and b-c (one proposition)

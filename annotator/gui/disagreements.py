@@ -173,12 +173,13 @@ class DisagreementsPanel(QWidget):
             self._side_by_side()
 
 
-def _find(path: Path, *, progress: Callable, cancelled: Callable[[], bool]) -> list[ValueConflict] | None:
-    """The disagreements of the project at ``path`` (None when cancelled)."""
+def _find(path: Path, cache, *, progress: Callable, cancelled: Callable[[], bool]) -> list[ValueConflict] | None:
+    """The disagreements of the project at ``path`` (None when cancelled); ``cache``: what the
+    last search read of each claim (see ``value_conflicts.FactsCache``)."""
     from annotator.services.value_conflicts import project_file_conflicts
 
     progress(0, 0, "Comparing the claims' dates, figures and actors…")
-    found = project_file_conflicts(path, cancelled)
+    found = project_file_conflicts(path, cancelled, cache=cache, progress=progress)
     return None if cancelled() else found
 
 
@@ -190,6 +191,7 @@ class DisagreementsController(QObject):
         self.panel, self.dock, self.project_path = panel, dock, project_path
         self.worker: Worker | None = None
         self.stale = True  # the list does not show the project as it is now
+        self.cache: object | None = None  # what the searches read of each claim (value_conflicts.FactsCache)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(500)  # one search for a burst of edits
@@ -200,6 +202,7 @@ class DisagreementsController(QObject):
         """Another project (or none): what was listed is of the last one."""
         self.cancel()
         self.stale = True
+        self.cache = None
         self.panel.set_conflicts([])
         self.schedule()
 
@@ -227,8 +230,13 @@ class DisagreementsController(QObject):
             return
         self.cancel()
         self.stale = False
-        worker = Worker(_find, path)
-        worker.progress.connect(lambda _done, _total, label: self.panel.set_busy(label))
+        if self.cache is None:
+            from annotator.services.value_conflicts import FactsCache  # (off the start-up path)
+
+            self.cache = FactsCache()
+        worker = Worker(_find, path, self.cache)
+        worker.progress.connect(lambda done, total, label: self.panel.set_busy(
+            f"{label} ({done:,} of {total:,})" if total else label))
         worker.finished.connect(lambda found, w=worker: self._found(w, found))
         worker.failed.connect(lambda message, w=worker: self._failed(w, message))
         self.worker = worker

@@ -104,22 +104,58 @@ def _context_dates(text: str, start: int, end: int, names: frozenset[str]) -> tu
     return ()
 
 
+class FactsCache:
+    """What was read of each claim, kept between two searches of one project (the app searches
+    again after each edit): a claim read before, unchanged, is not read again, unless the
+    names the project's documents write mid-sentence changed (a document came or went that
+    names someone new)."""
+
+    def __init__(self) -> None:
+        self.names: frozenset[str] = frozenset()
+        self.by_document: dict[tuple[str, int], frozenset[str]] = {}  # (document, hash of its text) -> its names
+        self.claims: dict[tuple, ClaimFacts] = {}
+
+    def names_for(self, texts: dict[str, str]) -> frozenset[str]:
+        keys = {(doc_id, hash(text)): text for doc_id, text in texts.items()}
+        self.by_document = {key: self.by_document.get(key) or known_names([text]) for key, text in keys.items()}
+        names = frozenset().union(*self.by_document.values()) if self.by_document else frozenset()
+        if names != self.names:
+            self.names, self.claims = names, {}  # (facts read with other names)
+        return self.names
+
+
+#: Claims read between two progress reports.
+PROGRESS_EVERY = 2000
+
+
 def claim_facts(claims: Iterable[tuple[str, str, int, int, str]], texts: dict[str, str], sources: dict[str, str],
-                cancelled: Callable[[], bool] = lambda: False) -> list[ClaimFacts]:
+                cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> list[ClaimFacts]:
     """Each claim's facts. ``claims``: (id, document id, start, end, quote); ``texts`` and
     ``sources``: each document's text and source name."""
-    names = known_names(texts.values())
+    cache = cache if cache is not None else FactsCache()
+    names = cache.names_for(texts)
+    claims = list(claims)
     out = []
-    for claim_id, doc_id, start, end, quote in claims:
+    for done, (claim_id, doc_id, start, end, quote) in enumerate(claims):
         if cancelled():
             break
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(claims), "Reading the claims' dates, figures and names…")
+        key = (claim_id, doc_id, start, end, quote, sources.get(doc_id, ""))
+        known = cache.claims.get(key)
+        if known is not None:
+            out.append(known)
+            continue
         facts = tuple(values(quote, names))
         if not any(v.kind in (YEAR, DATE) for v in facts) and doc_id in texts:
             facts += _context_dates(texts[doc_id], start, end, names)
         plain = re.sub(r"\d", " ", quote)
         words = frozenset(w for w in content_tokens(plain) if not w.isdigit())
         in_names = frozenset(w for v in facts if v.kind == ACTOR for w in content_tokens(v.text)) & words
-        out.append(ClaimFacts(claim_id, doc_id, sources.get(doc_id, ""), quote, facts, words, in_names))
+        read = ClaimFacts(claim_id, doc_id, sources.get(doc_id, ""), quote, facts, words, in_names)
+        cache.claims[key] = read
+        out.append(read)
     return out
 
 
@@ -308,24 +344,29 @@ def find_conflicts(facts: list[ClaimFacts], links: Iterable[tuple[str, str, str]
     return out
 
 
-def project_conflicts(store, cancelled: Callable[[], bool] = lambda: False) -> list[ValueConflict]:
-    """The disagreements in a project (see :func:`find_conflicts`)."""
+def project_conflicts(store, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                      progress: Callable[[int, int, str], None] | None = None) -> list[ValueConflict]:
+    """The disagreements in a project (see :func:`find_conflicts`); ``cache`` keeps what was
+    read of each claim for the next search."""
     documents = store.documents()
     source_names = {s.id: s.name for s in store.sources()}
     sources = {d.id: source_names.get(d.source_id, d.title) for d in documents}
     texts = {d.id: store.document_text(d.id) for d in documents}
-    facts = claim_facts(store.claim_spans(), texts, sources, cancelled)
+    facts = claim_facts(store.claim_spans(), texts, sources, cancelled, cache=cache, progress=progress)
     links = [(link.from_claim_id, link.to_claim_id, link.relation) for link in store.links()]
+    if progress is not None:
+        progress(len(facts), len(facts), "Comparing claims about the same thing…")
     return find_conflicts(facts, links, cancelled)
 
 
-def project_file_conflicts(path, cancelled: Callable[[], bool] = lambda: False) -> list[ValueConflict]:
+def project_file_conflicts(path, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                           progress: Callable[[int, int, str], None] | None = None) -> list[ValueConflict]:
     """The disagreements of the project at ``path``, read through a read-only connection of the
     caller's own (a worker's, while the app goes on writing through its own)."""
     from annotator.store.opening import open_reader
 
     store = open_reader(path)
     try:
-        return project_conflicts(store, cancelled)
+        return project_conflicts(store, cancelled, cache=cache, progress=progress)
     finally:
         store.close()

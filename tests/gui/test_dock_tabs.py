@@ -59,9 +59,12 @@ def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
     assert _groups(window) == [("Claims", "Reliability"), ("Search", "Similar")]
 
 
+GROUPS = [("Claims", "Reliability", "Conflicts", "Disagreements"), ("Search", "Similar")]
+
+
 def test_the_app_window_shows_one_tab_bar_per_group(qtbot, open_window):
     win = open_window()
-    qtbot.waitUntil(lambda: _groups(win) == [("Claims", "Reliability", "Conflicts", "Disagreements"), ("Search", "Similar")])
+    qtbot.waitUntil(lambda: _groups(win) == GROUPS)
     win.similar.show()
     qtbot.waitUntil(win.similar.on_screen)
-    assert _groups(win) == [("Claims", "Reliability", "Conflicts", "Disagreements"), ("Search", "Similar")]
+    assert _groups(win) == GROUPS
