@@ -415,6 +415,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_conflicts(args) -> int:
+    from annotator.core.text import one_line
     from annotator.services.value_conflicts import project_conflicts
     from annotator.store.opening import reading_while_checked
 
@@ -427,16 +428,11 @@ def cmd_conflicts(args) -> int:
         print("No two claims about the same thing disagree on a date, a figure or an actor.")
         return EXIT_OK
     for c in found:
-        print(f"{c.text()}\n    {c.source_a}: “{_clip(c.quote_a)}”  [{c.claim_a}]\n"
-              f"    {c.source_b}: “{_clip(c.quote_b)}”  [{c.claim_b}]")
+        print(f"{c.text()}\n    {c.source_a}: “{one_line(c.quote_a, 100)}”  [{c.claim_a}]\n"
+              f"    {c.source_b}: “{one_line(c.quote_b, 100)}”  [{c.claim_b}]")
     kinds = {label: sum(1 for c in found if c.kind == kind) for kind, label in _CONFLICT_KINDS.items()}
     print(f"\n{len(found)} disagreements (" + ", ".join(f"{n} on {label}s" for label, n in kinds.items() if n) + ").")
     return EXIT_OK
-
-
-def _clip(text: str, width: int = 100) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 _CONFLICT_KINDS = {"when": "date", "how many": "figure", "who": "actor"}

@@ -20,6 +20,13 @@ def normalise_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text)
 
 
+def one_line(text: str | None, limit: int = 70) -> str:
+    """``text`` on one line (runs of whitespace, line breaks too, made one space), cut to
+    ``limit`` characters with an ellipsis: a quote as a list or a message shows it."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

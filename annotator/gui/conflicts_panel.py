@@ -25,17 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Rating
+from annotator.core.text import one_line
 
 if TYPE_CHECKING:
     from annotator.services.reliability.inputs import DisputedVerdicts
 
 CLAIM_ROLE = Qt.ItemDataRole.UserRole  # a verdict row: its claim's id
 DISPUTE_ROLE = Qt.ItemDataRole.UserRole + 1  # a disagreement row: its index in the list
-
-
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 class ConflictsPanel(QWidget):
@@ -194,13 +190,13 @@ class ConflictsPanel(QWidget):
         chosen = None
         for index in range(start, end):
             dispute = self._disputes[index]
-            quotes = list(dict.fromkeys(f"“{_short(v.quote)}” ({v.source})" for v in dispute.verdicts))
+            quotes = list(dict.fromkeys(f"“{one_line(v.quote)}” ({v.source})" for v in dispute.verdicts))
             head = quotes[0] + (f" and {len(quotes) - 1} more linked" if len(quotes) > 1 else "")
             top = QTreeWidgetItem([head, "", ""])
             top.setData(0, DISPUTE_ROLE, index)
             top.setToolTip(0, dispute.text())
             for v in dispute.verdicts:  # the latest few of each rating (see DisputedVerdicts.shortened)
-                row = QTreeWidgetItem([f"{v.rating.label.capitalize()}: “{_short(v.quote, 50)}” ({v.source})",
+                row = QTreeWidgetItem([f"{v.rating.label.capitalize()}: “{one_line(v.quote, 50)}” ({v.source})",
                                        v.annotator, v.when[:16].replace("T", " ")])
                 row.setData(0, CLAIM_ROLE, v.claim_id)
                 row.setToolTip(0, f"{v.rating.label}, by {v.annotator}: “{v.quote}” ({v.source}). "

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Relation
+from annotator.core.text import one_line
 from annotator.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -36,11 +37,6 @@ if TYPE_CHECKING:
 CONFLICT_ROLE = Qt.ItemDataRole.UserRole  # a disagreement row: its index in the list
 CLAIM_ROLE = Qt.ItemDataRole.UserRole + 1  # a quote row: its claim's id
 KIND_LABELS = {"when": "Date", "how many": "Figure", "who": "Actor"}
-
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 class DisagreementsPanel(QWidget):
@@ -97,12 +93,12 @@ class DisagreementsPanel(QWidget):
             self.tree.clear()
             chosen = None
             for index, c in enumerate(self.conflicts[:self.SHOWN]):
-                top = QTreeWidgetItem([f"{KIND_LABELS[c.kind]}: “{_short(c.value_a, 40)}” against "
-                                       f"“{_short(c.value_b, 40)}”", self._joined(c)])
+                top = QTreeWidgetItem([f"{KIND_LABELS[c.kind]}: “{one_line(c.value_a, 40)}” against "
+                                       f"“{one_line(c.value_b, 40)}”", self._joined(c)])
                 top.setData(0, CONFLICT_ROLE, index)
                 top.setToolTip(0, c.text())
                 for claim_id, source, quote in ((c.claim_a, c.source_a, c.quote_a), (c.claim_b, c.source_b, c.quote_b)):
-                    row = QTreeWidgetItem([f"{source}: “{_short(quote)}”", ""])
+                    row = QTreeWidgetItem([f"{source}: “{one_line(quote, 90)}”", ""])
                     row.setData(0, CLAIM_ROLE, claim_id)
                     row.setToolTip(0, f"{source}: “{quote}”. Enter or double-click to show the claim.")
                     top.addChild(row)

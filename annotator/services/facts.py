@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 
-from annotator.services.nlp import _NUMBER, _SCALE_SUFFIXES, _SCALE_WORDS, _WORD_NUMBERS, content_tokens
+from annotator.services.nlp import NUMBER, content_tokens, number_value
 
 YEAR, DATE, FIGURE, PERCENT, MONEY, ACTOR = "year", "date", "figure", "percent", "money", "actor"
 
@@ -99,26 +98,11 @@ def _dates(text: str) -> list[Value]:
 
 def _figures(text: str) -> list[Value]:
     out = []
-    for m in _NUMBER.finditer(text):
-        if m.group("figure") is not None:
-            figure = m.group("figure")
-            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", figure):
-                value = Decimal(figure.replace(",", ""))
-            else:
-                value = Decimal(figure.replace(",", "."))
-            scaled = bool(m.group("suffix") or m.group("scale"))
-            if m.group("suffix"):
-                value *= _SCALE_SUFFIXES[m.group("suffix").lower()]
-            elif m.group("scale"):
-                value *= _SCALE_WORDS[m.group("scale").lower()]
-        else:
-            word, scale = m.group("word").lower(), m.group("wscale")
-            if word == "a" and scale is None:
-                continue
-            value = Decimal(1 if word == "a" else _WORD_NUMBERS[word])
-            scaled = scale is not None
-            if scale:
-                value *= _SCALE_WORDS[scale.lower()]
+    for m in NUMBER.finditer(text):
+        read = number_value(m)
+        if read is None:
+            continue
+        value, scaled = read
         before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 24]
         money = _MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after)
         if money:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
+from annotator.core.text import one_line
 from annotator.core.clock import parse_ms
 from annotator.core.errors import AnnotatorError, NotFoundError
 from annotator.core.ids import new_id
@@ -158,9 +159,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _short(text: str | None, limit: int = 70) -> str:
+    return one_line(text, limit)
 
 
 def _norm_url(url: str | None) -> str:

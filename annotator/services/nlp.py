@@ -156,29 +156,40 @@ def _written(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+#: Figures and number words, with their scale (see :func:`number_value`).
+NUMBER = _NUMBER
+
+
+def number_value(match: re.Match) -> tuple[Decimal, bool] | None:
+    """The value of a :data:`NUMBER` match and whether a scale was written ("3M", "three
+    million"); None for the article "a" alone."""
+    if match.group("figure") is not None:
+        figure = match.group("figure")
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+", figure):
+            value = Decimal(figure.replace(",", ""))
+        else:
+            value = Decimal(figure.replace(",", "."))
+        if match.group("suffix"):
+            return value * _SCALE_SUFFIXES[match.group("suffix").lower()], True
+        if match.group("scale"):
+            return value * _SCALE_WORDS[match.group("scale").lower()], True
+        return value, False
+    word, scale = match.group("word").lower(), match.group("wscale")
+    if word == "a" and scale is None:
+        return None  # the article
+    value = Decimal(1 if word == "a" else _WORD_NUMBERS[word])
+    if scale:
+        return value * _SCALE_WORDS[scale.lower()], True
+    return value, False
+
+
 def normalise_numbers(text: str) -> str:
     """Write numbers one way: "3M", "3 million", "three million" and "3,000,000" all become
     "3000000", "1,5" and "1.5" become "1.5", so that outlets that round, abbreviate or use a
     decimal comma still match, while different figures stay different."""
     def replace(match: re.Match) -> str:
-        if match.group("figure") is not None:
-            figure = match.group("figure")
-            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", figure):
-                value = Decimal(figure.replace(",", ""))
-            else:
-                value = Decimal(figure.replace(",", "."))
-            if match.group("suffix"):
-                value *= _SCALE_SUFFIXES[match.group("suffix").lower()]
-            elif match.group("scale"):
-                value *= _SCALE_WORDS[match.group("scale").lower()]
-            return _written(value)
-        word, scale = match.group("word").lower(), match.group("wscale")
-        if word == "a" and scale is None:
-            return match.group(0)  # the article
-        value = Decimal(1 if word == "a" else _WORD_NUMBERS[word])
-        if scale:
-            value *= _SCALE_WORDS[scale.lower()]
-        return _written(value)
+        read = number_value(match)
+        return match.group(0) if read is None else _written(read[0])
 
     return _NUMBER.sub(replace, text)
 

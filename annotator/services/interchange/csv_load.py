@@ -38,6 +38,7 @@ from annotator.core.ids import new_id
 from annotator.core.model import Claim, Link, Rating, Relation, Verdict
 from annotator.core.ratings import rating_key, rating_spelled
 from annotator.core.text import (
+    one_line,
     EVIDENCE_AS_TEXT,
     checked_web_address,
     context,
@@ -148,9 +149,8 @@ class LoadReport:
         return out
 
 
-def _short(text: str | None, width: int = 60) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+def _short(text: str | None, limit: int = 60) -> str:
+    return one_line(text, limit)
 
 
 class _Invalid(Exception):

@@ -47,6 +47,7 @@ from typing import Any, NamedTuple, overload
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from annotator.core.text import one_line
 from annotator.core.model import RELATION_NUMBER, Rating, Relation, Verdict
 from annotator.services.reliability.engine import Problem
 
@@ -336,9 +337,8 @@ class _Entry(NamedTuple):
                    v.annotator or "someone", when, v.decides)
 
 
-def _short(quote: str, limit: int = 60) -> str:
-    quote = " ".join(quote.split())
-    return quote if len(quote) <= limit else quote[:limit - 1].rstrip() + "…"
+def _short(text: str | None, limit: int = 60) -> str:
+    return one_line(text, limit)
 
 
 # -- text re-use -------------------------------------------------------------------------
