@@ -156,3 +156,59 @@ def test_a_search_after_an_edit_reads_only_the_claims_that_changed(store, monkey
     again = project_conflicts(store, cache=cache)
     assert read and all("5 million" in text or "Morning Star" in text for text in read), read
     assert len(again) == 3  # a-b, a-c and b-c (one proposition)
+
+
+def test_hostile_text_is_read_in_one_pass_without_error():
+    """A long run of possessive names, a page of capitalised prose, digits and commas: read
+    without recursion or quadratic rescans."""
+    values("Acme's " * 3000 + "Bob")
+    values("Officials in Paris said Acme Corp paid 3 million dollars to Globex in 2014. " * 2000)
+    values("1," * 20000 + "5 people")
+    values("May " * 5000 + "2014")
+
+
+def test_ranges_and_both_orders_are_one_comparison(store):
+    """A figure inside the other claim's range agrees with it, whichever claim comes first; a
+    year inside a span of years too; "21 May 2014" is read; number words need a scale."""
+    from annotator.services.value_conflicts import ClaimFacts, claim_facts, find_conflicts
+
+    def disagree(x: str, y: str) -> list[tuple]:
+        out = []
+        for first, second in ((x, y), (y, x)):
+            facts: list[ClaimFacts] = claim_facts([("a", "d1", 0, len(first), first),
+                                                   ("b", "d2", 0, len(second), second)], {}, {})
+            out.append([(c.kind, c.value_a, c.value_b) for c in find_conflicts(facts, [("a", "b", "same_claim")])])
+        return out
+
+    assert disagree("Between 4,000 and 5,000 people were evacuated.", "4,500 people were evacuated.") == [[], []]
+    assert disagree("Between 4,000 and 5,000 people were evacuated.", "4,000 people were evacuated.") == [[], []]
+    assert disagree("The photos were shared from 2014 to 2016.", "The photos were shared in 2015.") == [[], []]
+    assert disagree("It had 3 million users.", "It had 2 million users.") == [
+        [("how many", "3 million", "2 million")], [("how many", "2 million", "3 million")]]
+    assert disagree("The fire killed 12 people on 21 May 2014.", "The fire killed 12 people in 2016.")[0] == [
+        ("when", "21 May 2014", "2016")]
+    assert not [v for v in values("Two hundred people and twenty five more") if v.kind == FIGURE]
+
+
+def test_claims_joined_only_through_other_claims_links_say_so(store):
+    room = Newsroom(store)
+    a = room.claim("Daily Planet", "The dating site handed over the photos in 2014.")
+    b = room.claim("Evening Post", "The dating site handed over the photos, a court heard.")
+    c = room.claim("Morning Star", "Handing over the photos happened in 2016, the filing says.")
+    room.same(a, b)
+    room.service.link(c, b, Relation.CONTRADICTS)
+    found = [x for x in project_conflicts(store) if {x.claim_a, x.claim_b} == {a, c}]
+    assert len(found) == 1 and found[0].through and found[0].relations == ()
+    assert "through linked claims (contradicts)" in found[0].text()
+
+
+def test_a_search_in_a_copy_of_the_cache_leaves_the_original_as_it_was(store):
+    from annotator.services.value_conflicts import FactsCache
+
+    room = Newsroom(store)
+    three = room.claim("Daily Planet", "It had 3 million users.")
+    room.same(three, room.claim("Evening Post", "It had 2 million users."))
+    cache = FactsCache()
+    copy = cache.copy()
+    project_conflicts(store, cache=copy)
+    assert copy.claims and not cache.claims

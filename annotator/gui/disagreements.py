@@ -4,7 +4,8 @@ two side by side, another links them as contradicting.
 
 The search reads the whole project, so it runs in a worker on a read-only connection of its
 own, when the dock is on screen: after it is shown, and a moment after each edit while it
-stays shown. A newer search cancels the one under way.
+stays shown. A newer search asks the one under way to stop and ignores whatever it still
+reports.
 """
 
 from __future__ import annotations
@@ -117,9 +118,9 @@ class DisagreementsPanel(QWidget):
 
     @staticmethod
     def _joined(c: ValueConflict) -> str:
-        if c.linked:
-            return Relation(c.linked).label
-        return f"{c.shared:.0%} words"
+        if c.linked is None:
+            return f"{c.shared:.0%} words"
+        return "linked claims" if c.through else Relation(c.linked).label
 
     def _summarise(self) -> None:
         count = len(self.conflicts)
@@ -145,11 +146,18 @@ class DisagreementsPanel(QWidget):
         return self.conflicts[index] if isinstance(index, int) and index < len(self.conflicts) else None
 
     def _offer(self) -> None:
+        """The buttons for the disagreement selected; two claims linked already (as the same
+        claim, say) are not linked again: that link is changed in the Inspector."""
         c = self.selected()
         self.side_by_side.setEnabled(c is not None)
-        linked = c is not None and c.linked == Relation.CONTRADICTS
-        self.link_button.setEnabled(c is not None and not linked)
-        self.link_button.setText("Linked as Contradicting" if linked else "Link as Contradicting")
+        relations = c.relations if c is not None else ()
+        self.link_button.setEnabled(c is not None and not relations)
+        self.link_button.setText("Linked as Contradicting" if Relation.CONTRADICTS in relations
+                                 else "Link as Contradicting")
+        self.link_button.setToolTip(
+            f"Already linked as {', '.join(Relation(r).label.lower() for r in relations)}; change that link "
+            "in the Inspector" if relations else
+            "Link the two claims as contradicting each other (Edit › Undo takes it back)")
 
     def _side_by_side(self) -> None:
         c = self.selected()
@@ -226,22 +234,27 @@ class DisagreementsController(QObject):
             return
         self.cancel()
         self.stale = False
-        if self.cache is None:
-            from annotator.services.value_conflicts import FactsCache  # (off the start-up path)
+        from annotator.services.value_conflicts import FactsCache  # (off the start-up path)
 
-            self.cache = FactsCache()
-        worker = Worker(_find, path, self.cache)
-        worker.progress.connect(lambda done, total, label: self.panel.set_busy(
-            f"{label} ({done:,} of {total:,})" if total else label))
-        worker.finished.connect(lambda found, w=worker: self._found(w, found))
+        # Each search reads into a copy: one cancelled meanwhile cannot leave what it read in
+        # the cache the next search uses; the copy of the one that finishes is kept.
+        cache = self.cache.copy() if isinstance(self.cache, FactsCache) else FactsCache()
+        worker = Worker(_find, path, cache)
+        worker.progress.connect(lambda done, total, label, w=worker: self._progress(w, done, total, label))
+        worker.finished.connect(lambda found, w=worker, c=cache: self._found(w, found, c))
         worker.failed.connect(lambda message, w=worker: self._failed(w, message))
         self.worker = worker
         worker.start()
 
-    def _found(self, worker: Worker, found: list[ValueConflict] | None) -> None:
+    def _progress(self, worker: Worker, done: int, total: int, label: str) -> None:
+        if worker is self.worker:  # (not a search replaced or cancelled meanwhile)
+            self.panel.set_busy(f"{label} ({done:,} of {total:,})" if total else label)
+
+    def _found(self, worker: Worker, found: list[ValueConflict] | None, cache: object) -> None:
         if worker is not self.worker or found is None:
             return  # a newer search replaced it, or it was cancelled
         self.worker = None
+        self.cache = cache
         self.panel.set_conflicts(found)
 
     def _failed(self, worker: Worker, message: str) -> None:

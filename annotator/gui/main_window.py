@@ -807,6 +807,8 @@ class MainWindow(QMainWindow):
             return
         if a.document_id == b.document_id:
             self.select_claim(a.id, focus_text=True)
+            self.status("Both claims are in this document: the other is further "
+                        f"{'down' if b.start > a.start else 'up'}.", 8000)
             return
         free = [p for p in self.panes if not self._pinned(p)]
         while len(free) < 2 and len(self.panes) < MAX_PANES:
@@ -828,6 +830,7 @@ class MainWindow(QMainWindow):
         pane_b = pane_for(b.document_id, pane_a)
         for claim, pane in ((a, pane_a), (b, pane_b)):
             if pane is None:
+                self.status("Every other pane is pinned: unpin one to see both claims side by side.", 8000)
                 continue
             if pane.document_id != claim.document_id:
                 self.show_in_pane(pane, claim.document_id)

@@ -8,12 +8,14 @@ Their facts are read with :mod:`annotator.services.facts`, from the quote and, f
 quote lacks, from its sentence or a date line just above it (timelines put the date on a line of
 its own). A pair disagrees:
 
-* **when** both give a year (or a month) and none of one's matches the other's;
+* **when** both give a year (or a month) and none of one's matches the other's (a span of years
+  it writes, "from 2014 to 2016", counts every year in it);
 * **how many / how much** when both give a figure of the same thing (or a percentage, or a sum
-  in one currency) and none is within :data:`FIGURE_TOLERANCE` of the other's;
-* **who**, for linked claims only, when both name someone the other does not (an acronym and
-  its full name are one actor): "The FTC and OkCupid reached a settlement" against "a
-  settlement with the FTC, Clarifai".
+  in one currency) and one gives a figure the other neither gives (within
+  :data:`FIGURE_TOLERANCE`) nor brackets in a range it writes;
+* **who**, for claims joined by links (their own, or their propositions'), when both name
+  someone the other does not (an acronym and its full name are one actor): "The FTC and OkCupid
+  reached a settlement" against "a settlement with the FTC, Clarifai".
 
 Qt-free; the app computes it in a worker and the command line prints it
 (``annotator conflicts``).
@@ -21,6 +23,7 @@ Qt-free; the app computes it in a worker and the command line prints it
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -28,7 +31,19 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from annotator.core.model import Relation
-from annotator.services.facts import ACTOR, DATE, FIGURE, MONEY, PERCENT, YEAR, Value, known_names, same_actor, values
+from annotator.services.facts import (
+    ACTOR,
+    DATE,
+    FIGURE,
+    MONEY,
+    PERCENT,
+    YEAR,
+    Value,
+    dates,
+    known_names,
+    same_actor,
+    values,
+)
 from annotator.services.nlp import content_tokens
 
 WHEN, HOW_MANY, WHO = "when", "how many", "who"
@@ -72,12 +87,19 @@ class ValueConflict:
     quote_b: str
     document_a: str
     document_b: str
-    linked: str | None = None  # the relation joining them, when someone linked them
-    shared: float = 0.0       # share of content words in common (unlinked pairs)
+    linked: str | None = None  # how they are joined by links: their own link's relation, or
+    #                            through other claims' links (``through`` says so); None: by words
+    shared: float = 0.0       # share of content words in common (pairs not joined by links)
+    through: bool = False     # joined through linked claims (one proposition, or ones linked to it)
+    relations: tuple[str, ...] = ()  # every link between the two claims themselves
 
     def text(self) -> str:
-        how = f"linked as {Relation(self.linked).label.lower()}" if self.linked else \
-            f"{self.shared:.0%} of their words in common"
+        if self.linked is None:
+            how = f"{self.shared:.0%} of their words in common"
+        elif self.through:
+            how = f"through linked claims ({Relation(self.linked).label.lower()})"
+        else:
+            how = f"linked as {Relation(self.linked).label.lower()}"
         return (f"{KIND_LABELS[self.kind]}: {self.source_a} says “{self.value_a}”, {self.source_b} says "
                 f"“{self.value_b}” ({how})")
 
@@ -85,20 +107,27 @@ class ValueConflict:
         return {**asdict(self), "label": KIND_LABELS[self.kind]}
 
 
-def _context_dates(text: str, start: int, end: int, names: frozenset[str]) -> tuple[Value, ...]:
-    """Dates for a quote that gives none: from its sentence, else from a line just above it that
-    holds only a date (a timeline's entry)."""
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    right_stop = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    right = min(right_stop) if right_stop else len(text)
-    sentence = [v for v in values(text[left:right], names) if v.kind in (YEAR, DATE)]
+#: How far around a quote its sentence is looked for (a "sentence" of a whole page has no end).
+CONTEXT = 300
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _context_dates(text: str, start: int, end: int) -> tuple[Value, ...]:
+    """Dates for a quote that gives none: from its sentence (up to ``CONTEXT`` characters either
+    side), else from a line just above it that holds only a date (a timeline's entry)."""
+    before = text[max(0, start - CONTEXT):start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    left = max(0, start - CONTEXT) + (ends[-1] if ends else 0)
+    after = _SENTENCE_END.search(text, end, min(len(text), end + CONTEXT))
+    right = after.start() if after else min(len(text), end + CONTEXT)
+    sentence = dates(text[left:right])
     if sentence:
         return tuple(sentence)
-    line_start = text.rfind("\n", 0, start)
+    line_start = text.rfind("\n", max(0, start - CONTEXT), start)
     if line_start > 0:
-        above_start = text.rfind("\n", 0, line_start) + 1
+        above_start = text.rfind("\n", max(0, line_start - 40), line_start) + 1
         above = text[above_start:line_start].strip()
-        found = [v for v in values(above, names) if v.kind in (YEAR, DATE)]
+        found = dates(above)
         if len(found) == 1 and len(above) <= len(found[0].text) + 3:
             return tuple(found)
     return ()
@@ -114,6 +143,11 @@ class FactsCache:
         self.names: frozenset[str] = frozenset()
         self.by_document: dict[tuple[str, int], frozenset[str]] = {}  # (document, hash of its text) -> its names
         self.claims: dict[tuple, ClaimFacts] = {}
+
+    def copy(self) -> FactsCache:
+        other = FactsCache()
+        other.names, other.by_document, other.claims = self.names, dict(self.by_document), dict(self.claims)
+        return other
 
     def names_for(self, texts: dict[str, str]) -> frozenset[str]:
         keys = {(doc_id, hash(text)): text for doc_id, text in texts.items()}
@@ -149,13 +183,16 @@ def claim_facts(claims: Iterable[tuple[str, str, int, int, str]], texts: dict[st
             continue
         facts = tuple(values(quote, names))
         if not any(v.kind in (YEAR, DATE) for v in facts) and doc_id in texts:
-            facts += _context_dates(texts[doc_id], start, end, names)
+            facts += _context_dates(texts[doc_id], start, end)
         plain = re.sub(r"\d", " ", quote)
         words = frozenset(w for w in content_tokens(plain) if not w.isdigit())
         in_names = frozenset(w for v in facts if v.kind == ACTOR for w in content_tokens(v.text)) & words
         read = ClaimFacts(claim_id, doc_id, sources.get(doc_id, ""), quote, facts, words, in_names)
         cache.claims[key] = read
         out.append(read)
+    if len(cache.claims) > 2 * len(out) + 1000:  # claims deleted or edited since: let them go
+        kept = {id(f) for f in out}
+        cache.claims = {k: f for k, f in cache.claims.items() if id(f) in kept}
     return out
 
 
@@ -174,8 +211,24 @@ def _first(facts: Iterable[Value], kinds: tuple[str, ...]) -> str:
     return ", ".join(dict.fromkeys(v.text for v in facts if v.kind in kinds))
 
 
+def _with_ranges(f: ClaimFacts) -> dict[int, set[int | None]]:
+    """A claim's years, with every year inside a range it writes ("from 2014 to 2016")."""
+    years = _years(f.facts)
+    in_quote = [v for v in f.facts if v.kind in (YEAR, DATE) and f.quote[v.start:v.end] == v.text]
+    for x, y in itertools.pairwise(in_quote):
+        if x.end <= y.start and _RANGE_BETWEEN.match(f.quote[x.end:y.start]):
+            low, high = sorted((_year_of(x), _year_of(y)))
+            for year in range(low + 1, min(high, low + 50)):
+                years.setdefault(year, set()).add(None)
+    return years
+
+
+def _year_of(v: Value) -> int:
+    return v.key if v.kind == YEAR else v.key[0]  # type: ignore[index,return-value]
+
+
 def _when(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str] | None:
-    ya, yb = _years(a.facts), _years(b.facts)
+    ya, yb = _with_ranges(a), _with_ranges(b)
     if not ya or not yb:
         return None
     if not set(ya) & set(yb):
@@ -193,15 +246,45 @@ def _close(x: Decimal, y: Decimal) -> bool:
     return top == 0 or abs(x - y) / top <= FIGURE_TOLERANCE
 
 
+_RANGE_BETWEEN = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.IGNORECASE)
+
+
+def _ranges(facts: list[Value], quote: str) -> list[tuple[Value, Value]]:
+    """Two figures of one kind written as a range ("4,000 to 5,000", "30-40%", "between 4,000
+    and 5,000"): each figure inside it is one the claim gives too."""
+    return [(x, y) for x, y in itertools.pairwise(facts)
+            if x.end <= y.start and _RANGE_BETWEEN.match(quote[x.end:y.start])]
+
+
+def _gives(facts: list[Value], ranges: list[tuple[Value, Value]], v: Value) -> bool:
+    """Whether a claim's figures (and ranges) include ``v``'s amount."""
+    if any(_same_amount(v, w) for w in facts):
+        return True
+    for x, y in ranges:
+        if v.kind == x.kind and (v.kind != MONEY or v.key[0] == x.key[0]):  # type: ignore[index]
+            low, high = sorted((_amount(x), _amount(y)))
+            if low * (1 - FIGURE_TOLERANCE) <= _amount(v) <= high * (1 + FIGURE_TOLERANCE):
+                return True
+    return False
+
+
+def _amount(v: Value) -> Decimal:
+    return v.key[1] if v.kind == MONEY else v.key  # type: ignore[index,return-value]
+
+
 def _how_many(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str] | None:
+    """A figure one claim gives for something the other gives another figure for, which the
+    other does not give (nor a range around it) for anything: compared both ways."""
     for kind in (FIGURE, PERCENT, MONEY):
         fa = [v for v in a.facts if v.kind == kind]
         fb = [v for v in b.facts if v.kind == kind]
-        for va in fa:
-            comparable = [vb for vb in fb if _comparable(va, vb)]
-            # (b gives another figure for the same thing, and a's figure for nothing else)
-            if comparable and not any(_same_amount(va, vb) for vb in fb):
-                return va.text, comparable[0].text
+        ra, rb = _ranges(fa, a.quote), _ranges(fb, b.quote)
+        for mine, theirs, their_ranges, flip in ((fa, fb, rb, False), (fb, fa, ra, True)):
+            for v in mine:
+                comparable = [w for w in theirs if _comparable(v, w)]
+                if comparable and not _gives(theirs, their_ranges, v) \
+                        and not any(_gives(mine, ra if not flip else rb, w) for w in comparable):
+                    return (comparable[0].text, v.text) if flip else (v.text, comparable[0].text)
     return None
 
 
@@ -232,7 +315,8 @@ def _who(a: ClaimFacts, b: ClaimFacts) -> tuple[str, str] | None:
     return None
 
 
-def _similar_pairs(facts: list[ClaimFacts]) -> dict[tuple[int, int], float]:
+def _similar_pairs(facts: list[ClaimFacts], cancelled: Callable[[], bool] = lambda: False
+                   ) -> dict[tuple[int, int], float]:
     """Unlinked claims of different documents that both give a date or a figure (only those can
     disagree without a link) and share most of their content words, found through an index of
     words (words in many claims are left out of it)."""
@@ -243,6 +327,8 @@ def _similar_pairs(facts: list[ClaimFacts]) -> dict[tuple[int, int], float]:
                 by_word[w].append(i)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for members in by_word.values():
+        if cancelled():
+            return {}
         if len(members) > COMMON_WORD_CLAIMS:
             continue
         for x in range(len(members)):
@@ -264,6 +350,8 @@ def _similar_pairs(facts: list[ClaimFacts]) -> dict[tuple[int, int], float]:
 #: Claims of a proposition (joined by "same claim" and "supports") paired with each other and with
 #: the claims of a proposition linked to it, up to this many members.
 PROPOSITION_PAIRS = 30
+#: Claims similar in words pair with the claims of each other's proposition, up to this many members.
+SIMILAR_THROUGH = 10
 
 
 def _propositions(n: int, linked: dict[tuple[int, int], str]) -> list[list[int]]:
@@ -312,24 +400,28 @@ def find_conflicts(facts: list[ClaimFacts], links: Iterable[tuple[str, str, str]
     to claim, relation) of the project's links."""
     index = {f.claim_id: i for i, f in enumerate(facts)}
     linked: dict[tuple[int, int], str] = {}
+    direct: dict[tuple[int, int], tuple[str, ...]] = defaultdict(tuple)
     for from_id, to_id, relation in links:
         if from_id in index and to_id in index and from_id != to_id:
             i, j = sorted((index[from_id], index[to_id]))
             linked.setdefault((i, j), str(relation))
+            direct[(i, j)] += (str(relation),)
     groups = _propositions(len(facts), linked)
-    for key, through in _through_propositions(groups, linked).items():
-        linked.setdefault(key, through)
-    pairs: dict[tuple[int, int], tuple[str | None, float]] = {k: (r, 0.0) for k, r in linked.items()}
-    for (i, j), share in _similar_pairs(facts).items():
-        # Similar to one claim of a proposition is about what all its claims say.
-        gi = groups[i] if len(groups[i]) <= PROPOSITION_PAIRS else [i]
-        gj = groups[j] if len(groups[j]) <= PROPOSITION_PAIRS else [j]
+    pairs: dict[tuple[int, int], tuple[str | None, float, bool]] = {k: (r, 0.0, False) for k, r in linked.items()}
+    for key, relation in _through_propositions(groups, linked).items():
+        pairs.setdefault(key, (relation, 0.0, True))
+    if cancelled():
+        return []
+    for (i, j), share in _similar_pairs(facts, cancelled).items():
+        # Similar to one claim of a small proposition is about what all its claims say.
+        gi = groups[i] if len(groups[i]) <= SIMILAR_THROUGH else [i]
+        gj = groups[j] if len(groups[j]) <= SIMILAR_THROUGH else [j]
         for x in gi:
             for y in gj:
                 if x != y and facts[x].document_id != facts[y].document_id:
-                    pairs.setdefault((min(x, y), max(x, y)), (None, share))
+                    pairs.setdefault((min(x, y), max(x, y)), (None, share, False))
     out = []
-    for (i, j), (joined, share) in sorted(pairs.items()):
+    for (i, j), (joined, share, indirect) in sorted(pairs.items()):
         if cancelled():
             break
         a, b = facts[i], facts[j]
@@ -340,7 +432,8 @@ def find_conflicts(facts: list[ClaimFacts], links: Iterable[tuple[str, str, str]
             found = check(a, b)
             if found:
                 out.append(ValueConflict(kind, a.claim_id, b.claim_id, a.source, b.source, found[0], found[1],
-                                         a.quote, b.quote, a.document_id, b.document_id, joined, share))
+                                         a.quote, b.quote, a.document_id, b.document_id, joined, share, indirect,
+                                         direct.get((i, j), ())))
     return out
 
 
