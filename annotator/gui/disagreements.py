@@ -11,7 +11,7 @@ reports.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -187,14 +187,19 @@ def _find(path: Path, cache, *, progress: Callable, cancelled: Callable[[], bool
     return None if cancelled() else found
 
 
-class DisagreementsController(QObject):
-    """Keeps the Disagreements dock's list up to date while it is on screen."""
+class ProjectView(QObject):
+    """Keeps a dock that shows something worked out from the whole project (the Disagreements
+    list, the Timeline) up to date while it is on screen: ``work(path, cache, progress=,
+    cancelled=)`` runs in a worker and returns what ``show`` is given (None: cancelled);
+    ``busy`` shows progress and failures."""
 
-    def __init__(self, *, panel: DisagreementsPanel, dock: QDockWidget, project_path: Callable[[], Path | None]):
+    def __init__(self, *, dock: QDockWidget, project_path: Callable[[], Path | None], work: Callable,
+                 show: Callable[[Any], None], busy: Callable[[str], None], empty: object, failure: str):
         super().__init__(dock)
-        self.panel, self.dock, self.project_path = panel, dock, project_path
+        self.dock, self.project_path, self.work, self.show, self.busy = dock, project_path, work, show, busy
+        self.empty, self.failure = empty, failure
         self.worker: Worker | None = None
-        self.stale = True  # the list does not show the project as it is now
+        self.stale = True  # what the dock shows is not the project as it is now
         self.cache: object | None = None  # what the searches read of each claim (value_conflicts.FactsCache)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -203,11 +208,11 @@ class DisagreementsController(QObject):
         dock.visibilityChanged.connect(lambda visible: self.schedule() if visible else None)
 
     def bind(self) -> None:
-        """Another project (or none): what was listed is of the last one."""
+        """Another project (or none): what was shown is of the last one."""
         self.cancel()
         self.stale = True
         self.cache = None
-        self.panel.set_conflicts([])
+        self.show(self.empty)
         self.schedule()
 
     def changed(self) -> None:
@@ -239,25 +244,32 @@ class DisagreementsController(QObject):
         # Each search reads into a copy: one cancelled meanwhile cannot leave what it read in
         # the cache the next search uses; the copy of the one that finishes is kept.
         cache = self.cache.copy() if isinstance(self.cache, FactsCache) else FactsCache()
-        worker = Worker(_find, path, cache)
+        worker = Worker(self.work, path, cache)
         worker.progress.connect(lambda done, total, label, w=worker: self._progress(w, done, total, label))
-        worker.finished.connect(lambda found, w=worker, c=cache: self._found(w, found, c))
+        worker.finished.connect(lambda result, w=worker, c=cache: self._done(w, result, c))
         worker.failed.connect(lambda message, w=worker: self._failed(w, message))
         self.worker = worker
         worker.start()
 
     def _progress(self, worker: Worker, done: int, total: int, label: str) -> None:
         if worker is self.worker:  # (not a search replaced or cancelled meanwhile)
-            self.panel.set_busy(f"{label} ({done:,} of {total:,})" if total else label)
+            self.busy(f"{label} ({done:,} of {total:,})" if total else label)
 
-    def _found(self, worker: Worker, found: list[ValueConflict] | None, cache: object) -> None:
-        if worker is not self.worker or found is None:
+    def _done(self, worker: Worker, result: object, cache: object) -> None:
+        if worker is not self.worker or result is None:
             return  # a newer search replaced it, or it was cancelled
         self.worker = None
         self.cache = cache
-        self.panel.set_conflicts(found)
+        self.show(result)
 
     def _failed(self, worker: Worker, message: str) -> None:
         if worker is self.worker:
             self.worker = None
-            self.panel.set_busy(f"The claims could not be compared: {message}")
+            self.busy(f"{self.failure}: {message}")
+
+
+def disagreements_view(panel: DisagreementsPanel, dock: QDockWidget,
+                       project_path: Callable[[], Path | None]) -> ProjectView:
+    """The Disagreements dock's list, kept up to date."""
+    return ProjectView(dock=dock, project_path=project_path, work=_find, show=panel.set_conflicts,
+                       busy=panel.set_busy, empty=[], failure="The claims could not be compared")

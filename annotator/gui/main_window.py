@@ -37,7 +37,8 @@ from annotator.gui import settings as app_settings
 from annotator.gui.backups import BackupsController
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel, TableRows
 from annotator.gui.conflicts_panel import ConflictsPanel
-from annotator.gui.disagreements import DisagreementsController, DisagreementsPanel
+from annotator.gui.disagreements import DisagreementsPanel, ProjectView, disagreements_view
+from annotator.gui.timeline import TimelinePanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.choices import DocumentChoices
 from annotator.gui.document_pane import DocumentPane
@@ -174,9 +175,21 @@ class MainWindow(QMainWindow):
             lambda a, b: self.linking.link(a, b, Relation.CONTRADICTS))
         self.disagreements_dock = self.add_dock("Disagreements", "disagreementsDock", self.disagreements_panel,
                                                 RIGHT, tab_with=claims_dock)
-        self.disagreements = DisagreementsController(
-            panel=self.disagreements_panel, dock=self.disagreements_dock,
-            project_path=lambda: self._store.path if self._store is not None else None)
+        self.disagreements = disagreements_view(self.disagreements_panel, self.disagreements_dock,
+                                                lambda: self._store.path if self._store is not None else None)
+        self.timeline_panel = TimelinePanel()
+        self.timeline_panel.chart.claimActivated.connect(lambda cid: self.select_claim(cid, focus_text=True))
+        self.timeline_panel.chart.documentActivated.connect(self._open_document)
+        self.timeline_panel.exportRequested.connect(self.export_timeline)
+        self.timeline_dock = self.add_dock("Timeline", "timelineDock", self.timeline_panel, RIGHT,
+                                           tab_with=claims_dock)
+        from annotator.gui import timeline as timeline_view
+
+        self.timeline = ProjectView(dock=self.timeline_dock,
+                                    project_path=lambda: self._store.path if self._store is not None else None,
+                                    work=timeline_view.build, show=self.timeline_panel.set_timeline,
+                                    busy=self.timeline_panel.set_busy, empty=None,
+                                    failure="The timeline could not be built")
         self.conflicts_dock.visibilityChanged.connect(self._conflicts_shown)
         self.source_scores: dict[str, SourceScore] = {}
         self.journal = JournalTidier(self, lambda: self._store.path if self._store is not None else None)
@@ -409,7 +422,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         panels = view_menu.addMenu("&Panels")
         for dock in (self.sources_dock, self.search_dock, self.similar_dock, self.claims_dock,
-                     self.reliability_dock, self.conflicts_dock, self.disagreements_dock, self.inspector_dock):
+                     self.reliability_dock, self.conflicts_dock, self.disagreements_dock, self.timeline_dock,
+                     self.inspector_dock):
             panels.addAction(dock.toggleViewAction())  # a closed panel comes back from here
         view_menu.addAction(self._action("Reset &Layout", self.reset_layout, None,
                                          "Every panel back where it was on the first start"))
@@ -476,6 +490,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_service(self.annotations)
         self.similar.bind(store, self.annotations)
         self.disagreements.bind()
+        self.timeline.bind()
         self.hints.bind(store)
         self.search_panel.search_fn = store.search
         self.search_panel.results.clear()
@@ -797,6 +812,21 @@ class MainWindow(QMainWindow):
         self.search_panel.field.setFocus()
         self.search_panel.field.selectAll()
 
+    def export_timeline(self) -> None:
+        """Save the Timeline as a PNG or SVG picture (the format by the name's extension)."""
+        folder = self._store.path.parent if self._store is not None else Path.home()
+        path = self.prompts.save_file("Export the Timeline", folder, "PNG picture (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += ".png"
+        try:
+            self.timeline_panel.chart.export(path)
+        except OSError as exc:
+            self.show_error(f"The timeline could not be saved: {exc}")
+            return
+        self.status(f"Timeline saved to {path}", 6000)
+
     def show_side_by_side(self, claim_a: str, claim_b: str) -> None:
         """Two claims in two panes (the first two not pinned, a new one if need be), each
         selected in its document; the first becomes the selected claim."""
@@ -1052,6 +1082,7 @@ class MainWindow(QMainWindow):
             self.syncer.schedule(self._journal_to_sync)
         self.score_updater.schedule()
         self.disagreements.changed()
+        self.timeline.changed()
         self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
                 or self._link_claims is None:
@@ -1576,6 +1607,7 @@ class MainWindow(QMainWindow):
         self.syncer.stop()
         self.similar.bind(None, None)
         self.disagreements.cancel()
+        self.timeline.cancel()
         self.hints.bind(None)
         Worker.wait_all()
         s = app_settings.settings()

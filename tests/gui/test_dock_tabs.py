@@ -59,7 +59,7 @@ def test_a_stale_tab_bar_is_hidden_and_the_live_ones_still_switch(qtbot):
     assert _groups(window) == [("Claims", "Reliability"), ("Search", "Similar")]
 
 
-GROUPS = [("Claims", "Reliability", "Conflicts", "Disagreements"), ("Search", "Similar")]
+GROUPS = [("Claims", "Reliability", "Conflicts", "Disagreements", "Timeline"), ("Search", "Similar")]
 
 
 def test_the_app_window_shows_one_tab_bar_per_group(qtbot, open_window):

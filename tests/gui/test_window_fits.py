@@ -54,7 +54,7 @@ def test_a_closed_panel_comes_back_from_the_view_menu_and_reset_layout(window, q
     assert panels.menuAction() in view_menu.actions()
     names = [a.text() for a in panels.actions()]
     assert names == ["Sources", "Search", "Similar", "Claims", "Reliability", "Conflicts", "Disagreements",
-                     "Inspector"]
+                     "Timeline", "Inspector"]
     win.inspector_dock.close()
     qtbot.waitUntil(lambda: not win.inspector_dock.isVisible())
     inspector = next(a for a in panels.actions() if a.text() == "Inspector")

@@ -1,0 +1,131 @@
+"""Who said it happened when: the claims placed on a time axis by the dates they state, one
+row per proposition, and the documents by their publication dates.
+
+A claim's dates are those :mod:`annotator.services.facts` reads from its quote, or from its
+sentence or a date line just above it when the quote gives none (as the Disagreements list
+reads them). A proposition is the claims joined by "same claim" and "supports" links; its row
+is labelled by its first claim. Qt-free: the app builds it in a worker and draws it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from annotator.services.facts import DATE, YEAR
+from annotator.services.value_conflicts import FactsCache, _propositions, claim_facts
+
+
+@dataclass(frozen=True)
+class TimePoint:
+    """A date a claim states: the year (and month, when it gives one), as written."""
+
+    claim_id: str
+    document_id: str
+    source: str
+    quote: str
+    year: int
+    month: int | None
+    text: str
+
+    @property
+    def position(self) -> float:
+        """Where on the axis, in years: a month at its middle, a bare year at its middle too."""
+        return self.year + ((self.month - 0.5) / 12 if self.month else 0.5)
+
+
+@dataclass(frozen=True)
+class Published:
+    document_id: str
+    title: str
+    source: str
+    year: int
+    month: int | None
+
+    @property
+    def position(self) -> float:
+        return self.year + ((self.month - 0.5) / 12 if self.month else 0.5)
+
+
+@dataclass
+class TimelineRow:
+    label: str                # the proposition's first claim, quoted
+    points: list[TimePoint] = field(default_factory=list)
+
+    @property
+    def disagrees(self) -> bool:
+        """Its claims state different years."""
+        return len({p.year for p in self.points}) > 1
+
+
+@dataclass
+class Timeline:
+    rows: list[TimelineRow]
+    published: list[Published]
+    sources: list[str]        # in the order their colours are given
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """The first and last year on the axis."""
+        years = [p.year for row in self.rows for p in row.points] + [d.year for d in self.published]
+        return (min(years), max(years)) if years else None
+
+
+_PUBLISHED = re.compile(r"(?P<y>(?:19|20)\d\d)(?:-(?P<m>0[1-9]|1[0-2]))?")
+
+
+def _published(value: str | None) -> tuple[int, int | None] | None:
+    """A document's publication date as stored (ISO 8601 from imports, or as typed)."""
+    if not value:
+        return None
+    m = _PUBLISHED.search(value)
+    return (int(m.group("y")), int(m.group("m")) if m.group("m") else None) if m else None
+
+
+def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                   progress: Callable[[int, int, str], None] | None = None) -> Timeline:
+    documents = store.documents()
+    source_names = {s.id: s.name for s in store.sources()}
+    sources = {d.id: source_names.get(d.source_id, d.title) for d in documents}
+    texts = {d.id: store.document_text(d.id) for d in documents}
+    facts = claim_facts(store.claim_spans(), texts, sources, cancelled, cache=cache, progress=progress)
+    index = {f.claim_id: i for i, f in enumerate(facts)}
+    linked: dict[tuple[int, int], str] = {}
+    for link in store.links():
+        a, b = index.get(link.from_claim_id), index.get(link.to_claim_id)
+        if a is not None and b is not None and a != b:
+            linked.setdefault((min(a, b), max(a, b)), str(link.relation))
+    groups = _propositions(len(facts), linked)
+    rows: dict[int, TimelineRow] = {}
+    for i, f in enumerate(facts):
+        dated = [v for v in f.facts if v.kind in (YEAR, DATE)]
+        if not dated:
+            continue
+        group = groups[i]
+        first = facts[min(group)]
+        row = rows.setdefault(id(group), TimelineRow(f"“{' '.join(first.quote.split())}”"))
+        for v in dated:
+            when: tuple[int, int | None] = (v.key, None) if v.kind == YEAR else v.key  # type: ignore[assignment]
+            row.points.append(TimePoint(f.claim_id, f.document_id, f.source, f.quote, when[0], when[1], v.text))
+    published = []
+    for d in documents:
+        stated = _published(d.published)
+        if stated is not None:
+            published.append(Published(d.id, d.title, sources[d.id], stated[0], stated[1]))
+    ordered = sorted(rows.values(), key=lambda r: (min(p.position for p in r.points), r.label))
+    names = sorted({p.source for r in ordered for p in r.points} | {d.source for d in published}, key=str.casefold)
+    return Timeline(ordered, sorted(published, key=lambda d: d.position), names)
+
+
+def project_file_timeline(path, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                          progress: Callable[[int, int, str], None] | None = None) -> Timeline:
+    """The timeline of the project at ``path``, read through a read-only connection of the
+    caller's own."""
+    from annotator.store.opening import open_reader
+
+    store = open_reader(path)
+    try:
+        return build_timeline(store, cancelled, cache=cache, progress=progress)
+    finally:
+        store.close()
