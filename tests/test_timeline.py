@@ -40,3 +40,15 @@ def test_a_proposition_whose_sources_give_different_years_is_marked(store):
     assert len(timeline.rows) == 1 and timeline.rows[0].disagrees
     assert sorted(p.year for p in timeline.rows[0].points) == [2014, 2016]
     assert timeline.sources == ["Daily Planet", "Evening Post"]
+
+
+def test_many_claims_of_one_date_and_source_are_one_mark(store):
+    """A claim repeated by one outlet a hundred times is drawn once per date (a chart of a large
+    project draws the rows in view, each mark once)."""
+    room = Newsroom(store)
+    first = room.claim("Daily Planet", "The photos changed hands in 2014.")
+    for k in range(5):
+        room.same(first, room.claim("Daily Planet", f"Story {k}: the photos changed hands in 2014."))
+    room.same(first, room.claim("Evening Post", "The photos changed hands in 2014."))
+    row = build_timeline(store).rows[0]
+    assert len(row.points) == 7 and sorted(p.source for p in row.marks) == ["Daily Planet", "Evening Post"]

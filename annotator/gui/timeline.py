@@ -86,7 +86,8 @@ class TimelineChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.paint(painter, QRectF(event.rect()))
+        # Only the rows in view: of a long timeline, a scroll area may ask for more.
+        self.paint(painter, QRectF(event.rect().intersected(self.visibleRegion().boundingRect())))
         painter.end()
 
     def paint(self, painter: QPainter, exposed: QRectF | None = None) -> None:
@@ -132,7 +133,7 @@ class TimelineChart(QWidget):
                              metrics.elidedText(label, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 6))
             # Points of one date from several sources are drawn a little apart, each visible.
             same: dict[tuple[int, int | None], list[TimePoint]] = {}
-            for point in row.points:
+            for point in row.marks:
                 same.setdefault((point.year, point.month), []).append(point)
             for group in same.values():
                 for k, point in enumerate(group):
@@ -164,7 +165,7 @@ class TimelineChart(QWidget):
         index = int((pos.y() - TOP) // ROW)
         if not 0 <= index < len(self.timeline.rows) or pos.y() < TOP:
             return None
-        for point in self.timeline.rows[index].points:
+        for point in self.timeline.rows[index].marks:
             if point.month is None:
                 if self.x_of(point.year) <= pos.x() <= self.x_of(point.year + 1):
                     return point

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from annotator.services.facts import DATE, YEAR
 from annotator.services.value_conflicts import FactsCache, _propositions, claim_facts
@@ -53,10 +54,16 @@ class TimelineRow:
     label: str                # the proposition's first claim, quoted
     points: list[TimePoint] = field(default_factory=list)
 
-    @property
+    @cached_property
     def disagrees(self) -> bool:
         """Its claims state different years."""
         return len({p.year for p in self.points}) > 1
+
+    @cached_property
+    def marks(self) -> list[TimePoint]:
+        """One point per date and source (what a chart draws: a thousand claims repeating one
+        date are one mark per source)."""
+        return list({(p.year, p.month, p.source): p for p in reversed(self.points)}.values())[::-1]
 
 
 @dataclass
@@ -65,9 +72,9 @@ class Timeline:
     published: list[Published]
     sources: list[str]        # in the order their colours are given
 
-    @property
+    @cached_property
     def span(self) -> tuple[int, int] | None:
-        """The first and last year on the axis."""
+        """The first and last year on the axis (worked out once: the chart asks for every point)."""
         years = [p.year for row in self.rows for p in row.points] + [d.year for d in self.published]
         return (min(years), max(years)) if years else None
 
@@ -103,8 +110,9 @@ def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cach
         if not dated:
             continue
         group = groups[i]
-        first = facts[min(group)]
-        row = rows.setdefault(id(group), TimelineRow(f"“{' '.join(first.quote.split())}”"))
+        row = rows.get(id(group))
+        if row is None:  # (labelled by the group's first claim; a group is looked at once)
+            row = rows[id(group)] = TimelineRow(f"“{' '.join(facts[min(group)].quote.split())}”")
         for v in dated:
             when: tuple[int, int | None] = (v.key, None) if v.kind == YEAR else v.key  # type: ignore[assignment]
             row.points.append(TimePoint(f.claim_id, f.document_id, f.source, f.quote, when[0], when[1], v.text))

@@ -151,7 +151,8 @@ class FactsCache:
 
     def names_for(self, texts: dict[str, str]) -> frozenset[str]:
         keys = {(doc_id, hash(text)): text for doc_id, text in texts.items()}
-        self.by_document = {key: self.by_document.get(key) or known_names([text]) for key, text in keys.items()}
+        self.by_document = {key: self.by_document[key] if key in self.by_document else known_names([text])
+                            for key, text in keys.items()}
         names = frozenset().union(*self.by_document.values()) if self.by_document else frozenset()
         if names != self.names:
             self.names, self.claims = names, {}  # (facts read with other names)
