@@ -261,7 +261,7 @@ class TimelinePanel(QWidget):
             self.summary.setText("No claim states a date yet.")
             self.legend.setText("")
             return
-        split = sum(1 for row in timeline.rows if row.disagrees)
+        split = timeline.split
         self.summary.setText(
             f"{len(timeline.rows)} claim{'s' if len(timeline.rows) != 1 else ''} (with those linked as the same) "
             f"state dates; in {split} the sources give different years (≠). A dot is a month, a bar a year; "

@@ -71,6 +71,7 @@ class Timeline:
     rows: list[TimelineRow]
     published: list[Published]
     sources: list[str]        # in the order their colours are given
+    split: int = 0            # rows whose sources give different years
 
     @cached_property
     def span(self) -> tuple[int, int] | None:
@@ -123,7 +124,11 @@ def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cach
             published.append(Published(d.id, d.title, sources[d.id], stated[0], stated[1]))
     ordered = sorted(rows.values(), key=lambda r: (min(p.position for p in r.points), r.label))
     names = sorted({p.source for r in ordered for p in r.points} | {d.source for d in published}, key=str.casefold)
-    return Timeline(ordered, sorted(published, key=lambda d: d.position), names)
+    # (what the chart asks of each row is worked out here, in the worker, not while it paints)
+    split = sum(1 for row in ordered if row.disagrees and row.marks)
+    timeline = Timeline(ordered, sorted(published, key=lambda d: d.position), names, split)
+    _ = timeline.span
+    return timeline
 
 
 def project_file_timeline(path, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
