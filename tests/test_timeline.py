@@ -52,3 +52,11 @@ def test_many_claims_of_one_date_and_source_are_one_mark(store):
     room.same(first, room.claim("Evening Post", "The photos changed hands in 2014."))
     row = build_timeline(store).rows[0]
     assert len(row.points) == 7 and sorted(p.source for p in row.marks) == ["Daily Planet", "Evening Post"]
+
+
+def test_one_claim_giving_a_span_of_years_is_not_a_disagreement(store):
+    room = Newsroom(store)
+    a = room.claim("Daily Planet", "The photos were shared from 2014 to 2016.")
+    room.same(a, room.claim("Evening Post", "The photos were shared in 2016."))
+    row = build_timeline(store).rows[0]
+    assert sorted(p.year for p in row.points) == [2014, 2016, 2016] and not row.disagrees

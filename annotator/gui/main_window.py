@@ -818,8 +818,11 @@ class MainWindow(QMainWindow):
         path = self.prompts.save_file("Export the Timeline", folder, "PNG picture (*.png);;SVG drawing (*.svg)")
         if not path:
             return
-        if Path(path).suffix.lower() not in (".png", ".svg"):
+        if Path(path).suffix.lower() not in (".png", ".svg"):  # (a name alone: a PNG picture)
             path += ".png"
+            if Path(path).exists() and not self.prompts.confirm("Replace the File?",
+                                                                f"{Path(path).name} exists already. Replace it?"):
+                return
         try:
             self.timeline_panel.chart.export(path)
         except OSError as exc:

@@ -39,6 +39,10 @@ TOP = 40  # the scale and the publication row
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22"]
 DISAGREE = QColor("#c92a2a")
+#: Sources named in the legend (each has a colour; ten colours repeat).
+LEGEND_SOURCES = 12
+#: Rows an exported picture holds (a picture of 100,000 rows would be millions of pixels tall).
+EXPORT_ROWS = 1000
 
 
 class TimelineChart(QWidget):
@@ -64,8 +68,8 @@ class TimelineChart(QWidget):
         return QSize(520, TOP + rows * ROW + 8)
 
     def colour(self, source: str) -> QColor:
-        names = self.timeline.sources if self.timeline is not None else []
-        return QColor(COLOURS[names.index(source) % len(COLOURS)] if source in names else "#555555")
+        index = self.timeline.colour_index.get(source) if self.timeline is not None else None
+        return QColor(COLOURS[index % len(COLOURS)] if index is not None else "#555555")
 
     def _axis(self) -> tuple[float, float, float, float] | None:
         """First year, last year + 1, and the x of each."""
@@ -113,12 +117,14 @@ class TimelineChart(QWidget):
             x = self.x_of(year)
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(x, 14), QPointF(x, bottom))
+            if x <= right - 28:  # (the axis's end, one year past the last, has no label of its own)
+                painter.setPen(muted)
+                painter.drawText(QRectF(x - 2, 0, 60, 14), Qt.AlignmentFlag.AlignLeft, str(year))
+        if exposed is None or exposed.top() < TOP:  # the publication band, when in view
             painter.setPen(muted)
-            painter.drawText(QRectF(x - 2, 0, 60, 14), Qt.AlignmentFlag.AlignLeft, str(year))
-        painter.setPen(muted)
-        painter.drawText(QRectF(4, 16, LABEL_WIDTH, ROW), Qt.AlignmentFlag.AlignVCenter, "Published")
-        for d in self.timeline.published:
-            self._mark(painter, d.position, 16 + ROW / 2, self.colour(d.source), square=True)
+            painter.drawText(QRectF(4, 16, LABEL_WIDTH, ROW), Qt.AlignmentFlag.AlignVCenter, "Published")
+            for d in self.timeline.published:
+                self._mark(painter, d.position, 16 + ROW / 2, self.colour(d.source), square=True)
         top, end = 0, len(self.timeline.rows)
         if exposed is not None:
             top = max(0, int((exposed.top() - TOP) // ROW))
@@ -131,13 +137,18 @@ class TimelineChart(QWidget):
             label = ("≠ " if row.disagrees else "") + row.label
             painter.drawText(QRectF(4, y, LABEL_WIDTH - 4, ROW), Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(label, Qt.TextElideMode.ElideRight, LABEL_WIDTH - 6))
-            # Points of one date from several sources are drawn a little apart, each visible.
-            same: dict[tuple[int, int | None], list[TimePoint]] = {}
-            for point in row.marks:
-                same.setdefault((point.year, point.month), []).append(point)
-            for group in same.values():
-                for k, point in enumerate(group):
-                    self._point(painter, point, y + ROW / 2 + (k - (len(group) - 1) / 2) * min(5.0, 14 / len(group)))
+            for point, dy in self._placed(row):
+                self._point(painter, point, y + ROW / 2 + dy)
+
+    @staticmethod
+    def _placed(row) -> list[tuple[TimePoint, float]]:
+        """Each mark of a row and how far above or below the row's middle it is drawn: marks of
+        one date from several sources a little apart, each visible (and clickable)."""
+        same: dict[tuple[int, int | None], list[TimePoint]] = {}
+        for point in row.marks:
+            same.setdefault((point.year, point.month), []).append(point)
+        return [(point, (k - (len(group) - 1) / 2) * min(5.0, 14 / len(group)))
+                for group in same.values() for k, point in enumerate(group)]
 
     def _point(self, painter: QPainter, point: TimePoint, y: float) -> None:
         colour = self.colour(point.source)
@@ -161,16 +172,25 @@ class TimelineChart(QWidget):
         if self.timeline is None or self._axis() is None:
             return None
         if 16 <= pos.y() < 16 + ROW:
-            return next((d for d in self.timeline.published if abs(self.x_of(d.position) - pos.x()) <= 6), None)
+            near = [(abs(self.x_of(d.position) - pos.x()), k) for k, d in enumerate(self.timeline.published)
+                    if abs(self.x_of(d.position) - pos.x()) <= 6]
+            return self.timeline.published[min(near)[1]] if near else None
         index = int((pos.y() - TOP) // ROW)
         if not 0 <= index < len(self.timeline.rows) or pos.y() < TOP:
             return None
-        for point in self.timeline.rows[index].marks:
-            if point.month is None:
-                if self.x_of(point.year) <= pos.x() <= self.x_of(point.year + 1):
-                    return point
-            elif abs(self.x_of(point.position) - pos.x()) <= 6:
-                return point
+        middle = TOP + index * ROW + ROW / 2
+        dots, bars = [], []
+        for point, dy in self._placed(self.timeline.rows[index]):
+            y = middle + dy
+            if point.month is not None:  # a dot: the nearest within its radius
+                distance = ((self.x_of(point.position) - pos.x()) ** 2 + (y - pos.y()) ** 2) ** 0.5
+                if distance <= 6:
+                    dots.append((distance, point))
+            elif self.x_of(point.year) <= pos.x() <= self.x_of(point.year + 1):  # a bar: the nearest in height
+                bars.append((abs(y - pos.y()), point))
+        for candidates in (dots, bars):  # (a dot drawn over a bar is the one clicked)
+            if candidates:
+                return min(candidates, key=lambda c: c[0])[1]
         return None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -196,7 +216,9 @@ class TimelineChart(QWidget):
     def export(self, path: str | Path) -> None:
         """The whole chart as PNG or SVG (by the file's extension)."""
         path = Path(path)
-        size = QSize(max(self.width(), 720), self.minimumHeight())
+        assert self.timeline is not None, "nothing to export"
+        rows = min(len(self.timeline.rows), EXPORT_ROWS)
+        size = QSize(max(self.width(), 720), TOP + (rows + (rows < len(self.timeline.rows))) * ROW + 8)
         if path.suffix.lower() == ".svg":
             from PySide6.QtSvg import QSvgGenerator
 
@@ -206,20 +228,30 @@ class TimelineChart(QWidget):
             generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
             generator.setTitle("Timeline — annotator")
             painter = QPainter(generator)
+            image = None
         else:
             from PySide6.QtGui import QImage
 
             image = QImage(size, QImage.Format.Format_ARGB32)
             image.fill(self.palette().base().color())
             painter = QPainter(image)
+        if not painter.isActive():  # (an SVG file that cannot be created)
+            raise OSError(f"Cannot write {path}: the folder is missing or not writable.")
         self.drawn_width = size.width()  # (the axis spans the picture's width)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.paint(painter)
+            self.paint(painter, QRectF(0, 0, size.width(), TOP + rows * ROW) if rows < len(self.timeline.rows)
+                       else None)
+            if rows < len(self.timeline.rows):
+                painter.setPen(self.palette().text().color())
+                painter.drawText(QRectF(4, TOP + rows * ROW, 520, ROW), Qt.AlignmentFlag.AlignVCenter,
+                                 f"… and {len(self.timeline.rows) - rows:,} more rows: the first {rows:,} are drawn")
         finally:
             painter.end()
             self.drawn_width = None
-        if path.suffix.lower() != ".svg" and not image.save(str(path)):
+        if image is not None and not image.save(str(path)):
+            raise OSError(f"Cannot write {path}: the folder is missing or not writable.")
+        if not path.exists():
             raise OSError(f"Cannot write {path}.")
 
 
@@ -266,8 +298,11 @@ class TimelinePanel(QWidget):
             f"{len(timeline.rows)} claim{'s' if len(timeline.rows) != 1 else ''} (with those linked as the same) "
             f"state dates; in {split} the sources give different years (≠). A dot is a month, a bar a year; "
             "click one to show its claim.")
+        shown = timeline.sources[:LEGEND_SOURCES]
+        more = len(timeline.sources) - len(shown)
         self.legend.setText(" ".join(f"<span style='color:{self.chart.colour(name).name()}'>●</span> "
-                                     f"{escape(one_line(name, 28))}" for name in timeline.sources))
+                                     f"{escape(one_line(name, 28))}" for name in shown)
+                            + (f" … and {more:,} more (colours repeat)" if more else ""))
 
 
 def build(path: Path, cache, *, progress: Callable, cancelled: Callable[[], bool]) -> Timeline | None:

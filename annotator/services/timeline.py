@@ -52,18 +52,27 @@ class Published:
 @dataclass
 class TimelineRow:
     label: str                # the proposition's first claim, quoted
-    points: list[TimePoint] = field(default_factory=list)
+    points: list[TimePoint] = field(default_factory=list)  # (complete once built: what follows is cached)
 
     @cached_property
     def disagrees(self) -> bool:
-        """Its claims state different years."""
-        return len({p.year for p in self.points}) > 1
+        """Two of its claims, of different sources, state years that have none in common (a
+        claim "from 2014 to 2016" states both years; one source's two years are not a
+        disagreement)."""
+        by_claim: dict[str, tuple[str, set[int]]] = {}
+        for p in self.points:
+            by_claim.setdefault(p.claim_id, (p.source, set()))[1].add(p.year)
+        kinds = list({(source, frozenset(years)) for source, years in by_claim.values()})[:200]
+        return any(a[0] != b[0] and not a[1] & b[1] for i, a in enumerate(kinds) for b in kinds[i + 1:])
 
     @cached_property
     def marks(self) -> list[TimePoint]:
-        """One point per date and source (what a chart draws: a thousand claims repeating one
-        date are one mark per source)."""
-        return list({(p.year, p.month, p.source): p for p in reversed(self.points)}.values())[::-1]
+        """One point per date and source, in the order first stated (what a chart draws: a
+        thousand claims repeating one date are one mark per source)."""
+        first: dict[tuple, TimePoint] = {}
+        for p in self.points:
+            first.setdefault((p.year, p.month, p.source), p)
+        return list(first.values())
 
 
 @dataclass
@@ -74,20 +83,26 @@ class Timeline:
     split: int = 0            # rows whose sources give different years
 
     @cached_property
+    def colour_index(self) -> dict[str, int]:
+        """Each source's place in ``sources`` (its colour), looked up once per mark."""
+        return {name: k for k, name in enumerate(self.sources)}
+
+    @cached_property
     def span(self) -> tuple[int, int] | None:
         """The first and last year on the axis (worked out once: the chart asks for every point)."""
         years = [p.year for row in self.rows for p in row.points] + [d.year for d in self.published]
         return (min(years), max(years)) if years else None
 
 
-_PUBLISHED = re.compile(r"(?P<y>(?:19|20)\d\d)(?:-(?P<m>0[1-9]|1[0-2]))?")
+NO_SOURCE = "(no source)"
+_PUBLISHED = re.compile(r"\s*(?P<y>(?:1[5-9]|20)\d\d)(?:-(?P<m>0[1-9]|1[0-2])(?:-\d\d)?)?(?![\d-])")
 
 
 def _published(value: str | None) -> tuple[int, int | None] | None:
     """A document's publication date as stored (ISO 8601 from imports, or as typed)."""
     if not value:
         return None
-    m = _PUBLISHED.search(value)
+    m = _PUBLISHED.match(value)  # (as stored: ISO 8601, 2014, 2014-05 or 2014-05-21 and a time)
     return (int(m.group("y")), int(m.group("m")) if m.group("m") else None) if m else None
 
 
@@ -95,7 +110,7 @@ def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cach
                    progress: Callable[[int, int, str], None] | None = None) -> Timeline:
     documents = store.documents()
     source_names = {s.id: s.name for s in store.sources()}
-    sources = {d.id: source_names.get(d.source_id, d.title) for d in documents}
+    sources = {d.id: source_names.get(d.source_id, NO_SOURCE) for d in documents}
     texts = {d.id: store.document_text(d.id) for d in documents}
     facts = claim_facts(store.claim_spans(), texts, sources, cancelled, cache=cache, progress=progress)
     index = {f.claim_id: i for i, f in enumerate(facts)}
@@ -125,7 +140,10 @@ def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cach
     ordered = sorted(rows.values(), key=lambda r: (min(p.position for p in r.points), r.label))
     names = sorted({p.source for r in ordered for p in r.points} | {d.source for d in published}, key=str.casefold)
     # (what the chart asks of each row is worked out here, in the worker, not while it paints)
-    split = sum(1 for row in ordered if row.disagrees and row.marks)
+    split = 0
+    for row in ordered:
+        _ = row.marks
+        split += row.disagrees
     timeline = Timeline(ordered, sorted(published, key=lambda d: d.position), names, split)
     _ = timeline.span
     return timeline

@@ -33,3 +33,28 @@ def test_clicking_a_date_shows_its_claim_and_the_chart_exports(qtbot, open_windo
     svg = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and ">2016</text>" in svg, "the axis spans the picture, a label a year"
     win.close()
+
+
+def test_a_click_on_one_of_two_marks_of_one_date_picks_that_one_and_a_failed_export_says_so(qtbot, tmp_path):
+    """Two sources give May 2014: their dots are drawn apart and each click finds its own; an
+    SVG that cannot be written raises instead of claiming success."""
+    from PySide6.QtCore import QPointF
+
+    from annotator.gui.timeline import ROW, TOP, TimelineChart
+    from annotator.services.timeline import Timeline, TimelineRow, TimePoint
+
+    a = TimePoint("a", "d1", "Daily Planet", "In May 2014 it happened.", 2014, 5, "May 2014")
+    b = TimePoint("b", "d2", "Evening Post", "It happened in May 2014.", 2014, 5, "May 2014")
+    bar = TimePoint("c", "d3", "Morning Star", "It happened in 2014.", 2014, None, "2014")
+    chart = TimelineChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_timeline(Timeline([TimelineRow("“In May 2014 it happened.”", [a, b, bar])], [],
+                                ["Daily Planet", "Evening Post", "Morning Star"]))
+    placed = dict((p.claim_id, dy) for p, dy in chart._placed(chart.timeline.rows[0]))
+    middle = TOP + ROW / 2
+    for point in (a, b):
+        assert chart.at(QPointF(chart.x_of(point.position), middle + placed[point.claim_id])) == point
+    assert chart.at(QPointF(chart.x_of(2014.1), middle + placed["c"])) == bar, "away from the dots: the bar"
+    with pytest.raises(OSError):
+        chart.export(tmp_path / "missing folder" / "timeline.svg")
