@@ -33,7 +33,12 @@ def _row_of(panel, start_a: str, start_b: str) -> int:
 def test_the_demo_lists_its_disagreements_and_one_click_opens_both_then_links_them(qtbot, open_window, user):
     win = open_window()
     panel = _show_dock(qtbot, win)
-    assert panel.summary.text().startswith("<b>") and "disagreements</b>" in panel.summary.text()
+    from annotator.services.value_conflicts import project_conflicts
+
+    expected = project_conflicts(win.store)
+    assert [(c.kind, c.claim_a, c.claim_b) for c in panel.conflicts] == \
+        [(c.kind, c.claim_a, c.claim_b) for c in expected], "the dock lists what the search finds"
+    assert panel.summary.text().startswith(f"<b>{len(expected)} disagreements</b>")
     labels = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
     assert any(label.startswith("Date: “2014” against “2016-05”") for label in labels)
     assert any("Clarifai" in label and label.startswith("Actor:") for label in labels)
