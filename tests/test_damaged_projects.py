@@ -40,7 +40,7 @@ def test_text_that_is_not_utf8_is_refused_at_open_in_one_line(tmp_path):
     with pytest.raises(CorruptProjectError):
         open_snapshot(path)
     for args in (("info", str(path)), ("search", str(path), "photos"), ("score", str(path)),
-                 ("export", str(path), str(tmp_path / "out"))):
+                 ("conflicts", str(path)), ("export", str(path), str(tmp_path / "out"))):
         r = run(*args)
         assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
         assert r.stderr.count("\n") == 1 and "is damaged" in r.stderr

@@ -82,7 +82,8 @@ def test_commands_that_only_read_leave_the_folder_and_the_file_as_they_were(tmp_
     store.close()
     before = sha256_file(path)
     for args in (("info", str(path)), ("search", str(path), "budget"), ("score", str(path)),
-                 ("similar", str(path), "--text", "council budget"), ("export", str(path), str(tmp_path / "out"))):
+                 ("conflicts", str(path)), ("similar", str(path), "--text", "council budget"),
+                 ("export", str(path), str(tmp_path / "out"))):
         r = run(*args)
         assert r.returncode == 0, r.stderr
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("p.")) == ["p.annotator"], args
