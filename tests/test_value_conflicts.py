@@ -51,6 +51,8 @@ def test_names_are_runs_of_capitals_not_words_that_open_a_sentence():
     assert [v.key for v in values("Led Zeppelin's Robert Plant tore it up") if v.kind == ACTOR] == \
         ["led zeppelin", "robert plant"]
     assert not [v for v in values("Meanwhile the company said nothing.") if v.kind == ACTOR]
+    assert [v.key for v in values("The minister, Édouard Philippe, said so") if v.kind == ACTOR] == \
+        ["edouard philippe"], "a name may start with an accented capital (and is compared without accents)"
     assert same_actor("ftc", "federal trade commission") and same_actor("zeiler", "matthew zeiler")
     assert not same_actor("okcupid", "clarifai")
 

@@ -40,8 +40,13 @@ of from in on at by to for with and or but as that which who whom whose than sin
 was were is are be been has have had will would could should may might can said says
 """.split())
 
+#: Capital letters a name may start with: Latin (accented ones too), Greek and Cyrillic.
+_LETTERS = [*range(0x41, 0x250), *range(0x391, 0x3CA), *range(0x400, 0x460)]
+_UPPER = "".join(c for c in map(chr, _LETTERS) if c.isupper())
+_LOWER = "".join(c for c in map(chr, _LETTERS) if c.islower())
 # Names: runs of capitalised words (with "of", "for" or "de" inside a run), or acronyms.
-_NAME = re.compile(r"\b(?:[A-Z][\w'’&.-]*[\w]|[A-Z])(?:\s+(?:(?:of|for|de|du|van|von)\s+)?(?:[A-Z][\w'’&.-]*[\w]))*")
+_NAME = re.compile(rf"\b(?:[{_UPPER}][\w'’&.-]*[\w]|[{_UPPER}])"
+                   rf"(?:\s+(?:(?:of|for|de|du|van|von)\s+)?(?:[{_UPPER}][\w'’&.-]*[\w]))*")
 # Capitalised words that are not names (sentence openers, titles, months, weekdays).
 _NOT_NAMES = frozenset("""
 a an the this that these those it its in on at of for from by with and or but as if when while after before
@@ -153,7 +158,7 @@ def known_names(texts) -> frozenset[str]:
     documents): a sentence that opens with one of them still names it."""
     found = set()
     for text in texts:
-        for m in re.finditer(r"[a-z0-9,;][ \t\u00a0]+((?:[A-Z][\w'’&.-]*[\w])(?:[ \t]+[A-Z][\w'’&.-]*[\w])*)", text):
+        for m in _MID_SENTENCE_RUN.finditer(text):
             if m.group(1).split()[0].lower() not in _NOT_NAMES:
                 found.add(fold_name(m.group(1)))
     return frozenset(found)
@@ -162,7 +167,9 @@ def known_names(texts) -> frozenset[str]:
 #: Where a sentence may start: after a full stop, a question or exclamation mark, a colon, or a line break.
 _SENTENCE_GAP = re.compile(r"(?:[.!?:][\"'”’)\]]*\s+|\n\s*)")
 #: Capitalised words inside a sentence (after a lower-case letter, a digit, a comma or a semicolon).
-_MID_SENTENCE = re.compile(r"[a-z0-9,;][ \t\u00a0]+([A-Z][\w'’&.-]*[\w])")
+_MID_SENTENCE = re.compile(rf"[{_LOWER}0-9,;][ \t\u00a0]+([{_UPPER}][\w'’&.-]*[\w])")
+_MID_SENTENCE_RUN = re.compile(rf"[{_LOWER}0-9,;][ \t\u00a0]+((?:[{_UPPER}][\w'’&.-]*[\w])"
+                               rf"(?:[ \t]+[{_UPPER}][\w'’&.-]*[\w])*)")
 
 
 def _actors(text: str, names: frozenset[str] = frozenset()) -> list[Value]:
