@@ -37,7 +37,9 @@ from annotator.gui import settings as app_settings
 from annotator.gui.backups import BackupsController
 from annotator.gui.claims_panel import ClaimRow, ClaimsPanel, TableRows
 from annotator.gui.conflicts_panel import ConflictsPanel
-from annotator.gui.disagreements import DisagreementsPanel, ProjectView, disagreements_view
+from annotator.gui import timeline as timeline_view
+from annotator.gui.disagreements import DisagreementsPanel, disagreements_view
+from annotator.gui.project_view import ProjectView
 from annotator.gui.timeline import TimelinePanel
 from annotator.gui.dialogs import ClaimTypesDialog, SourceDialog
 from annotator.gui.choices import DocumentChoices
@@ -183,8 +185,6 @@ class MainWindow(QMainWindow):
         self.timeline_panel.exportRequested.connect(self.export_timeline)
         self.timeline_dock = self.add_dock("Timeline", "timelineDock", self.timeline_panel, RIGHT,
                                            tab_with=claims_dock)
-        from annotator.gui import timeline as timeline_view
-
         self.timeline = ProjectView(dock=self.timeline_dock,
                                     project_path=lambda: self._store.path if self._store is not None else None,
                                     work=timeline_view.build, show=self.timeline_panel.set_timeline,

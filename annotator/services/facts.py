@@ -75,7 +75,7 @@ def values(text: str, names: frozenset[str] = frozenset()) -> list[Value]:
     """Every date, year, figure, percentage, sum and name in ``text``, in order. ``names``:
     folded names known to be names (see :func:`known_names`), so that one opening a sentence
     is read as a name too."""
-    found = _dates(text)
+    found = dates(text)
     taken = [(v.start, v.end) for v in found]
     found += [v for v in _figures(text) if not _overlaps(v, taken)]
     found += _actors(text, names)
@@ -88,10 +88,6 @@ def _overlaps(v: Value, spans: list[tuple[int, int]]) -> bool:
 
 def dates(text: str) -> list[Value]:
     """The dates and years in ``text`` (what :func:`values` reads of them)."""
-    return _dates(text)
-
-
-def _dates(text: str) -> list[Value]:
     out = []
     for m in _DATES.finditer(text):
         if m.group("iso_y"):

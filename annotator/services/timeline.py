@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from annotator.services.facts import DATE, YEAR
-from annotator.services.value_conflicts import FactsCache, _propositions, claim_facts
+from annotator.services.value_conflicts import NO_SOURCE, FactsCache, propositions, read_project, reading
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,6 @@ class Timeline:
         return (min(years), max(years)) if years else None
 
 
-NO_SOURCE = "(no source)"
 _PUBLISHED = re.compile(r"\s*(?P<y>(?:1[5-9]|20)\d\d)(?:-(?P<m>0[1-9]|1[0-2])(?:-\d\d)?)?(?![\d-])")
 
 
@@ -108,18 +107,14 @@ def _published(value: str | None) -> tuple[int, int | None] | None:
 
 def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
                    progress: Callable[[int, int, str], None] | None = None) -> Timeline:
-    documents = store.documents()
-    source_names = {s.id: s.name for s in store.sources()}
-    sources = {d.id: source_names.get(d.source_id, NO_SOURCE) for d in documents}
-    texts = {d.id: store.document_text(d.id) for d in documents}
-    facts = claim_facts(store.claim_spans(), texts, sources, cancelled, cache=cache, progress=progress)
+    facts, links, sources = read_project(store, cancelled, cache=cache, progress=progress)
     index = {f.claim_id: i for i, f in enumerate(facts)}
     linked: dict[tuple[int, int], str] = {}
-    for link in store.links():
-        a, b = index.get(link.from_claim_id), index.get(link.to_claim_id)
+    for from_id, to_id, relation in links:
+        a, b = index.get(from_id), index.get(to_id)
         if a is not None and b is not None and a != b:
-            linked.setdefault((min(a, b), max(a, b)), str(link.relation))
-    groups = _propositions(len(facts), linked)
+            linked.setdefault((min(a, b), max(a, b)), relation)
+    groups = propositions(len(facts), linked)
     rows: dict[int, TimelineRow] = {}
     for i, f in enumerate(facts):
         dated = [v for v in f.facts if v.kind in (YEAR, DATE)]
@@ -127,16 +122,16 @@ def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cach
             continue
         group = groups[i]
         row = rows.get(id(group))
-        if row is None:  # (labelled by the group's first claim; a group is looked at once)
-            row = rows[id(group)] = TimelineRow(f"“{' '.join(facts[min(group)].quote.split())}”")
+        if row is None:  # (labelled by its first claim)
+            row = rows[id(group)] = TimelineRow(f"“{' '.join(facts[group[0]].quote.split())}”")
         for v in dated:
             when: tuple[int, int | None] = (v.key, None) if v.kind == YEAR else v.key  # type: ignore[assignment]
             row.points.append(TimePoint(f.claim_id, f.document_id, f.source, f.quote, when[0], when[1], v.text))
     published = []
-    for d in documents:
+    for d in store.documents():
         stated = _published(d.published)
         if stated is not None:
-            published.append(Published(d.id, d.title, sources[d.id], stated[0], stated[1]))
+            published.append(Published(d.id, d.title, sources.get(d.id, NO_SOURCE), stated[0], stated[1]))
     ordered = sorted(rows.values(), key=lambda r: (min(p.position for p in r.points), r.label))
     names = sorted({p.source for r in ordered for p in r.points} | {d.source for d in published}, key=str.casefold)
     # (what the chart asks of each row is worked out here, in the worker, not while it paints)
@@ -151,12 +146,5 @@ def build_timeline(store, cancelled: Callable[[], bool] = lambda: False, *, cach
 
 def project_file_timeline(path, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
                           progress: Callable[[int, int, str], None] | None = None) -> Timeline:
-    """The timeline of the project at ``path``, read through a read-only connection of the
-    caller's own."""
-    from annotator.store.opening import open_reader
-
-    store = open_reader(path)
-    try:
-        return build_timeline(store, cancelled, cache=cache, progress=progress)
-    finally:
-        store.close()
+    """The timeline of the project at ``path`` (see ``value_conflicts.reading``)."""
+    return reading(path, build_timeline, cancelled, cache=cache, progress=progress)

@@ -355,24 +355,18 @@ PROPOSITION_PAIRS = 30
 SIMILAR_THROUGH = 10
 
 
-def _propositions(n: int, linked: dict[tuple[int, int], str]) -> list[list[int]]:
-    """Each claim's proposition: the claims joined to it by "same claim" and "supports" links
-    (itself alone when none)."""
-    parent = list(range(n))
+def propositions(n: int, linked: dict[tuple[int, int], str]) -> list[list[int]]:
+    """Each claim's proposition, in order: the claims joined to it by "same claim" and
+    "supports" links (itself alone when none); claims of one proposition share one list, whose
+    first member is its first claim."""
+    from annotator.services.components import components
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (i, j), relation in linked.items():
-        if relation in (Relation.SAME, Relation.SUPPORTS):
-            parent[root(i)] = root(j)
+    label = components(n, [pair for pair, relation in linked.items()
+                           if relation in (Relation.SAME, Relation.SUPPORTS)]).tolist()
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
-        members[root(i)].append(i)
-    return [members[root(i)] for i in range(n)]
+        members[label[i]].append(i)
+    return [members[label[i]] for i in range(n)]
 
 
 def _through_propositions(groups: list[list[int]], linked: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
@@ -407,7 +401,7 @@ def find_conflicts(facts: list[ClaimFacts], links: Iterable[tuple[str, str, str]
             i, j = sorted((index[from_id], index[to_id]))
             linked.setdefault((i, j), str(relation))
             direct[(i, j)] += (str(relation),)
-    groups = _propositions(len(facts), linked)
+    groups = propositions(len(facts), linked)
     pairs: dict[tuple[int, int], tuple[str | None, float, bool]] = {k: (r, 0.0, False) for k, r in linked.items()}
     for key, relation in _through_propositions(groups, linked).items():
         pairs.setdefault(key, (relation, 0.0, True))
@@ -438,29 +432,47 @@ def find_conflicts(facts: list[ClaimFacts], links: Iterable[tuple[str, str, str]
     return out
 
 
+def read_project(store, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                 progress: Callable[[int, int, str], None] | None = None
+                 ) -> tuple[list[ClaimFacts], list[tuple[str, str, str]], dict[str, str]]:
+    """What the Disagreements list and the Timeline read of a project: each claim's facts, the
+    links as (from claim, to claim, relation), and each document's source name."""
+    documents = store.documents()
+    source_names = {s.id: s.name for s in store.sources()}
+    sources = {d.id: source_names.get(d.source_id, NO_SOURCE) for d in documents}
+    texts = {d.id: store.document_text(d.id) for d in documents}
+    facts = claim_facts(store.claim_spans(), texts, sources, cancelled, cache=cache, progress=progress)
+    links = [(link.from_claim_id, link.to_claim_id, str(link.relation)) for link in store.links()]
+    return facts, links, sources
+
+
+#: What a document without a source is listed under.
+NO_SOURCE = "(no source)"
+
+
 def project_conflicts(store, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
                       progress: Callable[[int, int, str], None] | None = None) -> list[ValueConflict]:
     """The disagreements in a project (see :func:`find_conflicts`); ``cache`` keeps what was
     read of each claim for the next search."""
-    documents = store.documents()
-    source_names = {s.id: s.name for s in store.sources()}
-    sources = {d.id: source_names.get(d.source_id, d.title) for d in documents}
-    texts = {d.id: store.document_text(d.id) for d in documents}
-    facts = claim_facts(store.claim_spans(), texts, sources, cancelled, cache=cache, progress=progress)
-    links = [(link.from_claim_id, link.to_claim_id, link.relation) for link in store.links()]
+    facts, links, _ = read_project(store, cancelled, cache=cache, progress=progress)
     if progress is not None:
         progress(len(facts), len(facts), "Comparing claims about the same thing…")
     return find_conflicts(facts, links, cancelled)
 
 
-def project_file_conflicts(path, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
-                           progress: Callable[[int, int, str], None] | None = None) -> list[ValueConflict]:
-    """The disagreements of the project at ``path``, read through a read-only connection of the
-    caller's own (a worker's, while the app goes on writing through its own)."""
+def reading(path, work: Callable, *args, **kwargs):
+    """``work(store, *args, **kwargs)`` on a read-only connection of the caller's own to the
+    project at ``path`` (a worker's, while the app goes on writing through its own)."""
     from annotator.store.opening import open_reader
 
     store = open_reader(path)
     try:
-        return project_conflicts(store, cancelled, cache=cache, progress=progress)
+        return work(store, *args, **kwargs)
     finally:
         store.close()
+
+
+def project_file_conflicts(path, cancelled: Callable[[], bool] = lambda: False, *, cache: FactsCache | None = None,
+                           progress: Callable[[int, int, str], None] | None = None) -> list[ValueConflict]:
+    """The disagreements of the project at ``path`` (see :func:`reading`)."""
+    return reading(path, project_conflicts, cancelled, cache=cache, progress=progress)

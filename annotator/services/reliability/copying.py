@@ -60,8 +60,8 @@ class Pairs:
     shared: np.ndarray
     disagree: np.ndarray
     copier_is_hi: np.ndarray
-    overlap: np.ndarray | None = None  # per pair: log evidence that they cover the same questions beyond chance
-    chance: np.ndarray | None = None   # per pair: questions two independent sources like them would share
+    overlap: np.ndarray  # per pair: log evidence that they cover the same questions beyond chance
+    chance: np.ndarray   # per pair: questions two independent sources like them would share
 
     @property
     def n_pairs(self) -> int:
@@ -232,7 +232,7 @@ class CopyEstimate:
     rate: np.ndarray          # per pair: expected share of the copier's shared assertions copied
     pairs: Pairs
     resp: np.ndarray          # per agreement row: P(the copier's value was copied)
-    evidence: np.ndarray | None = None  # per pair: log Bayes factor of copying from what they say alone
+    evidence: np.ndarray  # per pair: log Bayes factor of copying from what they say alone
 
     @cached_property
     def _likely(self) -> tuple[np.ndarray, np.ndarray]:
@@ -270,7 +270,7 @@ def estimate(pairs: Pairs, theta: np.ndarray, correct: np.ndarray, n_assertions:
     n_pairs = pairs.n_pairs
     # The prior, raised for a pair that covers the same questions far beyond chance.
     prior = min(max(prior, 1e-9), 1.0 - 1e-9)
-    log_odds = np.log(prior / (1.0 - prior)) + (pairs.overlap if pairs.overlap is not None else 0.0)
+    log_odds = np.log(prior / (1.0 - prior)) + pairs.overlap
     p_prior = np.broadcast_to(1.0 / (1.0 + np.exp(-log_odds)), (n_pairs,))
     log_post = np.empty((RATES.size + 1, n_pairs))
     log_post[0] = np.log1p(-p_prior)

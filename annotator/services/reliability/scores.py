@@ -293,18 +293,13 @@ def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: flo
     if est is None or not est.p_copy.size:
         return []
     pairs = est.pairs
-    beyond_chance = np.zeros(pairs.n_pairs, dtype=bool)
+    singled_out = pairs.overlap > 0
+    beyond_chance = singled_out & (est.evidence >= np.log(MIN_EVIDENCE_RATIO))
+    # The pairs the answers have to single the pair out from: all those tested, or those the
+    # overlap singled out already.
+    among = np.where(beyond_chance, max(int(singled_out.sum()), 1), pairs.n_pairs)
     with np.errstate(divide="ignore", invalid="ignore"):  # (a prior of 1 leaves no evidence: nothing shown)
-        if est.evidence is not None:
-            singled_out = pairs.overlap > 0 if pairs.overlap is not None else beyond_chance
-            beyond_chance = singled_out & (est.evidence >= np.log(MIN_EVIDENCE_RATIO))
-            # The pairs the answers have to single the pair out from: all those tested, or those
-            # the overlap singled out already.
-            among = np.where(beyond_chance, max(int(singled_out.sum()), 1), pairs.n_pairs)
-            shown = est.evidence + _logit(np.minimum(res.config.copy_prior, 1.0 / among))
-        else:
-            prior = min(res.config.copy_prior, 1.0 / pairs.n_pairs)
-            shown = _logit(est.p_copy) - _logit(np.float64(res.config.copy_prior)) + _logit(np.float64(prior))
+        shown = est.evidence + _logit(np.minimum(res.config.copy_prior, 1.0 / among))
         strong = np.flatnonzero(shown >= _logit(np.float64(min_probability)))
     if not strong.size:
         return []
@@ -318,7 +313,7 @@ def suspected_copies(inputs: ProjectInputs, res: Result, *, min_probability: flo
             continue
         lo, hi = int(pairs.lo[j]), int(pairs.hi[j])
         copier, original = (hi, lo) if pairs.copier_is_hi[j] else (lo, hi)
-        chance = float(pairs.chance[j]) if beyond_chance[j] and pairs.chance is not None else None
+        chance = float(pairs.chance[j]) if beyond_chance[j] else None
         out.append(SuspectedCopy(copier, original, float(est.p_copy[j]), int(pairs.shared[j]),
                                  int(agreed[j]), int(agreed_false[j]), chance))
     out.sort(key=lambda c: (-c.probability, c.copier, c.original))
