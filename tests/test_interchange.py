@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -118,6 +119,38 @@ def test_escape_is_exact_for_any_text(value):
     escaped = escape_cell(value)
     assert unescape_cell(escaped) == value
     assert not escaped or escaped[0] not in FORMULA_TRIGGERS
+
+
+_NUMBERS = st.one_of(st.none(), st.integers(-3, 10**12), st.booleans(),
+                    st.floats(allow_nan=False, allow_infinity=False, max_value=1e15, min_value=-1e15))
+_CELLS = st.one_of(_NUMBERS, st.text(alphabet=st.sampled_from(list("'=+-@\t\r\n,\" ab\x00é\u2028\uff1d😀")),
+                                     max_size=6))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_CELLS, _NUMBERS, _CELLS, _NUMBERS), max_size=12), st.integers(1, 5), st.booleans())
+def test_written_files_are_what_the_csv_module_writes_for_the_escaped_cells(tmp_path, rows, block, bom):
+    """Files are made column by column and a block of rows at a time; byte for byte they are
+    what csv.writer writes for the escaped cells, whatever the cells hold and wherever the
+    blocks end."""
+    from annotator.services.interchange import csv_format
+
+    columns = ("id", "start", "quote", "length")  # two text columns, two integer columns
+    expected = io.StringIO()
+    writer = csv.writer(expected, dialect="excel", lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([("" if v is None else str(int(v))) if name in ("start", "length")
+                         else ("" if v is None else escape_cell(v if type(v) is str else str(v)))
+                         for name, v in zip(columns, row, strict=True)])
+    path = tmp_path / f"t{secrets.token_hex(4)}.csv"
+    original = csv_format._BLOCK
+    csv_format._BLOCK = block
+    try:
+        assert csv_format.write_csv(path, columns, rows, bom=bom) == len(rows)
+    finally:
+        csv_format._BLOCK = original
+    assert path.read_bytes() == ("\ufeff" if bom else "").encode() + expected.getvalue().encode("utf-8")
 
 
 def test_exported_cells_cannot_start_a_formula_and_load_back_exactly(demo_store, tmp_path):
