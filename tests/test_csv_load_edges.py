@@ -3,6 +3,8 @@ already present, timestamps in other zones, two people's rows on one span)."""
 
 from __future__ import annotations
 
+import csv
+
 from annotator.core.model import Rating
 from annotator.services.interchange import export_csv, load_csv
 from tests.test_interchange import read_rows, write_rows
@@ -382,11 +384,11 @@ def test_a_row_the_project_refuses_on_writing_is_named_and_the_others_load_when_
     _emptied_export(demo_store, tmp_path / "csv")
     store_write = type(demo_store)._write_many
 
-    def refusing(store, sql, rows):
+    def refusing(store, table, columns, rows):
         rows = list(rows)  # (they may come as they are made: read them once)
-        if sql.startswith("INSERT INTO links") and any(row[0] == refused for row in rows):
+        if table == "links" and any(row[0] == refused for row in rows):
             raise ValidationError("The change was refused: a rule of the project.")
-        return store_write(store, sql, rows)
+        return store_write(store, table, columns, rows)
 
     monkeypatch.setattr(type(demo_store), "_write_many", refusing)
     plan = plan_csv_load(demo_store, tmp_path / "csv")
@@ -449,3 +451,33 @@ def test_the_cycle_collector_is_paused_for_a_load_and_runs_again_after_it(demo_s
         assert not gc.isenabled(), "a collector that was off stays off"
     finally:
         gc.enable()
+
+
+def test_a_load_writes_its_plan_without_checking_again_and_still_names_a_refused_row(demo_store, tmp_path,
+                                                                                      monkeypatch):
+    """load_csv plans and writes on one connection, with nothing written between: the rows
+    are not checked against the project a second time, and a row the project refuses is still
+    named while, accepting the valid rows, the others load."""
+    from annotator.core.errors import ValidationError
+    from annotator.services.interchange import csv_load, load_csv
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    store_write = type(demo_store)._write_many
+    checked: list = []
+    monkeypatch.setattr(csv_load._Writer, "_link", lambda self, row, v: checked.append(v) or v["link"])
+
+    def refusing(store, table, columns, rows):
+        rows = list(rows)
+        if table == "links" and any(row[3] == "contradicts" for row in rows):
+            raise ValidationError("The change was refused: a rule of the project.")
+        return store_write(store, table, columns, rows)
+
+    monkeypatch.setattr(type(demo_store), "_write_many", refusing)
+    report = load_csv(demo_store, tmp_path / "csv", accept_valid=True)
+    with open(tmp_path / "csv" / "links.csv", encoding="utf-8-sig", newline="") as handle:
+        relations = [row["relation"] for row in csv.DictReader(handle)]
+    assert report.loaded and report.claims_loaded == 23 and checked == []
+    assert report.links == relations.count("supports") + relations.count("same_claim") > 0
+    assert len(report.errors) == relations.count("contradicts") > 0
+    assert all(e.file == "links.csv" and e.row is not None for e in report.errors)
+    assert demo_store.integrity_check() == "ok"

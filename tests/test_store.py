@@ -279,3 +279,22 @@ def test_existing_finds_the_same_rows_whether_it_reads_the_table_whole_or_looks_
     assert store.existing("claims", []) == set() and store.existing("links", many_asked) == set()
     with pytest.raises(ValueError):
         store.existing("documents; DROP TABLE claims", few_asked)
+
+
+def test_bulk_inserts_go_in_blocks_all_or_none(store, monkeypatch):
+    """insert_claims and insert_links write many rows per statement; every block lands, and a
+    row refused in the last block leaves none of the earlier blocks behind."""
+    from annotator.store import project
+
+    monkeypatch.setattr(project, "_ROWS_PER_INSERT", 7)
+    doc = _doc(store, "word " * 200)
+    claims = [Claim(new_id(), doc.id, 5 * k, 5 * k + 4, "word") for k in range(30)]  # 4 blocks of 7, one of 2
+    store.insert_claims(claims)
+    assert sorted(c.id for c in store.claims(doc.id)) == sorted(c.id for c in claims)
+    links = [Link(new_id(), claims[k].id, claims[k + 1].id, Relation.SUPPORTS) for k in range(20)]
+    refused = [*links, Link(new_id(), claims[0].id, claims[0].id, Relation.SUPPORTS)]  # a claim linked to itself
+    with pytest.raises(ValidationError):
+        store.insert_links(refused)
+    assert store.links() == []
+    store.insert_links(links)
+    assert sorted(k.id for k in store.links()) == sorted(k.id for k in links)

@@ -297,13 +297,14 @@ def _rows(reader, name: str, columns: list[str], errors: list[RowError]) -> Iter
                                                f"this row has {len(cells)} cells but the header has {width}."))
                         continue
                     cells = cells[:width] + [""] * (width - len(cells))  # extra cells are blank: dropped
-                if not any(cells) or not "".join(cells).strip():
+                line = "\n".join(cells)
+                if not line or line.isspace():
                     continue  # spreadsheets leave blank rows at the end
                 for k in numbers:
                     cells[k] = cells[k].strip()
                 # Only a cell starting with an apostrophe can be one escape_cell wrote: looked
                 # for in the row at once, then cell by cell in the few rows that have one.
-                if "\n'" in "\n".join(("", *cells)):
+                if "\n'" in line or line[0] == "'":
                     for k in texts:
                         if cells[k][:1] == "'":
                             cells[k] = unescape_cell(cells[k])

@@ -170,7 +170,7 @@ def _text(row: dict, column: str) -> str | None:
 
 
 def _id(row: dict, column: str = "id") -> str | None:
-    value = _text(row, column)
+    value = row.get(column)
     return value.strip() if value else None
 
 
@@ -188,10 +188,21 @@ def _offset(row: dict, column: str) -> int | None:
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
-def _stamp(row: dict, column: str) -> str | None:
-    value = _id(row, column)
-    if value is None:
+def _stamp(row: dict, column: str, same_as: str | None = None) -> str | None:
+    """The cell as a stored time; ``same_as``: the stored time of a cell of the same row
+    (its object is kept once for both when the two cells say the same)."""
+    value = row.get(column)
+    if not value:
         return None
+    if same_as is not None and value == same_as:
+        return same_as
+    if _STORED_TIME.fullmatch(value):  # as the app writes times (its exports): kept as it is ...
+        try:
+            _dt.datetime.fromisoformat(value)  # (... if it is a real date: not 2026-02-30)
+            return value
+        except ValueError:
+            pass
+    value = value.strip()
     try:
         moment = _dt.datetime.fromisoformat(value)  # (a real date: not 2026-02-30)
     except ValueError:
@@ -325,7 +336,7 @@ def _never() -> bool:
     return False
 
 
-@dataclass
+@dataclass(slots=True)  # (100,000s of them: without slots, each held a dictionary of 300 bytes)
 class _Write:
     """One row the plan will write: what (``kind``), from which CSV row, and its values."""
 
@@ -354,10 +365,17 @@ class LoadPlan:
 
 
 def load_csv(store: ProjectStore, folder: str | Path, accept_valid: bool = False) -> LoadReport:
-    """Load the CSV files in ``folder`` (or one claims CSV file) into ``store``."""
-    plan = plan_csv_load(store, folder, accept_valid)
-    assert plan is not None  # never cancelled
-    return apply_load_plan(store, plan)
+    """Load the CSV files in ``folder`` (or one claims CSV file) into ``store``. The collector
+    stays paused from the plan to its writing, and the plan is let go before it resumes:
+    otherwise it walked the plan's million objects once more (a tenth of a load of 100,000
+    claims). Nothing writes to the project between the two (this connection holds its
+    lock), so the rows are written as planned, without being checked again."""
+    with collector_paused():
+        plan = plan_csv_load(store, folder, accept_valid)
+        assert plan is not None  # never cancelled
+        report = apply_load_plan(store, plan, as_planned=True)
+        del plan
+    return report
 
 
 def plan_csv_load_file(project: str | Path, folder: str | Path, accept_valid: bool = False, *,
@@ -415,19 +433,23 @@ def _plan(store: ProjectStore, folder: str | Path, accept_valid: bool, progress:
     return plan
 
 
-def apply_load_plan(store: ProjectStore, plan: LoadPlan) -> LoadReport:
+def apply_load_plan(store: ProjectStore, plan: LoadPlan, *, as_planned: bool = False) -> LoadReport:
     """Write a plan in one transaction and return its report; nothing is written when the
     plan has row errors and does not accept the valid rows. Each row is checked against the
     project as it is now: a claim whose document was deleted or changed since the plan was
     made is orphaned (with its links and verdicts), rows that appeared meanwhile are
-    skipped, and without ``accept_valid`` a write the project refuses undoes them all."""
+    skipped, and without ``accept_valid`` a write the project refuses undoes them all.
+
+    ``as_planned``: the plan was made through ``store`` itself just now, and nothing was
+    written since (:func:`load_csv`): its rows are not checked against the project again
+    (at 100,000 claims and links, that took a tenth of a load)."""
     report = plan.report
     if not plan.writable:
         return report
     began = time.perf_counter()
     try:
-        with collector_paused(), store.bulk_change(len(plan.writes)):
-            _Writer(store, plan).write()  # without accept_valid, the first failed write raises _Rollback
+        with collector_paused(), store.journals_in_memory(), store.bulk_change(len(plan.writes)):
+            _Writer(store, plan, as_planned).write()  # without accept_valid, the first failed write raises _Rollback
             if report.orphans and not plan.accept_valid:  # a row the project no longer takes
                 raise _Rollback
     except _Rollback:
@@ -453,7 +475,7 @@ def _check_columns(table: CsvTable, report: LoadReport) -> bool:
     return not missing
 
 
-@dataclass
+@dataclass(slots=True)  # (see _Write)
 class _Row:
     file: str
     row: int
@@ -490,11 +512,11 @@ class _Loader:
         self.report.errors.append(RowError(file, row, column, message))
 
     def _step(self, done: int, total: int, label: str) -> bool:
-        """Report progress now and then; False when the load was cancelled."""
+        """Report progress and look for a cancel every :data:`_PROGRESS_EVERY` rows; False
+        when the load was cancelled. (Callers skip the call between two of those.)"""
         if self.cancelled():
             return False
-        if done % _PROGRESS_EVERY == 0:
-            self.progress(done, total, label)
+        self.progress(done, total, label)
         return True
 
     # -- validation --------------------------------------------------------------------
@@ -507,7 +529,7 @@ class _Loader:
         rows, table.rows = table.rows, []
         total = len(rows) if isinstance(rows, list) else 0  # (rows read as they come: no count yet)
         for done, (number, raw) in enumerate(rows):  # (a file found malformed on the way raises MalformedCsv)
-            if not self._step(done, total, "Checking rows…"):
+            if done % _PROGRESS_EVERY == 0 and not self._step(done, total, "Checking rows…"):
                 return False
             try:
                 values = parse(raw)
@@ -552,28 +574,38 @@ class _Loader:
                 "title": _id(raw, "title"), "source_name": _id(raw, "source_name")}
 
     def _claim_row(self, raw: dict) -> dict:
-        quote = normalise_newlines(raw.get("quote", ""))
+        # (the cells are read here rather than through _id and _text, which cost a call each:
+        # this runs for every claim of a load, 100,000 and more)
+        get = raw.get
+        quote = get("quote") or ""
+        if "\r" in quote:
+            quote = normalise_newlines(quote)
         if not quote.strip():
             raise _Invalid("quote", "the quote is empty.")
-        if not any(_id(raw, c) for c in DOCUMENT_REFERENCES):
+        document_id, title, sha256 = _id(raw, "document_id"), _id(raw, "document_title"), _id(raw, "document_sha256")
+        if not (document_id or title or sha256):
             raise _Invalid("document_id", "say which document: fill document_id, document_title or "
                                           "document_sha256.")
-        start, end = _offset(raw, "start"), _offset(raw, "end")
+        start, end = get("start"), get("end")
+        start = int(start) if start and start.isdigit() and start.isascii() and len(start) <= 15 \
+            else _offset(raw, "start")
+        end = int(end) if end and end.isdigit() and end.isascii() and len(end) <= 15 else _offset(raw, "end")
         if end is not None and (start is None or end <= start):
             raise _Invalid("end", "end must come after start (offsets count characters from 0).")
         color = _id(raw, "type_color")
         if color and not _COLOR.fullmatch(color):
             raise _Invalid("type_color", f"“{color}” is not a colour like #ffcc00.")
+        prefix, suffix, kind = get("prefix") or "", get("suffix") or "", get("type")
+        created = _stamp(raw, "created_at")
         values: dict[str, Any] = {
-            "id": _id(raw), "document_id": _id(raw, "document_id"),
-            "document_title": _id(raw, "document_title"),
-            "document_sha256": (_id(raw, "document_sha256") or "").lower() or None,
+            "id": _id(raw), "document_id": document_id, "document_title": title,
+            "document_sha256": sha256.lower() if sha256 else None,
             "source_name": _id(raw, "source_name"), "start": start, "end": end, "quote": quote,
-            "prefix": normalise_newlines(raw.get("prefix", "")),
-            "suffix": normalise_newlines(raw.get("suffix", "")),
-            "type": (_text(raw, "type") or "").strip() or None, "type_color": color,
-            "note": _text(raw, "note"), "annotator": _text(raw, "annotator"),
-            "created_at": _stamp(raw, "created_at"), "updated_at": _stamp(raw, "updated_at"),
+            "prefix": normalise_newlines(prefix) if "\r" in prefix else prefix,
+            "suffix": normalise_newlines(suffix) if "\r" in suffix else suffix,
+            "type": (kind.strip() or None) if kind else None, "type_color": color,
+            "note": get("note") or None, "annotator": get("annotator") or None,
+            "created_at": created, "updated_at": _stamp(raw, "updated_at", created),
             "verdict": None,
         }
         if VERDICTS not in self.kinds and _id(raw, "verdict"):
@@ -603,9 +635,11 @@ class _Loader:
         relation = _enum(Relation, raw, "relation", "relation")
         if a == b:
             raise _Invalid("to_claim_id", "a claim cannot be linked to itself.")
-        return {"id": _id(raw), "from": a, "to": b, "relation": relation, "note": _text(raw, "note"),
-                "annotator": _text(raw, "annotator"), "created_at": _stamp(raw, "created_at"),
-                "updated_at": _stamp(raw, "updated_at"), "from_quote": _text(raw, "from_quote")}
+        get = raw.get
+        created = _stamp(raw, "created_at")
+        return {"id": _id(raw), "from": a, "to": b, "relation": relation, "note": get("note") or None,
+                "annotator": get("annotator") or None, "created_at": created,
+                "updated_at": _stamp(raw, "updated_at", created), "from_quote": get("from_quote") or None}
 
     # -- planning ----------------------------------------------------------------------
     def _write(self, kind: str, row: _Row, values: dict) -> None:
@@ -641,6 +675,7 @@ class _Loader:
         for d in self.docs:
             self.doc_by_title.setdefault(folded(d.title), []).append(d)  # typed titles match stored ones
         self.texts: dict[str, str] = {}
+        self.resolved: dict[tuple, tuple[str | None, str]] = {}  # a claim's document reference -> _resolve
         self.spans: dict[str, dict[tuple[int, int, str], str]] = {}  # document -> (start, end, annotator) -> claim
         for row in self.rows[DOCUMENTS]:
             doc_id, reason = self._resolve(row.values["sha256"], row.values["id"], row.values["title"],
@@ -674,7 +709,7 @@ class _Loader:
     def _plan_claims(self) -> bool:
         rows = self.rows[CLAIMS]
         for done, row in enumerate(rows):
-            if not self._step(done, len(rows), "Placing claims in their documents…"):
+            if done % _PROGRESS_EVERY == 0 and not self._step(done, len(rows), "Placing claims in their documents…"):
                 return False
             self._plan_claim(row)
             row.values = {}  # what the row said is in the plan now (see _planned)
@@ -686,8 +721,11 @@ class _Loader:
             self.report.skipped[CLAIMS] += 1
             self._queue_verdict(row, row.id)  # a verdict added since the claim was loaded
             return
-        doc_id, reason = self._resolve(v["document_sha256"], v["document_id"], v["document_title"],
-                                       v["source_name"])
+        reference = (v["document_sha256"], v["document_id"], v["document_title"], v["source_name"])
+        resolved = self.resolved.get(reference)
+        if resolved is None:  # (the claims of one document name it alike: worked out once)
+            resolved = self.resolved[reference] = self._resolve(*reference)
+        doc_id, reason = resolved
         if doc_id is None:
             self._orphan_claim(row, reason)
             return
@@ -814,8 +852,8 @@ class _Loader:
 class _Writer:
     """Writes a plan, checking each row against the project as it is now."""
 
-    def __init__(self, store: ProjectStore, plan: LoadPlan):
-        self.store, self.plan, self.report = store, plan, plan.report
+    def __init__(self, store: ProjectStore, plan: LoadPlan, as_planned: bool = False):
+        self.store, self.plan, self.report, self.as_planned = store, plan, plan.report, as_planned
         self.types: dict[str, str] | None = None  # claim type name (casefolded) -> id
         self.texts: dict[str, str | None] = {}  # document -> its text now (None: deleted)
         self.written: set[str] = set()  # claims this load wrote
@@ -837,21 +875,22 @@ class _Writer:
             self._source(item.row, item.values)
         self._claims(kinds["claim"])
         self.verdicts_had: dict[str, list[tuple[str, str]]] = {}  # claim -> (id, annotator) of its verdicts
-        if kinds["verdict"]:
+        if kinds["verdict"] and not self.as_planned:
             rated = {item.values["verdict"].claim_id for item in kinds["verdict"]}
             self._known_claims(rated)
             for verdict_id, claim_id, annotator in self.store.verdicts_on(rated):
                 self.verdicts_had.setdefault(claim_id, []).append((verdict_id, annotator or ""))
-        self._many(kinds["verdict"], self._verdict, lambda v: (v.claim_id, v.annotator or ""),
+        self._many(kinds["verdict"], self._verdict if not self.as_planned else _as_planned("verdict"),
+                   lambda v: (v.claim_id, v.annotator or ""),
                    self.store.insert_verdicts, self._verdict_written)
-        if kinds["link"]:
+        if kinds["link"] and not self.as_planned:
             ends = {end for item in kinds["link"] for end in (item.values["link"].from_claim_id,
                                                               item.values["link"].to_claim_id)}
             self._known_claims(ends)
             self.link_ids = self.store.existing("links", [item.values["link"].id for item in kinds["link"]])
             self.linked = {_link_key(a, b, r) for a, b, r in self.store.links_between(ends - self.written)}
-        self._many(kinds["link"], self._link, attrgetter("from_claim_id", "to_claim_id"), self.store.insert_links,
-                   self._link_written)
+        self._many(kinds["link"], self._link if not self.as_planned else _as_planned("link"),
+                   attrgetter("from_claim_id", "to_claim_id"), self.store.insert_links, self._link_written)
 
     def _known_claims(self, claim_ids: set[str]) -> None:
         """Which of ``claim_ids`` (not written by this load) the project holds now."""
@@ -883,6 +922,9 @@ class _Writer:
 
     def _claims(self, items: list[_Write]) -> None:
         if not items:
+            return
+        if self.as_planned:
+            self._many(items, self._claim_as_planned, attrgetter("id"), self.store.insert_claims, self._claim_written)
             return
         self.claims_had = self.store.existing("claims", [item.values["claim"].id for item in items])
         self._many(items, self._claim, attrgetter("id"), self.store.insert_claims, self._claim_written)
@@ -954,6 +996,11 @@ class _Writer:
         self.claims_had.add(claim.id)  # (the same id twice in a plan: the second is skipped)
         return claim
 
+    def _claim_as_planned(self, row: _Row, v: dict) -> Claim:
+        claim: Claim = v["claim"]
+        claim.type_id = self._claim_type(v["type"], v["type_color"], row)
+        return claim
+
     def _claim_written(self, item: _Write, claim: Claim) -> None:
         self.written.add(claim.id)
         found = item.values["found"]
@@ -1003,6 +1050,11 @@ class _Writer:
 
     def _link_written(self, item: _Write, link: Link) -> None:
         self.report.links += 1
+
+
+def _as_planned(kind: str) -> Callable[[_Row, dict], Any]:
+    """The check of a plan's row of ``kind`` ("verdict", "link") written as planned."""
+    return lambda row, values: values[kind]
 
 
 _READ_BOTH_WAYS = frozenset(r for r in Relation if r.symmetric)
