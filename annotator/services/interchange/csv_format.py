@@ -204,7 +204,8 @@ def _decode(data: bytes, name: str) -> str | RowError:
 
 def _delimiter(text: str) -> str:
     """Comma, unless the header has none but has semicolons or tabs (some Excel locales)."""
-    header = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header = text if end < 0 else text[:end]  # (not split: that copied the whole file)
     if "," in header:
         return ","
     for candidate in (";", "\t"):
@@ -247,7 +248,7 @@ def read_csv(path: Path, kind: str, *, lazily: bool = False) -> tuple[CsvTable |
     # Lines cut at "\n" only (a field may hold other line breaks), each given its "\n" back: a
     # StringIO of the text held four bytes a character, four times a 40 MB file.
     lines: Iterator[str] = (line + "\n" for line in text.split("\n"))
-    if _BARE_CR.search(text):  # lines ended by a lone carriage return (old Mac files) as well
+    if "\r" in text and _BARE_CR.search(text):  # lines ended by a lone carriage return (old Mac files) too
         lines = (m.group(0) for m in _LINE.finditer(text))
     reader = csv.reader(lines, delimiter=_delimiter(text), strict=True)
     del text

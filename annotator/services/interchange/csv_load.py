@@ -528,23 +528,24 @@ class _Loader:
         seen: dict[str, int] = {}
         rows, table.rows = table.rows, []
         total = len(rows) if isinstance(rows, list) else 0  # (rows read as they come: no count yet)
+        file, keep, ids_unique = table.file, self.rows[kind].append, kind != DOCUMENTS
         for done, (number, raw) in enumerate(rows):  # (a file found malformed on the way raises MalformedCsv)
             if done % _PROGRESS_EVERY == 0 and not self._step(done, total, "Checking rows…"):
                 return False
             try:
                 values = parse(raw)
             except _Invalid as exc:
-                self.error(table.file, number, exc.column, exc.message)
+                self.error(file, number, exc.column, exc.message)
                 if kind == CLAIMS and raw.get("id", "").strip():
-                    self.invalid_claims[raw["id"].strip()] = table.file
+                    self.invalid_claims[raw["id"].strip()] = file
                 continue
-            row_id = values.get("id")
-            if row_id is not None and kind != DOCUMENTS:
+            row_id = values["id"]
+            if row_id is not None and ids_unique:
                 if row_id in seen:
-                    self.error(table.file, number, "id", f"the id {row_id} is already used on row {seen[row_id]}.")
+                    self.error(file, number, "id", f"the id {row_id} is already used on row {seen[row_id]}.")
                     continue
                 seen[row_id] = number
-            self.rows[kind].append(_Row(table.file, number, row_id, values))
+            keep(_Row(file, number, row_id, values))
         return True
 
     def forget(self, kind: str, file: str) -> None:
@@ -829,22 +830,23 @@ class _Loader:
         # the links of the project's claims (claims this load adds have none yet), read at once
         planned = {_link_key(a, b, r) for a, b, r in self.store.links_between(
             [c for c in ends if c in self.claim_ids and c not in self.planned_claims])}
+        claims, write = self.claim_ids, self.plan.writes.append
         for row in rows:
             v, row.values = row.values, {}  # (see _planned)
             if row.id and row.id in ids:
                 self.report.skipped[LINKS] += 1
                 continue
-            missing = self._claim_missing(v["from"]) or self._claim_missing(v["to"])
-            if missing:
-                self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
+            a, b, relation = v["from"], v["to"], v["relation"]
+            if a not in claims or b not in claims:
+                missing = self._claim_missing(a) or self._claim_missing(b)
+                self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], f"link: {missing}"))
                 continue
-            key = _link_key(v["from"], v["to"], v["relation"])
+            key = (min(a, b), max(a, b), relation) if relation in _READ_BOTH_WAYS else (a, b, relation)  # _link_key
             if key in planned:
                 self.report.skipped[LINKS] += 1
                 continue
-            link = Link(row.id or new_id(), v["from"], v["to"], v["relation"], v["note"], v["annotator"],
-                        v["created_at"], v["updated_at"])
-            self._write("link", row, {"link": link, "from_quote": v["from_quote"]})
+            link = Link(row.id or new_id(), a, b, relation, v["note"], v["annotator"], v["created_at"], v["updated_at"])
+            write(_Write("link", row, {"link": link, "from_quote": v["from_quote"]}))
             planned.add(key)
             ids.add(link.id)
 
