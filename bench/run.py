@@ -24,6 +24,7 @@ from bench import (  # noqa: E402
     bench_gui,
     bench_interchange,
     bench_matching,
+    bench_paraphrase,
     bench_regimes,
     bench_reliability,
     bench_robustness,
@@ -39,7 +40,8 @@ SUITES = {"store": bench_store.run, "gui": bench_gui.run, "emergent": bench_reli
           "matching": bench_matching.run_demo_and_speed, "matching-emergent": bench_matching.run_emergent_quality,
           "checkworthy": bench_matching.run_checkworthy, "robustness": bench_robustness.run,
           "scale": bench_scale.run, "scoring": bench_scoring.run, "interchange": bench_interchange.run,
-          "fuzz": bench_fuzz.run, "wording": bench_wording.run, "conflicts": bench_conflicts.run}
+          "fuzz": bench_fuzz.run, "wording": bench_wording.run, "conflicts": bench_conflicts.run,
+          "paraphrase": bench_paraphrase.run}
 #: Not run by default: 100,000 inputs, each in its own process, take hours (``--count`` shortens it).
 LONG = {"fuzz"}
 
