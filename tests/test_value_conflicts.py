@@ -214,3 +214,20 @@ def test_a_search_in_a_copy_of_the_cache_leaves_the_original_as_it_was(store):
     copy = cache.copy()
     project_conflicts(store, cache=copy)
     assert copy.claims and not cache.claims
+
+
+def test_disputes_say_for_each_claim_what_the_other_states(demo_store):
+    """What the badges show: each claim of a disagreement, with the other side's value and
+    source; the pair itself, in either order."""
+    from annotator.services.value_conflicts import Disputes
+
+    conflicts = project_conflicts(demo_store)
+    disputes = Disputes.of(conflicts)
+    first = conflicts[0]
+    assert disputes.between(first.claim_a, first.claim_b) and disputes.between(first.claim_b, first.claim_a)
+    assert any(first.source_b in line and first.value_b in line for line in disputes.about(first.claim_a))
+    assert any(first.source_a in line and first.value_a in line for line in disputes.about(first.claim_b))
+    involved = {c.claim_a for c in conflicts} | {c.claim_b for c in conflicts}
+    assert set(disputes.by_claim) == involved
+    quiet = next(c.id for c in demo_store.claims() if c.id not in involved)
+    assert disputes.about(quiet) == () and Disputes.of([]).about(first.claim_a) == ()

@@ -185,8 +185,13 @@ def _find(path: Path, cache, *, progress: Callable, cancelled: Callable[[], bool
     return None if cancelled() else found
 
 
-def disagreements_view(panel: DisagreementsPanel, dock: QDockWidget,
-                       project_path: Callable[[], Path | None]) -> ProjectView:
-    """The Disagreements dock's list, kept up to date."""
-    return ProjectView(dock=dock, project_path=project_path, work=_find, show=panel.set_conflicts,
-                       busy=panel.set_busy, empty=[], failure="The claims could not be compared")
+def disagreements_view(panel: DisagreementsPanel, dock: QDockWidget, project_path: Callable[[], Path | None], *,
+                       found: Callable[[list[ValueConflict]], None], wanted: Callable[[], bool]) -> ProjectView:
+    """The Disagreements dock's list, kept up to date; ``found`` gets each search's result too
+    (the badges), and ``wanted`` says whether to search while the dock is not on screen."""
+    def show(conflicts: list[ValueConflict]) -> None:
+        panel.set_conflicts(conflicts)
+        found(conflicts)
+
+    return ProjectView(dock=dock, project_path=project_path, work=_find, show=show, busy=panel.set_busy,
+                       empty=[], failure="The claims could not be compared", wanted=wanted)

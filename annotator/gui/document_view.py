@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPolygonF,
     QResizeEvent,
     QTextBlock,
     QTextCursor,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import snap_to_words
+from annotator.gui.palette import DISPUTE_COLOR, DISPUTE_GLYPH
 
 CLAIM_MIME = "application/x-annotator-claim"
 
@@ -108,6 +110,7 @@ class DocumentView(QPlainTextEdit):
         self.tooltip_provider: Callable[[str], str] | None = None  # set by the window
         self.after_paint: Callable[[], None] | None = None  # called once, after the next paint
         self.gutters: tuple[bool, bool] = (False, False)  # (left, right) edges that face a link band
+        self.disputed: frozenset[str] = frozenset()  # claims another claim disagrees with: a badge each
         self.setAcceptDrops(True)
         self.viewport().setMouseTracking(True)
         self.selectionChanged.connect(self.selectionSpanChanged)
@@ -333,6 +336,14 @@ class DocumentView(QPlainTextEdit):
         finally:
             self._geometry_cache = outer
 
+    def set_disputed(self, claim_ids: Iterable[str]) -> None:
+        """The claims that get a disagreement badge (another claim about the same thing gives
+        another date, figure or actor)."""
+        disputed = frozenset(claim_ids)
+        if disputed != self.disputed:
+            self.disputed = disputed
+            self.viewport().update()
+
     def has_links(self, claim_id: str) -> bool:
         """Whether this view shows the claim and it has links (ribbons may start at it)."""
         span = self._by_id.get(claim_id)
@@ -358,6 +369,12 @@ class DocumentView(QPlainTextEdit):
             finally:
                 self._geometry_cache = None
         super().paintEvent(event)
+        if self.disputed and self._spans:
+            self._geometry_cache = {}
+            try:
+                self._paint_badges(*self._range_in(event.rect()))
+            finally:
+                self._geometry_cache = None
         if self.after_paint is not None:
             after, self.after_paint = self.after_paint, None
             after()
@@ -417,6 +434,26 @@ class DocumentView(QPlainTextEdit):
                 painter.setBrush(span.marker)
                 painter.drawRoundedRect(QRectF(last.right() - 1, last.top() + 2, 5, last.height() - 4), 2, 2)
         painter.end()
+
+    def _paint_badges(self, start: int, end: int) -> None:
+        """A disagreement badge beside the first line of each disputed claim (painted last)."""
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for span in self.spans_between(start, end):
+            if span.id not in self.disputed:
+                continue
+            rects = self.span_rects(span)
+            if not rects:
+                continue
+            paint_dispute_badge(painter, self.badge_rect(rects[0]))
+        painter.end()
+
+    def badge_rect(self, first: QRectF) -> QRectF:
+        """Where a claim's disagreement badge goes: in the margin beside its first line (as an
+        editor marks a line), on the side without link strips when one side has them."""
+        size = 11.0
+        x = self.viewport().width() - size - 1.5 if self.gutters[0] and not self.gutters[1] else 1.5
+        return QRectF(x, first.center().y() - size / 2, size, size)
 
     def _hint_under(self, point: QPoint) -> Hint | None:
         if not self._hints:
@@ -517,3 +554,21 @@ class DocumentView(QPlainTextEdit):
         event.acceptProposedAction()
         source_id = bytes(event.mimeData().data(CLAIM_MIME).data()).decode()
         self.claimDropped.emit(source_id, span.id)
+
+
+def paint_dispute_badge(painter: QPainter, rect: QRectF) -> None:
+    """The disagreement badge in ``rect``: a dark red diamond with a white “!”."""
+    painter.save()
+    centre = rect.center()
+    half = rect.width() / 2
+    diamond = QPolygonF([QPointF(centre.x(), centre.y() - half), QPointF(centre.x() + half, centre.y()),
+                         QPointF(centre.x(), centre.y() + half), QPointF(centre.x() - half, centre.y())])
+    painter.setPen(QPen(QColor("white"), 1.0))
+    painter.setBrush(DISPUTE_COLOR)
+    painter.drawPolygon(diamond)
+    font = QFont(painter.font())
+    font.setPixelSize(max(7, int(rect.height() * 0.75)))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, DISPUTE_GLYPH)
+    painter.restore()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSplitter, QSplitterHandle, QToolTip, QWidget
 
 from annotator.core.model import Relation
 from annotator.gui.document_pane import DocumentPane
-from annotator.gui.document_view import DocumentView
+from annotator.gui.document_view import DocumentView, paint_dispute_badge
 from annotator.gui.palette import RELATION_COLORS, RELATION_GLYPHS, RELATION_PEN_STYLES
 
 BAND_WIDTH = 56
@@ -33,6 +33,7 @@ class LinkBand(QSplitterHandle):
         self.setMouseTracking(True)
         # What was drawn, topmost last, for the tooltip: (ribbon and badge, left, right, relation).
         self._drawn: list[tuple[QPainterPath, str, str, Relation]] = []
+        self.disputes_drawn: list[tuple[str, str]] = []
 
     def _link_splitter(self) -> LinkSplitter:
         splitter = self.splitter()
@@ -82,6 +83,7 @@ class LinkBand(QSplitterHandle):
         # The selected claim's ribbons are drawn last (on top) and strong; the others fade.
         links = sorted(links, key=lambda link: selected in (link[0], link[1]))
         self._drawn = []
+        self.disputes_drawn = []  # ribbons drawn with a disagreement badge
         left_ranges = self._y_ranges(left.view, {left_id for left_id, _r, _k in links})
         right_ranges = self._y_ranges(right.view, {right_id for _l, right_id, _k in links})
         for left_id, right_id, relation in links:
@@ -119,6 +121,14 @@ class LinkBand(QSplitterHandle):
                 badge_color.setAlpha(int(255 * fade))
                 self._badge(painter, badge, relation, badge_color)
                 hit.addEllipse(badge, 9, 9)
+                if splitter.disputed is not None and splitter.disputed(left_id, right_id):
+                    # the two claims give different dates, figures or actors: a diamond beside it
+                    marker = QRectF(badge.x() + 5, badge.y() - 15, 12, 12)
+                    painter.setOpacity(fade)
+                    paint_dispute_badge(painter, marker)
+                    painter.setOpacity(1.0)
+                    hit.addRect(marker)
+                    self.disputes_drawn.append((left_id, right_id))
             self._drawn.append((hit, left_id, right_id, relation))
         painter.end()
 
@@ -158,6 +168,7 @@ class LinkSplitter(QSplitter):
         self.link_provider: LinkProvider | None = None
         self.selected_claim: Callable[[], str | None] | None = None  # its ribbons stand out
         self.describe_link: Callable[[str, str, Relation], str] | None = None  # a ribbon's tooltip
+        self.disputed: Callable[[str, str], bool] | None = None  # whether two claims disagree (a badge)
         self.setHandleWidth(BAND_WIDTH)
         self.setChildrenCollapsible(False)
 

@@ -25,6 +25,11 @@ RELATION_PEN_STYLES = {
 
 RELATION_GLYPHS = {Relation.SAME: "=", Relation.SUPPORTS: "+", Relation.CONTRADICTS: "≠", Relation.DERIVED: "→"}
 
+#: The badge of a claim (on its highlight) or a link (on its ribbon) whose two sides give different
+#: dates, figures or actors: a diamond, so it is not read as a relation's round badge.
+DISPUTE_COLOR = QColor("#b3261e")
+DISPUTE_GLYPH = "!"
+
 VERDICT_COLORS = {
     Rating.TRUE: QColor("#1f9d55"),
     Rating.MOSTLY_TRUE: QColor("#7cb342"),

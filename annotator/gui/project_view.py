@@ -19,12 +19,15 @@ class ProjectView(QObject):
     """Keeps a dock that shows something worked out from the whole project (the Disagreements
     list, the Timeline) up to date while it is on screen: ``work(path, cache, progress=,
     cancelled=)`` runs in a worker and returns what ``show`` is given (None: cancelled);
-    ``busy`` shows progress and failures."""
+    ``busy`` shows progress and failures. ``wanted`` says whether something else needs the
+    result while the dock is not on screen (the disagreement badges of a small project)."""
 
     def __init__(self, *, dock: QDockWidget, project_path: Callable[[], Path | None], work: Callable,
-                 show: Callable[[Any], None], busy: Callable[[str], None], empty: object, failure: str):
+                 show: Callable[[Any], None], busy: Callable[[str], None], empty: object, failure: str,
+                 wanted: Callable[[], bool] | None = None):
         super().__init__(dock)
         self.dock, self.project_path, self.work, self.show, self.busy = dock, project_path, work, show, busy
+        self.wanted = wanted
         self.empty, self.failure = empty, failure
         self.worker: Worker | None = None
         self.stale = True  # what the dock shows is not the project as it is now
@@ -51,8 +54,12 @@ class ProjectView(QObject):
     def on_screen(self) -> bool:
         return self.dock.isVisible() and not self.dock.visibleRegion().isEmpty()
 
+    def needed(self) -> bool:
+        """On screen, or wanted elsewhere."""
+        return self.on_screen() or (self.wanted is not None and self.wanted())
+
     def schedule(self) -> None:
-        if self.stale and self.on_screen():
+        if self.stale and self.needed():
             self.timer.start()
 
     def cancel(self) -> None:

@@ -107,6 +107,33 @@ class ValueConflict:
         return {**asdict(self), "label": KIND_LABELS[self.kind]}
 
 
+@dataclass(frozen=True)
+class Disputes:
+    """Which claims, and which pairs of claims, a search found disagreeing: what the window's
+    badges show on highlights and ribbons. ``by_claim`` gives, for each claim, one line per
+    disagreement it is in, saying what the other claim states."""
+
+    by_claim: dict[str, tuple[str, ...]]
+    pairs: frozenset[frozenset[str]]
+
+    @classmethod
+    def of(cls, conflicts: Iterable[ValueConflict]) -> Disputes:
+        lines: dict[str, list[str]] = defaultdict(list)
+        pairs = set()
+        for c in conflicts:
+            lines[c.claim_a].append(f"{KIND_LABELS[c.kind]}: {c.source_b} says “{c.value_b}”")
+            lines[c.claim_b].append(f"{KIND_LABELS[c.kind]}: {c.source_a} says “{c.value_a}”")
+            pairs.add(frozenset((c.claim_a, c.claim_b)))
+        return cls({claim: tuple(said) for claim, said in lines.items()}, frozenset(pairs))
+
+    def about(self, claim_id: str) -> tuple[str, ...]:
+        return self.by_claim.get(claim_id, ())
+
+    def between(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self.pairs
+
+
+
 #: How far around a quote its sentence is looked for (a "sentence" of a whole page has no end).
 CONTEXT = 300
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")

@@ -73,9 +73,13 @@ def test_the_demo_lists_its_disagreements_and_one_click_opens_both_then_links_th
     win.close()
 
 
-def test_the_list_waits_for_the_dock_to_be_shown(qtbot, open_window):
-    """Comparing every claim is work for when someone looks: behind another tab, an edit
-    schedules no search; shown, the dock looks."""
+def test_the_list_of_a_large_project_waits_for_the_dock_to_be_shown(qtbot, open_window, monkeypatch):
+    """Comparing every claim of a large project is work for when someone looks: behind another
+    tab, an edit schedules no search; shown, the dock looks. (The demo stands in for a project
+    over the badges' limit.)"""
+    from annotator.gui import main_window
+
+    monkeypatch.setattr(main_window, "DISPUTE_BADGES_UP_TO", 10)
     win = open_window()
     win.claims_dock.raise_()
     qtbot.waitUntil(lambda: not win.disagreements.on_screen())
@@ -96,4 +100,57 @@ def test_two_claims_linked_already_are_not_linked_again_from_the_list(qtbot, ope
     panel.tree.setCurrentItem(panel.tree.topLevelItem(row))
     assert not panel.link_button.isEnabled()
     assert panel.link_button.toolTip().startswith("Already linked as ")
+    win.close()
+
+
+def _pair_open_side_by_side(qtbot, win, relation_linked: bool):
+    """A demo disagreement between claims of two documents, shown in two panes."""
+    from annotator.services.value_conflicts import project_conflicts
+
+    conflict = next(c for c in project_conflicts(win.store)
+                    if c.document_a != c.document_b and bool(c.relations) == relation_linked and not c.through)
+    win.show_side_by_side(conflict.claim_a, conflict.claim_b)
+    return conflict
+
+
+def test_claims_that_disagree_carry_a_badge_on_their_highlight_and_their_ribbon(qtbot, open_window):
+    """A small project is compared in the background, whichever tab is in front: each claim
+    another claim disagrees with gets a badge on its highlight, says so when hovered, and a
+    ribbon between two of them gets a badge of its own."""
+    win = open_window()
+    win.claims_dock.raise_()
+    qtbot.waitUntil(lambda: win.disputes is not None and bool(win.disputes.pairs))
+    assert not win.disagreements.on_screen(), "found with the Disagreements tab behind another"
+    conflict = _pair_open_side_by_side(qtbot, win, relation_linked=True)
+    panes = {p.document_id: p for p in win.panes}
+    left, right = panes[conflict.document_a], panes[conflict.document_b]
+    for pane, claim_id in ((left, conflict.claim_a), (right, conflict.claim_b)):
+        assert claim_id in pane.view.disputed
+    undisputed = next(c.id for c in win.store.claims() if c.id not in win.disputes.by_claim)
+    assert "disagrees" not in win._claim_tooltip(undisputed)
+    said = win._claim_tooltip(conflict.claim_a)
+    assert "Another claim disagrees" in said and conflict.value_b in said and conflict.source_b in said
+    band = win.splitter.handle(win.splitter.indexOf(right if win.panes.index(right) > win.panes.index(left)
+                                                     else left))
+    band.repaint()
+    qtbot.waitUntil(lambda: any({conflict.claim_a, conflict.claim_b} == set(pair) for pair in band.disputes_drawn))
+    relation = Relation(conflict.relations[0])
+    tip = win._describe_link(conflict.claim_a, conflict.claim_b, relation)
+    assert "They disagree" in tip
+    win.close()
+
+
+def test_badges_follow_the_project_and_go_when_another_opens(qtbot, open_window):
+    """Badges show what the last comparison found for this project: opening another leaves
+    none behind."""
+    win = open_window()
+    qtbot.waitUntil(lambda: win.disputes is not None and bool(win.disputes.pairs))
+    from annotator.store import create_project
+
+    other = create_project(win.store.path.with_name("other.annotator"))
+    path = other.path
+    other.close()
+    win.open_project_path(path)
+    qtbot.waitUntil(lambda: win.disputes is not None and not win.disputes.pairs)
+    assert all(not pane.view.disputed for pane in win.panes)
     win.close()

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeWidget
 
 from annotator.core.model import Rating, Relation
 
@@ -325,7 +325,10 @@ def test_an_imported_web_page_is_filed_under_the_site_it_names(open_window, qtbo
         encoding="utf-8")
     win.importing.import_paths([str(page)])
     qtbot.waitUntil(lambda: win.importing.last_import_report is not None)
-    doc = next(d for d in win.store.documents() if d.title == "Port reopens")
+    table = win.importing.last_import_report.findChild(QTreeWidget)
+    said = [[table.topLevelItem(i).text(c) for c in range(3)] for i in range(table.topLevelItemCount())]
+    doc = next((d for d in win.store.documents() if d.title == "Port reopens"), None)
+    assert doc is not None, f"the import reported {said}"
     assert win.store.source(doc.source_id).name == "The Harbour Gazette", "the site's own name, not its host"
     tree = win.sources_tree
     qtbot.waitUntil(lambda: any(tree.topLevelItem(i).text(0).startswith("The Harbour Gazette")
