@@ -26,6 +26,18 @@ def _without_annotations(project: Path, target: Path) -> Path:
     return target
 
 
+def _with_half(project: Path, target: Path) -> Path:
+    """A copy of ``project`` that keeps every other claim (and the links and verdicts among
+    those): a load then adds the rest to tables that already hold rows."""
+    with sqlite3.connect(project) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    with sqlite3.connect(target) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("DELETE FROM claims WHERE rowid % 2 = 0")
+        db.execute("DELETE FROM change_log")
+    return target
+
+
 def _figures(wall: float, peak: float | None) -> str:
     return f"{wall:.1f} s / {peak:.0f} MB" if peak is not None else f"{wall:.1f} s / not measured here"
 
@@ -46,6 +58,11 @@ def run(tmp: Path):
     wall, peak, said = measured([sys.executable, "-m", "annotator", "load", str(bare), str(out)])
     loaded = next((line for line in said.splitlines() if "claims" in line), said.strip()[:80])
     rows.append((f"load those files into the project without its annotations (annotator load: {loaded.strip()}): "
+                 "wall / peak RSS", _figures(wall, peak), "≤ 4 s / ≤ 400 MB", _within(wall, peak, 4.0)))
+    half = _with_half(project, tmp / "interchange-half.annotator")
+    wall, peak, said = measured([sys.executable, "-m", "annotator", "load", str(half), str(out)])
+    loaded = next((line for line in said.splitlines() if "claims" in line), said.strip()[:80])
+    rows.append((f"load them into the project holding every other claim already (annotator load: {loaded.strip()}): "
                  "wall / peak RSS", _figures(wall, peak), "≤ 4 s / ≤ 400 MB", _within(wall, peak, 4.0)))
     shutil.rmtree(out, ignore_errors=True)
     return "Interchange: CSV export and load at 100,000 claims", rows

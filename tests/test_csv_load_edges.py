@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from annotator.core.model import Rating
 from annotator.services.interchange import export_csv, load_csv
 from tests.test_interchange import read_rows, write_rows
@@ -210,6 +212,24 @@ def test_a_cancelled_plan_is_none(demo_store, tmp_path):
 
     assert plan_csv_load(demo_store, tmp_path / "csv", cancelled=cancelled) is None
     assert demo_store.counts().claims == 0
+
+
+def test_a_cancel_while_claims_are_placed_stops_at_the_next_claim(demo_store, tmp_path, monkeypatch):
+    """Placing a claim can take a fuzzy search: a cancel pressed meanwhile is seen before the
+    next claim is placed, and no plan comes back."""
+    from annotator.services.interchange import csv_load, plan_csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    placed: list[str] = []
+    real_anchor = csv_load.anchor
+
+    def anchoring(text, quote, *args, **kwargs):
+        placed.append(quote)
+        return real_anchor(text, quote, *args, **kwargs)
+
+    monkeypatch.setattr(csv_load, "anchor", anchoring)
+    assert plan_csv_load(demo_store, tmp_path / "csv", cancelled=lambda: bool(placed)) is None
+    assert len(placed) == 1
 
 
 def test_applying_a_plan_checks_it_against_the_project_as_it_is_now(demo_store, tmp_path):
@@ -481,3 +501,35 @@ def test_a_load_writes_its_plan_without_checking_again_and_still_names_a_refused
     assert len(report.errors) == relations.count("contradicts") > 0
     assert all(e.file == "links.csv" and e.row is not None for e in report.errors)
     assert demo_store.integrity_check() == "ok"
+
+
+@pytest.mark.parametrize("as_one_load", [True, False])
+def test_the_links_and_verdicts_of_a_claim_the_project_refuses_are_orphans(demo_store, tmp_path, monkeypatch,
+                                                                         as_one_load):
+    """Accepting the valid rows, a claim the project refuses on writing is named, and the
+    verdicts and links that hang on it are listed as rows that cannot be placed, whether the
+    plan is written at once (load_csv) or later (plan, then apply)."""
+    from annotator.core.errors import ValidationError
+    from annotator.services.interchange import apply_load_plan, plan_csv_load
+
+    export_csv(demo_store, tmp_path / "csv")
+    refused = next(c.id for c in demo_store.claims()
+                   if demo_store.links(c.id) and any(v.claim_id == c.id for v in demo_store.verdicts()))
+    for claim in demo_store.claims():
+        demo_store.delete_claim(claim.id)
+    store_write = type(demo_store)._write_many
+
+    def refusing(store, table, columns, rows):
+        rows = list(rows)
+        if table == "claims" and any(row[0] == refused for row in rows):
+            raise ValidationError("The change was refused: a rule of the project.")
+        return store_write(store, table, columns, rows)
+
+    monkeypatch.setattr(type(demo_store), "_write_many", refusing)
+    report = load_csv(demo_store, tmp_path / "csv", accept_valid=True) if as_one_load else \
+        apply_load_plan(demo_store, plan_csv_load(demo_store, tmp_path / "csv", accept_valid=True))
+    assert report.loaded and [e.file for e in report.errors] == ["claims.csv"]
+    hanging = [o for o in report.orphans if refused in o.reason]
+    assert hanging and all(o.reason.endswith(f"its claim {refused} could not be written.") for o in hanging)
+    assert {o.file for o in hanging} == {"verdicts.csv", "links.csv"}
+    assert demo_store.db.execute("PRAGMA foreign_key_check").fetchall() == []

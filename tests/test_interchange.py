@@ -127,15 +127,23 @@ _CELLS = st.one_of(_NUMBERS, st.text(alphabet=st.sampled_from(list("'=+-@\t\r\n,
                                      max_size=6))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(_CELLS, _NUMBERS, _CELLS, _NUMBERS), max_size=12), st.integers(1, 5), st.booleans())
-def test_written_files_are_what_the_csv_module_writes_for_the_escaped_cells(tmp_path, rows, block, bom):
+@st.composite
+def _tables(draw):
+    """A header of 0 to 4 columns (text and integer ones) and rows for it."""
+    names = draw(st.lists(st.sampled_from(["id", "start", "quote", "length", "=note"]), max_size=4, unique=True))
+    cells = [_NUMBERS if name in ("start", "length") else _CELLS for name in names]
+    return tuple(names), draw(st.lists(st.tuples(*cells), max_size=12))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_tables(), st.integers(1, 5), st.booleans())
+def test_written_files_are_what_the_csv_module_writes_for_the_escaped_cells(tmp_path, table, block, bom):
     """Files are made column by column and a block of rows at a time; byte for byte they are
-    what csv.writer writes for the escaped cells, whatever the cells hold and wherever the
-    blocks end."""
+    what csv.writer writes for the header and the escaped cells, whatever the cells hold,
+    however many columns there are and wherever the blocks end."""
     from annotator.services.interchange import csv_format
 
-    columns = ("id", "start", "quote", "length")  # two text columns, two integer columns
+    columns, rows = table
     expected = io.StringIO()
     writer = csv.writer(expected, dialect="excel", lineterminator="\r\n")
     writer.writerow(columns)

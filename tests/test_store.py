@@ -281,6 +281,29 @@ def test_existing_finds_the_same_rows_whether_it_reads_the_table_whole_or_looks_
         store.existing("documents; DROP TABLE claims", few_asked)
 
 
+def _recorded(store) -> list[tuple[str, int]]:
+    """(table, rows) of each INSERT the store's connection runs from now on."""
+    statements: list[tuple[str, int]] = []
+    real = store.db.conn
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT INTO "):
+                statements.append((sql.split()[2], sql.count("(?")))
+            return real.execute(sql, *args)
+
+        def executemany(self, sql, rows):
+            rows = list(rows)
+            statements.extend([(sql.split()[2], 1)] * len(rows))
+            return real.executemany(sql, rows)
+
+    store.db.conn = Recording()
+    return statements
+
+
 def test_bulk_inserts_go_in_blocks_all_or_none(store, monkeypatch):
     """insert_claims and insert_links write many rows per statement; every block lands, and a
     row refused in the last block leaves none of the earlier blocks behind."""
@@ -289,12 +312,32 @@ def test_bulk_inserts_go_in_blocks_all_or_none(store, monkeypatch):
     monkeypatch.setattr(project, "_ROWS_PER_INSERT", 7)
     doc = _doc(store, "word " * 200)
     claims = [Claim(new_id(), doc.id, 5 * k, 5 * k + 4, "word") for k in range(30)]  # 4 blocks of 7, one of 2
-    store.insert_claims(claims)
+    statements = _recorded(store)
+    with store.filling(("claims", "links")):
+        assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 2, "journals in memory"
+        with store.transaction():
+            store.insert_claims(claims)
+            links = [Link(new_id(), claims[k].id, claims[k + 1].id, Relation.SUPPORTS) for k in range(20)]
+            refused = [*links, Link(new_id(), claims[0].id, claims[0].id, Relation.SUPPORTS)]  # linked to itself
+            with pytest.raises(ValidationError):
+                store.insert_links(refused)
+            assert store.links() == [], "the blocks written before the refused one are undone"
+            store.insert_links(links)
+    assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 0, "put back"
+    assert [n for kind, n in statements if kind == "claims"] == [7, 7, 7, 7, 2]
     assert sorted(c.id for c in store.claims(doc.id)) == sorted(c.id for c in claims)
-    links = [Link(new_id(), claims[k].id, claims[k + 1].id, Relation.SUPPORTS) for k in range(20)]
-    refused = [*links, Link(new_id(), claims[0].id, claims[0].id, Relation.SUPPORTS)]  # a claim linked to itself
-    with pytest.raises(ValidationError):
-        store.insert_links(refused)
-    assert store.links() == []
-    store.insert_links(links)
     assert sorted(k.id for k in store.links()) == sorted(k.id for k in links)
+
+
+def test_bulk_inserts_into_tables_that_hold_rows_go_one_statement_each(store):
+    """A statement of many rows journals the pages it changes until the transaction ends, which
+    grows with what the table holds: into a table with rows, each row is its own statement."""
+    doc = _doc(store, "word " * 200)
+    store.insert_claims([Claim(new_id(), doc.id, 0, 4, "word")])
+    statements = _recorded(store)
+    with store.filling(("claims",)):
+        assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 0
+        with store.transaction():
+            store.insert_claims([Claim(new_id(), doc.id, 5 * k, 5 * k + 4, "word") for k in range(1, 30)])
+    assert statements == [("claims", 1)] * 29
+    assert len(store.claims(doc.id)) == 30

@@ -231,3 +231,8 @@ def test_disputes_say_for_each_claim_what_the_other_states(demo_store):
     assert set(disputes.by_claim) == involved
     quiet = next(c.id for c in demo_store.claims() if c.id not in involved)
     assert disputes.about(quiet) == () and Disputes.of([]).about(first.claim_a) == ()
+    on = disputes.on(first.claim_b, first.claim_a)
+    assert on and all(first.source_a in line and first.source_b in line for line in on)
+    others = [c for c in conflicts if first.claim_a in (c.claim_a, c.claim_b)
+              and {c.claim_a, c.claim_b} != {first.claim_a, first.claim_b}]
+    assert len(disputes.about(first.claim_a)) == len(on) + len(others), "a pair's lines are its own"

@@ -1094,6 +1094,8 @@ class MainWindow(QMainWindow):
             self.syncer.schedule(self._journal_to_sync)
         self.score_updater.schedule()
         self.disagreements.changed()
+        if self.disputes is not None and self.disputes.by_claim and not self.disagreements.needed():
+            self._disputes_found([])  # (a large project's badges: they may no longer hold, and no search runs)
         self.timeline.changed()
         self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \
@@ -1351,7 +1353,7 @@ class MainWindow(QMainWindow):
             first, second = right_id, left_id
         said = f"{quote(first)}\n{relation.label}\n{quote(second)}"
         if self.disputes is not None and self.disputes.between(first, second):
-            said += "\n! They disagree: " + "; ".join(self.disputes.about(first))
+            said += "\n! They disagree: " + "; ".join(self.disputes.on(first, second))
         return said
 
     def _disputes_found(self, conflicts: list) -> None:

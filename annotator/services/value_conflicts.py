@@ -111,26 +111,38 @@ class ValueConflict:
 class Disputes:
     """Which claims, and which pairs of claims, a search found disagreeing: what the window's
     badges show on highlights and ribbons. ``by_claim`` gives, for each claim, one line per
-    disagreement it is in, saying what the other claim states."""
+    disagreement it is in, saying what the other claim states; ``by_pair`` what each pair
+    disagrees on."""
 
     by_claim: dict[str, tuple[str, ...]]
-    pairs: frozenset[frozenset[str]]
+    by_pair: dict[frozenset[str], tuple[str, ...]]
 
     @classmethod
     def of(cls, conflicts: Iterable[ValueConflict]) -> Disputes:
         lines: dict[str, list[str]] = defaultdict(list)
-        pairs = set()
+        pairs: dict[frozenset[str], list[str]] = defaultdict(list)
         for c in conflicts:
-            lines[c.claim_a].append(f"{KIND_LABELS[c.kind]}: {c.source_b} says “{c.value_b}”")
-            lines[c.claim_b].append(f"{KIND_LABELS[c.kind]}: {c.source_a} says “{c.value_a}”")
-            pairs.add(frozenset((c.claim_a, c.claim_b)))
-        return cls({claim: tuple(said) for claim, said in lines.items()}, frozenset(pairs))
+            label = KIND_LABELS[c.kind]
+            lines[c.claim_a].append(f"{label}: {c.source_b} says “{c.value_b}”")
+            lines[c.claim_b].append(f"{label}: {c.source_a} says “{c.value_a}”")
+            pairs[frozenset((c.claim_a, c.claim_b))].append(
+                f"{label}: {c.source_a} says “{c.value_a}”, {c.source_b} says “{c.value_b}”")
+        return cls({claim: tuple(said) for claim, said in lines.items()},
+                   {pair: tuple(said) for pair, said in pairs.items()})
+
+    @property
+    def pairs(self) -> frozenset[frozenset[str]]:
+        return frozenset(self.by_pair)
 
     def about(self, claim_id: str) -> tuple[str, ...]:
         return self.by_claim.get(claim_id, ())
 
     def between(self, a: str, b: str) -> bool:
-        return frozenset((a, b)) in self.pairs
+        return frozenset((a, b)) in self.by_pair
+
+    def on(self, a: str, b: str) -> tuple[str, ...]:
+        """What two claims disagree on (nothing when they do not)."""
+        return self.by_pair.get(frozenset((a, b)), ())
 
 
 

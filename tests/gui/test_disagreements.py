@@ -88,6 +88,13 @@ def test_the_list_of_a_large_project_waits_for_the_dock_to_be_shown(qtbot, open_
     assert win.disagreements.stale, "what it lists is out of date until it looks again"
     _show_dock(qtbot, win)
     assert not win.disagreements.stale
+    qtbot.waitUntil(lambda: win.disputes is not None and bool(win.disputes.pairs))
+    disputed = next(iter(win.disputes.by_claim))
+    win.claims_dock.raise_()
+    qtbot.waitUntil(lambda: not win.disagreements.on_screen())
+    win.delete_claim(disputed)
+    qtbot.waitUntil(lambda: not win.disputes.pairs)
+    assert all(not pane.view.disputed for pane in win.panes), "badges that may no longer hold go"
     win.close()
 
 
@@ -136,7 +143,7 @@ def test_claims_that_disagree_carry_a_badge_on_their_highlight_and_their_ribbon(
     qtbot.waitUntil(lambda: any({conflict.claim_a, conflict.claim_b} == set(pair) for pair in band.disputes_drawn))
     relation = Relation(conflict.relations[0])
     tip = win._describe_link(conflict.claim_a, conflict.claim_b, relation)
-    assert "They disagree" in tip
+    assert tip.endswith("! They disagree: " + "; ".join(win.disputes.on(conflict.claim_a, conflict.claim_b)))
     win.close()
 
 

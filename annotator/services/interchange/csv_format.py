@@ -110,9 +110,11 @@ class CsvTable:
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, bom: bool) -> int:
     """Write atomically (temporary file, then rename); return the number of data rows.
 
-    The text is what ``csv.writer`` (the excel dialect, CRLF) writes for the made cells, but
-    it is made column by column (see ``_column_cells``) and joined a block of rows at a time:
-    at 100,000 claims the csv module's row by row writing took most of an export."""
+    The text is what ``csv.writer`` (the excel dialect, CRLF) writes for the header and the
+    made cells, but it is made column by column (see ``_column_cells``) and joined a block of
+    rows at a time: at 100,000 claims the csv module's row by row writing took most of an
+    export. (Tables of fewer than two columns, where a row's only cell may be empty, go
+    through ``csv.writer`` itself.)"""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # "x" mode honours the umask
     table = rows if isinstance(rows, list) else list(rows)
@@ -122,11 +124,17 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, b
     integer = [column in INTEGER_COLUMNS for column in columns]
     try:
         with open(tmp, "x", encoding="utf-8-sig" if bom else "utf-8", newline="", buffering=1 << 20) as handle:
-            handle.write(_csv_lines([[name] for name in _column_cells(list(columns), False)]))
-            for begin in range(0, len(table), _BLOCK):
-                block = table[begin:begin + _BLOCK]
-                handle.write(_csv_lines([_column_cells(list(map(itemgetter(k), block)), integer[k])
-                                         for k in range(width)]))
+            if width < 2:
+                writer = csv.writer(handle, dialect="excel", lineterminator="\r\n")
+                writer.writerow(columns)
+                make = _integer_cell if integer and integer[0] else _text_cell
+                writer.writerows([make(row[0])] if width else [] for row in table)
+            else:
+                handle.write(_csv_lines([[name] for name in _quoted(list(columns))]))
+                for begin in range(0, len(table), _BLOCK):
+                    block = table[begin:begin + _BLOCK]
+                    handle.write(_csv_lines([_column_cells(list(map(itemgetter(k), block)), integer[k])
+                                             for k in range(width)]))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -156,6 +164,12 @@ def _column_cells(cells: list, integer: bool) -> list[str]:
         cells = [_text_cell(value) for value in cells]  # (the first character of each text, above)
     elif type(None) in kinds:
         cells = ["" if value is None else value for value in cells]
+    return _quoted(cells)
+
+
+def _quoted(cells: list[str]) -> list[str]:
+    """The cells as csv.writer writes them: quoted where needed (checked for the column at
+    once first)."""
     if not _needs_quotes("".join(cells)):
         return cells
     return [f'"{cell.replace(chr(34), chr(34) * 2)}"' if _needs_quotes(cell) else cell for cell in cells]

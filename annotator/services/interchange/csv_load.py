@@ -268,7 +268,9 @@ def _rating(row: dict, column: str, more: Callable[[], dict[str, Rating]]) -> Ra
     raw = (row.get(column) or "").strip()
     if not raw:
         raise _Invalid(column, "a rating is required.")
-    rating = rating_spelled(raw, more())  # (a newsroom's spelling may also re-read a listed one)
+    rating = _by_value(Rating).get(raw)  # as the exports write it: read as rating_spelled would, at once
+    if rating is None:
+        rating = rating_spelled(raw, more())  # (a newsroom's spelling may also re-read a listed one)
     if rating is None:
         raise _Invalid(column, (
             f"unknown rating “{raw}”. The app's ratings are {_RATINGS_IN_WORDS}; other scales' spellings "
@@ -448,7 +450,7 @@ def apply_load_plan(store: ProjectStore, plan: LoadPlan, *, as_planned: bool = F
         return report
     began = time.perf_counter()
     try:
-        with collector_paused(), store.journals_in_memory(), store.bulk_change(len(plan.writes)):
+        with collector_paused(), store.filling(("claims", "links", "verdicts")), store.bulk_change(len(plan.writes)):
             _Writer(store, plan, as_planned).write()  # without accept_valid, the first failed write raises _Rollback
             if report.orphans and not plan.accept_valid:  # a row the project no longer takes
                 raise _Rollback
@@ -512,11 +514,11 @@ class _Loader:
         self.report.errors.append(RowError(file, row, column, message))
 
     def _step(self, done: int, total: int, label: str) -> bool:
-        """Report progress and look for a cancel every :data:`_PROGRESS_EVERY` rows; False
-        when the load was cancelled. (Callers skip the call between two of those.)"""
+        """Report progress now and then; False when the load was cancelled."""
         if self.cancelled():
             return False
-        self.progress(done, total, label)
+        if done % _PROGRESS_EVERY == 0:
+            self.progress(done, total, label)
         return True
 
     # -- validation --------------------------------------------------------------------
@@ -530,7 +532,7 @@ class _Loader:
         total = len(rows) if isinstance(rows, list) else 0  # (rows read as they come: no count yet)
         file, keep, ids_unique = table.file, self.rows[kind].append, kind != DOCUMENTS
         for done, (number, raw) in enumerate(rows):  # (a file found malformed on the way raises MalformedCsv)
-            if done % _PROGRESS_EVERY == 0 and not self._step(done, total, "Checking rows…"):
+            if not self._step(done, total, "Checking rows…"):
                 return False
             try:
                 values = parse(raw)
@@ -710,7 +712,7 @@ class _Loader:
     def _plan_claims(self) -> bool:
         rows = self.rows[CLAIMS]
         for done, row in enumerate(rows):
-            if done % _PROGRESS_EVERY == 0 and not self._step(done, len(rows), "Placing claims in their documents…"):
+            if not self._step(done, len(rows), "Placing claims in their documents…"):
                 return False
             self._plan_claim(row)
             row.values = {}  # what the row said is in the plan now (see _planned)
@@ -736,10 +738,6 @@ class _Loader:
             except NotFoundError:  # deleted in the window while this load was being worked out
                 self._orphan_claim(row, "its document was deleted while the load was under way.")
                 return
-            # Claims that were in the project before this load, by span and annotator: a
-            # hand-written row (no id) that matches one was loaded before. Rows of this load
-            # are not added, so two people's rows on one span both load.
-            self.spans[doc_id] = {(c.start, c.end, c.annotator or ""): c.id for c in self.store.claims(doc_id)}
         text = self.texts[doc_id]
         found = anchor(text, v["quote"], v["prefix"], v["suffix"], v["start"], hint_end=v["end"])
         if found is None:
@@ -749,21 +747,26 @@ class _Loader:
                           f"{MAX_FUZZY_QUOTE:,} characters are not searched for approximately).")
             self._orphan_claim(row, reason)
             return
-        earlier = self.spans[doc_id].get((found.start, found.end, v["annotator"] or ""))
-        if row.id is None and earlier is not None:
-            self.report.skipped[CLAIMS] += 1  # a hand-written row loaded before
-            self._queue_verdict(row, earlier)
-            return
+        if row.id is None:
+            # Claims that were in the project before this load, by span and annotator: a
+            # hand-written row (no id) that matches one was loaded before. Rows of this load
+            # are not added, so two people's rows on one span both load. (Read for the first
+            # such row of a document: rows of the app's exports carry ids.)
+            if doc_id not in self.spans:
+                self.spans[doc_id] = {(c.start, c.end, c.annotator or ""): c.id for c in self.store.claims(doc_id)}
+            earlier = self.spans[doc_id].get((found.start, found.end, v["annotator"] or ""))
+            if earlier is not None:
+                self.report.skipped[CLAIMS] += 1  # a hand-written row loaded before
+                self._queue_verdict(row, earlier)
+                return
         prefix, suffix = context(text, found.start, found.end)
         quote = text[found.start:found.end]
         if quote == v["quote"]:
             quote = v["quote"]  # (one string for both: the plan holds it until the claim is written)
-        claim = Claim(id=row.id or new_id(), document_id=doc_id, start=found.start, end=found.end,
-                      quote=quote, prefix=prefix, suffix=suffix,
-                      type_id=None, note=v["note"], annotator=v["annotator"],
-                      created_at=v["created_at"], updated_at=v["updated_at"])
-        self._write("claim", row, {"claim": claim, "found": found, "type": v["type"],
-                                   "type_color": v["type_color"], "quote": v["quote"]})
+        claim = Claim(row.id or new_id(), doc_id, found.start, found.end, quote, prefix, suffix, None, v["note"],
+                      v["annotator"], v["created_at"], v["updated_at"])
+        self.plan.writes.append(_Write("claim", row, {"claim": claim, "found": found, "type": v["type"],
+                                                      "type_color": v["type_color"], "quote": v["quote"]}))
         self.claim_ids[claim.id] = doc_id
         self.planned_claims.add(claim.id)
         if found.method != FUZZY and found.ambiguous and v["start"] is None:
@@ -859,6 +862,7 @@ class _Writer:
         self.types: dict[str, str] | None = None  # claim type name (casefolded) -> id
         self.texts: dict[str, str | None] = {}  # document -> its text now (None: deleted)
         self.written: set[str] = set()  # claims this load wrote
+        self.planned: set[str] = set()  # claims of the plan (as_planned: whose rows are not checked again)
         self.dropped: dict[str, str] = {}  # claims of the plan that were not written -> why
         self.claims_had: set[str] = set()  # claims of the plan the project held before (or twice in it)
         self.present: set[str] = set()  # claims verdicts or links name that the project holds
@@ -882,7 +886,7 @@ class _Writer:
             self._known_claims(rated)
             for verdict_id, claim_id, annotator in self.store.verdicts_on(rated):
                 self.verdicts_had.setdefault(claim_id, []).append((verdict_id, annotator or ""))
-        self._many(kinds["verdict"], self._verdict if not self.as_planned else _as_planned("verdict"),
+        self._many(kinds["verdict"], self._verdict if not self.as_planned else self._verdict_as_planned,
                    lambda v: (v.claim_id, v.annotator or ""),
                    self.store.insert_verdicts, self._verdict_written)
         if kinds["link"] and not self.as_planned:
@@ -891,7 +895,7 @@ class _Writer:
             self._known_claims(ends)
             self.link_ids = self.store.existing("links", [item.values["link"].id for item in kinds["link"]])
             self.linked = {_link_key(a, b, r) for a, b, r in self.store.links_between(ends - self.written)}
-        self._many(kinds["link"], self._link if not self.as_planned else _as_planned("link"),
+        self._many(kinds["link"], self._link if not self.as_planned else self._link_as_planned,
                    attrgetter("from_claim_id", "to_claim_id"), self.store.insert_links, self._link_written)
 
     def _known_claims(self, claim_ids: set[str]) -> None:
@@ -1001,7 +1005,29 @@ class _Writer:
     def _claim_as_planned(self, row: _Row, v: dict) -> Claim:
         claim: Claim = v["claim"]
         claim.type_id = self._claim_type(v["type"], v["type_color"], row)
+        self.planned.add(claim.id)
         return claim
+
+    def _unwritten(self, claim_id: str) -> str | None:
+        """Why a claim of the plan is not in the project (as planned: the project refused it)."""
+        return f"its claim {claim_id} could not be written." \
+            if claim_id in self.planned and claim_id not in self.written else None
+
+    def _verdict_as_planned(self, row: _Row, v: dict) -> Verdict | None:
+        verdict: Verdict = v["verdict"]
+        missing = self._unwritten(verdict.claim_id)
+        if missing:
+            self.report.orphans.append(Orphan(row.file, row.row, row.id, None, "verdict: " + missing))
+            return None
+        return verdict
+
+    def _link_as_planned(self, row: _Row, v: dict) -> Link | None:
+        link: Link = v["link"]
+        missing = self._unwritten(link.from_claim_id) or self._unwritten(link.to_claim_id)
+        if missing:
+            self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
+            return None
+        return link
 
     def _claim_written(self, item: _Write, claim: Claim) -> None:
         self.written.add(claim.id)
@@ -1052,11 +1078,6 @@ class _Writer:
 
     def _link_written(self, item: _Write, link: Link) -> None:
         self.report.links += 1
-
-
-def _as_planned(kind: str) -> Callable[[_Row, dict], Any]:
-    """The check of a plan's row of ``kind`` ("verdict", "link") written as planned."""
-    return lambda row, values: values[kind]
 
 
 _READ_BOTH_WAYS = frozenset(r for r in Relation if r.symmetric)
