@@ -484,7 +484,7 @@ def test_a_load_writes_its_plan_without_checking_again_and_still_names_a_refused
     _emptied_export(demo_store, tmp_path / "csv")
     store_write = type(demo_store)._write_many
     checked: list = []
-    monkeypatch.setattr(csv_load._Writer, "_link", lambda self, row, v: checked.append(v) or v["link"])
+    monkeypatch.setattr(csv_load._Writer, "_known_claims", lambda self, ids: checked.append(ids))  # (checking reads)
 
     def refusing(store, table, columns, rows):
         rows = list(rows)

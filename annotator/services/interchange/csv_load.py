@@ -886,8 +886,7 @@ class _Writer:
             self._known_claims(rated)
             for verdict_id, claim_id, annotator in self.store.verdicts_on(rated):
                 self.verdicts_had.setdefault(claim_id, []).append((verdict_id, annotator or ""))
-        self._many(kinds["verdict"], self._verdict if not self.as_planned else self._verdict_as_planned,
-                   lambda v: (v.claim_id, v.annotator or ""),
+        self._many(kinds["verdict"], self._verdict, lambda v: (v.claim_id, v.annotator or ""),
                    self.store.insert_verdicts, self._verdict_written)
         if kinds["link"] and not self.as_planned:
             ends = {end for item in kinds["link"] for end in (item.values["link"].from_claim_id,
@@ -895,8 +894,8 @@ class _Writer:
             self._known_claims(ends)
             self.link_ids = self.store.existing("links", [item.values["link"].id for item in kinds["link"]])
             self.linked = {_link_key(a, b, r) for a, b, r in self.store.links_between(ends - self.written)}
-        self._many(kinds["link"], self._link if not self.as_planned else self._link_as_planned,
-                   attrgetter("from_claim_id", "to_claim_id"), self.store.insert_links, self._link_written)
+        self._many(kinds["link"], self._link, attrgetter("from_claim_id", "to_claim_id"), self.store.insert_links,
+                   self._link_written)
 
     def _known_claims(self, claim_ids: set[str]) -> None:
         """Which of ``claim_ids`` (not written by this load) the project holds now."""
@@ -1013,22 +1012,6 @@ class _Writer:
         return f"its claim {claim_id} could not be written." \
             if claim_id in self.planned and claim_id not in self.written else None
 
-    def _verdict_as_planned(self, row: _Row, v: dict) -> Verdict | None:
-        verdict: Verdict = v["verdict"]
-        missing = self._unwritten(verdict.claim_id)
-        if missing:
-            self.report.orphans.append(Orphan(row.file, row.row, row.id, None, "verdict: " + missing))
-            return None
-        return verdict
-
-    def _link_as_planned(self, row: _Row, v: dict) -> Link | None:
-        link: Link = v["link"]
-        missing = self._unwritten(link.from_claim_id) or self._unwritten(link.to_claim_id)
-        if missing:
-            self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
-            return None
-        return link
-
     def _claim_written(self, item: _Write, claim: Claim) -> None:
         self.written.add(claim.id)
         found = item.values["found"]
@@ -1038,6 +1021,8 @@ class _Writer:
                                                      found.score))
 
     def _claim_missing(self, claim_id: str) -> str | None:
+        if self.as_planned:
+            return self._unwritten(claim_id)
         if claim_id in self.written or claim_id in self.present:
             return None
         if claim_id in self.dropped:
@@ -1052,6 +1037,8 @@ class _Writer:
         if missing:
             self.report.orphans.append(Orphan(row.file, row.row, row.id, None, "verdict: " + missing))
             return None
+        if self.as_planned:
+            return verdict  # (the plan skipped what the project held, and each claim's rater once)
         had = self.verdicts_had.setdefault(verdict.claim_id, [])
         if any(annotator == (verdict.annotator or "") or had_id == verdict.id for had_id, annotator in had):
             self.report.skipped[VERDICTS] += 1  # rated meanwhile; loading never overwrites
@@ -1068,6 +1055,8 @@ class _Writer:
         if missing:
             self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], "link: " + missing))
             return None
+        if self.as_planned:
+            return link  # (the plan skipped links the project held, and each pair once)
         key = _link_key(link.from_claim_id, link.to_claim_id, link.relation)
         if link.id in self.link_ids or key in self.linked:
             self.report.skipped[LINKS] += 1
