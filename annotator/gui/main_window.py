@@ -1095,7 +1095,10 @@ class MainWindow(QMainWindow):
         self.score_updater.schedule()
         self.disagreements.changed()
         if self.disputes is not None and self.disputes.by_claim and not self.disagreements.needed():
-            self._disputes_found([])  # (a large project's badges: they may no longer hold, and no search runs)
+            # A large project's badges may no longer hold, and no search will run: they go, with
+            # a search still under way (what it read is from before the edit).
+            self.disagreements.cancel()
+            self._disputes_found([])
         self.timeline.changed()
         self.journal.schedule()
         if any(c.kind in ("source", "document", "claim_type", "project") for c in changes) or len(changes) > 200 \

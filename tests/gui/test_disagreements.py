@@ -161,3 +161,39 @@ def test_badges_follow_the_project_and_go_when_another_opens(qtbot, open_window)
     qtbot.waitUntil(lambda: win.disputes is not None and not win.disputes.pairs)
     assert all(not pane.view.disputed for pane in win.panes)
     win.close()
+
+
+def test_a_search_under_way_when_an_edit_clears_the_badges_of_a_large_project_does_not_bring_them_back(
+        qtbot, open_window, monkeypatch):
+    """The edit clears a large project's badges because no search will look again; a search
+    that had read the project before the edit is cancelled, and what it found is not shown."""
+    import threading
+
+    from annotator.gui import main_window
+
+    monkeypatch.setattr(main_window, "DISPUTE_BADGES_UP_TO", 10)  # the demo stands in for a large project
+    win = open_window()
+    real_work = win.disagreements.work
+    read, release = threading.Event(), threading.Event()
+
+    def held(path, cache, *, progress, cancelled):
+        found = real_work(path, cache, progress=progress, cancelled=cancelled)
+        read.set()
+        release.wait(60)
+        return found
+
+    panel = _show_dock(qtbot, win)
+    qtbot.waitUntil(lambda: bool(panel.conflicts) and win.disputes is not None and bool(win.disputes.pairs))
+    win.disagreements.work = held
+    win.disagreements.changed()  # the dock is on screen: a search runs and reads the project
+    qtbot.waitUntil(read.is_set)
+    running = win.disagreements.worker
+    assert running is not None
+    win.claims_dock.raise_()
+    qtbot.waitUntil(lambda: not win.disagreements.on_screen())
+    win.delete_claim(next(iter(win.disputes.by_claim)))
+    assert not win.disputes.by_claim
+    with qtbot.waitSignal(running.finished, timeout=60_000):
+        release.set()
+    assert not win.disputes.by_claim, "what the search read before the edit is not shown"
+    win.close()
