@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -60,9 +60,9 @@ MAX_CONTEXT = 256
 _WEIGHTS = {"quote": 0.6, "context": 0.3, "position": 0.1}
 
 
-@dataclass(frozen=True)
-class AnchorResult:
-    """Where the quote was found. ``score`` is a 0–100 confidence."""
+class AnchorResult(NamedTuple):
+    """Where the quote was found. ``score`` is a 0–100 confidence. (A named tuple: one is made
+    for each claim a load places, and a frozen dataclass took five times as long to make.)"""
 
     start: int
     end: int

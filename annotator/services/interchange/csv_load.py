@@ -174,6 +174,11 @@ def _id(row: dict, column: str = "id") -> str | None:
     return value.strip() if value else None
 
 
+def _ids(row: dict, *columns: str) -> list[str | None]:
+    """:func:`_id` of several columns in one call (row parsers run for 100,000s of rows)."""
+    return [value.strip() if value else None for value in map(row.get, columns)]
+
+
 def _offset(row: dict, column: str) -> int | None:
     raw = row.get(column, "").strip()
     if not raw:
@@ -585,7 +590,8 @@ class _Loader:
             quote = normalise_newlines(quote)
         if not quote.strip():
             raise _Invalid("quote", "the quote is empty.")
-        document_id, title, sha256 = _id(raw, "document_id"), _id(raw, "document_title"), _id(raw, "document_sha256")
+        claim_id, document_id, title, sha256, source, color = _ids(
+            raw, "id", "document_id", "document_title", "document_sha256", "source_name", "type_color")
         if not (document_id or title or sha256):
             raise _Invalid("document_id", "say which document: fill document_id, document_title or "
                                           "document_sha256.")
@@ -595,15 +601,14 @@ class _Loader:
         end = int(end) if end and end.isdigit() and end.isascii() and len(end) <= 15 else _offset(raw, "end")
         if end is not None and (start is None or end <= start):
             raise _Invalid("end", "end must come after start (offsets count characters from 0).")
-        color = _id(raw, "type_color")
         if color and not _COLOR.fullmatch(color):
             raise _Invalid("type_color", f"“{color}” is not a colour like #ffcc00.")
         prefix, suffix, kind = get("prefix") or "", get("suffix") or "", get("type")
         created = _stamp(raw, "created_at")
         values: dict[str, Any] = {
-            "id": _id(raw), "document_id": document_id, "document_title": title,
+            "id": claim_id, "document_id": document_id, "document_title": title,
             "document_sha256": sha256.lower() if sha256 else None,
-            "source_name": _id(raw, "source_name"), "start": start, "end": end, "quote": quote,
+            "source_name": source, "start": start, "end": end, "quote": quote,
             "prefix": normalise_newlines(prefix) if "\r" in prefix else prefix,
             "suffix": normalise_newlines(suffix) if "\r" in suffix else suffix,
             "type": (kind.strip() or None) if kind else None, "type_color": color,
@@ -630,7 +635,7 @@ class _Loader:
                 "updated_at": _stamp(raw, "updated_at"), "decides": _yes(raw, "decides")}
 
     def _link_row(self, raw: dict) -> dict:
-        a, b = _id(raw, "from_claim_id"), _id(raw, "to_claim_id")
+        link_id, a, b = _ids(raw, "id", "from_claim_id", "to_claim_id")
         if not a:
             raise _Invalid("from_claim_id", "a link needs the id of the claim it starts from.")
         if not b:
@@ -640,7 +645,7 @@ class _Loader:
             raise _Invalid("to_claim_id", "a claim cannot be linked to itself.")
         get = raw.get
         created = _stamp(raw, "created_at")
-        return {"id": _id(raw), "from": a, "to": b, "relation": relation, "note": get("note") or None,
+        return {"id": link_id, "from": a, "to": b, "relation": relation, "note": get("note") or None,
                 "annotator": get("annotator") or None, "created_at": created,
                 "updated_at": _stamp(raw, "updated_at", created), "from_quote": get("from_quote") or None}
 
