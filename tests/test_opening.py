@@ -417,3 +417,24 @@ def test_a_project_closed_on_a_thread_opens_again_once_that_close_is_done(tmp_pa
         assert reads == [], "the close was recorded before the checks ran, so nothing was read through"
     finally:
         again.close()
+
+
+def test_a_reader_closing_leaves_the_log_to_the_writer(tmp_path):
+    """A worker's read-only connection closes without checkpointing: a checkpoint takes the
+    log's write lock for a moment, and the window's edit under way (begun with a read, as most
+    are) was then refused at once with "database is locked"."""
+    from annotator.store.opening import open_reader
+
+    store = create_project(tmp_path / "p.annotator")
+    store.ensure_source("Reuters")
+    reader = open_reader(store.path)
+    assert [s.name for s in reader.sources()] == ["Reuters"]
+    said: list[str] = []
+    reader.db.conn.set_trace_callback(said.append)
+    with store.transaction():
+        assert store.source_by_name("Reuters") is not None  # the edit reads first
+        reader.close()
+        store.add_source("AP")  # ...then writes
+    assert not any("checkpoint" in sql.lower() or "optimize" in sql.lower() for sql in said), said
+    assert [s.name for s in store.sources()] == ["AP", "Reuters"]
+    store.close()

@@ -390,7 +390,7 @@ def open_reader(path: str | os.PathLike, *, tidy: bool = False):
         conn.execute("PRAGMA busy_timeout = 5000")  # a project without WAL: wait out a commit
     except sqlite3.Error as exc:
         raise ProjectError(f"Cannot read {path.name}: {exc}.") from None
-    return ProjectStore(Connection(conn), path)
+    return ProjectStore(Connection(conn), path, reader=True)
 
 
 def checkpoint(path: str | os.PathLike) -> int:

@@ -169,10 +169,12 @@ class ProjectStore:
     tests give a :class:`~annotator.core.clock.TickingClock`).
     """
 
-    def __init__(self, db: Connection, path: Path, clock: Clock | None = None, *, lock: ProjectLock | None = None):
+    def __init__(self, db: Connection, path: Path, clock: Clock | None = None, *, lock: ProjectLock | None = None,
+                 reader: bool = False):
         self.db = db
         self.path = Path(path)
         self._lock = lock  # held while this store may write (see store.locking)
+        self._reader = reader  # a second connection that only reads (store.opening.open_reader)
         self.clock: Clock = clock or SystemClock()
         self._recorders: list[AddedRows] = []
         self._syncs_deferred = False
@@ -223,7 +225,13 @@ class ProjectStore:
         return real.with_name(real.name + "-wal")
 
     def close(self, *, record: Path | None = None) -> None:
-        """Close the file (``record``: where its clean close is noted; see store.closes)."""
+        """Close the file (``record``: where its clean close is noted; see store.closes). A
+        reader only lets go of its connection: the closing checkpoint is the writer's. (A
+        worker's reader that checkpointed took the log's write lock for that moment, and the
+        window's next edit, begun with a read, was refused at once: "database is locked".)"""
+        if self._reader:
+            self.db.close()
+            return
         unsynced = self._syncs_deferred
         try:
             self.db.execute("PRAGMA synchronous = FULL")  # the closing checkpoint is synced
