@@ -201,12 +201,6 @@ def _stamp(row: dict, column: str, same_as: str | None = None) -> str | None:
         return None
     if same_as is not None and value == same_as:
         return same_as
-    if _STORED_TIME.fullmatch(value):  # as the app writes times (its exports): kept as it is ...
-        try:
-            _dt.datetime.fromisoformat(value)  # (... if it is a real date: not 2026-02-30)
-            return value
-        except ValueError:
-            pass
     value = value.strip()
     try:
         moment = _dt.datetime.fromisoformat(value)  # (a real date: not 2026-02-30)
@@ -770,8 +764,8 @@ class _Loader:
             quote = v["quote"]  # (one string for both: the plan holds it until the claim is written)
         claim = Claim(row.id or new_id(), doc_id, found.start, found.end, quote, prefix, suffix, None, v["note"],
                       v["annotator"], v["created_at"], v["updated_at"])
-        self.plan.writes.append(_Write("claim", row, {"claim": claim, "found": found, "type": v["type"],
-                                                      "type_color": v["type_color"], "quote": v["quote"]}))
+        self._write("claim", row, {"claim": claim, "found": found, "type": v["type"],
+                                   "type_color": v["type_color"], "quote": v["quote"]})
         self.claim_ids[claim.id] = doc_id
         self.planned_claims.add(claim.id)
         if found.method != FUZZY and found.ambiguous and v["start"] is None:
@@ -838,7 +832,7 @@ class _Loader:
         # the links of the project's claims (claims this load adds have none yet), read at once
         planned = {_link_key(a, b, r) for a, b, r in self.store.links_between(
             [c for c in ends if c in self.claim_ids and c not in self.planned_claims])}
-        claims, write = self.claim_ids, self.plan.writes.append
+        claims = self.claim_ids
         for row in rows:
             v, row.values = row.values, {}  # (see _planned)
             if row.id and row.id in ids:
@@ -849,12 +843,12 @@ class _Loader:
                 missing = self._claim_missing(a) or self._claim_missing(b)
                 self.report.orphans.append(Orphan(row.file, row.row, row.id, v["from_quote"], f"link: {missing}"))
                 continue
-            key = (min(a, b), max(a, b), relation) if relation in _READ_BOTH_WAYS else (a, b, relation)  # _link_key
+            key = _link_key(a, b, relation)
             if key in planned:
                 self.report.skipped[LINKS] += 1
                 continue
             link = Link(row.id or new_id(), a, b, relation, v["note"], v["annotator"], v["created_at"], v["updated_at"])
-            write(_Write("link", row, {"link": link, "from_quote": v["from_quote"]}))
+            self._write("link", row, {"link": link, "from_quote": v["from_quote"]})
             planned.add(key)
             ids.add(link.id)
 
