@@ -105,6 +105,9 @@ class CsvTable:
     file: str
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]] | Iterator[tuple[int, dict[str, str]]] = field(default_factory=list)
+    #: Rows read lazily (see ``read_csv``) may be taken a block at a time instead: ``rows``
+    #: and ``blocks`` then read the same rows, so a reader uses one of the two.
+    blocks: Iterator[RowBlock] | None = None
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence], *, bom: bool) -> int:
@@ -276,9 +279,10 @@ def read_csv(path: Path, kind: str, *, lazily: bool = False) -> tuple[CsvTable |
     if duplicates:
         return None, [RowError(name, 1, duplicates[0], "this column appears more than once.")]
     errors: list[RowError] = []
-    rows = _rows(reader, name, columns, errors)
+    blocks = _blocks(reader, name, columns, errors)
+    rows = _rows(blocks, columns)
     if lazily:
-        return CsvTable(kind, name, columns, rows), errors
+        return CsvTable(kind, name, columns, rows, blocks), errors
     try:
         return CsvTable(kind, name, columns, list(rows)), errors
     except MalformedCsv as exc:
@@ -295,37 +299,97 @@ def _large_fields() -> Iterator[None]:
         csv.field_size_limit(old_limit)
 
 
-def _rows(reader, name: str, columns: list[str], errors: list[RowError]) -> Iterator[tuple[int, dict[str, str]]]:
+#: Rows read and checked together by :func:`_blocks`.
+BLOCK_ROWS = 2000
+
+
+@dataclass(slots=True)
+class RowBlock:
+    """Consecutive rows of a file, column by column: ``numbers[k]`` is the row number of the
+    ``k``-th row and ``cells[c][k]`` its cell in the ``c``-th column of the header (cells as
+    :func:`read_csv` gives them in rows: integer columns stripped, escapes undone)."""
+
+    numbers: list[int]
+    cells: list[tuple[str, ...]]
+
+    def column(self, name: str, columns: list[str]) -> tuple[str, ...] | None:
+        """The cells of column ``name`` (None when the file has no such column)."""
+        return self.cells[columns.index(name)] if name in columns else None
+
+
+def _rows(blocks: Iterator[RowBlock], columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows after the header, as ``(row number, {column: cell})``."""
+    unnamed = "" in columns
+    for block in blocks:
+        for number, cells in zip(block.numbers, zip(*block.cells, strict=True), strict=True):
+            row = dict(zip(columns, cells, strict=True))
+            if unnamed:
+                row.pop("", None)
+            yield number, row
+
+
+def _blocks(reader, name: str, columns: list[str], errors: list[RowError]) -> Iterator[RowBlock]:
+    """The rows after the header, :data:`BLOCK_ROWS` at a time. A block whose rows all have
+    the header's width, none blank and no cell starting with an apostrophe (as the app's
+    exports are) is checked as a whole; any other goes row by row (:func:`_fitted`)."""
     width = len(columns)
     numbers = [k for k, c in enumerate(columns) if c in INTEGER_COLUMNS]
     texts = [k for k, c in enumerate(columns) if c and c not in INTEGER_COLUMNS]
-    unnamed = "" in columns
-    record = 1
+    record, size = 1, BLOCK_ROWS
     with _large_fields():
-        try:
-            for cells in reader:
-                record += 1
-                if len(cells) != width:
-                    if len(cells) > width and any(c.strip() for c in cells[width:]):
-                        errors.append(RowError(name, record, None,
-                                               f"this row has {len(cells)} cells but the header has {width}."))
-                        continue
-                    cells = cells[:width] + [""] * (width - len(cells))  # extra cells are blank: dropped
-                line = "\n".join(cells)
-                if not line or line.isspace():
-                    continue  # spreadsheets leave blank rows at the end
-                for k in numbers:
-                    cells[k] = cells[k].strip()
-                # Only a cell starting with an apostrophe can be one escape_cell wrote: looked
-                # for in the row at once, then cell by cell in the few rows that have one.
-                if "\n'" in line or line[0] == "'":
-                    for k in texts:
-                        if cells[k][:1] == "'":
-                            cells[k] = unescape_cell(cells[k])
-                row = dict(zip(columns, cells, strict=True))
-                if unnamed:
-                    row.pop("", None)
-                yield record, row
-        except csv.Error as exc:
-            raise MalformedCsv(RowError(name, record + 1, None, f"the CSV is malformed ({exc}).")) from None
+        while True:
+            read: list[list[str]] = []
+            try:
+                for cells in reader:
+                    read.append(cells)
+                    if len(read) == size:
+                        break
+            except csv.Error as exc:
+                raise MalformedCsv(RowError(name, record + len(read) + 1, None,
+                                            f"the CSV is malformed ({exc}).")) from None
+            if not read:
+                return
+            first, record = record + 1, record + len(read)
+            while read and not read[-1]:
+                read.pop()  # (the empty line after the file's last line end: blank, as in _fitted)
+            if not read:
+                continue
+            lines = list(map("\n".join, read))
+            joined = "\n".join(lines)
+            if set(map(len, read)) == {width} and all(lines) and not any(map(str.isspace, lines)) \
+                    and "\n'" not in joined and joined[:1] != "'":
+                kept, row_numbers = read, list(range(first, first + len(read)))
+            else:
+                kept, row_numbers = [], []
+                for number, cells in enumerate(read, start=first):
+                    fitted = _fitted(cells, name, number, width, texts, errors)
+                    if fitted is not None:
+                        kept.append(fitted)
+                        row_numbers.append(number)
+                if not kept:
+                    continue
+            block = list(zip(*kept, strict=True))
+            for k in numbers:
+                block[k] = tuple(map(str.strip, block[k]))
+            yield RowBlock(row_numbers, block)
+
+
+def _fitted(cells: list[str], name: str, number: int, width: int, texts: list[int],
+            errors: list[RowError]) -> list[str] | None:
+    """One row's cells as the header's columns, escapes undone; None for a blank row (which
+    spreadsheets leave at the end) and a row with more cells than the header (an error)."""
+    if len(cells) != width:
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            errors.append(RowError(name, number, None, f"this row has {len(cells)} cells but the header has {width}."))
+            return None
+        cells = cells[:width] + [""] * (width - len(cells))  # extra cells are blank: dropped
+    line = "\n".join(cells)
+    if not line or line.isspace():
+        return None
+    # Only a cell starting with an apostrophe can be one escape_cell wrote: looked for in the
+    # row at once, then cell by cell in the few rows that have one.
+    if "\n'" in line or line[0] == "'":
+        for k in texts:
+            if cells[k][:1] == "'":
+                cells[k] = unescape_cell(cells[k])
+    return cells

@@ -1,0 +1,173 @@
+"""Claims and links files are checked a block of rows at a time, column by column, and a
+block with anything unusual goes through the row parser instead. Whatever the cells, both
+ways must keep the same rows with the same values and report the same errors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.services.interchange import csv_format, csv_load
+from annotator.services.interchange.csv_format import CLAIMS, COLUMNS, LINKS, VERDICTS, read_csv
+
+ID = "01KE77FMN84T65ZSZ78XX18PX7"
+TIME = "2026-01-25T09:16:12.894Z"
+
+# Cells as the app's exports write them, and the near misses a hand-edited file has.
+_IDS = ([ID, "01KE77G9DBCCYE107836KBPZ4M", "c1", "", " ", f" {ID} ", "c1\t"])
+_OFFSETS = (["", "0", "3", "12", " 7", "007", "x", "-1", "1.5", "\u0661\u0662", "9" * 16, "³"])
+_TIMES = (["", TIME, "2024-02-29T23:59:59.999Z", "2026-02-30T10:00:00.000Z",
+                          "2026-01-25T24:00:00.000Z", "2026-01-25T09:16:60.000Z", "2026-01-25T09:16:12Z",
+                          "2026-01-25 09:16:12", f" {TIME}", "0000-01-01T00:00:00.000Z", "soon",
+                          f"{TIME}\n{TIME}", "2026-01-25T09:16:12.894+01:00"])
+_TEXTS = (["", " ", "a quote", "two\r\nlines", "one\nline", "'=SUM(A1)", "'plain", "''=x",
+                          "\t", "x,y", 'say "so"', "é"])
+_COLORS = (["", "#b58ae6", "#B58AE6", " #b58ae6", "red", "#12345"])
+_TYPES = (["", "Date or time", " Number ", "  "])
+_RELATIONS = (["supports", "same_claim", "contradicts", "derived_from", "Supports", " supports",
+                              "same claim", "derived-from", "refutes", ""])
+_RATINGS = (["", " ", "true", "mostly_false", "Half True"])
+_SHAS = (["", "432AE47B59D80B8B6672AFDD69BE4A2915CD8274501B631BD975594953304139", " ab "])
+
+
+#: What a hand-edited cell of each column may hold instead of what the exports write.
+_HOSTILE = {
+    "id": _IDS, "document_id": _IDS, "document_title": ["", "A title", " "],
+    "document_sha256": _SHAS, "source_name": ["", "Courier", " Courier "], "start": _OFFSETS,
+    "end": _OFFSETS, "quote": _TEXTS, "prefix": _TEXTS, "suffix": _TEXTS, "type": _TYPES, "type_color": _COLORS,
+    "verdict": _RATINGS, "verdict_note": _TEXTS, "note": _TEXTS, "annotator": ["", "dana", " dana"],
+    "created_at": _TIMES, "updated_at": _TIMES, "from_claim_id": _IDS, "to_claim_id": _IDS, "from_quote": _TEXTS,
+    "relation": _RELATIONS,
+}
+
+
+def _exported(kind: str, number: int) -> dict[str, str]:
+    """A row as the app's exports write it."""
+    if kind == CLAIMS:
+        return {"id": f"c{number}", "document_id": "d1", "document_title": "A title", "start": str(number),
+                "end": str(number + 4), "quote": "a quote", "prefix": "before ", "suffix": " after",
+                "type": "Number", "type_color": "#aabbcc", "annotator": "dana", "created_at": TIME,
+                "updated_at": TIME}
+    return {"id": f"k{number}", "from_claim_id": f"c{number}", "to_claim_id": "c99", "relation": "supports",
+            "from_quote": "a quote", "created_at": TIME, "updated_at": TIME}
+
+
+@st.composite
+def _files(draw) -> tuple[str, list[str], list[list[str]]]:
+    """A claims or links file: its kind, header and rows. Most rows are as exported; the
+    others differ from that in one or two cells, or in their shape."""
+    kind = draw(st.sampled_from([CLAIMS, LINKS]))
+    columns = list(COLUMNS[kind])
+    for column in draw(st.lists(st.sampled_from(columns[1:]), max_size=3)):  # a column left out
+        if column in columns and column not in csv_format.REQUIRED[kind] and column != "document_id":
+            columns.remove(column)
+    rows = []
+    for number in range(draw(st.integers(0, 14))):
+        cells = _exported(kind, number)
+        if not draw(st.integers(0, 2)):  # one row in three has one or two cells changed
+            for column in draw(st.lists(st.sampled_from(columns), min_size=1, max_size=2)):
+                if column in _HOSTILE:
+                    cells[column] = draw(st.sampled_from(_HOSTILE[column]))
+        row = [cells.get(c, "") for c in columns]
+        shape = draw(st.integers(0, 15))
+        if shape == 0:
+            row = [""] * len(columns)  # blank
+        elif shape == 1:
+            row = row[:-1]  # short: the last cell is blank
+        elif shape == 2:
+            row = [*row, draw(st.sampled_from(["", "extra"]))]  # one cell too many
+        rows.append(row)
+    return kind, columns, rows
+
+
+def _checked(path: Path, kind: str, in_blocks: bool) -> tuple[list, list, dict]:
+    table, errors = read_csv(path, kind, lazily=True)
+    assert table is not None
+    if not in_blocks:
+        table.blocks = None  # (then validate reads table.rows: the row parser for every row)
+    report = csv_load.LoadReport(path.parent)
+    loader = csv_load._Loader(None, {CLAIMS, LINKS, VERDICTS}, csv_load.LoadPlan(report, False),
+                              csv_load._no_progress, csv_load._never)
+    assert loader.validate(kind, table)
+    kept = [(row.file, row.row, row.id, row.values) for row in loader.rows[kind]]
+    return kept, [*errors, *report.errors], loader.invalid_claims
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_files(), st.integers(1, 6))
+def test_block_checks_keep_what_the_row_parser_keeps(tmp_path, monkeypatch, file, block_rows):
+    kind, columns, rows = file
+    path = tmp_path / f"{kind}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    monkeypatch.setattr(csv_format, "BLOCK_ROWS", block_rows)
+    in_blocks, by_rows = _checked(path, kind, True), _checked(path, kind, False)
+    assert in_blocks[0] == by_rows[0]
+    assert [str(e) for e in in_blocks[1]] == [str(e) for e in by_rows[1]]
+    assert in_blocks[2] == by_rows[2]
+
+
+def test_a_block_as_exported_is_checked_whole(tmp_path, monkeypatch):
+    """The rows of an export never reach the row parser, and come out as it would give them."""
+    path = tmp_path / "claims.csv"
+    columns = list(COLUMNS[CLAIMS])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        for n in range(5):
+            cells = dict.fromkeys(columns, "") | {
+                "id": f"c{n}", "document_id": "d1", "start": str(n), "end": str(n + 3), "quote": "a, “quoted” one",
+                "type": "Number", "type_color": "#aabbcc", "annotator": "dana", "created_at": TIME,
+                "updated_at": TIME if n else "2026-01-26T00:00:00.000Z"}
+            writer.writerow([cells[c] for c in columns])
+    whole = _checked(path, CLAIMS, True)
+
+    def no_row_parser(self, raw):
+        raise AssertionError("a row of an export went through the row parser")
+
+    monkeypatch.setattr(csv_load._Loader, "_claim_row", no_row_parser)
+    assert _checked(path, CLAIMS, True) == whole
+    monkeypatch.undo()
+    assert whole == _checked(path, CLAIMS, False)
+    values = whole[0][0][3]
+    assert (values.start, values.end, values.updated_at, values.type) == (0, 3, "2026-01-26T00:00:00.000Z", "Number")
+
+
+@pytest.mark.parametrize("cell", ["2026-02-30T10:00:00.000Z", f"{TIME}\n{TIME}", "2026-01-25T23:60:00.000Z"])
+def test_a_time_the_block_check_refuses_is_named_by_the_row_parser(tmp_path, cell):
+    path = tmp_path / "links.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "from_claim_id", "to_claim_id", "relation", "created_at"])
+        writer.writerow(["k1", "c1", "c2", "supports", TIME])
+        writer.writerow(["k2", "c1", "c3", "supports", cell])
+    kept, errors, _ = _checked(path, LINKS, True)
+    assert [row[2] for row in kept] == ["k1"]
+    assert [(e.row, e.column) for e in errors] == [(3, "created_at")]
+
+
+@pytest.mark.parametrize("kind", [CLAIMS, LINKS])
+def test_each_changed_cell_is_read_as_the_row_parser_reads_it(tmp_path, monkeypatch, kind):
+    """Every hand-edited value of every column, in the middle row of a block of exported rows."""
+    monkeypatch.setattr(csv_format, "BLOCK_ROWS", 3)
+    columns = list(COLUMNS[kind])
+    cases = [(c, v) for c in columns if c in _HOSTILE for v in _HOSTILE[c]]
+    assert len(cases) > 60
+    for number, (column, value) in enumerate(cases):
+        path = tmp_path / f"{number}" / f"{kind}.csv"
+        path.parent.mkdir()
+        rows = [_exported(kind, n) for n in range(3)]
+        rows[1][column] = value
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            writer.writerows([row.get(c, "") for c in columns] for row in rows)
+        in_blocks, by_rows = _checked(path, kind, True), _checked(path, kind, False)
+        assert in_blocks[0] == by_rows[0], (column, value)
+        assert [str(e) for e in in_blocks[1]] == [str(e) for e in by_rows[1]], (column, value)
