@@ -5,6 +5,7 @@ ways must keep the same rows with the same values and report the same errors."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,102 @@ def test_each_changed_cell_is_read_as_the_row_parser_reads_it(tmp_path, monkeypa
         in_blocks, by_rows = _checked(path, kind, True), _checked(path, kind, False)
         assert in_blocks[0] == by_rows[0], (column, value)
         assert [str(e) for e in in_blocks[1]] == [str(e) for e in by_rows[1]], (column, value)
+
+
+# -- claims placed together ----------------------------------------------------------------
+_CHANGES = ["", "", "", "start+1", "end", "no id", "prefix", "suffix", "long prefix", "verdict", "by title",
+            "unknown document", "new type", "loaded before"]
+
+
+def _changed(row: dict[str, str], change: str, text: str) -> dict[str, str]:
+    """A claims row of an export, changed as a hand-edited file may be."""
+    row = dict(row)
+    if change == "start+1":
+        row["start"] = str(int(row["start"]) + 1)
+    elif change == "end":
+        row["end"] = str(int(row["end"]) + 2)
+    elif change == "no id":
+        row["id"] = ""
+    elif change == "prefix":
+        row["prefix"] = "not what stands before it"
+    elif change == "suffix":
+        row["suffix"] = row["suffix"][:-1] + "!"
+    elif change == "long prefix":  # (more than anchor compares: what stands before, and more)
+        row["prefix"] = "x" * 300 + text[max(0, int(row["start"]) - 20):int(row["start"])]
+    elif change == "verdict":
+        row["verdict"] = "mostly true"
+    elif change == "by title":
+        row["document_id"] = row["document_sha256"] = ""
+    elif change == "unknown document":
+        row["document_id"], row["document_sha256"], row["document_title"] = "nowhere", "", ""
+    elif change == "new type":
+        row["type"], row["type_color"] = "Quoted figure", "#123456"
+    return row
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_CHANGES), min_size=23, max_size=23), st.integers(1, 8), st.booleans())
+def test_claims_placed_together_are_planned_and_written_as_one_by_one(tmp_path_factory, monkeypatch, changes,
+                                                                       together, verdicts_file):
+    """Claims rows placed a block at a time give the plan and the project that placing each
+    row by itself gives, whatever rows of the block need more than their offsets."""
+    import shutil
+
+    from annotator.services.demo import create_demo_project
+    from annotator.services.interchange import export_csv, load_csv, plan_csv_load
+    from annotator.store import open_project
+
+    folder = tmp_path_factory.mktemp("place")
+    store = create_demo_project(folder / "demo.annotator")
+    try:
+        export_csv(store, folder / "csv")
+        texts = {d.id: store.document_text(d.id) for d in store.documents()}
+        for n, claim in enumerate(sorted(store.claims(), key=lambda c: c.id)):
+            if changes[n] != "loaded before":
+                store.delete_claim(claim.id)
+    finally:
+        store.close()
+    path = folder / "csv" / "claims.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: r["id"])
+    rows = [_changed(row, change, texts.get(row["document_id"], "")) for row, change in zip(rows, changes, strict=True)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    if not verdicts_file:
+        (folder / "csv" / "verdicts.csv").unlink()
+    results = []
+    for one_by_one in (False, True):
+        shutil.copy(folder / "demo.annotator", folder / f"{one_by_one}.annotator")
+        store = open_project(folder / f"{one_by_one}.annotator")
+        try:
+            monkeypatch.setattr(csv_load, "_PLACED_TOGETHER", together)
+            if one_by_one:
+                monkeypatch.setattr(csv_load._Loader, "_place_together", lambda self, block: None)
+            plan = plan_csv_load(store, folder / "csv", accept_valid=True)
+            assert plan is not None
+            named = {row["id"] for row in rows}
+            writes = [(w.kind, w.row.row, w.row.id,
+                       {k: v for k, v in w.values.items() if k not in ("claim", "verdict")},
+                       w.values["claim"] if w.kind == "claim" and w.row.id else None,
+                       dataclasses.replace(w.values["verdict"], id="", claim_id=w.values["verdict"].claim_id
+                                           if w.values["verdict"].claim_id in named else "")  # (not ids made anew)
+                       if w.kind == "verdict" else None)
+                      for w in plan.each_write()]
+            report = load_csv(store, folder / "csv", accept_valid=True)
+            made = {w.row.row for w in plan.each_write() if w.kind == "claim" and not w.row.id}
+            type_names = {t.id: t.name for t in store.claim_types()}  # (a type the load makes has a new id each time)
+            claims = sorted((c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix,
+                             type_names.get(c.type_id or ""), c.note, c.annotator, c.created_at, c.updated_at)
+                            for c in store.claims())
+            types = sorted((t.name, t.color) for t in store.claim_types())
+            results.append((writes, [str(o) for o in plan.report.orphans], plan.report.warnings, len(made),
+                            report.lines()[1:], claims, types, store.counts()))
+        finally:
+            store.close()
+            monkeypatch.undo()
+    placed, by_rows = results
+    for a, b in zip(placed, by_rows, strict=True):
+        assert a == b

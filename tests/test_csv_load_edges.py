@@ -216,10 +216,18 @@ def test_a_cancelled_plan_is_none(demo_store, tmp_path):
 
 def test_a_cancel_while_claims_are_placed_stops_at_the_next_claim(demo_store, tmp_path, monkeypatch):
     """Placing a claim can take a fuzzy search: a cancel pressed meanwhile is seen before the
-    next claim is placed, and no plan comes back."""
+    next claim is placed, and no plan comes back. (Rows without offsets, as typed by hand:
+    each is looked for by its quote.)"""
     from annotator.services.interchange import csv_load, plan_csv_load
 
     _emptied_export(demo_store, tmp_path / "csv")
+    claims = tmp_path / "csv" / "claims.csv"
+    with claims.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with claims.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "start": "", "end": ""} for row in rows)
     placed: list[str] = []
     real_anchor = csv_load.anchor
 
@@ -238,7 +246,7 @@ def test_applying_a_plan_checks_it_against_the_project_as_it_is_now(demo_store, 
     _emptied_export(demo_store, tmp_path / "csv")
     plan = plan_csv_load(demo_store, tmp_path / "csv")
     doc = _doc(demo_store)
-    planned = [w.values["claim"] for w in plan.writes if w.kind == "claim"]
+    planned = [w.values["claim"] for w in plan.each_write() if w.kind == "claim"]
     on_doc = [claim.id for claim in planned if claim.document_id == doc.id]
     assert on_doc
     demo_store.delete_document(doc.id)  # meanwhile, in the window
@@ -412,7 +420,7 @@ def test_a_row_the_project_refuses_on_writing_is_named_and_the_others_load_when_
 
     monkeypatch.setattr(type(demo_store), "_write_many", refusing)
     plan = plan_csv_load(demo_store, tmp_path / "csv")
-    refused = next(w.values["link"].id for w in plan.writes if w.kind == "link")
+    refused = next(w.values["link"].id for w in plan.each_write() if w.kind == "link")
     report = apply_load_plan(demo_store, plan)
     assert not report.loaded and demo_store.counts().claims == 0, "all or nothing"
     assert [e.message for e in report.errors] == ["The change was refused: a rule of the project."]

@@ -15,8 +15,9 @@ import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import EllipsisType
 
@@ -55,6 +56,11 @@ _CLAIM_COLUMNS = (
     "id, document_id, start_offset, end_offset, quote, prefix, suffix, type_id, note, "
     "annotator, created_at, updated_at"
 )
+#: A claim's row for _CLAIM_COLUMNS (made by the attrgetter, without a call of ours for each claim).
+_CLAIM_ROW = attrgetter("id", "document_id", "start", "end", "quote", "prefix", "suffix", "type_id", "note",
+                        "annotator", "created_at", "updated_at")
+_CREATED, _UPDATED = attrgetter("created_at"), attrgetter("updated_at")
+_CREATED_CELL, _UPDATED_CELL = itemgetter(10), itemgetter(11)  # (of a claim's row)
 _LINK_COLUMNS = "id, from_claim_id, to_claim_id, relation, note, annotator, created_at, updated_at"
 _VERDICT_COLUMNS = ("id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at, "
                     "review_url")
@@ -399,6 +405,15 @@ class ProjectStore:
         with self.transaction():
             return self._execute(sql, params)
 
+    def _stamp(self, rows: Sequence[Claim] | Sequence[Link] | Sequence[Verdict]) -> None:
+        """Rows of a bulk insert without a time of creation or of change get now."""
+        if all(map(_CREATED, rows)) and all(map(_UPDATED, rows)):  # (loaded rows have theirs: checked at once)
+            return
+        stamp = self.clock.now_iso()
+        for row in rows:
+            row.created_at = row.created_at or stamp
+            row.updated_at = row.updated_at or stamp
+
     def _write_many(self, table: str, columns: str, rows: Iterable[tuple]) -> None:
         """Insert many rows into ``table`` in one savepoint: all are written or none. ``rows``
         may be made as they are written (100,000 tuples at once held 15 MB). Inside
@@ -742,15 +757,20 @@ class ProjectStore:
         """Insert many fully formed claims with one statement, all or none (a load of 100,000
         rows: one statement and one savepoint each took a third of it). Raises like
         :meth:`insert_claim` when one is refused; then none is inserted."""
-        stamp = self.clock.now_iso()
-        for claim in claims:
-            claim.created_at = claim.created_at or stamp
-            claim.updated_at = claim.updated_at or stamp
-        self._write_many("claims", _CLAIM_COLUMNS,
-                         ((c.id, c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix, c.type_id, c.note,
-                           c.annotator, c.created_at, c.updated_at) for c in claims))
+        self._stamp(claims)
+        self._write_many("claims", _CLAIM_COLUMNS, map(_CLAIM_ROW, claims))
         for recorder in self._recorders:
             recorder.claims.extend(claims)
+
+    def insert_claim_rows(self, rows: list[tuple]) -> None:
+        """:meth:`insert_claims` of claims given as rows of their fields in :class:`Claim`'s
+        order (what a load writes as planned, without making an object for each)."""
+        if not (all(map(_CREATED_CELL, rows)) and all(map(_UPDATED_CELL, rows))):
+            stamp = self.clock.now_iso()
+            rows = [(*row[:10], row[10] or stamp, row[11] or stamp) for row in rows]
+        self._write_many("claims", _CLAIM_COLUMNS, rows)
+        for recorder in self._recorders:
+            recorder.claims.extend(Claim(*row) for row in rows)
 
     def claim_documents(self) -> dict[str, str]:
         """Every claim's document, by claim id."""
@@ -906,10 +926,7 @@ class ProjectStore:
 
     def insert_links(self, links: list[Link]) -> None:
         """Insert many links with one statement, all or none (see :meth:`insert_claims`)."""
-        stamp = self.clock.now_iso()
-        for link in links:
-            link.created_at = link.created_at or stamp
-            link.updated_at = link.updated_at or stamp
+        self._stamp(links)
         self._write_many("links", _LINK_COLUMNS,
                          ((k.id, k.from_claim_id, k.to_claim_id, _RELATION_VALUE[k.relation], k.note, k.annotator,
                            k.created_at, k.updated_at) for k in links))
@@ -1017,10 +1034,7 @@ class ProjectStore:
 
     def insert_verdicts(self, verdicts: list[Verdict]) -> None:
         """Insert many verdicts with one statement, all or none (see :meth:`insert_claims`)."""
-        stamp = self.clock.now_iso()
-        for verdict in verdicts:
-            verdict.created_at = verdict.created_at or stamp
-            verdict.updated_at = verdict.updated_at or stamp
+        self._stamp(verdicts)
         self._write_many(
             "verdicts", _VERDICT_COLUMNS,
             ((v.id, v.claim_id, _RATING_VALUE[v.rating], v.note, v.evidence_url, v.annotator or "", v.created_at,

@@ -42,7 +42,7 @@ def test_the_load_runs_in_a_worker_and_an_edit_made_meanwhile_is_kept(qtbot, win
                                                                        hold_worker):
     win = window
     _empty_copy_csv(win, tmp_path / "csv")
-    go_on = hold_worker(csv_load, "anchor")  # the worker stops before placing its first claim
+    go_on = hold_worker(csv_load, "context")  # the worker stops before placing its first claim
     load = win.interchange.load_annotations(str(tmp_path / "csv"))
     _placing(qtbot, load)
 
@@ -75,7 +75,7 @@ def test_cancel_writes_nothing(qtbot, window, prompts, tmp_path, hold_worker):
     win = window
     _empty_copy_csv(win, tmp_path / "csv")
     before = win.store.counts()
-    go_on = hold_worker(csv_load, "anchor")
+    go_on = hold_worker(csv_load, "context")
     load = win.interchange.load_annotations(str(tmp_path / "csv"))
     _placing(qtbot, load)
     cancel = next(b for b in load.dialog.findChildren(QPushButton) if "Cancel" in b.text())
@@ -94,7 +94,7 @@ def test_a_document_deleted_during_the_load_orphans_its_claims_instead_of_receiv
     win = window
     _empty_copy_csv(win, tmp_path / "csv")
     doc = next(d for d in win.store.documents() if d.title == CLARIFAI)
-    go_on = hold_worker(csv_load, "anchor")
+    go_on = hold_worker(csv_load, "context")
     load = win.interchange.load_annotations(str(tmp_path / "csv"))
     _placing(qtbot, load)
     prompts.answer("confirm", True)
@@ -137,7 +137,7 @@ def test_closing_the_window_during_a_load_cancels_it(qtbot, window, tmp_path, ho
     win = window
     _empty_copy_csv(win, tmp_path / "csv")
     path = win.store.path
-    go_on = hold_worker(csv_load, "anchor")
+    go_on = hold_worker(csv_load, "context")
     load = win.interchange.load_annotations(str(tmp_path / "csv"))
     _placing(qtbot, load)
     go_on.set()  # the window waits for its workers as it closes
