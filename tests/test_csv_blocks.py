@@ -174,7 +174,8 @@ def test_each_changed_cell_is_read_as_the_row_parser_reads_it(tmp_path, monkeypa
         assert [str(e) for e in in_blocks[1]] == [str(e) for e in by_rows[1]], (column, value)
 
 
-# -- claims placed together ----------------------------------------------------------------
+# -- claims and links planned together ------------------------------------------------------
+_LINK_CHANGES = ["", "", "", "no id", "unknown claim", "as the one before", "id of the one before"]
 _CHANGES = ["", "", "", "start+1", "end", "no id", "prefix", "suffix", "long prefix", "verdict", "by title",
             "unknown document", "new type", "loaded before"]
 
@@ -207,11 +208,12 @@ def _changed(row: dict[str, str], change: str, text: str) -> dict[str, str]:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(_CHANGES), min_size=23, max_size=23), st.integers(1, 8), st.booleans())
-def test_claims_placed_together_are_planned_and_written_as_one_by_one(tmp_path_factory, monkeypatch, changes,
-                                                                       together, verdicts_file):
-    """Claims rows placed a block at a time give the plan and the project that placing each
-    row by itself gives, whatever rows of the block need more than their offsets."""
+@given(st.lists(st.sampled_from(_CHANGES), min_size=23, max_size=23),
+       st.lists(st.sampled_from(_LINK_CHANGES), min_size=13, max_size=13), st.integers(1, 8), st.booleans())
+def test_rows_planned_together_are_planned_and_written_as_one_by_one(tmp_path_factory, monkeypatch, changes,
+                                                                     link_changes, together, verdicts_file):
+    """Claims and links rows planned a block at a time give the plan and the project that
+    planning each row by itself gives, whatever rows of a block need more than that."""
     import shutil
 
     from annotator.services.demo import create_demo_project
@@ -236,6 +238,23 @@ def test_claims_placed_together_are_planned_and_written_as_one_by_one(tmp_path_f
         writer = csv.DictWriter(f, list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    links = folder / "csv" / "links.csv"
+    with links.open(encoding="utf-8-sig", newline="") as f:
+        link_rows = list(csv.DictReader(f))
+    for n, change in enumerate(link_changes):
+        row = link_rows[n]
+        if change == "no id":
+            row["id"] = ""
+        elif change == "unknown claim":
+            row["to_claim_id"] = "nowhere"
+        elif change == "as the one before" and n:
+            row.update({k: link_rows[n - 1][k] for k in ("from_claim_id", "to_claim_id", "relation")})
+        elif change == "id of the one before" and n:
+            row["id"] = link_rows[n - 1]["id"]
+    with links.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, list(link_rows[0]))
+        writer.writeheader()
+        writer.writerows(link_rows)
     if not verdicts_file:
         (folder / "csv" / "verdicts.csv").unlink()
     results = []
@@ -246,11 +265,14 @@ def test_claims_placed_together_are_planned_and_written_as_one_by_one(tmp_path_f
             monkeypatch.setattr(csv_load, "_PLACED_TOGETHER", together)
             if one_by_one:
                 monkeypatch.setattr(csv_load._Loader, "_place_together", lambda self, block: None)
+                monkeypatch.setattr(csv_load._Loader, "_links_together", lambda self, block, ids, planned: None)
             plan = plan_csv_load(store, folder / "csv", accept_valid=True)
             assert plan is not None
-            named = {row["id"] for row in rows}
+            named = {row["id"] for row in rows} | {row["id"] for row in link_rows}
             writes = [(w.kind, w.row.row, w.row.id,
-                       {k: v for k, v in w.values.items() if k not in ("claim", "verdict")},
+                       {k: v for k, v in w.values.items() if k not in ("claim", "verdict", "link")},
+                       dataclasses.replace(w.values["link"], id=w.values["link"].id if w.row.id else "")
+                       if w.kind == "link" else None,
                        w.values["claim"] if w.kind == "claim" and w.row.id else None,
                        dataclasses.replace(w.values["verdict"], id="", claim_id=w.values["verdict"].claim_id
                                            if w.values["verdict"].claim_id in named else "")  # (not ids made anew)
@@ -263,8 +285,11 @@ def test_claims_placed_together_are_planned_and_written_as_one_by_one(tmp_path_f
                              type_names.get(c.type_id or ""), c.note, c.annotator, c.created_at, c.updated_at)
                             for c in store.claims())
             types = sorted((t.name, t.color) for t in store.claim_types())
+            kept = sorted((k.from_claim_id if k.from_claim_id in named else "", k.to_claim_id if k.to_claim_id in named
+                           else "", k.relation, k.note, k.annotator, k.created_at, k.updated_at,
+                           k.id if k.id in named else "") for k in store.links())
             results.append((writes, [str(o) for o in plan.report.orphans], plan.report.warnings, len(made),
-                            report.lines()[1:], claims, types, store.counts()))
+                            report.lines()[1:], claims, types, kept, store.counts()))
         finally:
             store.close()
             monkeypatch.undo()

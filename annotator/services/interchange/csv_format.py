@@ -330,8 +330,9 @@ def _rows(blocks: Iterator[RowBlock], columns: list[str]) -> Iterator[tuple[int,
 
 def _blocks(reader, name: str, columns: list[str], errors: list[RowError]) -> Iterator[RowBlock]:
     """The rows after the header, :data:`BLOCK_ROWS` at a time. A block whose rows all have
-    the header's width, none blank and no cell starting with an apostrophe (as the app's
-    exports are) is checked as a whole; any other goes row by row (:func:`_fitted`)."""
+    the header's width and none is blank (as the app's exports are) is checked as a whole,
+    and only rows with a cell starting with an apostrophe are looked at one by one; any
+    other block goes row by row (:func:`_fitted`)."""
     width = len(columns)
     numbers = [k for k, c in enumerate(columns) if c in INTEGER_COLUMNS]
     texts = [k for k, c in enumerate(columns) if c and c not in INTEGER_COLUMNS]
@@ -355,10 +356,13 @@ def _blocks(reader, name: str, columns: list[str], errors: list[RowError]) -> It
             if not read:
                 continue
             lines = list(map("\n".join, read))
-            joined = "\n".join(lines)
-            if set(map(len, read)) == {width} and all(lines) and not any(map(str.isspace, lines)) \
-                    and "\n'" not in joined and joined[:1] != "'":
+            if set(map(len, read)) == {width} and all(lines) and not any(map(str.isspace, lines)):
                 kept, row_numbers = read, list(range(first, first + len(read)))
+                joined = "\n".join(lines)
+                if "\n'" in joined or joined[:1] == "'":  # a cell may be one escape_cell wrote: its rows, one by one
+                    for cells, line in zip(read, lines, strict=True):
+                        if "\n'" in line or line[0] == "'":
+                            _unescaped(cells, texts)
             else:
                 kept, row_numbers = [], []
                 for number, cells in enumerate(read, start=first):
@@ -389,7 +393,12 @@ def _fitted(cells: list[str], name: str, number: int, width: int, texts: list[in
     # Only a cell starting with an apostrophe can be one escape_cell wrote: looked for in the
     # row at once, then cell by cell in the few rows that have one.
     if "\n'" in line or line[0] == "'":
-        for k in texts:
-            if cells[k][:1] == "'":
-                cells[k] = unescape_cell(cells[k])
+        _unescaped(cells, texts)
     return cells
+
+
+def _unescaped(cells: list[str], texts: list[int]) -> None:
+    """The row's text cells (at ``texts``) with what escape_cell added taken off."""
+    for k in texts:
+        if cells[k][:1] == "'":
+            cells[k] = unescape_cell(cells[k])

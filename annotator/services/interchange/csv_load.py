@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from annotator.core.anchoring import EXACT, FUZZY, MAX_CONTEXT, MAX_FUZZY_QUOTE, METHODS, OFFSETS, AnchorResult, anchor
 from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError, ValidationError
@@ -372,7 +372,9 @@ class _LinkValues(NamedTuple):
     from_quote: str | None
 
 
-_ID, _NOTE, _ANNOTATOR = attrgetter("id"), attrgetter("note"), attrgetter("annotator")
+_ID, _NOTE, _ANNOTATOR, _TYPE = attrgetter("id"), attrgetter("note"), attrgetter("annotator"), attrgetter("type")
+_FROM, _TO, _RELATION = attrgetter("from_claim"), attrgetter("to_claim"), attrgetter("relation")  # (of _LinkValues)
+_ENDS = itemgetter(1, 2)  # (of a link's cells: the order they go in, see _Writer._many)
 _CREATED, _UPDATED = attrgetter("created_at"), attrgetter("updated_at")
 _claim_row = attrgetter("id", "document_id", "start", "end", "quote", "prefix", "suffix", "type_id", "note",
                         "annotator", "created_at", "updated_at")  # (ProjectStore.insert_claim_rows takes these)
@@ -527,6 +529,31 @@ class _PlacedClaims:
                                         "type": v.type, "type_color": v.type_color, "quote": quote})
 
 
+@dataclass(slots=True)
+class _PlannedLinks:
+    """Consecutive links rows planned together (see _Loader._links_together): ``writes()``
+    gives the ``_Write`` of each, as the row by row planning makes them."""
+
+    rows: list[_Row]
+    values: list[_LinkValues]
+    kind: str = "planned links"
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def writes(self) -> Iterator[_Write]:
+        for row, v in zip(self.rows, self.values, strict=True):
+            yield _Write("link", row, {"link": Link(row.id or "", v.from_claim, v.to_claim, v.relation, v.note,
+                                                    v.annotator, v.created_at, v.updated_at),
+                                       "from_quote": v.from_quote})
+
+    def cells(self) -> Iterator[tuple]:
+        """Each link as ProjectStore.insert_link_rows takes it."""
+        v = self.values
+        return zip(map(_ID, self.rows), map(_FROM, v), map(_TO, v), map(_RELATION, v), map(_NOTE, v),
+                   map(_ANNOTATOR, v), map(_CREATED, v), map(_UPDATED, v), strict=True)
+
+
 @dataclass
 class LoadPlan:
     """What a load will write, worked out without writing: :func:`apply_load_plan` writes it.
@@ -536,20 +563,20 @@ class LoadPlan:
 
     report: LoadReport
     accept_valid: bool
-    writes: list[_Write | _PlacedClaims] = field(default_factory=list)
+    writes: list[_Write | _PlacedClaims | _PlannedLinks] = field(default_factory=list)
 
     def each_write(self) -> Iterator[_Write]:
-        """Every row the plan writes, claims placed together one by one too."""
+        """Every row the plan writes, claims and links planned together one by one too."""
         for item in self.writes:
-            if isinstance(item, _PlacedClaims):
-                yield from item.writes()
-            else:
+            if isinstance(item, _Write):
                 yield item
+            else:
+                yield from item.writes()
 
     @property
     def rows(self) -> int:
         """How many rows the plan writes."""
-        return sum(len(item) if isinstance(item, _PlacedClaims) else 1 for item in self.writes)
+        return sum(1 if isinstance(item, _Write) else len(item) for item in self.writes)
 
     @property
     def writable(self) -> bool:
@@ -770,10 +797,12 @@ class _Loader:
     def _unseen(ids: Sequence[str | None], numbers: list[int], seen: dict[str, int]) -> bool:
         """Whether a block's ids are new (then they are noted as seen): else its rows go
         through the row parser, which says which row used an id first."""
-        given = [i for i in ids if i is not None]
+        given = ids if None not in ids else [i for i in ids if i is not None]
         if len(set(given)) != len(given) or not seen.keys().isdisjoint(given):
             return False
-        seen.update((i, n) for i, n in zip(ids, numbers, strict=True) if i is not None)
+        pairs = zip(ids, numbers, strict=True)
+        seen.update(cast("Iterator[tuple[str, int]]", pairs) if given is ids else
+                    ((i, n) for i, n in pairs if i is not None))
         return True
 
     def _claim_block(self, block: RowBlock, columns: list[str]) -> tuple[Sequence[str | None], list] | None:
@@ -1151,25 +1180,56 @@ class _Loader:
         held = set(map(_FROM_CLAIM, rows)) | set(map(_TO_CLAIM, rows))
         held &= self.claim_ids.keys() - self.planned_claims if len(self.claim_ids) > len(self.planned_claims) else set()
         planned = {_link_key(a, b, r) for a, b, r in self.store.links_between(held)}
+        for first in range(0, len(rows), _PLACED_TOGETHER):
+            block = rows[first:first + _PLACED_TOGETHER]
+            together = self._links_together(block, ids, planned)
+            if together is not None:
+                self.plan.writes.append(together)
+                for row in block:
+                    row.values = None  # (see _planned)
+            else:
+                for row in block:
+                    self._plan_link(row, ids, planned)
+
+    def _links_together(self, block: list[_Row], ids: set[str], planned: set[tuple]) -> _PlannedLinks | None:
+        """What :meth:`_plan_link` plans for each row of ``block``, for all at once, when each
+        row has a new id and joins two claims of the project or the load that no link of
+        either joins yet in that way (the links of an export); otherwise None."""
+        link_ids = [row.id or "" for row in block]
+        if not all(link_ids) or len(set(link_ids)) < len(link_ids) or not ids.isdisjoint(link_ids):
+            return None
+        values: list[_LinkValues] = [row.values for row in block]
+        starts, ends = list(map(_FROM, values)), list(map(_TO, values))
+        if not (all(map(self.claim_ids.__contains__, starts)) and all(map(self.claim_ids.__contains__, ends))):
+            return None
+        keys = list(map(_link_key, starts, ends, map(_RELATION, values)))
+        if len(set(keys)) < len(keys) or not planned.isdisjoint(keys):
+            return None
+        planned.update(keys)
+        ids.update(link_ids)
+        return _PlannedLinks(block, values)
+
+    def _plan_link(self, row: _Row, ids: set[str], planned: set[tuple]) -> None:
+        """One links row: skipped when the project or the load has the link already, orphaned
+        when a claim it joins is missing, and otherwise planned."""
         claims = self.claim_ids
-        for row in rows:
-            v, row.values = row.values, None  # (see _planned)
-            if row.id and row.id in ids:
-                self.report.skipped[LINKS] += 1
-                continue
-            a, b, relation = v.from_claim, v.to_claim, v.relation
-            if a not in claims or b not in claims:
-                missing = self._claim_missing(a) or self._claim_missing(b)
-                self.report.orphans.append(Orphan(row.file, row.row, row.id, v.from_quote, f"link: {missing}"))
-                continue
-            key = _link_key(a, b, relation)
-            if key in planned:
-                self.report.skipped[LINKS] += 1
-                continue
-            link = Link(row.id or new_id(), a, b, relation, v.note, v.annotator, v.created_at, v.updated_at)
-            self._write("link", row, {"link": link, "from_quote": v.from_quote})
-            planned.add(key)
-            ids.add(link.id)
+        v, row.values = row.values, None  # (see _planned)
+        if row.id and row.id in ids:
+            self.report.skipped[LINKS] += 1
+            return
+        a, b, relation = v.from_claim, v.to_claim, v.relation
+        if a not in claims or b not in claims:
+            missing = self._claim_missing(a) or self._claim_missing(b)
+            self.report.orphans.append(Orphan(row.file, row.row, row.id, v.from_quote, f"link: {missing}"))
+            return
+        key = _link_key(a, b, relation)
+        if key in planned:
+            self.report.skipped[LINKS] += 1
+            return
+        link = Link(row.id or new_id(), a, b, relation, v.note, v.annotator, v.created_at, v.updated_at)
+        self._write("link", row, {"link": link, "from_quote": v.from_quote})
+        planned.add(key)
+        ids.add(link.id)
 
 
 class _Writer:
@@ -1194,9 +1254,14 @@ class _Writer:
         query each took most of a load."""
         kinds: dict[str, list[_Write]] = {"source": [], "claim": [], "verdict": [], "link": []}
         claims: list[_Write | _PlacedClaims] = []  # (in the plan's order)
+        links: list[_Write | _PlannedLinks] = []  # (in the plan's order)
         for item in self.plan.writes:
-            if isinstance(item, _PlacedClaims) or item.kind == "claim":
+            if isinstance(item, _PlacedClaims):
                 claims.append(item)
+            elif isinstance(item, _PlannedLinks):
+                links.append(item)
+            elif item.kind in ("claim", "link"):
+                (claims if item.kind == "claim" else links).append(item)
             else:
                 kinds[item.kind].append(item)
         for item in kinds["source"]:
@@ -1204,7 +1269,7 @@ class _Writer:
         if self.as_planned and any(isinstance(item, _PlacedClaims) for item in claims):
             self._placed_claims(claims)
         else:  # (each claim checked against the project as it is now)
-            self._claims(_one_by_one(claims))
+            self._claims(_each_write(claims))
         self.verdicts_had: dict[str, list[tuple[str, str]]] = {}  # claim -> (id, annotator) of its verdicts
         if kinds["verdict"] and not self.as_planned:
             rated = {item.values["verdict"].claim_id for item in kinds["verdict"]}
@@ -1220,8 +1285,27 @@ class _Writer:
             self._known_claims(ends)
             self.link_ids = self.store.existing("links", [item.values["link"].id for item in kinds["link"]])
             self.linked = {_link_key(a, b, r) for a, b, r in self.store.links_between(ends - self.written)}
+        if trusted and links and all(isinstance(item, _PlannedLinks) for item in links):
+            self._planned_links(cast("list[_PlannedLinks]", links))
+            return
+        kinds["link"] = _each_write(links)  # (each checked against the project as it is now, unless trusted)
         self._many(kinds["link"], None if trusted else self._link, attrgetter("from_claim_id", "to_claim_id"),
                    self.store.insert_links, self._links_written, "link")
+
+    def _planned_links(self, links: list[_PlannedLinks]) -> None:
+        """As planned, every claim written: links planned together go in as the plan holds
+        them, in one statement; when the project refuses it, each is made and written by
+        itself (see :meth:`_many`), to name the one refused."""
+        rows = sorted((cells for block in links for cells in block.cells()), key=_ENDS)
+        try:
+            self.store.insert_link_rows(rows)
+        except ProjectError:
+            raise
+        except AnnotatorError:
+            self._many(_each_write(links), None, attrgetter("from_claim_id", "to_claim_id"), self.store.insert_links,
+                       self._links_written, "link")
+            return
+        self.report.links += len(rows)
 
     def _known_claims(self, claim_ids: set[str]) -> None:
         """Which of ``claim_ids`` (not written by this load) the project holds now."""
@@ -1290,7 +1374,7 @@ class _Writer:
                 type_ids = None
         if type_ids is None:
             del self.report.errors[errors:]
-            self._claims(_one_by_one(claims))
+            self._claims(_each_write(claims))
             return
         self.planned = self.written = {row[0] for row in rows}
         self.report.claims[OFFSETS] += len(rows) - len(items)
@@ -1302,6 +1386,8 @@ class _Writer:
         be made."""
         ids: dict[str, str] = {}
         for item in claims:
+            if isinstance(item, _PlacedClaims) and ids.keys() >= set(map(_TYPE, item.values)) - {None}:
+                continue  # (the names of these rows have their ids: the usual block, looked at at once)
             named = zip(item.values, item.rows, strict=True) if isinstance(item, _PlacedClaims) else (
                 (_Named(item.values["type"], item.values["type_color"]), item.row),)
             for v, row in named:
@@ -1458,9 +1544,9 @@ class _Writer:
         self.report.links += len(done)
 
 
-def _one_by_one(claims: list[_Write | _PlacedClaims]) -> list[_Write]:
-    """The writes of claims, those placed together each by itself."""
-    return [write for item in claims for write in (item.writes() if isinstance(item, _PlacedClaims) else (item,))]
+def _each_write(items: Sequence[_Write | _PlacedClaims | _PlannedLinks]) -> list[_Write]:
+    """The writes of ``items``, those of rows planned together each by itself."""
+    return [write for item in items for write in ((item,) if isinstance(item, _Write) else item.writes())]
 
 
 class _Named(NamedTuple):
