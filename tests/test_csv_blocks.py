@@ -214,13 +214,30 @@ def test_rows_planned_together_are_planned_and_written_as_one_by_one(tmp_path_fa
                                                                      link_changes, together, verdicts_file):
     """Claims and links rows planned a block at a time give the plan and the project that
     planning each row by itself gives, whatever rows of a block need more than that."""
+    placed, by_rows = _both_ways(tmp_path_factory.mktemp("place"), monkeypatch, changes, link_changes, together,
+                                 verdicts_file)
+    for a, b in zip(placed, by_rows, strict=True):
+        assert a == b
+
+
+@pytest.mark.parametrize("together", [3, 1000])
+def test_a_load_into_the_project_holding_every_other_claim_plans_as_one_by_one(tmp_path, monkeypatch, together):
+    """Blocks holding claims and links the project has already (skipped) and new ones."""
+    placed, by_rows = _both_ways(tmp_path, monkeypatch, ["", "loaded before"] * 11 + [""], [""] * 13, together, True)
+    assert placed == by_rows
+    assert placed[4][0] == "Skipped as already present: 5 sources, 11 claims, 1 links, 11 verdicts"
+
+
+def _both_ways(folder: Path, monkeypatch, changes: list[str], link_changes: list[str], together: int,
+               verdicts_file: bool) -> list[tuple]:
+    """What planning and loading the demo's export, changed as said, gives with rows planned
+    together and one by one."""
     import shutil
 
     from annotator.services.demo import create_demo_project
     from annotator.services.interchange import export_csv, load_csv, plan_csv_load
     from annotator.store import open_project
 
-    folder = tmp_path_factory.mktemp("place")
     store = create_demo_project(folder / "demo.annotator")
     try:
         export_csv(store, folder / "csv")
@@ -293,6 +310,4 @@ def test_rows_planned_together_are_planned_and_written_as_one_by_one(tmp_path_fa
         finally:
             store.close()
             monkeypatch.undo()
-    placed, by_rows = results
-    for a, b in zip(placed, by_rows, strict=True):
-        assert a == b
+    return results

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
-from itertools import repeat
+from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, cast
@@ -1017,7 +1017,8 @@ class _Loader:
                 return False
             placed = self._place_together(block)
             if placed is not None:
-                self.plan.writes.append(placed)
+                if placed.rows:
+                    self.plan.writes.append(placed)
             else:
                 for done, row in enumerate(block, start=first):
                     if not self._step(done, len(rows), "Placing claims in their documents…"):
@@ -1029,13 +1030,16 @@ class _Loader:
 
     def _place_together(self, block: list[_Row]) -> _PlacedClaims | None:
         """What :meth:`_plan_claim` plans for each row of ``block``, worked out for all at once,
-        when each row has a new id and names a document of the project, and its quote stands
-        at its offsets between its prefix and suffix (what ``anchor`` accepts at once, with
-        a score of 100); otherwise None."""
+        when each row has an id and either the project has that claim already (the row is
+        skipped) or the row names a document of the project and its quote stands at its
+        offsets between its prefix and suffix (what ``anchor`` accepts at once, with a score
+        of 100); otherwise None."""
         ids = [row.id or "" for row in block]
-        if not all(ids) or len(set(ids)) < len(ids) or not self.claim_ids.keys().isdisjoint(ids):
+        if not all(ids) or len(set(ids)) < len(ids):
             return None
-        values: list[_ClaimValues] = [row.values for row in block]
+        held = self.claim_ids.keys() & ids
+        fresh = [row for row in block if row.id not in held] if held else block
+        values: list[_ClaimValues] = [row.values for row in fresh]
         references = list(zip(*(map(attrgetter(name), values) for name in _REFERENCE), strict=True))
         documents: list[str] = []
         for reference in references:
@@ -1058,10 +1062,12 @@ class _Loader:
             return None
         ends = [start + len(quote) for start, quote in zip(starts, quotes, strict=True)]
         contexts = list(map(context, texts, starts, ends))
-        placed = _PlacedClaims(block, documents, starts, ends, quotes, [c[0] for c in contexts],
+        placed = _PlacedClaims(fresh, documents, starts, ends, quotes, [c[0] for c in contexts],
                                [c[1] for c in contexts], values)
-        self.claim_ids.update(zip(ids, documents, strict=True))
-        self.planned_claims.update(ids)
+        fresh_ids = ids if fresh is block else [row.id or "" for row in fresh]
+        self.claim_ids.update(zip(fresh_ids, documents, strict=True))
+        self.planned_claims.update(fresh_ids)
+        self.report.skipped[CLAIMS] += len(held)  # (loaded before: a verdict of the row may be new)
         for row, claim_id in zip(block, ids, strict=True):
             self._queue_verdict(row, claim_id)
         return placed
@@ -1184,7 +1190,8 @@ class _Loader:
             block = rows[first:first + _PLACED_TOGETHER]
             together = self._links_together(block, ids, planned)
             if together is not None:
-                self.plan.writes.append(together)
+                if together.rows:
+                    self.plan.writes.append(together)
                 for row in block:
                     row.values = None  # (see _planned)
             else:
@@ -1193,21 +1200,28 @@ class _Loader:
 
     def _links_together(self, block: list[_Row], ids: set[str], planned: set[tuple]) -> _PlannedLinks | None:
         """What :meth:`_plan_link` plans for each row of ``block``, for all at once, when each
-        row has a new id and joins two claims of the project or the load that no link of
-        either joins yet in that way (the links of an export); otherwise None."""
+        row has an id, and the project has that link already (the row is skipped) or the row
+        joins two claims of the project or the load, in a way no other row of the block
+        does (the links of an export); otherwise None."""
         link_ids = [row.id or "" for row in block]
-        if not all(link_ids) or len(set(link_ids)) < len(link_ids) or not ids.isdisjoint(link_ids):
+        if not all(link_ids) or len(set(link_ids)) < len(link_ids):
             return None
-        values: list[_LinkValues] = [row.values for row in block]
+        held = ids.intersection(link_ids)
+        rows = [row for row in block if row.id not in held] if held else block
+        values: list[_LinkValues] = [row.values for row in rows]
         starts, ends = list(map(_FROM, values)), list(map(_TO, values))
         if not (all(map(self.claim_ids.__contains__, starts)) and all(map(self.claim_ids.__contains__, ends))):
             return None
         keys = list(map(_link_key, starts, ends, map(_RELATION, values)))
-        if len(set(keys)) < len(keys) or not planned.isdisjoint(keys):
+        if len(set(keys)) < len(keys):
             return None
+        if not planned.isdisjoint(keys):  # joined so already: skipped
+            new = [key not in planned for key in keys]
+            rows, values, keys = list(compress(rows, new)), list(compress(values, new)), list(compress(keys, new))
+        self.report.skipped[LINKS] += len(block) - len(rows)
         planned.update(keys)
-        ids.update(link_ids)
-        return _PlannedLinks(block, values)
+        ids.update(row.id or "" for row in rows)
+        return _PlannedLinks(rows, values)
 
     def _plan_link(self, row: _Row, ids: set[str], planned: set[tuple]) -> None:
         """One links row: skipped when the project or the load has the link already, orphaned
