@@ -452,6 +452,20 @@ def _stored_times(cells: tuple[str, ...] | None, absent: tuple[None, ...]) -> Se
 _DAY = operator.itemgetter(slice(10))
 
 
+def _times(created: tuple[str, ...] | None, updated: tuple[str, ...] | None,
+           absent: tuple[None, ...]) -> tuple[Sequence[str | None], Sequence[str | None]] | None:
+    """:func:`_stored_times` of a block's created_at and updated_at cells, a time of change
+    that says what the time of creation says being that very object (as :func:`_stamp`
+    keeps it); None when a cell is not a time as the app stores it."""
+    times = _stored_times(created, absent)
+    if times is None or updated == created:  # (a row's two times are mostly one: checked once)
+        return None if times is None else (times, times)
+    changed = _stored_times(updated, absent)
+    if changed is None:
+        return None
+    return times, [c if u == c else u for c, u in zip(times, changed, strict=True)]
+
+
 def _rows_of(block: RowBlock, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of a block as the row parsers take them."""
     for number, cells in zip(block.numbers, zip(*block.cells, strict=True), strict=True):
@@ -828,15 +842,14 @@ class _Loader:
         if starts is None or ends is None \
                 or any(e is not None and (s is None or e <= s) for s, e in zip(starts, ends, strict=True)):
             return None
-        created = _stored_times(cell("created_at"), absent)
-        updated = _stored_times(cell("updated_at"), absent)
-        if created is None or updated is None:
+        times = _times(cell("created_at"), cell("updated_at"), absent)
+        if times is None:
             return None
+        created, updated = times
         kinds = [(k.strip() or None) if k else None for k in cell("type") or absent]
         values = zip(ids, document_ids, titles, [h.lower() if h else None for h in hashes], sources, starts, ends,
                      quotes, prefixes, suffixes, kinds, colors, _or_none(cell("note"), absent),
-                     _or_none(cell("annotator"), absent), created,
-                     [c if u == c else u for c, u in zip(created, updated, strict=True)], absent, strict=True)
+                     _or_none(cell("annotator"), absent), created, updated, absent, strict=True)
         return ids, list(map(_as_values, repeat(_ClaimValues), values))
 
     def _link_block(self, block: RowBlock, columns: list[str]) -> tuple[Sequence[str | None], list] | None:
@@ -847,13 +860,11 @@ class _Loader:
         relations = list(map(_by_value(Relation).get, cell("relation") or absent))
         if not all(starts) or not all(ends) or None in relations or any(map(operator.eq, starts, ends)):
             return None
-        created = _stored_times(cell("created_at"), absent)
-        updated = _stored_times(cell("updated_at"), absent)
-        if created is None or updated is None:
+        times = _times(cell("created_at"), cell("updated_at"), absent)
+        if times is None:
             return None
         values = zip(ids, starts, ends, relations, _or_none(cell("note"), absent), _or_none(cell("annotator"), absent),
-                     created, [c if u == c else u for c, u in zip(created, updated, strict=True)],
-                     _or_none(cell("from_quote"), absent), strict=True)
+                     *times, _or_none(cell("from_quote"), absent), strict=True)
         return ids, list(map(_as_values, repeat(_LinkValues), values))
 
     def forget(self, kind: str, file: str) -> None:
