@@ -1,4 +1,4 @@
-"""Claims and links files are checked a block of rows at a time, column by column, and a
+"""Claims, links and verdicts files are checked a block of rows at a time, column by column, and a
 block with anything unusual goes through the row parser instead. Whatever the cells, both
 ways must keep the same rows with the same values and report the same errors."""
 
@@ -42,7 +42,9 @@ _HOSTILE = {
     "end": _OFFSETS, "quote": _TEXTS, "prefix": _TEXTS, "suffix": _TEXTS, "type": _TYPES, "type_color": _COLORS,
     "verdict": _RATINGS, "verdict_note": _TEXTS, "note": _TEXTS, "annotator": ["", "dana", " dana"],
     "created_at": _TIMES, "updated_at": _TIMES, "from_claim_id": _IDS, "to_claim_id": _IDS, "from_quote": _TEXTS,
-    "relation": _RELATIONS,
+    "relation": _RELATIONS, "claim_id": _IDS, "rating": _RATINGS, "decides": ["", "yes", "no", "YES", " yes", "maybe"],
+    "review_url": ["", " ", "https://example.org/check", "example.org/check"],
+    "evidence_url": ["", "FTC order, page 3", "https://example.org/evidence"],
 }
 
 
@@ -53,15 +55,18 @@ def _exported(kind: str, number: int) -> dict[str, str]:
                 "end": str(number + 4), "quote": "a quote", "prefix": "before ", "suffix": " after",
                 "type": "Number", "type_color": "#aabbcc", "annotator": "dana", "created_at": TIME,
                 "updated_at": TIME}
+    if kind == VERDICTS:
+        return {"id": f"v{number}", "claim_id": f"c{number}", "rating": "mostly_false", "note": "Checked.",
+                "annotator": "dana", "created_at": TIME, "updated_at": TIME, "decides": "yes" if number % 2 else ""}
     return {"id": f"k{number}", "from_claim_id": f"c{number}", "to_claim_id": "c99", "relation": "supports",
             "from_quote": "a quote", "created_at": TIME, "updated_at": TIME}
 
 
 @st.composite
 def _files(draw) -> tuple[str, list[str], list[list[str]]]:
-    """A claims or links file: its kind, header and rows. Most rows are as exported; the
-    others differ from that in one or two cells, or in their shape."""
-    kind = draw(st.sampled_from([CLAIMS, LINKS]))
+    """A claims, links or verdicts file: its kind, header and rows. Most rows are as exported;
+    the others differ from that in one or two cells, or in their shape."""
+    kind = draw(st.sampled_from([CLAIMS, LINKS, VERDICTS]))
     columns = list(COLUMNS[kind])
     for column in draw(st.lists(st.sampled_from(columns[1:]), max_size=3)):  # a column left out
         if column in columns and column not in csv_format.REQUIRED[kind] and column != "document_id":
@@ -153,7 +158,7 @@ def test_a_time_the_block_check_refuses_is_named_by_the_row_parser(tmp_path, cel
     assert [(e.row, e.column) for e in errors] == [(3, "created_at")]
 
 
-@pytest.mark.parametrize("kind", [CLAIMS, LINKS])
+@pytest.mark.parametrize("kind", [CLAIMS, LINKS, VERDICTS])
 def test_each_changed_cell_is_read_as_the_row_parser_reads_it(tmp_path, monkeypatch, kind):
     """Every hand-edited value of every column, in the middle row of a block of exported rows."""
     monkeypatch.setattr(csv_format, "BLOCK_ROWS", 3)

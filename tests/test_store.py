@@ -341,3 +341,16 @@ def test_bulk_inserts_into_tables_that_hold_rows_go_one_statement_each(store):
             store.insert_claims([Claim(new_id(), doc.id, 5 * k, 5 * k + 4, "word") for k in range(1, 30)])
     assert statements == [("claims", 1)] * 29
     assert len(store.claims(doc.id)) == 30
+
+
+def test_links_between_reads_the_same_links_whichever_way_it_reads(demo_store):
+    """A few claims' links are looked up; many claims' links are read with all the others and
+    picked out: either way, the links with an end among the claims asked about."""
+    claims = sorted(c.id for c in demo_store.claims())
+    links = demo_store.links()
+    assert len(links) > 2
+    for asked in (claims[:1], claims[:3], claims[:12], claims, []):
+        expected = sorted((k.from_claim_id, k.to_claim_id, k.relation) for k in links
+                          if k.from_claim_id in asked or k.to_claim_id in asked)
+        assert sorted(demo_store.links_between(asked)) == expected
+        assert all(isinstance(r, Relation) for _, _, r in demo_store.links_between(asked))

@@ -945,12 +945,21 @@ class ProjectStore:
             recorder.links.extend(Link(*row) for row in rows)
 
     def links_between(self, claim_ids: Iterable[str]) -> list[tuple[str, str, Relation]]:
-        """(from, to, relation) of every link with an end among ``claim_ids``, in one query."""
+        """(from, to, relation) of every link with an end among ``claim_ids``, in one query.
+        When the links are few next to the claims asked about (a load into a project that
+        holds half of a file's claims), they are read whole: looking up 50,000 claims' links
+        one by one took longer than reading them all."""
+        asked = claim_ids if isinstance(claim_ids, (set, frozenset)) else set(claim_ids)
+        if not asked:
+            return []
+        if self.db.execute("SELECT count(*) FROM links").fetchone()[0] <= 2 * len(asked):
+            return [(a, b, _relation(r)) for a, b, r in self.db.execute(
+                "SELECT from_claim_id, to_claim_id, relation FROM links") if a in asked or b in asked]
         rows = self.db.execute(
             "WITH wanted(id) AS (SELECT value FROM json_each(?)) "
             "SELECT from_claim_id, to_claim_id, relation FROM links WHERE from_claim_id IN wanted "
             "UNION SELECT from_claim_id, to_claim_id, relation FROM links WHERE to_claim_id IN wanted",
-            [_json_list(claim_ids)])
+            [_json_list(asked)])
         return [(a, b, _relation(r)) for a, b, r in rows]
 
     def link(self, link_id: str) -> Link:

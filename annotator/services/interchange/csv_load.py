@@ -450,6 +450,7 @@ def _stored_times(cells: tuple[str, ...] | None, absent: tuple[None, ...]) -> Se
 
 
 _DAY = operator.itemgetter(slice(10))
+_DECIDES = {"": False, "yes": True}  # (a verdict's decides cell as the exports write it; others: see _yes)
 
 
 def _times(created: tuple[str, ...] | None, updated: tuple[str, ...] | None,
@@ -760,15 +761,15 @@ class _Loader:
         """Check the rows of one file, keeping what they say; its raw cells are let go (at
         100,000 rows they held a third of a load's memory). False when cancelled.
 
-        Claims and links read lazily are checked a block at a time, column by column
-        (:meth:`_claim_block`, :meth:`_link_block`): row by row, 100,000 claims took
-        three times as long. A block with any cell that is not as the app's exports write
+        Claims, links and verdicts read lazily are checked a block at a time, column by
+        column (:meth:`_claim_block`, :meth:`_link_block`, :meth:`_verdict_block`): row by
+        row, 100,000 claims took three times as long. A block with any cell that is not as the app's exports write
         it goes through the row parser, which names each error exactly."""
         parse = {SOURCES: self._source_row, DOCUMENTS: self._document_row, CLAIMS: self._claim_row,
                  VERDICTS: self._verdict_row, LINKS: self._link_row}[kind]
         seen: dict[str, int] = {}
         rows, table.rows = table.rows, []
-        whole = {CLAIMS: self._claim_block, LINKS: self._link_block}.get(kind)
+        whole = {CLAIMS: self._claim_block, LINKS: self._link_block, VERDICTS: self._verdict_block}.get(kind)
         if whole is None or table.blocks is None:
             total = len(rows) if isinstance(rows, list) else 0  # (rows read as they come: no count yet)
             return self._check_rows(kind, parse, table.file, enumerate(rows), total, seen)
@@ -866,6 +867,25 @@ class _Loader:
         values = zip(ids, starts, ends, relations, _or_none(cell("note"), absent), _or_none(cell("annotator"), absent),
                      *times, _or_none(cell("from_quote"), absent), strict=True)
         return ids, list(map(_as_values, repeat(_LinkValues), values))
+
+    def _verdict_block(self, block: RowBlock, columns: list[str]) -> tuple[Sequence[str | None], list] | None:
+        """What :meth:`_verdict_row` gives for each row of ``block`` (see :meth:`_claim_block`),
+        when its ratings are spelled as the exports spell them and it names no review
+        article (those are checked row by row)."""
+        cell = dict(zip(columns, block.cells, strict=True)).get
+        count = len(block.numbers)
+        absent = (None,) * count
+        ids, claims = _stripped_cells(cell("id"), absent), _stripped_cells(cell("claim_id"), absent)
+        ratings = list(map(_by_value(Rating).get, cell("rating") or absent))
+        decides = list(map(_DECIDES.get, cell("decides") or ("",) * count))
+        if not all(claims) or None in ratings or None in decides or any(cell("review_url") or ()):
+            return None
+        times = _times(cell("created_at"), cell("updated_at"), absent)
+        if times is None:
+            return None
+        values = zip(ids, claims, ratings, _or_none(cell("note"), absent), _or_none(cell("evidence_url"), absent),
+                     absent, cell("annotator") or ("",) * count, *times, decides, strict=True)
+        return ids, list(map(_as_values, repeat(_VerdictValues), values))
 
     def forget(self, kind: str, file: str) -> None:
         """What was read of a file that turned out not to be readable as a whole."""
