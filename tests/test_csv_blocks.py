@@ -24,7 +24,8 @@ _OFFSETS = (["", "0", "3", "12", " 7", "007", "x", "-1", "1.5", "\u0661\u0662", 
 _TIMES = (["", TIME, "2024-02-29T23:59:59.999Z", "2026-02-30T10:00:00.000Z",
                           "2026-01-25T24:00:00.000Z", "2026-01-25T09:16:60.000Z", "2026-01-25T09:16:12Z",
                           "2026-01-25 09:16:12", f" {TIME}", "0000-01-01T00:00:00.000Z", "soon",
-                          f"{TIME}\n{TIME}", "2026-01-25T09:16:12.894+01:00"])
+                          f"{TIME}\n{TIME}", "2026-01-25T09:16:12.894+01:00", "2026-01-25T09:16:12.89\u0663Z",
+                          "\u0662026-01-25T09:16:12.894Z"])
 _TEXTS = (["", " ", "a quote", "two\r\nlines", "one\nline", "'=SUM(A1)", "'plain", "''=x",
                           "\t", "x,y", 'say "so"', "é"])
 _COLORS = (["", "#b58ae6", "#B58AE6", " #b58ae6", "red", "#12345"])
@@ -90,14 +91,14 @@ def _files(draw) -> tuple[str, list[str], list[list[str]]]:
     return kind, columns, rows
 
 
-def _checked(path: Path, kind: str, in_blocks: bool) -> tuple[list, list, dict]:
+def _checked(path: Path, kind: str, in_blocks: bool, kinds=frozenset({CLAIMS, LINKS, VERDICTS})) -> tuple:
     table, errors = read_csv(path, kind, lazily=True)
     assert table is not None
     if not in_blocks:
         table.blocks = None  # (then validate reads table.rows: the row parser for every row)
     report = csv_load.LoadReport(path.parent)
-    loader = csv_load._Loader(None, {CLAIMS, LINKS, VERDICTS}, csv_load.LoadPlan(report, False),
-                              csv_load._no_progress, csv_load._never)
+    loader = csv_load._Loader(None, set(kinds), csv_load.LoadPlan(report, False), csv_load._no_progress,
+                              csv_load._never)
     assert loader.validate(kind, table)
     kept = [(row.file, row.row, row.id, row.values) for row in loader.rows[kind]]
     return kept, [*errors, *report.errors], loader.invalid_claims
@@ -113,10 +114,50 @@ def test_block_checks_keep_what_the_row_parser_keeps(tmp_path, monkeypatch, file
         writer.writerow(columns)
         writer.writerows(rows)
     monkeypatch.setattr(csv_format, "BLOCK_ROWS", block_rows)
-    in_blocks, by_rows = _checked(path, kind, True), _checked(path, kind, False)
-    assert in_blocks[0] == by_rows[0]
-    assert [str(e) for e in in_blocks[1]] == [str(e) for e in by_rows[1]]
-    assert in_blocks[2] == by_rows[2]
+    for kinds in ({CLAIMS, LINKS, VERDICTS}, {kind}):  # (a claims file alone: its verdict columns are read too)
+        in_blocks, by_rows = _checked(path, kind, True, kinds), _checked(path, kind, False, kinds)
+        assert in_blocks[0] == by_rows[0]
+        assert [str(e) for e in in_blocks[1]] == [str(e) for e in by_rows[1]]
+        assert in_blocks[2] == by_rows[2]
+    assert [row[:2] for row in _checked(path, kind, True)[0]] == [
+        (path.name, number) for number, _ in _reference_rows(path) if number in {r[1] for r in by_rows[0]}]
+
+
+def _reference_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The data rows of a file as the CSV format says to read them, worked out here without the
+    app's reader: numbered from 2, blank rows and rows with more cells than the header left
+    out (the app reports those), short rows filled."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    width, out = len(rows[0]), []
+    for number, cells in enumerate(rows[1:], start=2):
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            continue
+        cells = (cells + [""] * width)[:width]
+        if "".join(cells).strip():
+            out.append((number, cells))
+    return out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_files(), st.integers(1, 6))
+def test_rows_read_in_blocks_are_the_rows_of_the_file(tmp_path, monkeypatch, file, block_rows):
+    """The reader's rows, whatever the block size, against a reading of the file by the csv
+    module alone."""
+    kind, columns, rows = file
+    path = tmp_path / f"{kind}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    monkeypatch.setattr(csv_format, "BLOCK_ROWS", block_rows)
+    table, _ = read_csv(path, kind, lazily=True)
+    assert table is not None
+    integer = [c in csv_format.INTEGER_COLUMNS for c in columns]
+    expected = [(number, {c: cell.strip() if whole else csv_format.unescape_cell(cell)
+                          for c, cell, whole in zip(columns, cells, integer, strict=True)})
+                for number, cells in _reference_rows(path)]
+    assert list(table.rows) == expected
 
 
 def test_a_block_as_exported_is_checked_whole(tmp_path, monkeypatch):
@@ -221,8 +262,9 @@ def test_rows_planned_together_are_planned_and_written_as_one_by_one(tmp_path_fa
     planning each row by itself gives, whatever rows of a block need more than that."""
     placed, by_rows = _both_ways(tmp_path_factory.mktemp("place"), monkeypatch, changes, link_changes, together,
                                  verdicts_file)
-    for a, b in zip(placed, by_rows, strict=True):
+    for a, b in zip(placed[0], by_rows[0], strict=True):  # (the first write that differs, in full)
         assert a == b
+    assert placed == by_rows
 
 
 @pytest.mark.parametrize("together", [3, 1000])
@@ -230,7 +272,7 @@ def test_a_load_into_the_project_holding_every_other_claim_plans_as_one_by_one(t
     """Blocks holding claims and links the project has already (skipped) and new ones."""
     placed, by_rows = _both_ways(tmp_path, monkeypatch, ["", "loaded before"] * 11 + [""], [""] * 13, together, True)
     assert placed == by_rows
-    assert placed[4][0] == "Skipped as already present: 5 sources, 11 claims, 1 links, 11 verdicts"
+    assert placed[4][0][0] == "Skipped as already present: 5 sources, 11 claims, 1 links, 11 verdicts"
 
 
 def _both_ways(folder: Path, monkeypatch, changes: list[str], link_changes: list[str], together: int,
@@ -240,7 +282,7 @@ def _both_ways(folder: Path, monkeypatch, changes: list[str], link_changes: list
     import shutil
 
     from annotator.services.demo import create_demo_project
-    from annotator.services.interchange import export_csv, load_csv, plan_csv_load
+    from annotator.services.interchange import apply_load_plan, export_csv, load_csv, plan_csv_load
     from annotator.store import open_project
 
     store = create_demo_project(folder / "demo.annotator")
@@ -279,40 +321,57 @@ def _both_ways(folder: Path, monkeypatch, changes: list[str], link_changes: list
         writer.writerows(link_rows)
     if not verdicts_file:
         (folder / "csv" / "verdicts.csv").unlink()
+    named = {row["id"] for row in rows} | {row["id"] for row in link_rows}
     results = []
     for one_by_one in (False, True):
-        shutil.copy(folder / "demo.annotator", folder / f"{one_by_one}.annotator")
-        store = open_project(folder / f"{one_by_one}.annotator")
+        monkeypatch.setattr(csv_load, "_PLACED_TOGETHER", together)
+        if one_by_one:
+            monkeypatch.setattr(csv_load._Loader, "_place_together", lambda self, block: None)
+            monkeypatch.setattr(csv_load._Loader, "_links_together", lambda self, block, ids, planned: None)
         try:
-            monkeypatch.setattr(csv_load, "_PLACED_TOGETHER", together)
-            if one_by_one:
-                monkeypatch.setattr(csv_load._Loader, "_place_together", lambda self, block: None)
-                monkeypatch.setattr(csv_load._Loader, "_links_together", lambda self, block, ids, planned: None)
-            plan = plan_csv_load(store, folder / "csv", accept_valid=True)
-            assert plan is not None
-            named = {row["id"] for row in rows} | {row["id"] for row in link_rows}
-            writes = [(w.kind, w.row.row, w.row.id,
-                       {k: v for k, v in w.values.items() if k not in ("claim", "verdict", "link")},
-                       dataclasses.replace(w.values["link"], id=w.values["link"].id if w.row.id else "")
-                       if w.kind == "link" else None,
-                       w.values["claim"] if w.kind == "claim" and w.row.id else None,
-                       dataclasses.replace(w.values["verdict"], id="", claim_id=w.values["verdict"].claim_id
-                                           if w.values["verdict"].claim_id in named else "")  # (not ids made anew)
-                       if w.kind == "verdict" else None)
-                      for w in plan.each_write()]
-            report = load_csv(store, folder / "csv", accept_valid=True)
-            made = {w.row.row for w in plan.each_write() if w.kind == "claim" and not w.row.id}
-            type_names = {t.id: t.name for t in store.claim_types()}  # (a type the load makes has a new id each time)
-            claims = sorted((c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix,
-                             type_names.get(c.type_id or ""), c.note, c.annotator, c.created_at, c.updated_at)
-                            for c in store.claims())
-            types = sorted((t.name, t.color) for t in store.claim_types())
-            kept = sorted((k.from_claim_id if k.from_claim_id in named else "", k.to_claim_id if k.to_claim_id in named
-                           else "", k.relation, k.note, k.annotator, k.created_at, k.updated_at,
-                           k.id if k.id in named else "") for k in store.links())
-            results.append((writes, [str(o) for o in plan.report.orphans], plan.report.warnings, len(made),
-                            report.lines()[1:], claims, types, kept, store.counts()))
+            shutil.copy(folder / "demo.annotator", folder / f"{one_by_one}-later.annotator")
+            store = open_project(folder / f"{one_by_one}-later.annotator")
+            try:  # as the window loads: the plan made first (on a worker), written later and checked again
+                plan = plan_csv_load(store, folder / "csv", accept_valid=True)
+                assert plan is not None
+                writes = _writes(plan, named)
+                orphans, warnings = [str(o) for o in plan.report.orphans], list(plan.report.warnings)
+                made = len([w for w in plan.each_write() if w.kind == "claim" and not w.row.id])
+                later = (apply_load_plan(store, plan).lines()[1:], _contents(store, named))
+            finally:
+                store.close()
+            shutil.copy(folder / "demo.annotator", folder / f"{one_by_one}.annotator")
+            store = open_project(folder / f"{one_by_one}.annotator")
+            try:  # as the command line loads: the plan written as made
+                at_once = (load_csv(store, folder / "csv", accept_valid=True).lines()[1:], _contents(store, named))
+            finally:
+                store.close()
         finally:
-            store.close()
             monkeypatch.undo()
+        assert later == at_once
+        results.append((writes, orphans, warnings, made, at_once))
     return results
+
+
+def _writes(plan, named: set[str]) -> list[tuple]:
+    """What a plan writes, row by row, without the ids it makes anew."""
+    return [(w.kind, w.row.row, w.row.id, {k: v for k, v in w.values.items() if k not in ("claim", "verdict", "link")},
+             dataclasses.replace(w.values["link"], id=w.values["link"].id if w.row.id else "")
+             if w.kind == "link" else None,
+             dataclasses.replace(w.values["claim"]) if w.kind == "claim" and w.row.id else None,  # (as planned)
+             dataclasses.replace(w.values["verdict"], id="", claim_id=w.values["verdict"].claim_id
+                                 if w.values["verdict"].claim_id in named else "")
+             if w.kind == "verdict" else None)
+            for w in plan.each_write()]
+
+
+def _contents(store, named: set[str]) -> tuple:
+    """The project's claims, types, links and counts, without the ids a load makes anew."""
+    type_names = {t.id: t.name for t in store.claim_types()}  # (a type the load makes has a new id each time)
+    claims = sorted((c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix, type_names.get(c.type_id or ""),
+                     c.note, c.annotator, c.created_at, c.updated_at) for c in store.claims())
+    types = sorted((t.name, t.color) for t in store.claim_types())
+    links = sorted((k.from_claim_id if k.from_claim_id in named else "", k.to_claim_id if k.to_claim_id in named
+                    else "", k.relation, k.note, k.annotator, k.created_at, k.updated_at,
+                    k.id if k.id in named else "") for k in store.links())
+    return claims, types, links, store.counts()

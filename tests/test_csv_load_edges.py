@@ -541,3 +541,27 @@ def test_the_links_and_verdicts_of_a_claim_the_project_refuses_are_orphans(demo_
     assert hanging and all(o.reason.endswith(f"its claim {refused} could not be written.") for o in hanging)
     assert {o.file for o in hanging} == {"verdicts.csv", "links.csv"}
     assert demo_store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_placing_claims_a_block_at_a_time_reports_progress_and_stops_when_cancelled(demo_store, tmp_path,
+                                                                                      monkeypatch):
+    """Claims placed together (an export's rows) still move the progress on, a block at a time,
+    and a cancel is seen before the next block."""
+    from annotator.services.interchange import csv_load, plan_csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    monkeypatch.setattr(csv_load, "_PLACED_TOGETHER", 5)
+    monkeypatch.setattr(csv_load, "_PROGRESS_EVERY", 5)
+    steps: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        if label.startswith("Placing"):
+            steps.append((done, total))
+
+    assert plan_csv_load(demo_store, tmp_path / "csv", progress=progress) is not None
+    assert steps == [(0, 23), (5, 23), (10, 23), (15, 23), (20, 23)]
+    placed: list[int] = []
+    real_context = csv_load.context
+    monkeypatch.setattr(csv_load, "context", lambda *a: placed.append(1) or real_context(*a))
+    assert plan_csv_load(demo_store, tmp_path / "csv", cancelled=lambda: bool(placed)) is None
+    assert len(placed) == 5  # the first block, and no more

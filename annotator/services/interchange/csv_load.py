@@ -430,7 +430,7 @@ def _whole_numbers(cells: tuple[str, ...] | None, absent: tuple[None, ...]) -> S
 
 #: Times as the app stores them, each of 24 characters and a line end (hours, minutes and
 #: seconds in range).
-_STORED_TIMES = re.compile(r"(?:\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z\n)*")
+_STORED_TIMES = re.compile(r"(?:\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z\n)*", re.ASCII)
 
 
 def _stored_times(cells: tuple[str, ...] | None, absent: tuple[None, ...]) -> Sequence[str | None] | None:
@@ -1044,7 +1044,7 @@ class _Loader:
         rows = self.rows[CLAIMS]
         for first in range(0, len(rows), _PLACED_TOGETHER):
             block = rows[first:first + _PLACED_TOGETHER]
-            if not self._step(0, len(rows), "Placing claims in their documents…"):  # (progress for each block)
+            if not self._step(first, len(rows), "Placing claims in their documents…"):  # (progress for each block)
                 return False
             placed = self._place_together(block)
             if placed is not None:
@@ -1324,16 +1324,16 @@ class _Writer:
         trusted = self.as_planned and self.written >= self.planned  # (as planned, and every claim went in)
         self._many(kinds["verdict"], None if trusted else self._verdict, lambda v: (v.claim_id, v.annotator or ""),
                    self.store.insert_verdicts, self._verdicts_written, "verdict")
+        if trusted and links and all(isinstance(item, _PlannedLinks) for item in links):
+            self._planned_links(cast("list[_PlannedLinks]", links))
+            return
+        kinds["link"] = _each_write(links)  # (each checked against the project as it is now, unless trusted)
         if kinds["link"] and not self.as_planned:
             ends = {end for item in kinds["link"] for end in (item.values["link"].from_claim_id,
                                                               item.values["link"].to_claim_id)}
             self._known_claims(ends)
             self.link_ids = self.store.existing("links", [item.values["link"].id for item in kinds["link"]])
             self.linked = {_link_key(a, b, r) for a, b, r in self.store.links_between(ends - self.written)}
-        if trusted and links and all(isinstance(item, _PlannedLinks) for item in links):
-            self._planned_links(cast("list[_PlannedLinks]", links))
-            return
-        kinds["link"] = _each_write(links)  # (each checked against the project as it is now, unless trusted)
         self._many(kinds["link"], None if trusted else self._link, attrgetter("from_claim_id", "to_claim_id"),
                    self.store.insert_links, self._links_written, "link")
 
@@ -1421,7 +1421,8 @@ class _Writer:
             del self.report.errors[errors:]
             self._claims(_each_write(claims))
             return
-        self.planned = self.written = {row[0] for row in rows}
+        self.planned = {row[0] for row in rows}
+        self.written = set(self.planned)
         self.report.claims[OFFSETS] += len(rows) - len(items)
         self._claims_written([(item, item.values["claim"]) for item in items])
 
