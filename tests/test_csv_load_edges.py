@@ -565,3 +565,21 @@ def test_placing_claims_a_block_at_a_time_reports_progress_and_stops_when_cancel
     monkeypatch.setattr(csv_load, "context", lambda *a: placed.append(1) or real_context(*a))
     assert plan_csv_load(demo_store, tmp_path / "csv", cancelled=lambda: bool(placed)) is None
     assert len(placed) == 5  # the first block, and no more
+
+
+def test_checking_rows_in_blocks_reports_progress_for_each_block(demo_store, tmp_path, monkeypatch):
+    """A blank row dropped early does not stop the progress of the blocks after it."""
+    from annotator.services.interchange import csv_format, plan_csv_load
+
+    _emptied_export(demo_store, tmp_path / "csv")
+    claims = tmp_path / "csv" / "claims.csv"
+    with claims.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    with claims.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([rows[0], rows[1], [""] * 3, *rows[2:]])  # a blank row after the first
+    monkeypatch.setattr(csv_format, "BLOCK_ROWS", 4)
+    steps: list[tuple[str, int]] = []
+    plan_csv_load(demo_store, tmp_path / "csv", progress=lambda done, total, label: steps.append((label, done)))
+    read = [label for label, _ in steps].index("Reading claims.csv…")
+    after = next(n for n in range(read + 1, len(steps)) if steps[n][0].startswith("Reading"))
+    assert [done for label, done in steps[read + 1:after] if label == "Checking rows…"] == [0, 3, 7, 11, 15, 19]

@@ -775,8 +775,9 @@ class _Loader:
             return self._check_rows(kind, parse, table.file, enumerate(rows), total, seen)
         done = 0
         for block in table.blocks:  # (a file found malformed on the way raises MalformedCsv)
-            if not self._step(done, 0, "Checking rows…"):
+            if self.cancelled():
                 return False
+            self.progress(done, 0, "Checking rows…")  # (for each block: blank rows dropped shift its first row)
             checked = whole(block, table.columns)
             if checked is not None and self._unseen(checked[0], block.numbers, seen):
                 keep = self.rows[kind].extend
