@@ -107,13 +107,7 @@ def _checked(path: Path, kind: str, in_blocks: bool, kinds=frozenset({CLAIMS, LI
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_files(), st.integers(1, 6))
 def test_block_checks_keep_what_the_row_parser_keeps(tmp_path, monkeypatch, file, block_rows):
-    kind, columns, rows = file
-    path = tmp_path / f"{kind}.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    monkeypatch.setattr(csv_format, "BLOCK_ROWS", block_rows)
+    kind, path = _in_blocks_of(block_rows, file, tmp_path, monkeypatch)
     for kinds in ({CLAIMS, LINKS, VERDICTS}, {kind}):  # (a claims file alone: its verdict columns are read too)
         in_blocks, by_rows = _checked(path, kind, True, kinds), _checked(path, kind, False, kinds)
         assert in_blocks[0] == by_rows[0]
@@ -121,6 +115,19 @@ def test_block_checks_keep_what_the_row_parser_keeps(tmp_path, monkeypatch, file
         assert in_blocks[2] == by_rows[2]
     assert [row[:2] for row in _checked(path, kind, True)[0]] == [
         (path.name, number) for number, _ in _reference_rows(path) if number in {r[1] for r in by_rows[0]}]
+
+
+def _in_blocks_of(block_rows: int, file: tuple[str, list[str], list[list[str]]], folder: Path,
+                  monkeypatch) -> tuple[str, Path]:
+    """The file written with csv.writer, to be read ``block_rows`` rows at a time: its kind and path."""
+    kind, columns, rows = file
+    path = folder / f"{kind}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    monkeypatch.setattr(csv_format, "BLOCK_ROWS", block_rows)
+    return kind, path
 
 
 def _reference_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -144,13 +151,8 @@ def _reference_rows(path: Path) -> list[tuple[int, list[str]]]:
 def test_rows_read_in_blocks_are_the_rows_of_the_file(tmp_path, monkeypatch, file, block_rows):
     """The reader's rows, whatever the block size, against a reading of the file by the csv
     module alone."""
-    kind, columns, rows = file
-    path = tmp_path / f"{kind}.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    monkeypatch.setattr(csv_format, "BLOCK_ROWS", block_rows)
+    kind, path = _in_blocks_of(block_rows, file, tmp_path, monkeypatch)
+    columns = file[1]
     table, _ = read_csv(path, kind, lazily=True)
     assert table is not None
     integer = [c in csv_format.INTEGER_COLUMNS for c in columns]
