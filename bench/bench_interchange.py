@@ -41,6 +41,15 @@ def _with_half(project: Path, target: Path) -> Path:
     return target
 
 
+def _closed_by_annotator(project: Path, target: Path) -> Path:
+    """A copy of ``project`` opened and closed by annotator, which then knows it as it left it."""
+    from annotator.store import open_project
+
+    shutil.copyfile(project, target)
+    open_project(target).close()
+    return target
+
+
 def _figures(walls: list[float], peak: float | None) -> str:
     spread = f" (runs {min(walls):.1f}–{max(walls):.1f})" if len(walls) > 1 else ""
     wall = statistics.median(walls)
@@ -72,8 +81,14 @@ def run(tmp: Path):
     out = tmp / "interchange-export"
     walls, peak, _ = _runs([sys.executable, "-m", "annotator", "export", str(project), str(out)])
     sizes = sum(f.stat().st_size for f in out.iterdir()) / 1e6
-    rows.append((f"export the 100k project as CSV (annotator export; {sizes:.0f} MB written): wall, median of "
-                 f"{RUNS} / peak RSS", _figures(walls, peak), "≤ 2 s / ≤ 400 MB", _within(walls, peak, 2.0)))
+    rows.append((f"export the 100k project as CSV (annotator export; {sizes:.0f} MB written), as generated: "
+                 f"opening reads every short text first, as for any file annotator did not close last; wall, "
+                 f"median of {RUNS} / peak RSS", _figures(walls, peak), "≤ 2 s / ≤ 400 MB", _within(walls, peak, 2.0)))
+    closed = _closed_by_annotator(project, tmp / "interchange-closed.annotator")
+    walls, peak, _ = _runs([sys.executable, "-m", "annotator", "export", str(closed), str(out)])
+    rows.append((f"export it as annotator closed it last (the usual case: the project is worked on in the app); "
+                 f"wall, median of {RUNS} / peak RSS", _figures(walls, peak), "≤ 2 s / ≤ 400 MB",
+                 _within(walls, peak, 2.0)))
     for made, what in ((_without_annotations, "the project without its annotations"),
                        (_with_half, "the project holding every other claim already")):
         kept = made(project, tmp / "interchange-kept.annotator")
