@@ -421,9 +421,18 @@ class ScoringProcess:
         if pool is None:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        results = getattr(pool, "_result_queue", None)  # (taken before shutdown lets go of it)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
+        # A child stopped while it sent a result leaves part of it in the pipe, and the pool's
+        # thread reading it waits for the rest for good: this process holds the pipe's other
+        # end too, so no end of file ever comes, and Python's exit waits for that thread (the
+        # app hung at exit after a cancelled scoring). Only the children write to it; with
+        # this end closed, the reader sees the end of the pipe and gives up.
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            writer.close()
 
 
 SCORING = ScoringProcess()

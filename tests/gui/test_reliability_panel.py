@@ -311,3 +311,26 @@ def test_without_verdicts_the_panel_says_what_the_estimates_assume(qtbot, open_w
     qtbot.waitUntil(lambda: win.reliability.scores is not first and win.reliability.scores.verdict_count == 1)
     assert win.reliability.summary.text().startswith("From 1 verdict on ")
     win.close()
+
+
+def test_stopping_the_scoring_child_while_it_sends_a_result_lets_the_app_exit():
+    """A child stopped halfway through sending its result leaves part of it in the pipe. The
+    pool's reading thread, which Python's exit waits for, must see the pipe end rather than
+    wait for the rest for good. (The part is written here from this side, which holds the
+    pipe's other end: as a child's would be, it is a length with fewer bytes behind it.)"""
+    import multiprocessing
+    import struct
+    from concurrent.futures import ProcessPoolExecutor
+
+    from annotator.gui.reliability_panel import ScoringProcess
+    from tests.gui.conftest import PATIENCE_MS
+
+    scoring = ScoringProcess()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    assert pool.submit(int, "7").result(timeout=PATIENCE_MS / 1000) == 7  # the child is up
+    reading = pool._executor_manager_thread
+    pool._result_queue._writer._send(struct.pack("!i", 1_000_000) + b"part of a result")
+    scoring._pool = pool
+    scoring.stop()
+    reading.join(timeout=PATIENCE_MS / 1000)
+    assert not reading.is_alive()
