@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 
@@ -126,6 +127,12 @@ class Claim:
     annotator: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+
+
+#: A claim's fields as a tuple, in the order of its dataclass (``Claim(*fields)`` makes it again):
+#: the row bulk writes insert, made without a call of ours for each of 100,000 claims.
+claim_fields = attrgetter("id", "document_id", "start", "end", "quote", "prefix", "suffix", "type_id", "note",
+                          "annotator", "created_at", "updated_at")
 
 
 @dataclass(slots=True)

@@ -42,6 +42,7 @@ from annotator.core.model import (
     Relation,
     Source,
     Verdict,
+    claim_fields,
 )
 from annotator.core.text import sha256_text
 from annotator.store.connection import Connection
@@ -56,12 +57,7 @@ _CLAIM_COLUMNS = (
     "id, document_id, start_offset, end_offset, quote, prefix, suffix, type_id, note, "
     "annotator, created_at, updated_at"
 )
-#: A claim's row for _CLAIM_COLUMNS (made by the attrgetter, without a call of ours for each claim).
-_CLAIM_ROW = attrgetter("id", "document_id", "start", "end", "quote", "prefix", "suffix", "type_id", "note",
-                        "annotator", "created_at", "updated_at")
 _CREATED, _UPDATED = attrgetter("created_at"), attrgetter("updated_at")
-_CREATED_CELL, _UPDATED_CELL = itemgetter(10), itemgetter(11)  # (of a claim's row)
-_LINK_CREATED_CELL, _LINK_UPDATED_CELL = itemgetter(6), itemgetter(7)  # (of a link's row)
 _LINK_COLUMNS = "id, from_claim_id, to_claim_id, relation, note, annotator, created_at, updated_at"
 _VERDICT_COLUMNS = ("id, claim_id, rating, note, evidence_url, annotator, created_at, updated_at, decides, rated_at, "
                     "review_url")
@@ -415,6 +411,14 @@ class ProjectStore:
             row.created_at = row.created_at or stamp
             row.updated_at = row.updated_at or stamp
 
+    def _stamped(self, rows: list[tuple], created: int) -> list[tuple]:
+        """:meth:`_stamp` of rows given as tuples whose times of creation and of change stand
+        at ``created`` and the place after it, last."""
+        if all(map(itemgetter(created), rows)) and all(map(itemgetter(created + 1), rows)):
+            return rows
+        stamp = self.clock.now_iso()
+        return [(*row[:created], row[created] or stamp, row[created + 1] or stamp) for row in rows]
+
     def _write_many(self, table: str, columns: str, rows: Iterable[tuple]) -> None:
         """Insert many rows into ``table`` in one savepoint: all are written or none. ``rows``
         may be made as they are written (100,000 tuples at once held 15 MB). Inside
@@ -759,16 +763,14 @@ class ProjectStore:
         rows: one statement and one savepoint each took a third of it). Raises like
         :meth:`insert_claim` when one is refused; then none is inserted."""
         self._stamp(claims)
-        self._write_many("claims", _CLAIM_COLUMNS, map(_CLAIM_ROW, claims))
+        self._write_many("claims", _CLAIM_COLUMNS, map(claim_fields, claims))
         for recorder in self._recorders:
             recorder.claims.extend(claims)
 
     def insert_claim_rows(self, rows: list[tuple]) -> None:
         """:meth:`insert_claims` of claims given as rows of their fields in :class:`Claim`'s
         order (what a load writes as planned, without making an object for each)."""
-        if not (all(map(_CREATED_CELL, rows)) and all(map(_UPDATED_CELL, rows))):
-            stamp = self.clock.now_iso()
-            rows = [(*row[:10], row[10] or stamp, row[11] or stamp) for row in rows]
+        rows = self._stamped(rows, 10)
         self._write_many("claims", _CLAIM_COLUMNS, rows)
         for recorder in self._recorders:
             recorder.claims.extend(Claim(*row) for row in rows)
@@ -937,9 +939,7 @@ class ProjectStore:
     def insert_link_rows(self, rows: list[tuple]) -> None:
         """:meth:`insert_links` of links given as rows of their fields in :class:`Link`'s order
         (what a load writes as planned, without making an object for each)."""
-        if not (all(map(_LINK_CREATED_CELL, rows)) and all(map(_LINK_UPDATED_CELL, rows))):
-            stamp = self.clock.now_iso()
-            rows = [(*row[:6], row[6] or stamp, row[7] or stamp) for row in rows]
+        rows = self._stamped(rows, 6)
         self._write_many("links", _LINK_COLUMNS, ((*row[:3], _RELATION_VALUE[row[3]], *row[4:]) for row in rows))
         for recorder in self._recorders:
             recorder.links.extend(Link(*row) for row in rows)

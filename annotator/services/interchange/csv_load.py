@@ -38,7 +38,7 @@ from typing import Any, NamedTuple, Protocol, cast
 from annotator.core.anchoring import EXACT, FUZZY, MAX_CONTEXT, MAX_FUZZY_QUOTE, METHODS, OFFSETS, AnchorResult, anchor
 from annotator.core.errors import AnnotatorError, NotFoundError, ProjectError, ValidationError
 from annotator.core.ids import new_id
-from annotator.core.model import Claim, Link, Rating, Relation, Verdict
+from annotator.core.model import Claim, Link, Rating, Relation, Verdict, claim_fields
 from annotator.core.ratings import rating_key, rating_spelled
 from annotator.core.text import (
     one_line,
@@ -376,8 +376,6 @@ _ID, _NOTE, _ANNOTATOR, _TYPE = attrgetter("id"), attrgetter("note"), attrgetter
 _FROM, _TO, _RELATION = attrgetter("from_claim"), attrgetter("to_claim"), attrgetter("relation")  # (of _LinkValues)
 _ENDS = itemgetter(1, 2)  # (of a link's cells: the order they go in, see _Writer._many)
 _CREATED, _UPDATED = attrgetter("created_at"), attrgetter("updated_at")
-_claim_row = attrgetter("id", "document_id", "start", "end", "quote", "prefix", "suffix", "type_id", "note",
-                        "annotator", "created_at", "updated_at")  # (ProjectStore.insert_claim_rows takes these)
 _REFERENCE = ("document_sha256", "document_id", "document_title", "source_name")  # (as _resolve takes them)
 _START, _QUOTE = attrgetter("start"), attrgetter("quote")
 
@@ -1406,7 +1404,7 @@ class _Writer:
         if type_ids is not None:
             for item in items:
                 item.values["claim"].type_id = type_ids.get(item.values["type"] or "")
-            rows = [_claim_row(item.values["claim"]) for item in items]
+            rows = [claim_fields(item.values["claim"]) for item in items]
             for block in (item for item in claims if isinstance(item, _PlacedClaims)):
                 v = block.values
                 rows += zip(map(_ID, block.rows), block.document_ids, block.starts, block.ends, block.quotes,
