@@ -393,7 +393,6 @@ def _at_offsets(text: str, start: int, quote: str, v: _ClaimValues) -> bool:
 
 #: Claims rows planned together (see _Loader._place_together).
 _PLACED_TOGETHER = 1000
-_FROM_CLAIM, _TO_CLAIM = attrgetter("values.from_claim"), attrgetter("values.to_claim")  # (of a links row)
 _as_values = tuple.__new__  # (a named tuple of cells already in its fields' order, without a call of its own)
 
 
@@ -1213,7 +1212,8 @@ class _Loader:
         rows = self.rows[LINKS]
         ids = self.store.existing("links", [row.id for row in rows if row.id])
         # the links of the project's claims (claims this load adds have none yet), read at once
-        held = set(map(_FROM_CLAIM, rows)) | set(map(_TO_CLAIM, rows))
+        values = [row.values for row in rows]
+        held = set(map(_FROM, values)) | set(map(_TO, values))
         held &= self.claim_ids.keys() - self.planned_claims if len(self.claim_ids) > len(self.planned_claims) else set()
         planned = {_link_key(a, b, r) for a, b, r in self.store.links_between(held)}
         for first in range(0, len(rows), _PLACED_TOGETHER):
